@@ -1,0 +1,1 @@
+BEAT_SCHEDULE: dict[str, dict[str, object]] = {}

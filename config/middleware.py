@@ -1,0 +1,80 @@
+"""Session lifetime and the MFA requirement, enforced before any view runs."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+_LOGIN_AT = "_portal_login_at"
+_SEEN_AT = "_portal_seen_at"
+
+
+class SessionTimeoutMiddleware:
+    """Log out after SESSION_IDLE_TIMEOUT without a request, or SESSION_ABSOLUTE_TIMEOUT in all."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            login_at = request.session.setdefault(_LOGIN_AT, now)
+            seen_at = request.session.get(_SEEN_AT, now)
+            idle = now - seen_at > settings.SESSION_IDLE_TIMEOUT
+            expired = now - login_at > settings.SESSION_ABSOLUTE_TIMEOUT
+            if idle or expired:
+                logout(request)
+                messages.info(request, _("Du ble logget ut fordi økten var utløpt."))
+                return redirect(settings.LOGIN_URL)
+            # Write at most once a minute, so reads stay cheap.
+            if now - seen_at >= 60 or _SEEN_AT not in request.session:
+                request.session[_SEEN_AT] = now
+        return self.get_response(request)
+
+
+def user_requires_mfa(user: object) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False) or getattr(user, "is_staff", False):
+        return True
+    groups = getattr(user, "groups", None)
+    if groups is None:
+        return False
+    return groups.filter(name__in=settings.MFA_REQUIRED_GROUPS).exists()
+
+
+_MFA_FREE_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/health/live")
+
+
+class RequireMFAMiddleware:
+    """Course administrators, whistleblowing handlers and site admins must set up TOTP
+    before they reach any page: everything but the account pages redirects to MFA setup."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(_MFA_FREE_PREFIXES)
+            and user_requires_mfa(user)
+        ):
+            from allauth.mfa.models import Authenticator
+
+            if not Authenticator.objects.filter(
+                user=user, type=Authenticator.Type.TOTP
+            ).exists():
+                messages.warning(
+                    request,
+                    _("Rollen din krever tofaktorinnlogging. Sett opp en autentiseringsapp først."),
+                )
+                return redirect("mfa_activate_totp")
+        return self.get_response(request)

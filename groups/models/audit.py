@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """Who did what, when. Holds ids and codes only, never personal data in ``data``."""
+
+    at = models.DateTimeField(_("tidspunkt"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("utført av"),
+    )
+    action = models.CharField(_("handling"), max_length=80)
+    group = models.ForeignKey(
+        "groups.CouncilGroup", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    subject_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Personen handlingen gjelder, om noen."),
+    )
+    target_type = models.CharField(max_length=80, blank=True)
+    target_id = models.CharField(max_length=40, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("logginnslag")
+        verbose_name_plural = _("revisjonslogg")
+        ordering = ("-at",)
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class Heartbeat(models.Model):
+    """Beat sends the heartbeat task every minute; the worker records when it ran."""
+
+    name = models.CharField(max_length=40, unique=True)
+    sent_at = models.DateTimeField(null=True)
+    ran_at = models.DateTimeField(null=True)

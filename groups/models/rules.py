@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from groups.models.groups import CouncilGroup
+
+WEEKDAYS = [
+    (0, _("mandag")),
+    (1, _("tirsdag")),
+    (2, _("onsdag")),
+    (3, _("torsdag")),
+    (4, _("fredag")),
+    (5, _("lørdag")),
+    (6, _("søndag")),
+]
+
+
+class RuleSetStatus(models.TextChoices):
+    DRAFT = "draft", _("Utkast")
+    PROPOSED = "proposed", _("Foreslått")
+    ADOPTED = "adopted", _("Vedtatt")
+    SUPERSEDED = "superseded", _("Erstattet")
+    REJECTED = "rejected", _("Forkastet")
+
+
+class RuleSet(models.Model):
+    """One version of the group's rules (reglement), from the booklet's template (G22).
+
+    The template's blanks are fields; the text of sections 1.0–14.0 lives in the template
+    ``groups/rules_document.html``. Exactly one version is adopted and in force at a time.
+    """
+
+    group = models.ForeignKey(CouncilGroup, on_delete=models.CASCADE, related_name="rulesets")
+    version = models.PositiveIntegerField(_("versjon"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=RuleSetStatus.choices, default="draft"
+    )
+    meeting_place = models.CharField(_("møtelokale"), max_length=200)
+    meeting_weekdays = models.CharField(
+        _("møtedager"), max_length=20, help_text=_("Ukedager som tall, 0 = mandag")
+    )
+    meeting_start = models.TimeField(_("fra kl."))
+    meeting_end = models.TimeField(_("til kl."))
+    quarantine_months = models.PositiveSmallIntegerField(
+        _("karantenetid ved overgang (måneder)"), default=0, validators=[MaxValueValidator(48)]
+    )
+    cooperation = models.TextField(_("samarbeid med andre parti"), blank=True)
+    change_summary = models.TextField(_("hva endres og hvorfor"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("vedtatt"), null=True, blank=True)
+    votes_for = models.PositiveSmallIntegerField(_("stemmer for"), null=True, blank=True)
+    votes_against = models.PositiveSmallIntegerField(_("stemmer mot"), null=True, blank=True)
+    decision_note = models.TextField(_("vedtak"), blank=True)
+
+    class Meta:
+        verbose_name = _("reglement")
+        verbose_name_plural = _("reglement")
+        ordering = ("group", "-version")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "version"], name="ruleset_version_unique"),
+            models.UniqueConstraint(
+                fields=["group"], condition=Q(status="adopted"), name="one_ruleset_in_force"
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting_end__gt=models.F("meeting_start")),
+                name="ruleset_meeting_time_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} – reglement v{self.version}"
+
+    @property
+    def weekday_numbers(self) -> list[int]:
+        return [int(d) for d in self.meeting_weekdays.split(",") if d.strip()]
+
+    @property
+    def weekday_names(self) -> list[str]:
+        names = dict(WEEKDAYS)
+        return [str(names[d]) for d in self.weekday_numbers]
+
+
+class RuleAcknowledgement(models.Model):
+    """G23: a member or observer has read the rules in force, this version."""
+
+    ruleset = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="acknowledgements")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rule_acknowledgements"
+    )
+    acknowledged_at = models.DateTimeField(_("bekreftet"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ruleset", "user"], name="ack_once_per_version")
+        ]
+
+
+class EthicsGuidelines(models.Model):
+    """E1: a version of the party's ethical guidelines, site-wide."""
+
+    version = models.CharField(_("versjon"), max_length=40, unique=True)
+    title = models.CharField(_("tittel"), max_length=200)
+    body = models.TextField(_("tekst"))
+    published_at = models.DateTimeField(_("publisert"))
+
+    class Meta:
+        verbose_name = _("etiske retningslinjer")
+        verbose_name_plural = _("etiske retningslinjer")
+        ordering = ("-published_at",)
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.version})"
+
+
+class EthicsAcknowledgement(models.Model):
+    guidelines = models.ForeignKey(
+        EthicsGuidelines, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ethics_acknowledgements"
+    )
+    acknowledged_at = models.DateTimeField(_("bekreftet"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["guidelines", "user"], name="ethics_ack_once")
+        ]

@@ -1,0 +1,3 @@
+BEAT_SCHEDULE = {
+    "groups-heartbeat": {"task": "groups.tasks.heartbeat", "schedule": 60.0},
+}
