@@ -1,0 +1,611 @@
+"""The study-work rules engine (S3, S5, S12-S16): pure Python, standard library only.
+
+Input: a course's sessions, its participants and their presence intervals, and the policy
+in force (S15). Output: a frozen :class:`Evaluation` with the study hours, every
+participant's minutes present, who qualifies, whether the course holds, and every reason
+why not. Nothing else in the portal re-implements these rules; ``attendance.services``
+turns database rows into this input and reads the result.
+
+Contract (binding, see issue 4; names may grow, not change):
+
+* Times are timezone-aware ``datetime`` objects; a naive one raises ``ValueError``.
+* A session that ends before (or when) it starts is not an error but a reason
+  (``invalid_session``); so is a decision meeting (``decision_meeting``, S13), a digital
+  session where the plan does not allow it (``digital_not_allowed``, S9), and two sessions
+  overlapping in time (``invalid_session``). Such sessions count for nothing, and the
+  course does not hold while they are attached.
+* Presence intervals may overlap (a member scanned twice, the leader corrected it): the
+  union counts, once. Time outside the session the interval belongs to does not count
+  (S16: a disqualified member's interval is simply absent from the input).
+* Arithmetic is exact: minutes are integers, the share a ``Fraction``; the 75 % test is
+  ``minutes_present * den >= minutes_total * num`` (S14), never a float.
+* Study hours are whole clock hours (S5), by a named rounding policy:
+  ``floor_per_session`` (default: 18:00-20:30 gives 2) or ``floor_total``.
+* The age test (S12): born in year ``b``, the participant turns ``min_age`` by the end of
+  the course's year ``y`` when ``y - b >= min_age``. An unknown birth year cannot pass it.
+  ``y`` is ``course_year`` when given, else the year of the first session in the time zone
+  its start was given in.
+* A participant ``qualifies`` when present at least ``min_share`` of the course's minutes
+  and old enough (this entitles them to a certificate, S8). They ``count`` towards the
+  minimum number of participants when they qualify and, for the course leader, when the
+  policy says the leader counts (S13). ``Evaluation.qualifying`` holds those who count.
+* The course ``holds`` when it has at least ``min_study_hours`` study hours and at least
+  ``min_participants`` counting participants (with an approved exemption, S4, at least
+  one), and no session is invalid. ``reasons`` lists every course-level reason why not,
+  followed by participant-level notes (``Reason.participant`` set), which do not block
+  the course: ``holds == all(r.participant is not None for r in reasons)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from fractions import Fraction
+from types import MappingProxyType
+
+__all__ = [
+    "REASON_CODES",
+    "ROUNDING_POLICIES",
+    "Evaluation",
+    "Outlook",
+    "Participant",
+    "ParticipantOutlook",
+    "ParticipantResult",
+    "Policy",
+    "Presence",
+    "Reason",
+    "Session",
+    "evaluate",
+    "outlook",
+]
+
+ROUNDING_POLICIES = ("floor_per_session", "floor_total")
+REASON_CODES = (
+    "too_few_hours",
+    "too_few_participants",
+    "decision_meeting",
+    "digital_not_allowed",
+    "under_age",
+    "invalid_session",
+)
+
+_MINUTE = timedelta(minutes=1)
+_ZERO = timedelta(0)
+
+Key = Hashable
+
+
+def _require_aware(value: object, what: str) -> None:
+    if not isinstance(value, datetime):
+        raise ValueError(f"{what} must be a datetime, got {type(value).__name__}")
+    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+        raise ValueError(f"{what} is a naive datetime ({value.isoformat()}); use aware times")
+
+
+def _require_int(value: object, what: str, minimum: int = 0) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{what} must be an integer >= {minimum}, got {value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """The numbers of the rules (S15): a dated record in the database, plain values here."""
+
+    min_study_hours: int = 4
+    min_participants: int = 4
+    min_share: Fraction = Fraction(3, 4)
+    min_age: int = 14
+    leader_counts: bool = True
+    rounding: str = "floor_per_session"
+
+    def __post_init__(self) -> None:
+        _require_int(self.min_study_hours, "min_study_hours")
+        _require_int(self.min_participants, "min_participants")
+        _require_int(self.min_age, "min_age")
+        if isinstance(self.min_share, bool) or not isinstance(self.min_share, Fraction | int):
+            # A float share is refused on purpose: S14 forbids float comparisons.
+            raise ValueError(
+                f"min_share must be a Fraction (e.g. Fraction(3, 4)), got {self.min_share!r}"
+            )
+        if not 0 < self.min_share <= 1:
+            raise ValueError(f"min_share must be in (0, 1], got {self.min_share}")
+        object.__setattr__(self, "min_share", Fraction(self.min_share))
+        if not isinstance(self.leader_counts, bool):
+            raise ValueError("leader_counts must be True or False")
+        if self.rounding not in ROUNDING_POLICIES:
+            raise ValueError(
+                f"unknown rounding {self.rounding!r}; known: {', '.join(ROUNDING_POLICIES)}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A course session. Times are stored in UTC: Python subtracts two datetimes sharing a
+    zone by wall clock, which would miscount an evening when daylight saving changes."""
+
+    key: Key
+    start: datetime
+    end: datetime
+    digital: bool = False
+    decision_meeting: bool = False
+    local_year: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _require_aware(self.start, f"session {self.key!r} start")
+        _require_aware(self.end, f"session {self.key!r} end")
+        object.__setattr__(self, "local_year", self.start.year)
+        object.__setattr__(self, "start", self.start.astimezone(UTC))
+        object.__setattr__(self, "end", self.end.astimezone(UTC))
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    key: Key
+    birth_year: int | None = None
+    is_leader: bool = False
+
+    def __post_init__(self) -> None:
+        if self.birth_year is not None:
+            _require_int(self.birth_year, f"participant {self.key!r} birth_year", 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Presence:
+    """One interval of presence; ``participant`` and ``session`` are keys (stored in UTC)."""
+
+    participant: Key
+    session: Key
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        _require_aware(self.start, "presence start")
+        _require_aware(self.end, "presence end")
+        object.__setattr__(self, "start", self.start.astimezone(UTC))
+        object.__setattr__(self, "end", self.end.astimezone(UTC))
+        if self.end < self.start:
+            raise ValueError(
+                f"presence of {self.participant!r} in session {self.session!r} ends "
+                f"({self.end.isoformat()}) before it starts ({self.start.isoformat()})"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why the course does not hold, or why one participant does not count.
+
+    ``message`` is Norwegian; ``params`` holds the numbers in it so that a translated UI
+    can say the same thing from ``code`` and ``params``.
+    """
+
+    code: str
+    message: str
+    session: Key | None = None
+    participant: Key | None = None
+    params: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def blocking(self) -> bool:
+        return self.participant is None
+
+    def param(self, name: str) -> int | None:
+        return dict(self.params).get(name)
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantResult:
+    key: Key
+    minutes_present: int
+    share: Fraction
+    old_enough: bool
+    qualifies: bool
+    counts: bool
+    minutes_by_session: Mapping[Key, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    policy: Policy
+    study_hours: int
+    minutes_total: int
+    hours_by_session: Mapping[Key, int]
+    minutes_by_session: Mapping[Key, int]
+    results: Mapping[Key, ParticipantResult]
+    qualifying: frozenset[Key]
+    holds: bool
+    reasons: tuple[Reason, ...]
+    course_year: int | None
+
+    @property
+    def required_minutes(self) -> int:
+        """The fewest whole minutes of presence that meet the share (exact ceiling)."""
+        share = self.policy.min_share
+        return -(-self.minutes_total * share.numerator // share.denominator)
+
+    @property
+    def reason_codes(self) -> tuple[str, ...]:
+        return tuple(r.code for r in self.reasons)
+
+
+def _minutes(delta: timedelta) -> int:
+    return delta // _MINUTE
+
+
+def _session_problems(
+    sessions: list[Session], digital_allowed: bool
+) -> tuple[dict[Key, Session], list[Reason]]:
+    """The sessions that count, and a reason for each one that does not."""
+    reasons: list[Reason] = []
+    bad: set[Key] = set()
+    ordered = sorted(sessions, key=lambda s: (s.start, s.end, repr(s.key)))
+    for s in ordered:
+        if s.end <= s.start:
+            bad.add(s.key)
+            reasons.append(
+                Reason(
+                    "invalid_session",
+                    f"Samlingen {s.key} slutter før den begynner, eller varer ingen tid.",
+                    session=s.key,
+                )
+            )
+        if s.decision_meeting:
+            bad.add(s.key)
+            reasons.append(
+                Reason(
+                    "decision_meeting",
+                    f"Samlingen {s.key} er et beslutningsmøte (styremøte eller årsmøte) og "
+                    "kan ikke være studiearbeid.",
+                    session=s.key,
+                )
+            )
+        if s.digital and not digital_allowed:
+            bad.add(s.key)
+            reasons.append(
+                Reason(
+                    "digital_not_allowed",
+                    f"Samlingen {s.key} er digital, men studieplanen tillater ikke digitale "
+                    "samlinger.",
+                    session=s.key,
+                )
+            )
+    valid_in_time = [s for s in ordered if s.end > s.start]
+    latest_end: Session | None = None
+    for s in valid_in_time:
+        if latest_end is not None and s.start < latest_end.end:
+            bad.update((s.key, latest_end.key))
+            reasons.append(
+                Reason(
+                    "invalid_session",
+                    f"Samlingene {latest_end.key} og {s.key} overlapper i tid; samme tid kan "
+                    "bare telle én gang.",
+                    session=s.key,
+                )
+            )
+        if latest_end is None or s.end > latest_end.end:
+            latest_end = s
+    counted = {s.key: s for s in ordered if s.key not in bad}
+    return counted, reasons
+
+
+def _index(
+    sessions: Iterable[Session], participants: Iterable[Participant]
+) -> tuple[list[Session], dict[Key, Participant]]:
+    session_list = list(sessions)
+    seen: set[Key] = set()
+    for s in session_list:
+        if not isinstance(s, Session):
+            raise ValueError(f"sessions must hold Session objects, got {type(s).__name__}")
+        if s.key in seen:
+            raise ValueError(f"session key {s.key!r} appears twice")
+        seen.add(s.key)
+    people: dict[Key, Participant] = {}
+    for p in participants:
+        if not isinstance(p, Participant):
+            raise ValueError(f"participants must hold Participant objects, got {type(p).__name__}")
+        if p.key in people:
+            raise ValueError(f"participant key {p.key!r} appears twice")
+        people[p.key] = p
+    return session_list, people
+
+
+def _union_length(intervals: list[tuple[datetime, datetime]]) -> timedelta:
+    if len(intervals) == 1:
+        a, b = intervals[0]
+        return b - a
+    intervals.sort()
+    total = _ZERO
+    cur_start, cur_end = intervals[0]
+    for a, b in intervals[1:]:
+        if a > cur_end:
+            total += cur_end - cur_start
+            cur_start, cur_end = a, b
+        elif b > cur_end:
+            cur_end = b
+    return total + (cur_end - cur_start)
+
+
+def _present_by_session(
+    presences: Iterable[Presence],
+    counted: Mapping[Key, Session],
+    all_sessions: set[Key],
+    people: Mapping[Key, Participant],
+    until: datetime | None = None,
+) -> dict[Key, dict[Key, int]]:
+    """Minutes present per participant per counted session (union, clipped)."""
+    grouped: dict[tuple[Key, Key], list[tuple[datetime, datetime]]] = {}
+    for pr in presences:
+        if not isinstance(pr, Presence):
+            raise ValueError(f"presences must hold Presence objects, got {type(pr).__name__}")
+        if pr.participant not in people:
+            raise ValueError(f"presence names unknown participant {pr.participant!r}")
+        session = counted.get(pr.session)
+        if session is None:
+            if pr.session not in all_sessions:
+                raise ValueError(f"presence names unknown session {pr.session!r}")
+            continue
+        start = pr.start if pr.start > session.start else session.start
+        end = pr.end if pr.end < session.end else session.end
+        if until is not None and end > until:
+            end = until
+        if end <= start:
+            continue
+        bucket = grouped.get((pr.participant, pr.session))
+        if bucket is None:
+            grouped[(pr.participant, pr.session)] = [(start, end)]
+        else:
+            bucket.append((start, end))
+    minutes: dict[Key, dict[Key, int]] = {}
+    for (person, session_key), intervals in grouped.items():
+        minutes.setdefault(person, {})[session_key] = _union_length(intervals) // _MINUTE
+    return minutes
+
+
+def _study_hours(minutes_by_session: Mapping[Key, int]) -> dict[Key, int]:
+    # Under floor_total the per-session figures are for display only; the total is floored
+    # once over the whole course (_total_hours).
+    return {k: m // 60 for k, m in minutes_by_session.items()}
+
+
+def _total_hours(policy: Policy, minutes_by_session: Mapping[Key, int]) -> int:
+    if policy.rounding == "floor_per_session":
+        return sum(m // 60 for m in minutes_by_session.values())
+    return sum(minutes_by_session.values()) // 60
+
+
+def _hours_text(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if rest == 0:
+        return f"{hours} time" if hours == 1 else f"{hours} timer"
+    return f"{hours} t {rest} min"
+
+
+def evaluate(
+    sessions: Iterable[Session],
+    participants: Iterable[Participant],
+    presences: Iterable[Presence],
+    policy: Policy,
+    *,
+    exemption: bool = False,
+    digital_allowed: bool = True,
+    course_year: int | None = None,
+) -> Evaluation:
+    """Judge a course from its sessions and presence alone. See the module docstring."""
+    if not isinstance(policy, Policy):
+        raise ValueError(f"policy must be a Policy, got {type(policy).__name__}")
+    session_list, people = _index(sessions, participants)
+    counted, reasons = _session_problems(session_list, digital_allowed)
+    minutes_by_session = {k: _minutes(s.end - s.start) for k, s in counted.items()}
+    minutes_total = sum(minutes_by_session.values())
+    hours_by_session = _study_hours(minutes_by_session)
+    study_hours = _total_hours(policy, minutes_by_session)
+    if course_year is None and session_list:
+        course_year = min(session_list, key=lambda s: s.start).local_year
+
+    present = _present_by_session(presences, counted, {s.key for s in session_list}, people)
+    num, den = policy.min_share.numerator, policy.min_share.denominator
+    results: dict[Key, ParticipantResult] = {}
+    notes: list[Reason] = []
+    qualifying: set[Key] = set()
+    for key, person in people.items():
+        per_session = present.get(key, {})
+        got = sum(per_session.values())
+        meets_share = minutes_total > 0 and got * den >= minutes_total * num
+        old_enough = (
+            person.birth_year is not None
+            and course_year is not None
+            and course_year - person.birth_year >= policy.min_age
+        )
+        if not old_enough:
+            if person.birth_year is None:
+                message = (
+                    f"Deltaker {key} mangler fødselsår, så alderskravet ({policy.min_age} år "
+                    "innen utgangen av kursåret) kan ikke kontrolleres."
+                )
+            else:
+                message = (
+                    f"Deltaker {key} fyller ikke {policy.min_age} år innen utgangen av "
+                    f"{course_year} og teller ikke med."
+                )
+            notes.append(
+                Reason("under_age", message, participant=key, params=(("min_age", policy.min_age),))
+            )
+        qualifies = meets_share and old_enough
+        counts = qualifies and (policy.leader_counts or not person.is_leader)
+        if counts:
+            qualifying.add(key)
+        results[key] = ParticipantResult(
+            key=key,
+            minutes_present=got,
+            share=Fraction(got, minutes_total) if minutes_total else Fraction(0),
+            old_enough=old_enough,
+            qualifies=qualifies,
+            counts=counts,
+            minutes_by_session=MappingProxyType(dict(per_session)),
+        )
+
+    if study_hours < policy.min_study_hours:
+        reasons.append(
+            Reason(
+                "too_few_hours",
+                f"Kurset har {study_hours} hele studietimer; det må ha minst "
+                f"{policy.min_study_hours}.",
+                params=(("study_hours", study_hours), ("min_study_hours", policy.min_study_hours)),
+            )
+        )
+    needed = min(policy.min_participants, 1) if exemption else policy.min_participants
+    if len(qualifying) < needed:
+        if exemption:
+            message = (
+                f"Kurset har {len(qualifying)} deltakere som har vært til stede minst "
+                f"{_percent(policy.min_share)} av tiden; selv med unntak må minst én delta."
+            )
+        else:
+            message = (
+                f"Kurset har {len(qualifying)} deltakere som har vært til stede minst "
+                f"{_percent(policy.min_share)} av tiden; det må ha minst {needed}."
+            )
+        reasons.append(
+            Reason(
+                "too_few_participants",
+                message,
+                params=(("qualifying", len(qualifying)), ("min_participants", needed)),
+            )
+        )
+    notes.sort(key=lambda r: repr(r.participant))
+    all_reasons = (*reasons, *notes)
+    return Evaluation(
+        policy=policy,
+        study_hours=study_hours,
+        minutes_total=minutes_total,
+        hours_by_session=MappingProxyType(hours_by_session),
+        minutes_by_session=MappingProxyType(minutes_by_session),
+        results=MappingProxyType(results),
+        qualifying=frozenset(qualifying),
+        holds=not reasons,
+        reasons=all_reasons,
+        course_year=course_year,
+    )
+
+
+def _percent(share: Fraction) -> str:
+    value = share * 100
+    if value.denominator == 1:
+        return f"{value.numerator} %"
+    return f"{float(value):.1f} %".replace(".", ",")
+
+
+# --- The live view: what is still needed --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantOutlook:
+    key: Key
+    minutes_so_far: int
+    minutes_needed: int  # more minutes, from now on, to reach the share; 0 when reached
+    can_still_qualify: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Outlook:
+    """What a course still needs at ``now``, assuming everyone attends from now on."""
+
+    minutes_total: int
+    minutes_remaining: int
+    required_minutes: int
+    hours_missing: int
+    qualified_so_far: frozenset[Key]
+    more_participants_needed: int
+    minutes_each: int  # how long each of them must still attend
+    possible: bool
+    participants: Mapping[Key, ParticipantOutlook]
+    messages: tuple[str, ...]
+
+
+def outlook(
+    sessions: Iterable[Session],
+    participants: Iterable[Participant],
+    presences: Iterable[Presence],
+    policy: Policy,
+    *,
+    now: datetime,
+    exemption: bool = False,
+    digital_allowed: bool = True,
+    course_year: int | None = None,
+) -> Outlook:
+    """From the presence recorded up to ``now``: who can still reach the share, and how
+    many more participants must attend how much of the remaining time for the course to
+    hold. A participant not yet seen at all can still come: they count as a newcomer."""
+    _require_aware(now, "now")
+    now = now.astimezone(UTC)
+    session_list, people = _index(sessions, participants)
+    counted, _ = _session_problems(session_list, digital_allowed)
+    minutes_by_session = {k: _minutes(s.end - s.start) for k, s in counted.items()}
+    minutes_total = sum(minutes_by_session.values())
+    remaining = sum(_minutes(s.end - max(s.start, now)) for s in counted.values() if s.end > now)
+    study_hours = _total_hours(policy, minutes_by_session)
+    hours_missing = max(0, policy.min_study_hours - study_hours)
+    if course_year is None and session_list:
+        course_year = min(session_list, key=lambda s: s.start).local_year
+    present = _present_by_session(
+        presences, counted, {s.key for s in session_list}, people, until=now
+    )
+    num, den = policy.min_share.numerator, policy.min_share.denominator
+    required = -(-minutes_total * num // den)
+    per: dict[Key, ParticipantOutlook] = {}
+    qualified: set[Key] = set()
+    candidates: list[int] = []
+    for key, person in people.items():
+        got = sum(present.get(key, {}).values())
+        need = max(0, required - got)
+        old_enough = (
+            person.birth_year is not None
+            and course_year is not None
+            and course_year - person.birth_year >= policy.min_age
+        )
+        counts_if_qualified = old_enough and (policy.leader_counts or not person.is_leader)
+        can = minutes_total > 0 and need <= remaining and old_enough
+        per[key] = ParticipantOutlook(key, got, need, can)
+        if not counts_if_qualified or minutes_total == 0:
+            continue
+        if need == 0:
+            qualified.add(key)
+        elif need <= remaining:
+            candidates.append(need)
+    target = min(policy.min_participants, 1) if exemption else policy.min_participants
+    missing = max(0, target - len(qualified))
+    candidates.sort()
+    # Newcomers can fill the gap when the rest of the course alone meets the share.
+    while len(candidates) < missing and minutes_total > 0 and required <= remaining:
+        candidates.append(required)
+    possible = hours_missing == 0 and len(candidates) >= missing and minutes_total > 0
+    minutes_each = candidates[missing - 1] if missing and len(candidates) >= missing else 0
+    messages: list[str] = []
+    if hours_missing:
+        messages.append(
+            f"Kurset mangler {hours_missing} hele studietimer; legg til flere samlinger."
+        )
+    if missing == 0:
+        messages.append(
+            f"{len(qualified)} deltakere har allerede nok frammøte til at kurset holder."
+        )
+    elif len(candidates) >= missing:
+        who = "1 deltaker til må" if missing == 1 else f"{missing} deltakere til må"
+        messages.append(f"{who} delta {_hours_text(minutes_each)} av den gjenstående tiden.")
+    else:
+        messages.append(
+            f"Det trengs {missing} deltakere til, men det er ikke nok tid igjen til at så "
+            "mange når kravet."
+        )
+    return Outlook(
+        minutes_total=minutes_total,
+        minutes_remaining=remaining,
+        required_minutes=required,
+        hours_missing=hours_missing,
+        qualified_so_far=frozenset(qualified),
+        more_participants_needed=missing,
+        minutes_each=minutes_each,
+        possible=possible,
+        participants=MappingProxyType(per),
+        messages=tuple(messages),
+    )
