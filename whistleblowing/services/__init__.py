@@ -1,0 +1,57 @@
+"""All writes of the whistleblowing app (see the modules for the rules)."""
+
+from whistleblowing.services.handling import (
+    access_grant,
+    attachment_read,
+    case_acknowledge,
+    case_close,
+    case_key_for_handler,
+    case_mark_not_a_case,
+    handler_message_send,
+    log_entry_add,
+    police_export_logged,
+)
+from whistleblowing.services.reporting import (
+    ReplayedSubmission,
+    ReportInput,
+    Submitted,
+    active_recipients,
+    handler_change_passphrase,
+    handler_for_user,
+    handler_setup_keys,
+    handler_unlock,
+    is_handler_user,
+    read_blob,
+    report_submit,
+    reporter_message_send,
+    reporter_open,
+)
+from whistleblowing.services.sweeps import deadline_sweep, notify, retention_sweep
+
+__all__ = [
+    "ReplayedSubmission",
+    "ReportInput",
+    "Submitted",
+    "access_grant",
+    "active_recipients",
+    "attachment_read",
+    "case_acknowledge",
+    "case_close",
+    "case_key_for_handler",
+    "case_mark_not_a_case",
+    "deadline_sweep",
+    "handler_change_passphrase",
+    "handler_for_user",
+    "handler_message_send",
+    "handler_setup_keys",
+    "handler_unlock",
+    "is_handler_user",
+    "log_entry_add",
+    "notify",
+    "police_export_logged",
+    "read_blob",
+    "report_submit",
+    "reporter_message_send",
+    "reporter_open",
+    "retention_sweep",
+]

@@ -1,0 +1,362 @@
+"""What handlers do with a case. Every function takes the case key the handler unsealed
+(``case_key_for_handler``), so nothing here can run without an unlocked handler."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from whistleblowing import crypto, dates, uploads
+from whistleblowing.audit import audit
+from whistleblowing.models import (
+    Access,
+    Attachment,
+    Author,
+    Case,
+    CaseStatus,
+    Handler,
+    KeyGrant,
+    LogEntry,
+    Message,
+)
+from whistleblowing.services.reporting import (
+    MAX_TEXT,
+    _delete_files_on_rollback,
+    _json_blob,
+    _store_attachments,
+    read_blob,
+)
+
+# Kinds of case-log entries (W12–W16). Stored inside the encrypted payload.
+LOG_KINDS: dict[str, Any] = {
+    "note": gettext_lazy("Notat"),
+    "meeting": gettext_lazy("Møte (W13)"),
+    "guardian": gettext_lazy("Foresatte / annen voksen for person under 18 (W13)"),
+    "contact_affected": gettext_lazy("Kontakt med den som opplevde det (W12)"),
+    "police": gettext_lazy("Vurdering av politianmeldelse (W15)"),
+    "sanction": gettext_lazy("Reaksjon vedtatt (W16)"),
+}
+SYSTEM_KINDS: dict[str, Any] = {
+    "acknowledged": gettext_lazy("Mottak bekreftet til varsler (W5)"),
+    "access_granted": gettext_lazy("Tilgang gitt (W10)"),
+    "escalated": gettext_lazy("Løftet til generalsekretær (W10)"),
+    "feedback": gettext_lazy("Tilbakemelding om behandlingen gitt"),
+    "not_a_case": gettext_lazy("Vurdert: ikke en varslingssak"),
+    "closed": gettext_lazy("Saken avsluttet"),
+}
+SANCTIONS: dict[str, Any] = {
+    "oral_warning": gettext_lazy("Muntlig advarsel"),
+    "written_warning": gettext_lazy("Skriftlig advarsel"),
+    "written_reprimand": gettext_lazy("Skriftlig irettesettelse"),
+    "suspension": gettext_lazy("Suspensjon mens saken behandles"),
+    "exclusion": gettext_lazy("Eksklusjon (vedtektene § 5)"),
+    "employment": gettext_lazy("Konsekvenser for ansettelsesforhold"),
+}
+REPRIMAND_PARTS: dict[str, Any] = {
+    "ban_events": gettext_lazy("Utestengelse fra arrangementer for en periode"),
+    "ban_conduct": gettext_lazy("Forbud for en periode (for eksempel mot alkohol)"),
+    "no_positions": gettext_lazy("Ingen tillitsverv eller folkevalgte verv for en periode"),
+    "step_down": gettext_lazy("Må fratre sine tillitsverv"),
+}
+POLICE_DECISIONS: dict[str, Any] = {
+    "recommend": gettext_lazy("Anbefalt å anmelde (fornærmede er myndig)"),
+    "must_report": gettext_lazy("Skal meldes: fornærmede er under 16 år"),
+    "reported": gettext_lazy("Anmeldt til politiet"),
+    "child_welfare": gettext_lazy("Bekymringsmelding sendt barnevernet"),
+    "not_reported": gettext_lazy("Ikke anmeldt"),
+}
+AGE_BANDS: dict[str, Any] = {
+    "adult": gettext_lazy("18 år eller eldre"),
+    "16_17": gettext_lazy("16 eller 17 år"),
+    "under_16": gettext_lazy("Under 16 år"),
+}
+
+
+def _require_read(handler: Handler, case: Case) -> KeyGrant:
+    grant = KeyGrant.objects.filter(case=case, handler=handler).first()
+    if grant is None or grant.access != Access.READ:
+        raise PermissionDenied
+    return grant
+
+
+def case_key_for_handler(*, handler: Handler, case: Case, private_key: bytes) -> bytes:
+    """Unseal the case key. Every decryption is logged (who, when)."""
+    grant = _require_read(handler, case)
+    key = crypto.unseal(private_key, bytes(grant.sealed_key))
+    audit(actor=handler.user, action="case.decrypted", case=case, handler=handler.pk)
+    return key
+
+
+def _log(case: Case, handler: Handler | None, key: bytes, kind: str, **fields: Any) -> LogEntry:
+    return LogEntry.objects.create(
+        case=case,
+        handler=handler,
+        created_at=timezone.now(),
+        payload_blob=_json_blob(key, {"kind": kind, **fields}),
+    )
+
+
+def _locked_open_case(case: Case) -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.is_open:
+        raise ValidationError(_("Saken er avsluttet."))
+    return case
+
+
+def _text(value: str, field: str, *, required: bool = True) -> str:
+    if required and not value.strip():
+        raise ValidationError({field: [_("Dette feltet må fylles ut.")]})
+    if len(value) > MAX_TEXT:
+        raise ValidationError({field: [_("Teksten er for lang.")]})
+    return value
+
+
+@transaction.atomic
+def case_acknowledge(*, handler: Handler, case: Case, key: bytes, message: str) -> Case:
+    """W5: confirm receipt and say how the case will be handled; starts the 3-month clock."""
+    _require_read(handler, case)
+    case = _locked_open_case(case)
+    if case.status != CaseStatus.RECEIVED:
+        raise ValidationError(_("Mottaket er allerede bekreftet."))
+    _text(message, "message")
+    now = timezone.now()
+    case.status = CaseStatus.ACKNOWLEDGED
+    case.acknowledged_at = now
+    case.feedback_due_at = dates.add_months(now, dates.FEEDBACK_WITHIN_MONTHS)
+    case.save(update_fields=["status", "acknowledged_at", "feedback_due_at"])
+    Message.objects.create(
+        case=case,
+        author=Author.HANDLER,
+        handler=handler,
+        created_at=now,
+        body_blob=_json_blob(key, {"body": message, "acknowledgement": True}),
+    )
+    _log(case, handler, key, "acknowledged")
+    audit(actor=handler.user, action="case.acknowledged", case=case)
+    return case
+
+
+def handler_message_send(
+    *,
+    handler: Handler,
+    case: Case,
+    key: bytes,
+    body: str,
+    is_feedback: bool = False,
+    files: Sequence[UploadedFile] = (),
+) -> Message:
+    _require_read(handler, case)
+    _text(body, "body")
+    uploads.check_files(files)
+    stored: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            case = _locked_open_case(case)
+            now = timezone.now()
+            message = Message.objects.create(
+                case=case,
+                author=Author.HANDLER,
+                handler=handler,
+                created_at=now,
+                body_blob=_json_blob(key, {"body": body, "feedback": is_feedback}),
+            )
+            stored = _store_attachments(
+                case=case, key=key, files=files, author=Author.HANDLER, now=now
+            )
+            if is_feedback and case.feedback_given_at is None:
+                case.feedback_given_at = now
+                case.save(update_fields=["feedback_given_at"])
+                _log(case, handler, key, "feedback")
+            audit(
+                actor=handler.user,
+                action="case.message_sent",
+                case=case,
+                feedback=is_feedback,
+                files=len(stored),
+            )
+    except Exception:
+        _delete_files_on_rollback(stored)
+        raise
+    return message
+
+
+def _check_log_fields(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """The booklet's rules for meetings, minors, police and sanctions (W13, W15, W16)."""
+    if kind == "meeting":
+        if not isinstance(fields.get("meeting_date"), date):
+            raise ValidationError({"meeting_date": [_("Oppgi dato for møtet.")]})
+        return {
+            "meeting_date": fields["meeting_date"].isoformat(),
+            "trusted_person_offered": bool(fields.get("trusted_person_offered")),
+            "both_sides_heard": bool(fields.get("both_sides_heard")),
+        }
+    if kind == "guardian":
+        band = fields.get("age_band")
+        if band not in ("16_17", "under_16"):
+            raise ValidationError(
+                {"age_band": [_("Gjelder bare fornærmede under 18 år. Velg alder.")]}
+            )
+        guardian = bool(fields.get("guardian_present"))
+        objected = bool(fields.get("objected_to_guardian"))
+        other_adult = bool(fields.get("other_adult_present"))
+        if not guardian and not (band == "16_17" and objected and other_adult):
+            raise ValidationError(
+                _(
+                    "Når fornærmede er under 18 år, skal foreldre eller foresatte delta. "
+                    "Bare når fornærmede motsetter seg det og er over 16 år, kan en annen "
+                    "myndig person delta i stedet."
+                )
+            )
+        return {
+            "age_band": band,
+            "guardian_present": guardian,
+            "objected_to_guardian": objected,
+            "other_adult_present": other_adult,
+        }
+    if kind == "police":
+        decision = fields.get("police_decision")
+        if decision not in POLICE_DECISIONS:
+            raise ValidationError({"police_decision": [_("Velg en vurdering.")]})
+        heard = bool(fields.get("aggrieved_heard"))
+        accused = bool(fields.get("guardians_accused"))
+        if decision == "reported" and not (heard or accused):
+            raise ValidationError(
+                _(
+                    "En sak skal aldri anmeldes uten at fornærmede eller fornærmedes "
+                    "foresatte først er hørt, med mindre de selv er anklaget."
+                )
+            )
+        return {"police_decision": decision, "aggrieved_heard": heard, "guardians_accused": accused}
+    if kind == "sanction":
+        sanction = fields.get("sanction")
+        if sanction not in SANCTIONS:
+            raise ValidationError({"sanction": [_("Velg en reaksjon.")]})
+        parts = [p for p in fields.get("reprimand_parts") or [] if p in REPRIMAND_PARTS]
+        if parts and sanction != "written_reprimand":
+            raise ValidationError(
+                {"reprimand_parts": [_("Tilleggene gjelder bare skriftlig irettesettelse.")]}
+            )
+        return {"sanction": sanction, "reprimand_parts": parts}
+    if kind in ("note", "contact_affected"):
+        return {}
+    raise ValidationError(_("Ukjent type loggføring."))
+
+
+@transaction.atomic
+def log_entry_add(
+    *, handler: Handler, case: Case, key: bytes, kind: str, text: str, fields: dict[str, Any]
+) -> LogEntry:
+    """W14: document a step. Kind-specific checks in ``_check_log_fields``."""
+    _require_read(handler, case)
+    case = _locked_open_case(case)
+    _text(text, "text")
+    checked = _check_log_fields(kind, fields)
+    entry = _log(case, handler, key, kind, text=text, **checked)
+    audit(actor=handler.user, action="case.logged", case=case, entry=entry.pk)
+    return entry
+
+
+@transaction.atomic
+def access_grant(*, handler: Handler, case: Case, key: bytes, target: Handler) -> KeyGrant:
+    """W10: let another handler read the case by sealing the case key to their public key.
+    The excluded handler can never be given access."""
+    _require_read(handler, case)
+    case = _locked_open_case(case)
+    content = read_blob(key, bytes(case.content_blob))
+    if target.pk == content.get("excluded_handler_id"):
+        raise ValidationError(
+            _("Varsleren har bedt om at denne personen ikke skal se saken. Tilgang kan ikke gis.")
+        )
+    if not target.is_active or not target.has_keys:
+        raise ValidationError(
+            _("Mottakeren har ikke satt opp nøkkelen sin ennå og kan ikke få tilgang.")
+        )
+    now = timezone.now()
+    grant = KeyGrant.objects.select_for_update().filter(case=case, handler=target).first()
+    if grant is not None and grant.access == Access.READ:
+        raise ValidationError(_("Denne personen har allerede tilgang."))
+    sealed = crypto.seal(bytes(target.public_key or b""), key)
+    if grant is None:
+        grant = KeyGrant.objects.create(
+            case=case,
+            handler=target,
+            access=Access.READ,
+            sealed_key=sealed,
+            created_at=now,
+            granted_by=handler,
+        )
+    else:
+        grant.access = Access.READ
+        grant.sealed_key = sealed
+        grant.granted_by = handler
+        grant.save(update_fields=["access", "sealed_key", "granted_by"])
+    _log(case, handler, key, "access_granted", target=target.pk)
+    audit(actor=handler.user, action="case.access_granted", case=case, target=target.pk)
+    return grant
+
+
+def _close(
+    *, handler: Handler, case: Case, key: bytes, status: str, kind: str, reason: str
+) -> Case:
+    _require_read(handler, case)
+    case = _locked_open_case(case)
+    _text(reason, "reason")
+    now = timezone.now()
+    case.status = status
+    case.closed_at = now
+    case.delete_after = dates.add_years(now, dates.RETENTION_YEARS)
+    case.save(update_fields=["status", "closed_at", "delete_after"])
+    _log(case, handler, key, kind, text=reason)
+    audit(actor=handler.user, action=f"case.{kind}", case=case)
+    return case
+
+
+@transaction.atomic
+def case_close(*, handler: Handler, case: Case, key: bytes, reason: str) -> Case:
+    """Close the case; it will be deleted 5 years later (W14)."""
+    return _close(
+        handler=handler, case=case, key=key, status=CaseStatus.CLOSED, kind="closed", reason=reason
+    )
+
+
+@transaction.atomic
+def case_mark_not_a_case(*, handler: Handler, case: Case, key: bytes, reason: str) -> Case:
+    """Triage: not a whistleblowing case (W2), with the reason; retention as when closed."""
+    return _close(
+        handler=handler,
+        case=case,
+        key=key,
+        status=CaseStatus.NOT_A_CASE,
+        kind="not_a_case",
+        reason=reason,
+    )
+
+
+def attachment_read(
+    *, handler: Handler | None, case: Case, key: bytes, attachment: Attachment
+) -> tuple[str, str, bytes]:
+    """(name, content type, bytes) of one attachment; logged."""
+    if attachment.case_id != case.pk:
+        raise PermissionDenied
+    meta = read_blob(key, bytes(attachment.meta_blob))
+    with attachment.file.open("rb") as handle:
+        data = crypto.decrypt(key, handle.read())
+    audit(
+        actor=handler.user if handler else None,
+        action="case.attachment_decrypted",
+        case=case,
+    )
+    return str(meta.get("name", "vedlegg")), str(meta.get("type", "")), data
+
+
+def police_export_logged(*, handler: Handler, case: Case) -> None:
+    _require_read(handler, case)
+    audit(actor=handler.user, action="case.police_export", case=case)

@@ -1,0 +1,28 @@
+"""Thin Celery tasks: ids in, a service call, nothing else. All idempotent."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from whistleblowing import services
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_handlers(case_id: str, kind: str, ref: int = 0) -> bool:
+    return services.notify(case_id, kind, ref)
+
+
+@shared_task(acks_late=True)
+def deadline_sweep() -> dict[str, int]:
+    result = services.deadline_sweep()
+    return {
+        "reminders": result.reminders,
+        "escalations": result.escalations,
+        "feedback": result.feedback,
+    }
+
+
+@shared_task(acks_late=True)
+def retention_sweep() -> dict[str, int]:
+    result = services.retention_sweep()
+    return {"deleted": result.deleted, "files": result.files}
