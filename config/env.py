@@ -89,22 +89,25 @@ def sqlite_database(path: str) -> dict[str, object]:
     }
 
 
-def email_from_url(url: str) -> dict[str, object]:
-    """console:// , smtp://user:pass@host:587?tls=true , locmem://"""
+def mailer_from_url(url: str) -> dict[str, object]:
+    """A MAILERS entry from console:// , locmem:// or smtp(s)://user:pass@host:port?tls=true"""
     parsed = urlparse(url)
     if parsed.scheme == "console":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if parsed.scheme == "locmem":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+        return {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
     if parsed.scheme in {"smtp", "smtps"}:
         options = {k: v[-1].lower() for k, v in parse_qs(parsed.query).items()}
         return {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": parsed.hostname or "",
-            "EMAIL_PORT": parsed.port or (465 if parsed.scheme == "smtps" else 587),
-            "EMAIL_HOST_USER": unquote(parsed.username or ""),
-            "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
-            "EMAIL_USE_SSL": parsed.scheme == "smtps",
-            "EMAIL_USE_TLS": parsed.scheme == "smtp" and options.get("tls", "true") == "true",
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parsed.hostname or "",
+                "port": parsed.port or (465 if parsed.scheme == "smtps" else 587),
+                "username": unquote(parsed.username or ""),
+                "password": unquote(parsed.password or ""),
+                "use_ssl": parsed.scheme == "smtps",
+                "use_tls": parsed.scheme == "smtp" and options.get("tls", "true") == "true",
+                "timeout": 20,
+            },
         }
     raise ImproperlyConfiguredEnv(f"EMAIL_URL scheme {parsed.scheme!r} is not supported")

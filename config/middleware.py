@@ -50,7 +50,7 @@ def user_requires_mfa(user: object) -> bool:
     return groups.filter(name__in=settings.MFA_REQUIRED_GROUPS).exists()
 
 
-_MFA_FREE_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/health/live")
+_MFA_FREE_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/drift/live/")
 
 
 class RequireMFAMiddleware:
@@ -69,9 +69,7 @@ class RequireMFAMiddleware:
         ):
             from allauth.mfa.models import Authenticator
 
-            if not Authenticator.objects.filter(
-                user=user, type=Authenticator.Type.TOTP
-            ).exists():
+            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
                 messages.warning(
                     request,
                     _("Rollen din krever tofaktorinnlogging. Sett opp en autentiseringsapp først."),

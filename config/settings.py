@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from config.env import (
     ImproperlyConfiguredEnv,
     database_from_url,
-    email_from_url,
     env_bool,
     env_int,
     env_list,
     env_str,
+    mailer_from_url,
     sqlite_database,
 )
 
@@ -217,6 +217,9 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
+WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media-not-served/"  # stored files are served only by views that check access
@@ -232,9 +235,9 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # --- E-mail ---------------------------------------------------------------------------
-_email = email_from_url(env_str("EMAIL_URL", "locmem://" if TESTING else "console://"))
-EMAIL_BACKEND = str(_email.pop("EMAIL_BACKEND"))
-globals().update(_email)
+MAILERS = {
+    "default": mailer_from_url(env_str("EMAIL_URL", "locmem://" if TESTING else "console://"))
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Gruppeportalen <ikke-svar@gruppeportalen.no>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -275,7 +278,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 from config.schedule import CELERY_BEAT_SCHEDULE  # noqa: E402, F401

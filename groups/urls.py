@@ -1,2 +1,48 @@
+from django.urls import path
+
+from groups import views
+
 app_name = "groups"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("profil/", views.profile, name="profile"),
+    path("etikk/", views.ethics, name="ethics"),
+    path("grupper/ny/", views.group_create, name="create"),
+    path("grupper/<int:pk>/", views.group_detail, name="detail"),
+    path("grupper/<int:pk>/medlemmer/ny/", views.member_add, name="member_add"),
+    path("grupper/<int:pk>/medlemmer/<int:mid>/", views.membership_edit, name="membership_edit"),
+    path(
+        "grupper/<int:pk>/medlemmer/<int:mid>/uavhengig/",
+        views.membership_independent,
+        name="membership_independent",
+    ),
+    path(
+        "grupper/<int:pk>/medlemmer/<int:mid>/utmelding/",
+        views.membership_leave,
+        name="membership_leave",
+    ),
+    path("grupper/<int:pk>/overgang/", views.transfer_propose, name="transfer_propose"),
+    path(
+        "grupper/<int:pk>/medlemmer/<int:mid>/godkjenn/",
+        views.transfer_approve,
+        name="transfer_approve",
+    ),
+    path("grupper/<int:pk>/utvalg/ny/", views.committee_create, name="committee_create"),
+    path("grupper/<int:pk>/utvalg/<int:cid>/", views.committee_detail, name="committee_detail"),
+    path("grupper/<int:pk>/reglement/", views.rules, name="rules"),
+    path("grupper/<int:pk>/reglement/versjoner/", views.rules_list, name="rules_list"),
+    path("grupper/<int:pk>/reglement/endre/", views.rules_propose, name="rules_propose"),
+    path("grupper/<int:pk>/reglement/<int:version>/", views.rules_version, name="rules_version"),
+    path("grupper/<int:pk>/reglement/<int:version>/pdf/", views.rules_pdf, name="rules_pdf"),
+    path(
+        "grupper/<int:pk>/reglement/<int:version>/vedtak/", views.rules_decide, name="rules_decide"
+    ),
+    path(
+        "grupper/<int:pk>/reglement/<int:version>/bekreft/",
+        views.rules_acknowledge,
+        name="rules_acknowledge",
+    ),
+    path("drift/", views.health, name="health"),
+    path("drift/live/", views.health_live, name="health_live"),
+]

@@ -49,3 +49,6 @@ class Heartbeat(models.Model):
     name = models.CharField(max_length=40, unique=True)
     sent_at = models.DateTimeField(null=True)
     ran_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -101,6 +101,9 @@ class RuleAcknowledgement(models.Model):
             models.UniqueConstraint(fields=["ruleset", "user"], name="ack_once_per_version")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} – v{self.ruleset.version}"
+
 
 class EthicsGuidelines(models.Model):
     """E1: a version of the party's ethical guidelines, site-wide."""
@@ -132,3 +135,6 @@ class EthicsAcknowledgement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["guidelines", "user"], name="ethics_ack_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.guidelines.version}"

@@ -1,0 +1,97 @@
+"""The one PDF renderer of the portal: certificates, attendance lists, rules, minutes.
+
+WeasyPrint may fetch nothing but ``data:`` URLs and the portal's own static files: no
+file://, no network (its default fetcher allows every protocol). One FontConfiguration and
+one image cache are reused within the process, and the fonts are the project's own.
+"""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from pypdf import PdfWriter
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+BASE_URL = "https://static.portal.invalid/static/"
+
+
+class RefusedURL(FatalURLFetchingError):
+    """A template asked for a resource outside the portal's static files."""
+
+
+class PortalURLFetcher(URLFetcher):
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=("data", "https"), allow_redirects=False)
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        if url.startswith(BASE_URL):
+            relative = url[len(BASE_URL) :].split("?", 1)[0].split("#", 1)[0]
+            if ".." not in relative.split("/"):
+                path = finders.find(relative)
+                if isinstance(path, str):
+                    with open(path, "rb") as handle:
+                        body = handle.read()
+                    mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, body=body, headers={"Content-Type": mime})
+        raise RefusedURL(f"PDF rendering may not fetch {url[:80]!r}")
+
+
+_local = threading.local()
+
+
+def _tools() -> tuple[FontConfiguration, dict[str, Any], PortalURLFetcher, CSS]:
+    if not hasattr(_local, "font_config"):
+        _local.font_config = FontConfiguration()
+        _local.cache = {}
+        _local.fetcher = PortalURLFetcher()
+        _local.css = CSS(
+            string=render_to_string("pdf/base.css"),
+            base_url=BASE_URL,
+            font_config=_local.font_config,
+            url_fetcher=_local.fetcher,
+        )
+    return _local.font_config, _local.cache, _local.fetcher, _local.css
+
+
+def render_html_to_pdf(html: str) -> bytes:
+    font_config, cache, fetcher, css = _tools()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+    result: bytes = document.write_pdf(
+        stylesheets=[css], font_config=font_config, cache=cache, uncompressed_pdf=False
+    )
+    return result
+
+
+def render_pdf(template_name: str, context: Mapping[str, Any], *, title: str = "") -> bytes:
+    """Render one document. ``template_name`` is a body fragment (no <html>): the shared
+    frame ``pdf/document.html`` gives every PDF of the portal the same look."""
+    return render_many(template_name, [context], title=title)
+
+
+def render_many(
+    template_name: str, contexts: Iterable[Mapping[str, Any]], *, title: str = ""
+) -> bytes:
+    """Several documents of one template as one PDF in one WeasyPrint pass, each starting
+    on a new page (batch rendering: no WeasyPrint start per document)."""
+    bodies = [render_to_string(template_name, dict(context)) for context in contexts]
+    html = render_to_string("pdf/document.html", {"bodies": bodies, "title": title})
+    return render_html_to_pdf(html)
+
+
+def merge_pdfs(parts: Iterable[bytes]) -> bytes:
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(io.BytesIO(part))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

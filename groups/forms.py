@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import (
+    WEEKDAYS,
+    BoardRole,
+    CommitteeKind,
+    CommitteeRole,
+    Gender,
+    GroupKind,
+    Membership,
+    Seat,
+)
+
+
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's refusal on the form: per field where it names one, else on top."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(label=_("Fullt navn"), max_length=200)
+    birth_year = forms.IntegerField(
+        label=_("Fødselsår"),
+        required=False,
+        min_value=1900,
+        max_value=2100,
+        help_text=_("Brukes på deltakerlista for studiearbeid (alder ved kursår)."),
+    )
+    gender = forms.ChoiceField(
+        label=_("Kjønn"), choices=[("", _("Velg")), *Gender.choices], required=False
+    )
+    postcode = forms.RegexField(
+        label=_("Postnummer (hjemsted)"),
+        regex=r"^\d{4}$",
+        required=False,
+        error_messages={"invalid": _("Postnummer er fire sifre.")},
+    )
+
+
+class GroupCreateForm(forms.Form):
+    area_name = forms.CharField(label=_("Kommune eller fylke"), max_length=120)
+    kind = forms.ChoiceField(label=_("Type gruppe"), choices=GroupKind.choices)
+    period_start = forms.DateField(
+        label=_("Perioden starter"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("En periode er fire år."),
+    )
+    leader_name = forms.CharField(label=_("Gruppeleders navn"), max_length=200)
+    leader_email = forms.EmailField(label=_("Gruppeleders e-post"))
+
+
+class MemberAddForm(forms.Form):
+    full_name = forms.CharField(label=_("Navn"), max_length=200)
+    email = forms.EmailField(label=_("E-post"))
+    seat = forms.ChoiceField(label=_("Plass i gruppa"), choices=Seat.choices)
+    joined_on = forms.DateField(
+        label=_("Med fra"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Tomt betyr i dag."),
+    )
+
+
+class MembershipEditForm(forms.Form):
+    seat = forms.ChoiceField(label=_("Plass i gruppa"), choices=Seat.choices)
+    board_role = forms.ChoiceField(
+        label=_("Rolle i gruppestyret"), choices=BoardRole.choices, required=False
+    )
+
+
+class DateForm(forms.Form):
+    date = forms.DateField(label=_("Fra dato"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: object, label: str | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if label:
+            self.fields["date"].label = label
+        self.fields["date"].initial = timezone.localdate()
+
+
+class TransferForm(forms.Form):
+    full_name = forms.CharField(label=_("Navn"), max_length=200)
+    email = forms.EmailField(label=_("E-post"))
+    from_party = forms.CharField(label=_("Valgt inn for partiet"), max_length=120)
+    seat = forms.ChoiceField(label=_("Plass i gruppa"), choices=Seat.choices, initial=Seat.REGULAR)
+
+
+class VotesForm(forms.Form):
+    votes_for = forms.IntegerField(label=_("Stemmer for"), min_value=0, max_value=999)
+    votes_against = forms.IntegerField(label=_("Stemmer mot"), min_value=0, max_value=999)
+
+
+class RulesDecisionForm(VotesForm):
+    note = forms.CharField(label=_("Vedtak / merknad"), required=False, widget=forms.Textarea)
+
+
+class CommitteeForm(forms.Form):
+    name = forms.CharField(label=_("Navn på utvalget"), max_length=160)
+    kind = forms.ChoiceField(label=_("Type"), choices=CommitteeKind.choices)
+
+
+class CommitteeSeatForm(forms.Form):
+    membership = forms.ModelChoiceField(label=_("Person"), queryset=Membership.objects.none())
+    role = forms.ChoiceField(label=_("Rolle i utvalget"), choices=CommitteeRole.choices)
+
+    def __init__(self, *args: object, memberships: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if memberships is not None:
+            self.fields["membership"].queryset = memberships  # type: ignore[attr-defined]
+
+
+class FactionLeaderForm(forms.Form):
+    membership = forms.ModelChoiceField(
+        label=_("Fraksjonsleder"), queryset=Membership.objects.none()
+    )
+
+    def __init__(self, *args: object, memberships: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if memberships is not None:
+            self.fields["membership"].queryset = memberships  # type: ignore[attr-defined]
+
+
+class RulesForm(forms.Form):
+    meeting_place = forms.CharField(label=_("Fast møtested (møtelokale)"), max_length=200)
+    meeting_weekdays = forms.TypedMultipleChoiceField(
+        label=_("Møtedager"),
+        choices=WEEKDAYS,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    meeting_start = forms.TimeField(
+        label=_("Fra kl."), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    meeting_end = forms.TimeField(
+        label=_("Til kl."), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    quarantine_months = forms.IntegerField(
+        label=_("Karantenetid ved overgang fra andre parti (måneder)"),
+        min_value=0,
+        max_value=48,
+        initial=0,
+        help_text=_("0 betyr ingen karantene."),
+    )
+    cooperation = forms.CharField(
+        label=_("Samarbeid med andre parti"), required=False, widget=forms.Textarea
+    )
+    change_summary = forms.CharField(
+        label=_("Hva endres, og hvorfor?"), widget=forms.Textarea, required=False
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        start, end = data.get("meeting_start"), data.get("meeting_end")
+        if isinstance(start, dt.time) and isinstance(end, dt.time) and end <= start:
+            self.add_error("meeting_end", _("Møtet må slutte etter at det begynner."))
+        return data

@@ -1,0 +1,74 @@
+"""Status of the parts the portal needs: database, broker, worker, beat."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groups.models import Heartbeat
+
+STALE_AFTER = dt.timedelta(minutes=3)
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def _database() -> Check:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return Check(_("Database"), True, connection.vendor)
+    except Exception as exc:
+        return Check(_("Database"), False, type(exc).__name__)
+
+
+def _broker() -> Check:
+    from config.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            transport = conn.transport_cls
+        return Check(_("Meldingskø (broker)"), True, str(transport))
+    except Exception as exc:
+        return Check(_("Meldingskø (broker)"), False, type(exc).__name__)
+
+
+def health_status() -> list[Check]:
+    now = timezone.now()
+    beat = Heartbeat.objects.filter(name="celery").first()
+    checks = [_database(), _broker()]
+    if beat is None or beat.ran_at is None:
+        checks.append(Check(_("Arbeider (worker)"), False, _("har aldri kjørt")))
+        checks.append(Check(_("Tidsplan (beat)"), False, _("har aldri sendt")))
+    else:
+        checks.append(
+            Check(
+                _("Arbeider (worker)"),
+                now - beat.ran_at < STALE_AFTER,
+                _("sist kjørt %(when)s")
+                % {"when": timezone.localtime(beat.ran_at).strftime("%Y-%m-%d %H:%M:%S")},
+            )
+        )
+        sent = beat.sent_at or beat.ran_at
+        checks.append(
+            Check(
+                _("Tidsplan (beat)"),
+                now - sent < STALE_AFTER,
+                _("sist sendt %(when)s")
+                % {"when": timezone.localtime(sent).strftime("%Y-%m-%d %H:%M:%S")},
+            )
+        )
+    checks.append(
+        Check(_("Hurtigbuffer"), True, settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1])
+    )
+    return checks

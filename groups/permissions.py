@@ -1,0 +1,70 @@
+"""One access helper for the groups app. Views never fetch a group by bare primary key.
+
+A group's data is visible to its members only (a guardian object permission kept in step
+with memberships by the services); the leader and deputy manage it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groups.models import CouncilGroup, Membership, MembershipStatus, User
+
+Perm = Literal["view", "manage"]
+
+PERMISSION_CODENAMES: dict[str, str] = {
+    "view": "groups.view_councilgroup",
+    "manage": "groups.manage_councilgroup",
+}
+
+
+def get_group_for_user(user: User | AnonymousUser, pk: int, perm: Perm = "view") -> CouncilGroup:
+    """The group ``pk`` if ``user`` may ``perm`` it: 404 when they may not even see it, 403
+    when they see it but may not manage it. Site admins may do both."""
+    try:
+        group = CouncilGroup.objects.get(pk=pk)
+    except CouncilGroup.DoesNotExist:
+        raise Http404 from None
+    if not user.is_authenticated:
+        raise Http404
+    if user.is_superuser:
+        return group
+    if not user.has_perm(PERMISSION_CODENAMES["view"], group):
+        raise Http404
+    if perm == "manage" and not user.has_perm(PERMISSION_CODENAMES["manage"], group):
+        raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+    return group
+
+
+def membership_for(user: User | AnonymousUser, group: CouncilGroup) -> Membership | None:
+    """The user's membership in ``group`` that still counts (not left), or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.filter(group=group, user=user)
+        .exclude(status=MembershipStatus.LEFT)
+        .select_related("user")
+        .first()
+    )
+
+
+def can_manage(user: User | AnonymousUser, group: CouncilGroup) -> bool:
+    return bool(
+        user.is_authenticated
+        and (user.is_superuser or user.has_perm(PERMISSION_CODENAMES["manage"], group))
+    )
+
+
+def is_board_member(user: User | AnonymousUser, group: CouncilGroup) -> bool:
+    membership = membership_for(user, group)
+    return bool(membership and membership.on_board)
+
+
+def has_member_rights_today(membership: Membership | None) -> bool:
+    return bool(membership and membership.has_member_rights(timezone.localdate()))

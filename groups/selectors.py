@@ -1,0 +1,168 @@
+"""Reads with more than a trivial query. Each returns everything its page needs in a fixed
+number of queries, whatever the number of members."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from groups.models import (
+    Committee,
+    CommitteeSeat,
+    CouncilGroup,
+    EthicsGuidelines,
+    Membership,
+    MembershipStatus,
+    RuleAcknowledgement,
+    RuleSet,
+    RuleSetStatus,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    membership: Membership
+    can_vote: bool
+    can_speak: bool
+    can_propose: bool
+    summoned: bool
+    independent: bool
+    in_quarantine: bool
+    acknowledged_rules: bool
+    acknowledged_ethics: bool
+
+
+@dataclass(frozen=True)
+class GroupOverview:
+    group: CouncilGroup
+    rows: list[MemberRow]
+    proposed: list[Membership]
+    former: list[Membership]
+    board: list[Membership]
+    committees: list[Committee]
+    rules: RuleSet | None
+    pending_rules: RuleSet | None
+    ethics: EthicsGuidelines | None
+
+    @property
+    def not_acknowledged(self) -> list[Membership]:
+        return [row.membership for row in self.rows if not row.acknowledged_rules]
+
+    @property
+    def not_acknowledged_ethics(self) -> list[Membership]:
+        return [row.membership for row in self.rows if not row.acknowledged_ethics]
+
+
+def current_ethics() -> EthicsGuidelines | None:
+    return EthicsGuidelines.objects.order_by("-published_at").first()
+
+
+def group_overview(group: CouncilGroup, on: dt.date) -> GroupOverview:
+    memberships = list(group.memberships.select_related("user").order_by("user__full_name"))
+    rulesets = list(
+        group.rulesets.filter(status__in=[RuleSetStatus.ADOPTED, RuleSetStatus.PROPOSED])
+    )
+    rules = next((r for r in rulesets if r.status == RuleSetStatus.ADOPTED), None)
+    pending = next((r for r in rulesets if r.status == RuleSetStatus.PROPOSED), None)
+    acked: set[int] = set()
+    if rules:
+        acked = set(
+            RuleAcknowledgement.objects.filter(ruleset=rules).values_list("user_id", flat=True)
+        )
+    ethics = current_ethics()
+    ethics_acked: set[int] = (
+        set(ethics.acknowledgements.values_list("user_id", flat=True)) if ethics else set()
+    )
+    rows = [
+        MemberRow(
+            membership=m,
+            can_vote=m.can_vote(on),
+            can_speak=m.can_speak(on),
+            can_propose=m.can_propose(on),
+            summoned=m.is_summoned(on),
+            independent=m.is_independent(on),
+            in_quarantine=bool(m.quarantine_until and on < m.quarantine_until),
+            acknowledged_rules=m.user_id in acked,
+            acknowledged_ethics=m.user_id in ethics_acked,
+        )
+        for m in memberships
+        if m.status == MembershipStatus.ACTIVE and not (m.left_on and m.left_on <= on)
+    ]
+    committees = list(
+        group.committees.select_related("faction_leader__user").prefetch_related(
+            Prefetch(
+                "seats",
+                queryset=CommitteeSeat.objects.select_related("membership__user").order_by(
+                    "role", "membership__user__full_name"
+                ),
+            )
+        )
+    )
+    return GroupOverview(
+        group=group,
+        rows=rows,
+        proposed=[m for m in memberships if m.status == MembershipStatus.PROPOSED],
+        former=[m for m in memberships if m.status == MembershipStatus.LEFT],
+        board=sorted(
+            (m for m in memberships if m.on_board),
+            key=lambda m: ["leader", "deputy", "member", "observer"].index(m.board_role),
+        ),
+        committees=committees,
+        rules=rules,
+        pending_rules=pending,
+        ethics=ethics,
+    )
+
+
+@dataclass(frozen=True)
+class HomeGroup:
+    membership: Membership
+    rules: RuleSet | None
+    rules_acknowledged: bool
+    can_vote: bool
+    can_speak: bool
+    can_propose: bool
+    independent: bool
+    in_quarantine: bool
+    factions: list[Committee]
+
+
+def home_for(user: User, on: dt.date) -> list[HomeGroup]:
+    memberships = list(
+        Membership.objects.filter(user=user)
+        .exclude(status=MembershipStatus.LEFT)
+        .select_related("group")
+        .order_by("group__area_name")
+    )
+    group_ids = [m.group_id for m in memberships]
+    rules = {
+        r.group_id: r
+        for r in RuleSet.objects.filter(group_id__in=group_ids, status=RuleSetStatus.ADOPTED)
+    }
+    acked = set(
+        RuleAcknowledgement.objects.filter(
+            user=user, ruleset_id__in=[r.pk for r in rules.values()]
+        ).values_list("ruleset_id", flat=True)
+    )
+    factions: dict[int, list[Committee]] = {}
+    for seat in CommitteeSeat.objects.filter(membership__in=memberships).select_related(
+        "committee"
+    ):
+        factions.setdefault(seat.membership_id, []).append(seat.committee)
+    return [
+        HomeGroup(
+            membership=m,
+            rules=rules.get(m.group_id),
+            rules_acknowledged=bool(rules.get(m.group_id) and rules[m.group_id].pk in acked),
+            can_vote=m.can_vote(on),
+            can_speak=m.can_speak(on),
+            can_propose=m.can_propose(on),
+            independent=m.is_independent(on),
+            in_quarantine=bool(m.quarantine_until and on < m.quarantine_until),
+            factions=factions.get(m.pk, []),
+        )
+        for m in memberships
+    ]

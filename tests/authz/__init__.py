@@ -1,0 +1,57 @@
+"""The authorization matrix: every URL pattern × every role, with an asserted status.
+
+Each app lists its cases in ``tests/authz/<app>.py`` as ``CASES: list[Case]``;
+``tests/test_authz.py`` runs them all and fails when a URL pattern has no case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+ROLES = (
+    "anonymous",
+    "outsider",
+    "member",
+    "faction_leader",
+    "leader",
+    "course_admin",
+    "handler",
+    "site_admin",
+)
+
+
+def expect(**statuses: int) -> dict[str, int]:
+    missing = set(ROLES) - set(statuses)
+    extra = set(statuses) - set(ROLES)
+    if missing or extra:
+        raise ValueError(f"expectations must name every role: missing {missing}, unknown {extra}")
+    return statuses
+
+
+def _all(status: int, **overrides: int) -> dict[str, int]:
+    return expect(**({role: status for role in ROLES} | overrides))
+
+
+PUBLIC = _all(200)
+LOGGED_IN = _all(200, anonymous=302)
+# A group's pages: its members see them, others may not know they exist (404).
+GROUP_VIEW = _all(404, anonymous=302, member=200, faction_leader=200, leader=200, site_admin=200)
+GROUP_MANAGE = _all(404, anonymous=302, member=403, faction_leader=403, leader=200, site_admin=200)
+SITE_ADMIN_ONLY = _all(403, anonymous=302, site_admin=200)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    expect: Mapping[str, int]
+    kwargs: Callable[[Any], dict[str, Any]] = field(default=lambda world: {})
+    method: str = "get"
+    data: Callable[[Any], dict[str, Any]] | None = None
+    query: str = ""
+    label: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}[{self.label or self.method}]"

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from tests.authz import (
+    GROUP_MANAGE,
+    GROUP_VIEW,
+    LOGGED_IN,
+    PUBLIC,
+    SITE_ADMIN_ONLY,
+    Case,
+    expect,
+)
+
+# A POST that redirects back when it is done (or refused with a message).
+GROUP_MANAGE_POST = expect(
+    anonymous=302,
+    outsider=404,
+    member=403,
+    faction_leader=403,
+    leader=302,
+    course_admin=404,
+    handler=404,
+    site_admin=302,
+)
+ACK_POST = expect(
+    anonymous=302,
+    outsider=404,
+    member=302,
+    faction_leader=302,
+    leader=302,
+    course_admin=404,
+    handler=404,
+    site_admin=403,
+)
+BOARD_ONLY = expect(
+    anonymous=302,
+    outsider=404,
+    member=403,
+    faction_leader=403,
+    leader=200,
+    course_admin=404,
+    handler=404,
+    site_admin=200,
+)
+
+
+def _group(w):  # type: ignore[no-untyped-def]
+    return {"pk": w.group.pk}
+
+
+def _member(w):  # type: ignore[no-untyped-def]
+    return {"pk": w.group.pk, "mid": w.memberships["member"].pk}
+
+
+def _version(w):  # type: ignore[no-untyped-def]
+    return {"pk": w.group.pk, "version": w.ruleset.version}
+
+
+def setup(world):  # type: ignore[no-untyped-def]
+    from groups.models import MembershipStatus
+    from tests.factories.groups import make_ethics, make_membership
+
+    make_ethics()
+    world.extra["proposed"] = make_membership(
+        world.group, status=MembershipStatus.PROPOSED, transfer_from_party="Venstre"
+    )
+
+
+CASES = [
+    Case("groups:home", LOGGED_IN),
+    Case("groups:profile", LOGGED_IN),
+    Case("groups:ethics", LOGGED_IN),
+    Case("groups:create", SITE_ADMIN_ONLY),
+    Case("groups:detail", GROUP_VIEW, kwargs=_group),
+    Case("groups:member_add", GROUP_MANAGE, kwargs=_group),
+    Case("groups:membership_edit", GROUP_MANAGE, kwargs=_member),
+    Case("groups:membership_independent", GROUP_MANAGE_POST, kwargs=_member, method="post"),
+    Case("groups:membership_leave", GROUP_MANAGE_POST, kwargs=_member, method="post"),
+    Case("groups:transfer_propose", GROUP_MANAGE, kwargs=_group),
+    Case(
+        "groups:transfer_approve",
+        BOARD_ONLY,
+        kwargs=lambda w: {"pk": w.group.pk, "mid": w.extra["proposed"].pk},
+    ),
+    Case("groups:committee_create", GROUP_MANAGE, kwargs=_group),
+    Case(
+        "groups:committee_detail",
+        GROUP_VIEW,
+        kwargs=lambda w: {"pk": w.group.pk, "cid": w.committee.pk},
+    ),
+    Case("groups:rules", GROUP_VIEW, kwargs=_group),
+    Case("groups:rules_list", GROUP_VIEW, kwargs=_group),
+    Case("groups:rules_version", GROUP_VIEW, kwargs=_version),
+    Case("groups:rules_pdf", GROUP_VIEW, kwargs=_version),
+    Case("groups:rules_propose", GROUP_MANAGE, kwargs=_group),
+    Case("groups:rules_decide", GROUP_MANAGE_POST, kwargs=_version, method="post"),
+    Case("groups:rules_acknowledge", ACK_POST, kwargs=_version, method="post"),
+    Case("groups:health", SITE_ADMIN_ONLY),
+    Case("groups:health_live", PUBLIC),
+]

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from groups.models import BoardRole, Committee, CouncilGroup, Membership, RuleSet, Seat, User
+from tests.factories.groups import (
+    add_committee_seat,
+    give_role,
+    make_committee,
+    make_group,
+    make_membership,
+    make_ruleset,
+    make_user,
+)
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Stored files of a test go to a fresh folder, never the developer's var/media."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@dataclass
+class World:
+    group: CouncilGroup
+    other_group: CouncilGroup
+    users: dict[str, User]
+    memberships: dict[str, Membership]
+    committee: Committee
+    ruleset: RuleSet
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def client_for(self, role: str) -> Client:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(self.users[role])
+        return client
+
+
+def build_world() -> World:
+    group = make_group(area_name="Grønnbygd")
+    other = make_group(area_name="Nabobygd")
+    users = {
+        "leader": make_user(full_name="Liv Leder", email="leder@example.org"),
+        "deputy": make_user(full_name="Nils Nestleder", email="nestleder@example.org"),
+        "member": make_user(full_name="Marit Medlem", email="medlem@example.org"),
+        "faction_leader": make_user(full_name="Frode Fraksjon", email="fraksjon@example.org"),
+        "outsider": make_user(full_name="Ola Utenfor", email="utenfor@example.org"),
+        "course_admin": give_role(
+            make_user(full_name="Kari Kurs", email="kurs@example.org"), "course_administrators"
+        ),
+        "handler": give_role(
+            make_user(full_name="Hege Handler", email="varsling@example.org"),
+            "whistleblowing_handlers",
+        ),
+        "site_admin": make_user(
+            full_name="Siri Admin", email="admin@example.org", is_staff=True, is_superuser=True
+        ),
+    }
+    from tests.factories.groups import enable_totp
+
+    enable_totp(users["site_admin"])
+    memberships = {
+        "leader": make_membership(group, users["leader"], board_role=BoardRole.LEADER),
+        "deputy": make_membership(group, users["deputy"], board_role=BoardRole.DEPUTY),
+        "member": make_membership(group, users["member"]),
+        "faction_leader": make_membership(group, users["faction_leader"]),
+        "outsider": make_membership(other, users["outsider"], board_role=BoardRole.LEADER),
+        "substitute": make_membership(group, seat=Seat.SUBSTITUTE),
+    }
+    committee = make_committee(group, name="Hovedutvalg for oppvekst")
+    add_committee_seat(committee, memberships["faction_leader"])
+    add_committee_seat(committee, memberships["member"])
+    committee.faction_leader = memberships["faction_leader"]
+    committee.save()
+    ruleset = make_ruleset(group)
+    make_ruleset(other)
+    return World(group, other, users, memberships, committee, ruleset)
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+# --- browser tests ---------------------------------------------------------------------
+def _chromium_available() -> bool:
+    return os.path.exists(CHROMIUM) or shutil.which("chromium") is not None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not _chromium_available():
+        message = (
+            f"Chromium not found at {CHROMIUM}: browser tests skipped (apt-get install chromium)"
+        )
+        if IN_CI:
+            pytest.fail(message + " — CI=true, so this is a failure")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test
+    # itself are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(base_url=live_server.url, locale="nb-NO")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def login_in_browser(page: Any, user: User, password: str | None = None) -> None:
+    """Log in through the real login form."""
+    from tests.factories.groups import PASSWORD
+
+    page.goto("/accounts/login/")
+    page.get_by_label("E-post").fill(user.email)
+    page.get_by_label("Passord").fill(password or PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()

@@ -1,0 +1,79 @@
+"""Every URL × every role has an asserted status (DESIGN.md, security model)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Iterator
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+import tests.authz as authz_pkg
+from tests.authz import ROLES, Case
+from tests.conftest import World
+
+OUR_NAMESPACES = ("groups", "meetings", "attendance", "whistleblowing")
+
+
+def _modules() -> list[object]:
+    return [
+        importlib.import_module(f"tests.authz.{info.name}")
+        for info in pkgutil.iter_modules(authz_pkg.__path__)
+    ]
+
+
+def _all_cases() -> list[tuple[Case, object]]:
+    return [(case, module) for module in _modules() for case in getattr(module, "CASES", [])]
+
+
+def _url_names(resolver: URLResolver, prefix: str = "") -> Iterator[str]:
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = pattern.namespace
+            yield from _url_names(pattern, f"{prefix}{namespace}:" if namespace else prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{prefix}{pattern.name}"
+
+
+def test_every_url_pattern_of_ours_has_an_authorization_case() -> None:
+    ours = {name for name in _url_names(get_resolver()) if name.split(":", 1)[0] in OUR_NAMESPACES}
+    covered = {case.name for case, _ in _all_cases()}
+    assert ours, "no URL patterns found"
+    assert not (ours - covered), (
+        f"URL patterns without an authorization case: {sorted(ours - covered)}"
+    )
+
+
+def test_every_case_names_a_real_url() -> None:
+    names = set(_url_names(get_resolver()))
+    unknown = {case.name for case, _ in _all_cases()} - names
+    assert not unknown, f"cases for unknown URL names: {sorted(unknown)}"
+
+
+_PARAMS = [
+    pytest.param(case, module, role, id=f"{case.id}-{role}")
+    for case, module in _all_cases()
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("case", "module", "role"), _PARAMS)
+def test_role_gets_expected_status(case: Case, module: object, role: str, world: World) -> None:
+    from django.urls import reverse
+
+    setup = getattr(module, "setup", None)
+    if setup:
+        setup(world)
+    client = world.client_for(role)
+    url = reverse(case.name, kwargs=case.kwargs(world)) + (f"?{case.query}" if case.query else "")
+    data = case.data(world) if case.data else {}
+    response = (
+        getattr(client, case.method)(url, data)
+        if data or case.method == "post"
+        else (getattr(client, case.method)(url))
+    )
+    assert response.status_code == case.expect[role], (
+        f"{role} {case.method.upper()} {url}: got {response.status_code}, "
+        f"expected {case.expect[role]}"
+    )
