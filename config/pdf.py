@@ -10,13 +10,15 @@ from __future__ import annotations
 import io
 import mimetypes
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from pypdf import PdfWriter
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -63,12 +65,21 @@ def _tools() -> tuple[FontConfiguration, dict[str, Any], PortalURLFetcher, CSS]:
     return _local.font_config, _local.cache, _local.fetcher, _local.css
 
 
-def render_html_to_pdf(html: str) -> bytes:
+def harfbuzz_subset_available() -> bool:
+    """Without libharfbuzz-subset WeasyPrint subsets fonts with fontTools, ~10× slower."""
+    from weasyprint.text import ffi
+
+    return getattr(ffi, "harfbuzz_subset", None) is not None
+
+
+def _layout(html: str) -> Document:
     font_config, cache, fetcher, css = _tools()
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    result: bytes = document.write_pdf(
-        stylesheets=[css], font_config=font_config, cache=cache, uncompressed_pdf=False
-    )
+    return document.render(stylesheets=[css], font_config=font_config, cache=cache)
+
+
+def render_html_to_pdf(html: str) -> bytes:
+    result: bytes = _layout(html).write_pdf(uncompressed_pdf=False)
     return result
 
 
@@ -86,6 +97,36 @@ def render_many(
     bodies = [render_to_string(template_name, dict(context)) for context in contexts]
     html = render_to_string("pdf/document.html", {"bodies": bodies, "title": title})
     return render_html_to_pdf(html)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One WeasyPrint pass over several documents: the whole as one PDF, and each document
+    as its own PDF cut from the same layout (no second layout per document)."""
+
+    merged: bytes
+    parts: list[bytes]
+
+
+def render_batch(
+    template_name: str, contexts: Sequence[Mapping[str, Any]], *, title: str = ""
+) -> Batch:
+    bodies = [render_to_string(template_name, dict(context)) for context in contexts]
+    html = render_to_string("pdf/document.html", {"bodies": bodies, "title": title})
+    document = _layout(html)
+    starts = []
+    for number in range(len(bodies)):
+        anchor = f"pdf-document-{number}"
+        page = next((i for i, p in enumerate(document.pages) if anchor in p.anchors), None)
+        if page is None:
+            raise ValueError(f"document {number} of {template_name} produced no page")
+        starts.append(page)
+    ends = [*starts[1:], len(document.pages)]
+    parts = [
+        document.copy(document.pages[start:end]).write_pdf(uncompressed_pdf=False)
+        for start, end in zip(starts, ends, strict=True)
+    ]
+    return Batch(merged=document.write_pdf(uncompressed_pdf=False), parts=parts)
 
 
 def merge_pdfs(parts: Iterable[bytes]) -> bytes:
