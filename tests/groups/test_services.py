@@ -181,7 +181,7 @@ def test_g5_faction_is_regular_members_plus_one_first_substitute(world: World) -
         membership=world.memberships["substitute"],
         role=CommitteeRole.FIRST_SUBSTITUTE,
     )
-    with pytest.raises(ValidationError, match="1. vara"):
+    with pytest.raises(ValidationError, match=r"1\. vara"):
         services.committee_seat_add(
             actor=world.users["leader"],
             committee=committee,
