@@ -1,4 +1,28 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from whistleblowing import views
 
 app_name = "whistleblowing"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.report, name="report"),
+    path("kvittering/", views.reporter_login, name="reporter_login"),
+    path("min-sak/", views.reporter_case, name="reporter_case"),
+    path("min-sak/lukk/", views.reporter_logout, name="reporter_logout"),
+    path("behandling/", views.handler_cases, name="handler_cases"),
+    path("behandling/nokkel/", views.handler_keys, name="handler_keys"),
+    path("behandling/las-opp/", views.handler_unlock, name="handler_unlock"),
+    path("behandling/las/", views.handler_lock, name="handler_lock"),
+    path("behandling/sak/<uuid:pk>/", views.case_detail, name="case_detail"),
+    path("behandling/sak/<uuid:pk>/bekreft/", views.case_acknowledge, name="case_acknowledge"),
+    path("behandling/sak/<uuid:pk>/melding/", views.case_message, name="case_message"),
+    path("behandling/sak/<uuid:pk>/logg/", views.case_log, name="case_log"),
+    path("behandling/sak/<uuid:pk>/tilgang/", views.case_grant, name="case_grant"),
+    path("behandling/sak/<uuid:pk>/ikke-varslingssak/", views.case_triage, name="case_triage"),
+    path("behandling/sak/<uuid:pk>/avslutt/", views.case_close, name="case_close"),
+    path(
+        "behandling/sak/<uuid:pk>/vedlegg/<uuid:attachment_pk>/",
+        views.case_attachment,
+        name="case_attachment",
+    ),
+    path("behandling/sak/<uuid:pk>/politi.pdf", views.case_police_pdf, name="case_police_pdf"),
+]

@@ -1,0 +1,255 @@
+"""Forms: input shape only. The rules are in services (and uploads.py for files)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django import forms
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from whistleblowing import uploads
+from whistleblowing.models import Category, Relation
+from whistleblowing.services.handling import (
+    AGE_BANDS,
+    LOG_KINDS,
+    POLICE_DECISIONS,
+    REPRIMAND_PARTS,
+    SANCTIONS,
+)
+
+FORM_SALT = "whistleblowing.report-form"
+TOKEN_MAX_AGE = 24 * 60 * 60
+
+
+def new_form_token() -> str:
+    return signing.dumps(secrets.token_hex(16), salt=FORM_SALT)
+
+
+def check_form_token(token: str) -> bool:
+    try:
+        signing.loads(token, salt=FORM_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return False
+    return True
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            files = [single(item, initial) for item in data if item]
+        else:
+            files = [single(data, initial)] if data else []
+        uploads.check_files(files)
+        return files
+
+
+ATTACHMENT_HELP = _(
+    "Valgfritt. Opptil 5 filer, høyst 10 MB hver. Bilder, PDF og dokumenter går fint; "
+    "programfiler tas ikke imot."
+)
+
+YES_NO = [("no", _("Nei")), ("yes", _("Ja"))]
+
+
+class ReportForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("Hva gjelder varselet?"), choices=Category.choices, widget=forms.RadioSelect
+    )
+    youth_wing = forms.ChoiceField(
+        label=_("Gjelder det Senterungdommen?"),
+        choices=YES_NO,
+        initial="no",
+        widget=forms.RadioSelect,
+        help_text=_("Varsler om Senterungdommen går alltid til Senterungdommens generalsekretær."),
+    )
+    relation = forms.ChoiceField(
+        label=_("Hvordan kjenner du til saken?"), choices=Relation.choices, widget=forms.RadioSelect
+    )
+    description = forms.CharField(
+        label=_("Hva har skjedd?"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "Skriv med egne ord hva som skjedde, når og hvor. Du trenger ikke ha alle detaljene."
+        ),
+        required=False,
+    )
+    involved = forms.CharField(
+        label=_("Hvem er involvert? (valgfritt)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    anonymous = forms.ChoiceField(
+        label=_("Vil du være anonym?"),
+        choices=[
+            ("yes", _("Ja, jeg vil være anonym")),
+            ("no", _("Nei, jeg oppgir navn og hvordan dere kan nå meg")),
+        ],
+        initial="yes",
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label=_("Navn"), required=False, max_length=200)
+    contact = forms.CharField(
+        label=_("Telefon eller e-post"),
+        required=False,
+        max_length=200,
+        help_text=_("Vi bruker dette bare til å kontakte deg om saken."),
+    )
+    excluded_handler = forms.TypedChoiceField(
+        label=_("Er det noen av mottakerne som ikke skal se varselet? (valgfritt)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_(
+            "Velg en person her hvis hen er involvert i saken. Personen får aldri tilgang."
+        ),
+    )
+    attachments = MultipleFileField(label=_("Vedlegg"), help_text=ATTACHMENT_HELP)
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, recipients: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["excluded_handler"].choices = [("", _("Ingen")), *recipients]  # type: ignore[attr-defined]
+
+
+class ReceiptForm(forms.Form):
+    receipt = forms.CharField(
+        label=_("Kvitteringskode"),
+        max_length=40,
+        help_text=_("16 sifre. Mellomrom spiller ingen rolle."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+
+class ReporterMessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Din melding"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+    attachments = MultipleFileField(label=_("Legg ved filer"), help_text=ATTACHMENT_HELP)
+
+
+class KeySetupForm(forms.Form):
+    passphrase = forms.CharField(
+        label=_("Velg en passordfrase"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "Minst 12 tegn, gjerne flere ord. Bare du kjenner den. Glemmer du den, kan du ikke "
+            "lese sakene dine før en annen mottaker gir deg tilgang på nytt."
+        ),
+    )
+    passphrase2 = forms.CharField(
+        label=_("Gjenta passordfrasen"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("passphrase") != data.get("passphrase2"):
+            self.add_error("passphrase2", _("Passordfrasene er ikke like."))
+        return data
+
+
+class KeyChangeForm(KeySetupForm):
+    old = forms.CharField(
+        label=_("Nåværende passordfrase"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["old", "passphrase", "passphrase2"]
+
+
+class UnlockForm(forms.Form):
+    passphrase = forms.CharField(
+        label=_("Passordfrase"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class AcknowledgeForm(forms.Form):
+    message = forms.CharField(
+        label=_("Melding til varsleren"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        initial=_(
+            "Takk for at du varslet. Vi har mottatt varselet ditt og tar det opp til "
+            "behandling. Vi tar kontakt her hvis vi trenger mer informasjon."
+        ),
+    )
+
+
+class HandlerMessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Melding til varsleren"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    is_feedback = forms.BooleanField(
+        label=_("Dette er tilbakemelding om hvordan saken er fulgt opp"), required=False
+    )
+    attachments = MultipleFileField(label=_("Vedlegg"))
+
+
+class LogEntryForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Hva vil du dokumentere?"), choices=list(LOG_KINDS.items()))
+    text = forms.CharField(label=_("Beskrivelse"), widget=forms.Textarea(attrs={"rows": 4}))
+    meeting_date = forms.DateField(
+        label=_("Dato for møtet"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    trusted_person_offered = forms.BooleanField(
+        label=_("Begge parter fikk tilbud om å ta med en person de har tillit til"),
+        required=False,
+    )
+    both_sides_heard = forms.BooleanField(label=_("Begge sider er hørt"), required=False)
+    age_band = forms.ChoiceField(
+        label=_("Alder på fornærmede"),
+        choices=[("", "—"), *AGE_BANDS.items()],
+        required=False,
+    )
+    guardian_present = forms.BooleanField(
+        label=_("Foreldre eller foresatte deltok"), required=False
+    )
+    objected_to_guardian = forms.BooleanField(
+        label=_("Fornærmede motsatte seg at foresatte deltok"), required=False
+    )
+    other_adult_present = forms.BooleanField(
+        label=_("En annen myndig person deltok"), required=False
+    )
+    police_decision = forms.ChoiceField(
+        label=_("Vurdering av anmeldelse"),
+        choices=[("", "—"), *POLICE_DECISIONS.items()],
+        required=False,
+    )
+    aggrieved_heard = forms.BooleanField(
+        label=_("Fornærmede eller fornærmedes foresatte er hørt først"), required=False
+    )
+    guardians_accused = forms.BooleanField(
+        label=_("Fornærmede eller foresatte er selv anklaget i saken"), required=False
+    )
+    sanction = forms.ChoiceField(
+        label=_("Reaksjon"), choices=[("", "—"), *SANCTIONS.items()], required=False
+    )
+    reprimand_parts = forms.MultipleChoiceField(
+        label=_("Irettesettelsen omfatter"),
+        choices=list(REPRIMAND_PARTS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class GrantForm(forms.Form):
+    target = forms.TypedChoiceField(label=_("Gi tilgang til"), coerce=int)
+
+    def __init__(self, *args: Any, candidates: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = candidates  # type: ignore[attr-defined]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Begrunnelse"), widget=forms.Textarea(attrs={"rows": 3}))

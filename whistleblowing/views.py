@@ -1,0 +1,505 @@
+"""Views: the public reporting pages (no login, W1) and the handlers' pages (MFA, keys)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from whistleblowing import crypto, forms, ratelimit, selectors, services, unlock
+from whistleblowing.models import Access, Case, CaseStatus, Handler
+from whistleblowing.permissions import get_case_for_handler, get_handler
+
+
+def display_name(handler: Handler) -> str:
+    user = handler.user
+    return str(getattr(user, "full_name", "") or user.get_username())
+
+
+def _recipient_choices() -> list[tuple[int, str]]:
+    return [
+        (h.pk, f"{display_name(h)} ({h.get_role_display()})")
+        for h in sorted(services.active_recipients(), key=display_name)
+    ]
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- reporter ---------------------------------------------------------------------------
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    """The reporting page: what, who reads it, protection, deadlines; the form (W1–W7)."""
+    recipients = _recipient_choices()
+    status = 200
+    if request.method == "POST":
+        form = forms.ReportForm(request.POST, request.FILES, recipients=recipients)
+        if not ratelimit.allow(request, "submit"):
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Det er sendt mange varsler herfra på kort tid. Vent en stund og prøv "
+                    "igjen. Teksten din står fortsatt i skjemaet, men filer må velges på nytt."
+                ),
+            )
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            if not forms.check_form_token(data["token"]):
+                form.add_error(
+                    None,
+                    _(
+                        "Skjemaet var for gammelt til å sendes. Teksten din står fortsatt "
+                        "her; velg eventuelle filer på nytt og send igjen."
+                    ),
+                )
+            else:
+                try:
+                    submitted = services.report_submit(
+                        report=services.ReportInput(
+                            category=data["category"],
+                            youth_wing=data["youth_wing"] == "yes",
+                            relation=data["relation"],
+                            description=data["description"],
+                            involved=data["involved"],
+                            anonymous=data["anonymous"] == "yes",
+                            name=data["name"],
+                            contact=data["contact"],
+                            excluded_handler_id=data["excluded_handler"],
+                        ),
+                        files=data["attachments"],
+                        form_token=data["token"],
+                    )
+                except services.ReplayedSubmission as exc:
+                    return _no_store(
+                        render(request, "whistleblowing/replayed.html", {"error": exc.messages[0]})
+                    )
+                except ValidationError as exc:
+                    _apply_errors(form, exc)
+                else:
+                    return _no_store(
+                        render(
+                            request,
+                            "whistleblowing/receipt.html",
+                            {"receipt": crypto.format_receipt(submitted.receipt)},
+                        )
+                    )
+        if form.errors:
+            status = status if status != 200 else 400
+    else:
+        form = forms.ReportForm(initial={"token": forms.new_form_token()}, recipients=recipients)
+    response = render(
+        request,
+        "whistleblowing/report.html",
+        {"form": form, "ready": bool(recipients)},
+        status=status,
+    )
+    return _no_store(response)
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reporter_login(request: HttpRequest) -> HttpResponse:
+    form = forms.ReceiptForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.allow(request, "receipt"):
+            form.add_error(None, _("For mange forsøk på kort tid. Vent et kvarter og prøv igjen."))
+            status = 429
+        else:
+            opened = services.reporter_open(receipt=form.cleaned_data["receipt"])
+            if opened is None:
+                form.add_error(
+                    "receipt",
+                    _("Vi fant ingen sak med denne koden. Sjekk at alle 16 sifrene er riktige."),
+                )
+                status = 400
+            else:
+                case, key = opened
+                request.session.cycle_key()
+                unlock.put(request, unlock.REPORTER_SLOT, key, label=str(case.pk))
+                return redirect("whistleblowing:reporter_case")
+    return _no_store(
+        render(request, "whistleblowing/reporter_login.html", {"form": form}, status=status)
+    )
+
+
+def _reporter_case(request: HttpRequest) -> tuple[Case, bytes] | None:
+    key = unlock.get(request, unlock.REPORTER_SLOT)
+    case_id = unlock.label(request, unlock.REPORTER_SLOT)
+    case = Case.objects.filter(pk=case_id).first() if key is not None and case_id else None
+    if key is None or case is None:
+        unlock.forget(request, unlock.REPORTER_SLOT)
+        return None
+    return case, key
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reporter_case(request: HttpRequest) -> HttpResponse:
+    """The reporter's own case: acknowledgement, messages, answer and add files (W5, W7)."""
+    opened = _reporter_case(request)
+    if opened is None:
+        messages.info(request, _("Skriv inn kvitteringskoden din for å se saken."))
+        return redirect("whistleblowing:reporter_login")
+    case, key = opened
+    form = forms.ReporterMessageForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.reporter_message_send(
+                    case=case,
+                    key=key,
+                    body=form.cleaned_data["body"],
+                    files=form.cleaned_data["attachments"],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Takk. Det du sendte er lagt til i saken."))
+                return redirect("whistleblowing:reporter_case")
+        status = 400
+    view = selectors.case_view(case, key, for_reporter=True)
+    return _no_store(
+        render(
+            request,
+            "whistleblowing/reporter_case.html",
+            {"view": view, "case": case, "form": form},
+            status=status,
+        )
+    )
+
+
+@login_not_required
+@require_POST
+def reporter_logout(request: HttpRequest) -> HttpResponse:
+    unlock.forget(request, unlock.REPORTER_SLOT)
+    messages.info(request, _("Saken er lukket i denne nettleseren."))
+    return redirect("whistleblowing:report")
+
+
+# --- handlers -----------------------------------------------------------------------------
+
+
+def _unlock_redirect(request: HttpRequest) -> HttpResponseRedirect:
+    return redirect(f"{reverse('whistleblowing:handler_unlock')}?next={quote(request.path)}")
+
+
+@never_cache
+def handler_cases(request: HttpRequest) -> HttpResponse:
+    """The handler's cases and their deadlines (W5, W11, W14)."""
+    handler = get_handler(request)
+    return render(
+        request,
+        "whistleblowing/handler_cases.html",
+        {
+            "handler": handler,
+            "rows": selectors.cases_for_handler(handler),
+            "unlocked": unlock.get(request, unlock.HANDLER_SLOT) is not None,
+            "seconds_left": unlock.seconds_left(request, unlock.HANDLER_SLOT),
+            "warnings": selectors.routing_warnings(),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def handler_keys(request: HttpRequest) -> HttpResponse:
+    """First use: choose the passphrase that protects the private key. Later: change it."""
+    handler = get_handler(request)
+    form_class = forms.KeyChangeForm if handler.has_keys else forms.KeySetupForm
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if handler.has_keys:
+                if not ratelimit.allow(request, "passphrase"):
+                    raise ValidationError(_("For mange forsøk. Vent et kvarter."))
+                private = services.handler_change_passphrase(
+                    actor=request.user,
+                    handler=handler,
+                    old=form.cleaned_data["old"],
+                    new=form.cleaned_data["passphrase"],
+                )
+            else:
+                private = services.handler_setup_keys(
+                    actor=request.user, handler=handler, passphrase=form.cleaned_data["passphrase"]
+                )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            unlock.put(request, unlock.HANDLER_SLOT, private)
+            messages.success(request, _("Nøkkelen din er klar og låst opp i 15 minutter."))
+            return redirect("whistleblowing:handler_cases")
+    return render(
+        request,
+        "whistleblowing/handler_keys.html",
+        {"form": form, "handler": handler},
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def handler_unlock(request: HttpRequest) -> HttpResponse:
+    handler = get_handler(request)
+    if not handler.has_keys:
+        return redirect("whistleblowing:handler_keys")
+    form = forms.UnlockForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not next_url.startswith("/varsling/behandling/"):
+        next_url = reverse("whistleblowing:handler_cases")
+    if request.method == "POST" and form.is_valid():
+        try:
+            if not ratelimit.allow(request, "passphrase"):
+                raise ValidationError(_("For mange forsøk. Vent et kvarter og prøv igjen."))
+            private = services.handler_unlock(
+                actor=request.user, handler=handler, passphrase=form.cleaned_data["passphrase"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            unlock.put(request, unlock.HANDLER_SLOT, private)
+            return HttpResponseRedirect(next_url)
+    return render(
+        request,
+        "whistleblowing/handler_unlock.html",
+        {"form": form, "next": next_url},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def handler_lock(request: HttpRequest) -> HttpResponse:
+    get_handler(request)
+    unlock.forget(request, unlock.HANDLER_SLOT)
+    messages.info(request, _("Nøkkelen din er låst."))
+    return redirect("whistleblowing:handler_cases")
+
+
+def _grant_candidates(case: Case, handler: Handler) -> list[tuple[int, str]]:
+    readers = set(case.grants.filter(access=Access.READ).values_list("handler_id", flat=True))
+    return [
+        (h.pk, f"{display_name(h)} ({h.get_role_display()})")
+        for h in services.active_recipients()
+        if h.pk not in readers
+    ]
+
+
+def _detail(
+    request: HttpRequest, handler: Handler, case: Case, key: bytes, **bound: Any
+) -> HttpResponse:
+    view = selectors.case_view(case, key)
+    excluded_id = view.content.get("excluded_handler_id")
+    excluded = (
+        Handler.objects.filter(pk=int(excluded_id)).select_related("user").first()
+        if excluded_id
+        else None
+    )
+    context = {
+        "handler": handler,
+        "case": case,
+        "view": view,
+        "excluded": display_name(excluded) if excluded else "",
+        "deadlines": selectors.deadlines(case),
+        "seconds_left": unlock.seconds_left(request, unlock.HANDLER_SLOT),
+        "ack_form": bound.get("ack_form") or forms.AcknowledgeForm(),
+        "message_form": bound.get("message_form") or forms.HandlerMessageForm(),
+        "log_form": bound.get("log_form") or forms.LogEntryForm(),
+        "grant_form": bound.get("grant_form")
+        or forms.GrantForm(
+            candidates=[c for c in _grant_candidates(case, handler) if c[0] != excluded_id]
+        ),
+        "triage_form": bound.get("triage_form") or forms.ReasonForm(prefix="triage"),
+        "close_form": bound.get("close_form") or forms.ReasonForm(prefix="close"),
+        "statuses": CaseStatus,
+    }
+    return render(request, "whistleblowing/case_detail.html", context, status=400 if bound else 200)
+
+
+def _open(request: HttpRequest, pk: Any, *, read: bool = True) -> Any:
+    """(handler, case, key) or a response: 404 without a grant, unlock page when locked."""
+    handler = get_handler(request)
+    case, grant = get_case_for_handler(handler, pk, read=read)
+    if grant.access != Access.READ:
+        return handler, case, None
+    private = unlock.get(request, unlock.HANDLER_SLOT)
+    if private is None:
+        return _unlock_redirect(request)
+    key = services.case_key_for_handler(handler=handler, case=case, private_key=private)
+    return handler, case, key
+
+
+@never_cache
+def case_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    opened = _open(request, pk, read=False)
+    if isinstance(opened, HttpResponse):
+        return opened
+    handler, case, key = opened
+    if key is None:  # informed only (W10): metadata, no content
+        return render(
+            request,
+            "whistleblowing/case_informed.html",
+            {"case": case, "deadlines": selectors.deadlines(case)},
+        )
+    return _detail(request, handler, case, key)
+
+
+def _action(request: HttpRequest, pk: Any, form_name: str, form: Any, run: Any) -> HttpResponse:
+    opened = _open(request, pk)
+    if isinstance(opened, HttpResponse):
+        return opened
+    handler, case, key = opened
+    if form.is_valid():
+        try:
+            run(handler, case, key, form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Lagret."))
+            return redirect("whistleblowing:case_detail", pk=case.pk)
+    case.refresh_from_db()
+    return _detail(request, handler, case, key, **{form_name: form})
+
+
+@require_POST
+def case_acknowledge(request: HttpRequest, pk: Any) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        "ack_form",
+        forms.AcknowledgeForm(request.POST),
+        lambda h, c, k, d: services.case_acknowledge(
+            handler=h, case=c, key=k, message=d["message"]
+        ),
+    )
+
+
+@require_POST
+def case_message(request: HttpRequest, pk: Any) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        "message_form",
+        forms.HandlerMessageForm(request.POST, request.FILES),
+        lambda h, c, k, d: services.handler_message_send(
+            handler=h,
+            case=c,
+            key=k,
+            body=d["body"],
+            is_feedback=d["is_feedback"],
+            files=d["attachments"],
+        ),
+    )
+
+
+@require_POST
+def case_log(request: HttpRequest, pk: Any) -> HttpResponse:
+    def run(h: Handler, c: Case, k: bytes, d: dict[str, Any]) -> None:
+        fields = {name: value for name, value in d.items() if name not in ("kind", "text")}
+        services.log_entry_add(
+            handler=h, case=c, key=k, kind=d["kind"], text=d["text"], fields=fields
+        )
+
+    return _action(request, pk, "log_form", forms.LogEntryForm(request.POST), run)
+
+
+@require_POST
+def case_grant(request: HttpRequest, pk: Any) -> HttpResponse:
+    handler = get_handler(request)
+    case, _grant = get_case_for_handler(handler, pk)
+    form = forms.GrantForm(request.POST, candidates=_grant_candidates(case, handler))
+
+    def run(h: Handler, c: Case, k: bytes, d: dict[str, Any]) -> None:
+        target = Handler.objects.get(pk=d["target"])
+        services.access_grant(handler=h, case=c, key=k, target=target)
+
+    return _action(request, pk, "grant_form", form, run)
+
+
+@require_POST
+def case_triage(request: HttpRequest, pk: Any) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        "triage_form",
+        forms.ReasonForm(request.POST, prefix="triage"),
+        lambda h, c, k, d: services.case_mark_not_a_case(
+            handler=h, case=c, key=k, reason=d["reason"]
+        ),
+    )
+
+
+@require_POST
+def case_close(request: HttpRequest, pk: Any) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        "close_form",
+        forms.ReasonForm(request.POST, prefix="close"),
+        lambda h, c, k, d: services.case_close(handler=h, case=c, key=k, reason=d["reason"]),
+    )
+
+
+@never_cache
+def case_attachment(request: HttpRequest, pk: Any, attachment_pk: Any) -> HttpResponse:
+    opened = _open(request, pk)
+    if isinstance(opened, HttpResponse):
+        return opened
+    handler, case, key = opened
+    attachment = case.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        return render(request, "404.html", status=404)
+    name, _type, data = services.attachment_read(
+        handler=handler, case=case, key=key, attachment=attachment
+    )
+    response = HttpResponse(data, content_type="application/octet-stream")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return _no_store(response)
+
+
+@never_cache
+def case_police_pdf(request: HttpRequest, pk: Any) -> HttpResponse:
+    """W14: the documentation of one case as a PDF for the police, on request; logged."""
+    opened = _open(request, pk)
+    if isinstance(opened, HttpResponse):
+        return opened
+    handler, case, key = opened
+    from config.pdf import render_pdf
+
+    view = selectors.case_view(case, key)
+    services.police_export_logged(handler=handler, case=case)
+    pdf = render_pdf(
+        "whistleblowing/pdf/police_export.html",
+        {"view": view, "case": case},
+        title=_("Dokumentasjon av varslingssak"),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="varsel-{case.short_ref}.pdf"'
+    return _no_store(response)
