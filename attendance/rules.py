@@ -58,6 +58,7 @@ __all__ = [
     "Session",
     "evaluate",
     "outlook",
+    "subtract",
 ]
 
 ROUNDING_POLICIES = ("floor_per_session", "floor_total")
@@ -609,3 +610,28 @@ def outlook(
         participants=MappingProxyType(per),
         messages=tuple(messages),
     )
+
+
+def subtract(presences: Iterable[Presence], absences: Iterable[Presence]) -> list[Presence]:
+    """Presence minus absence, per participant and session (S16: a member declared
+    disqualified on an agenda item is out of the room from ``left_at`` to ``returned_at``).
+    The result holds only non-empty intervals; input order is kept."""
+    holes: dict[tuple[Key, Key], list[tuple[datetime, datetime]]] = {}
+    for hole in absences:
+        holes.setdefault((hole.participant, hole.session), []).append((hole.start, hole.end))
+    out: list[Presence] = []
+    for pr in presences:
+        pieces = [(pr.start, pr.end)]
+        for h_start, h_end in sorted(holes.get((pr.participant, pr.session), ())):
+            next_pieces: list[tuple[datetime, datetime]] = []
+            for a, b in pieces:
+                if h_end <= a or h_start >= b:
+                    next_pieces.append((a, b))
+                    continue
+                if a < h_start:
+                    next_pieces.append((a, h_start))
+                if h_end < b:
+                    next_pieces.append((h_end, b))
+            pieces = next_pieces
+        out.extend(Presence(pr.participant, pr.session, a, b) for a, b in pieces if b > a)
+    return out

@@ -23,6 +23,7 @@ from attendance.rules import (
     Session,
     evaluate,
     outlook,
+    subtract,
 )
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -171,6 +172,24 @@ def test_touching_intervals_join_and_gaps_do_not_count_s16():
     result = evaluate(sessions, people(1), presences, Policy())
     assert result.results["p0"].minutes_present == 210
     assert result.results["p0"].qualifies  # 210 * 4 = 840 >= 720
+
+
+def test_disqualified_time_is_subtracted_from_presence_s16():
+    presences = [
+        Presence("p0", "s", at(5, 18), at(5, 22)),
+        Presence("p1", "s", at(5, 18), at(5, 22)),
+    ]
+    out = [Presence("p0", "s", at(5, 19), at(5, 19, 30)), Presence("p0", "s", at(5, 21), at(5, 23))]
+    left = subtract(presences, out)
+    assert [(p.participant, p.start, p.end) for p in left] == [
+        ("p0", at(5, 18), at(5, 19)),
+        ("p0", at(5, 19, 30), at(5, 21)),
+        ("p1", at(5, 18), at(5, 22)),
+    ]
+    sessions = [Session("s", at(5, 18), at(5, 22))]
+    result = evaluate(sessions, people(2), left, Policy())
+    assert result.results["p0"].minutes_present == 150
+    assert not result.results["p0"].qualifies  # 150 of 240 minutes is below 75 %
 
 
 def test_presence_outside_the_session_does_not_count():

@@ -1,0 +1,434 @@
+"""Check-in (S9, S10, S16): rotating tokens, consent, and every write of presence.
+
+A physical session shows a QR code whose token changes every 30 seconds: it is signed,
+bound to the meeting and to a 30-second window, and accepted in that window and the next
+(so a code scanned at the turn of a window still works, and a photo sent home does not).
+A digital session has a link that is accepted only while the session runs.
+
+Scanning grants the member's browser session a short-lived right to check in to that
+meeting; the member then consents once (S10) and is present from that minute. A second
+check-in while present changes nothing, also when two arrive at the same time (the
+member's consent row is locked, and a partial unique index allows one open interval).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from attendance.models import (
+    Consent,
+    Course,
+    CourseSession,
+    CourseStatus,
+    Presence,
+    PresenceCorrection,
+    PresenceSource,
+)
+from attendance.permissions import can_lead
+from attendance.services import is_digital
+from groups.audit import audit
+from groups.models import User
+from meetings.models import Meeting, MeetingStatus
+
+WINDOW_SECONDS = 30
+OPENS_BEFORE = dt.timedelta(minutes=30)  # the QR screen may be shown before the start
+GRANT_SECONDS = 15 * 60  # a scan lets the member log in and consent within 15 minutes
+CONSENT_VERSION = "2024-1"
+_SALT = "attendance.checkin"
+_SESSION_KEY = "attendance_checkin_grants"
+
+
+# --- tokens ------------------------------------------------------------------------------
+def _window(now: dt.datetime) -> int:
+    return int(now.timestamp()) // WINDOW_SECONDS
+
+
+def qr_token(meeting: Meeting, now: dt.datetime) -> str:
+    return signing.dumps({"m": meeting.pk, "w": _window(now)}, salt=_SALT, compress=False)
+
+
+def link_token(meeting: Meeting) -> str:
+    return signing.dumps({"m": meeting.pk, "d": 1}, salt=_SALT, compress=False)
+
+
+def checkin_open(meeting: Meeting, now: dt.datetime, *, digital_link: bool = False) -> bool:
+    if meeting.status == MeetingStatus.CANCELLED:
+        return False
+    if digital_link:  # S9: the link works only while the session runs
+        return meeting.starts_at <= now < meeting.ends_at
+    return meeting.starts_at - OPENS_BEFORE <= now < meeting.ends_at
+
+
+@dataclass(frozen=True)
+class Grant:
+    meeting_id: int
+    source: str
+
+
+def token_redeem(token: str, now: dt.datetime) -> Grant:
+    """The meeting a scanned token grants check-in to, or ValidationError saying why not."""
+    try:
+        data = signing.loads(token, salt=_SALT)
+        meeting_id = int(data["m"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise ValidationError(
+            _("Koden er ikke gyldig. Skann QR-koden på skjermen på nytt.")
+        ) from None
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if meeting is None:
+        raise ValidationError(_("Koden er ikke gyldig. Skann QR-koden på skjermen på nytt."))
+    if data.get("d"):
+        if not is_digital(meeting):
+            raise ValidationError(_("Koden er ikke gyldig. Skann QR-koden på skjermen på nytt."))
+        if not checkin_open(meeting, now, digital_link=True):
+            raise ValidationError(_("Lenken virker bare mens den digitale samlingen pågår."))
+        return Grant(meeting_id, PresenceSource.LINK)
+    window = data.get("w")
+    if not isinstance(window, int) or _window(now) - window not in (0, 1):
+        raise ValidationError(_("Koden er utløpt. Skann QR-koden på skjermen i møtet på nytt."))
+    if not checkin_open(meeting, now):
+        raise ValidationError(_("Innsjekkingen til dette møtet er ikke åpen nå."))
+    return Grant(meeting_id, PresenceSource.QR)
+
+
+def grant_store(session: Any, grant: Grant, now: dt.datetime) -> None:
+    grants = dict(session.get(_SESSION_KEY, {}))
+    grants[str(grant.meeting_id)] = {"s": grant.source, "t": int(now.timestamp())}
+    session[_SESSION_KEY] = grants
+
+
+def grant_load(session: Any, meeting_id: int, now: dt.datetime) -> Grant | None:
+    item = session.get(_SESSION_KEY, {}).get(str(meeting_id))
+    if not item or int(now.timestamp()) - int(item["t"]) > GRANT_SECONDS:
+        return None
+    return Grant(meeting_id, str(item["s"]))
+
+
+# --- consent (S10) -------------------------------------------------------------------------
+def active_consent(course: Course, user: User) -> Consent | None:
+    return Consent.objects.filter(course=course, user=user, withdrawn_at__isnull=True).first()
+
+
+def consent_give(*, actor: User, course: Course) -> Consent:
+    """The member consents to be on the course's attendance list (idempotent)."""
+    with transaction.atomic():
+        existing = active_consent(course, actor)
+        if existing:
+            return existing
+        try:
+            with transaction.atomic():
+                consent = Consent.objects.create(
+                    course=course, user=actor, text_version=CONSENT_VERSION, given_at=timezone.now()
+                )
+        except IntegrityError:
+            # A concurrent request gave it first; that one is the consent.
+            return Consent.objects.get(course=course, user=actor, withdrawn_at__isnull=True)
+        audit(
+            actor=actor,
+            action="course.consent_give",
+            target=consent,
+            group=course.group,
+            subject_user=actor,
+            version=CONSENT_VERSION,
+        )
+    return consent
+
+
+def consent_withdraw(*, actor: User, course: Course) -> None:
+    """Stops recording from now on: an open interval is closed now. What was recorded
+    before stays on the attendance list for as long as the rules demand (S10)."""
+    now = timezone.now()
+    with transaction.atomic():
+        consent = (
+            Consent.objects.select_for_update()
+            .filter(course=course, user=actor, withdrawn_at__isnull=True)
+            .first()
+        )
+        if consent is None:
+            raise ValidationError(_("Du har ikke gitt samtykke til dette kurset."))
+        for presence in Presence.objects.filter(consent=consent, ended_at__isnull=True):
+            presence.ended_at = max(presence.started_at, now)
+            presence.save(update_fields=["ended_at"])
+        consent.withdrawn_at = now
+        consent.save(update_fields=["withdrawn_at"])
+        audit(
+            actor=actor,
+            action="course.consent_withdraw",
+            target=consent,
+            group=course.group,
+            subject_user=actor,
+        )
+
+
+# --- presence ------------------------------------------------------------------------------
+def _course_session(meeting: Meeting) -> CourseSession:
+    session = (
+        CourseSession.objects.select_related("course", "course__group", "meeting")
+        .filter(meeting=meeting)
+        .first()
+    )
+    if session is None:
+        raise ValidationError(_("Møtet er ikke en samling i et kurs."))
+    if session.course.status in (CourseStatus.COMPLETED, CourseStatus.REPORTED):
+        raise ValidationError(_("Kurset er avsluttet; frammøtet kan ikke endres."))
+    return session
+
+
+def _minute(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+def presence_check_in(
+    *, actor: User, meeting: Meeting, source: str, now: dt.datetime | None = None
+) -> tuple[Presence, bool]:
+    """Present from this minute. Returns (presence, created); a repeat changes nothing."""
+    now = now or timezone.now()
+    session = _course_session(meeting)
+    if not checkin_open(meeting, now, digital_link=source == PresenceSource.LINK):
+        raise ValidationError(_("Innsjekkingen til dette møtet er ikke åpen nå."))
+    for attempt in range(_LOCK_RETRIES):
+        try:
+            return _check_in(actor, meeting, session.course, source, now)
+        except OperationalError as exc:
+            # SQLite reports a concurrent writer as "locked" instead of waiting (its
+            # in-memory test database ignores the busy timeout); a check-in is safe to
+            # retry, so try again shortly. PostgreSQL waits on the row lock instead.
+            if "locked" not in str(exc) or attempt == _LOCK_RETRIES - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+_LOCK_RETRIES = 20
+
+
+def _check_in(
+    actor: User, meeting: Meeting, course: Course, source: str, now: dt.datetime
+) -> tuple[Presence, bool]:
+    with transaction.atomic():
+        # Locking the member's consent row serialises their concurrent check-ins.
+        consent = (
+            Consent.objects.select_for_update()
+            .filter(course=course, user=actor, withdrawn_at__isnull=True)
+            .first()
+        )
+        if consent is None:
+            raise ValidationError(
+                _("Du må samtykke til å bli ført på frammøtelisten før du kan sjekkes inn.")
+            )
+        open_presence = Presence.objects.filter(
+            meeting=meeting, user=actor, ended_at__isnull=True
+        ).first()
+        if open_presence is not None:
+            return open_presence, False
+        try:
+            with transaction.atomic():
+                presence = Presence.objects.create(
+                    meeting=meeting,
+                    user=actor,
+                    consent=consent,
+                    started_at=_minute(now),
+                    source=source,
+                    created_by=actor,
+                    created_at=now,
+                )
+        except IntegrityError:
+            existing = Presence.objects.get(meeting=meeting, user=actor, ended_at__isnull=True)
+            return existing, False
+        audit(
+            actor=actor,
+            action="presence.check_in",
+            target=presence,
+            group=course.group,
+            subject_user=actor,
+            meeting=meeting.pk,
+            source=source,
+        )
+    return presence, True
+
+
+def presence_check_out(*, actor: User, meeting: Meeting) -> Presence:
+    now = timezone.now()
+    _course_session(meeting)
+    with transaction.atomic():
+        presence = (
+            Presence.objects.select_for_update()
+            .filter(meeting=meeting, user=actor, ended_at__isnull=True)
+            .first()
+        )
+        if presence is None:
+            raise ValidationError(_("Du er ikke sjekket inn på dette møtet."))
+        presence.ended_at = max(presence.started_at, min(now, meeting.ends_at))
+        presence.save(update_fields=["ended_at"])
+        audit(
+            actor=actor,
+            action="presence.check_out",
+            target=presence,
+            subject_user=actor,
+            meeting=meeting.pk,
+        )
+    return presence
+
+
+def _check_interval(
+    meeting: Meeting, started_at: dt.datetime | None, ended_at: dt.datetime | None
+) -> dt.datetime:
+    if started_at is None:
+        raise ValidationError({"started_at": _("Oppgi når deltakeren kom.")})
+    if ended_at is not None and ended_at < started_at:
+        raise ValidationError({"ended_at": _("Deltakeren kan ikke gå før hen kom.")})
+    day = dt.timedelta(hours=12)
+    if started_at < meeting.starts_at - day or (ended_at or started_at) > meeting.ends_at + day:
+        raise ValidationError({"started_at": _("Tidene må ligge rundt møtet.")})
+    return started_at
+
+
+def _require_lead_of(actor: User, course: Course) -> None:
+    if not can_lead(actor, course):
+        raise PermissionDenied(_("Bare kursleder, gruppeleder og nestleder kan gjøre dette."))
+
+
+def _require_reason(reason: str) -> str:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Skriv en grunn; den lagres i endringsloggen.")})
+    return reason.strip()[:300]
+
+
+def presence_add(
+    *,
+    actor: User,
+    meeting: Meeting,
+    user: User,
+    started_at: dt.datetime | None,
+    ended_at: dt.datetime | None,
+    reason: str,
+) -> Presence:
+    """The leader records presence, always with a reason. Never without consent (S10)."""
+    session = _course_session(meeting)
+    _require_lead_of(actor, session.course)
+    reason = _require_reason(reason)
+    started_at = _check_interval(meeting, started_at, ended_at)
+    now = timezone.now()
+    with transaction.atomic():
+        consent = (
+            Consent.objects.select_for_update()
+            .filter(course=session.course, user=user, withdrawn_at__isnull=True)
+            .first()
+        )
+        if consent is None:
+            raise ValidationError(
+                _(
+                    "%(name)s har ikke samtykket til å stå på frammøtelisten. Be hen skanne "
+                    "QR-koden og samtykke selv."
+                )
+                % {"name": user.full_name}
+            )
+        if (
+            ended_at is None
+            and Presence.objects.filter(meeting=meeting, user=user, ended_at__isnull=True).exists()
+        ):
+            raise ValidationError(
+                {"ended_at": _("Deltakeren er allerede sjekket inn; oppgi når hen gikk.")}
+            )
+        presence = Presence.objects.create(
+            meeting=meeting,
+            user=user,
+            consent=consent,
+            started_at=started_at,
+            ended_at=ended_at,
+            source=PresenceSource.LEADER,
+            created_by=actor,
+            created_at=now,
+        )
+        PresenceCorrection.objects.create(
+            presence=presence,
+            meeting=meeting,
+            user=user,
+            actor=actor,
+            at=now,
+            reason=reason,
+            new_started_at=started_at,
+            new_ended_at=ended_at,
+        )
+        audit(
+            actor=actor,
+            action="presence.add",
+            target=presence,
+            group=session.course.group,
+            subject_user=user,
+            meeting=meeting.pk,
+        )
+    return presence
+
+
+def presence_correct(
+    *,
+    actor: User,
+    presence: Presence,
+    started_at: dt.datetime | None,
+    ended_at: dt.datetime | None,
+    reason: str,
+    delete: bool = False,
+) -> Presence | None:
+    """The leader corrects arrival or departure (or removes an interval), with a reason."""
+    meeting = presence.meeting
+    session = _course_session(meeting)
+    _require_lead_of(actor, session.course)
+    reason = _require_reason(reason)
+    start = None if delete else _check_interval(meeting, started_at, ended_at)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Presence.objects.select_for_update().get(pk=presence.pk)
+        correction = PresenceCorrection(
+            presence=None if delete else locked,
+            meeting=meeting,
+            user_id=locked.user_id,
+            actor=actor,
+            at=now,
+            reason=reason,
+            old_started_at=locked.started_at,
+            old_ended_at=locked.ended_at,
+        )
+        if delete:
+            subject = locked.user
+            locked.delete()
+            correction.save()
+            audit(
+                actor=actor,
+                action="presence.delete",
+                target=correction,
+                group=session.course.group,
+                subject_user=subject,
+                meeting=meeting.pk,
+            )
+            return None
+        if start is None:  # unreachable: checked above, kept for the type checker
+            raise ValidationError({"started_at": _("Oppgi når deltakeren kom.")})
+        locked.started_at, locked.ended_at = start, ended_at
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=["started_at", "ended_at"])
+        except IntegrityError:
+            raise ValidationError(
+                {"ended_at": _("Deltakeren har allerede et åpent intervall; oppgi når hen gikk.")}
+            ) from None
+        correction.new_started_at, correction.new_ended_at = start, ended_at
+        correction.save()
+        audit(
+            actor=actor,
+            action="presence.correct",
+            target=locked,
+            group=session.course.group,
+            subject_user=locked.user,
+            meeting=meeting.pk,
+        )
+    return locked

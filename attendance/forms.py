@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from attendance.models import (
+    ExemptionGround,
+    Rounding,
+    StudyChapter,
+    StudyPlan,
+    StudyPolicy,
+)
+from groups.models import CouncilGroup, Membership, MembershipStatus, User
+from meetings.models import Meeting
+
+
+class CourseForm(forms.Form):
+    title = forms.CharField(label=_("Navn på kurset"), max_length=200)
+    plan = forms.ModelChoiceField(
+        label=_("Studieplan"), queryset=StudyPlan.objects.filter(is_approved=True)
+    )
+    course_leader = forms.ModelChoiceField(label=_("Kursleder"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, group: CouncilGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        members = Membership.objects.filter(group=group, status=MembershipStatus.ACTIVE)
+        self.fields["course_leader"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            pk__in=members.values("user_id")
+        ).order_by("full_name")
+        default = StudyPlan.objects.filter(is_default=True).first()
+        if default and not self.is_bound:
+            self.initial.setdefault("plan", default.pk)
+
+
+class SessionForm(forms.Form):
+    meeting = forms.ModelChoiceField(label=_("Møte"), queryset=Meeting.objects.none())
+    chapter = forms.ModelChoiceField(
+        label=_("Kapittel i studieplanen"), queryset=StudyChapter.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, group: CouncilGroup, plan: StudyPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = (  # type: ignore[attr-defined]
+            Meeting.objects.filter(group=group, course_session__isnull=True)
+            .exclude(status="cancelled")
+            .order_by("starts_at")
+        )
+        self.fields["chapter"].queryset = plan.chapters.all()  # type: ignore[attr-defined]
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Grunn til avvisning"), widget=forms.Textarea, required=False)
+
+
+class ExemptionForm(forms.Form):
+    ground = forms.ChoiceField(label=_("Grunnlag"), choices=ExemptionGround.choices)
+    reason = forms.CharField(label=_("Begrunnelse"), widget=forms.Textarea)
+
+
+class ExemptionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Avgjørelse"), choices=[("grant", _("Innvilg")), ("refuse", _("Avslå"))]
+    )
+    note = forms.CharField(label=_("Begrunnelse"), widget=forms.Textarea, required=False)
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("input_formats", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+        super().__init__(**kwargs)
+
+
+class PresenceForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Deltaker"), queryset=User.objects.none())
+    started_at = LocalDateTimeField(label=_("Kom"))
+    ended_at = LocalDateTimeField(label=_("Gikk"), required=False)
+    reason = forms.CharField(label=_("Grunn (lagres i endringsloggen)"), max_length=300)
+
+    def __init__(self, *args: Any, users: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if users is None:
+            del self.fields["user"]
+        else:
+            self.fields["user"].queryset = users  # type: ignore[attr-defined]
+
+
+class PresenceCorrectForm(PresenceForm):
+    delete = forms.BooleanField(label=_("Fjern dette intervallet"), required=False)
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = StudyPolicy
+        fields = [
+            "valid_from",
+            "min_study_hours",
+            "min_participants",
+            "min_share_numerator",
+            "min_share_denominator",
+            "min_age",
+            "leader_counts",
+            "rounding",
+            "retention_years",
+        ]
+        widgets = {"valid_from": forms.DateInput(attrs={"type": "date"})}
+
+    rounding = forms.ChoiceField(label=_("Avrunding av studietimer"), choices=Rounding.choices)
+
+
+class RateForm(forms.Form):
+    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
+    amount_per_hour = forms.DecimalField(
+        label=_("Kroner per studietime"), min_value=0, max_digits=8, decimal_places=2
+    )
+
+
+class QuarterForm(forms.Form):
+    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label=_("Kvartal"), coerce=int, choices=[(q, f"{q}.") for q in range(1, 5)]
+    )
+
+    @staticmethod
+    def current() -> dict[str, int]:
+        today: dt.date = timezone.localdate()
+        return {"year": today.year, "quarter": (today.month - 1) // 3 + 1}

@@ -1,0 +1,586 @@
+"""Writes of the attendance app for courses, and the adapter to the rules engine.
+
+The adapter (``course_inputs``, ``course_evaluation``, ``course_outlook``) turns rows into
+``attendance.rules`` input and returns the engine's result: nothing here re-implements a
+rule. Check-in, consent and presence writes are in ``attendance.checkin``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from attendance import rules
+from attendance.models import (
+    Consent,
+    Course,
+    CourseSession,
+    CourseStatus,
+    Exemption,
+    ExemptionDecision,
+    ExemptionGround,
+    Presence,
+    PresenceCorrection,
+    StudyChapter,
+    StudyPlan,
+    StudyPolicy,
+    SubsidyRate,
+)
+from attendance.permissions import can_lead, is_course_admin
+from groups.audit import audit
+from groups.models import CouncilGroup, Membership, MembershipStatus, Seat, User
+from groups.permissions import can_manage, membership_for
+from meetings.models import Meeting, MeetingMode, MeetingStatus
+from meetings.selectors import disqualified_intervals
+
+
+# --- the adapter ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CourseInputs:
+    sessions: list[rules.Session]
+    participants: list[rules.Participant]
+    presences: list[rules.Presence]
+    policy: rules.Policy
+    policy_record: StudyPolicy
+    exemption: bool
+    digital_allowed: bool
+    course_year: int | None
+    users: dict[int, User]
+    meetings: dict[int, Meeting]
+
+
+def is_digital(meeting: Meeting) -> bool:
+    """S9: a session with any digital participation needs a plan that allows digital."""
+    return meeting.mode in (MeetingMode.DIGITAL, MeetingMode.HYBRID)
+
+
+def course_policy(course: Course, first_start: dt.datetime | None = None) -> StudyPolicy:
+    """S15: the policy in force at the course's first session (today for a course without)."""
+    if first_start is None:
+        first = course.sessions.order_by("meeting__starts_at").select_related("meeting").first()
+        first_start = first.meeting.starts_at if first else None
+    on = timezone.localdate(first_start) if first_start else timezone.localdate()
+    policy = StudyPolicy.in_force(on) or StudyPolicy.objects.order_by("valid_from").first()
+    if policy is None:
+        raise ValidationError(
+            _("Det finnes ingen regler for studiearbeid. Kontakt Senterpartiskolen.")
+        )
+    return policy
+
+
+def exemption_granted(course: Course) -> bool:
+    return course.exemptions.filter(decision=ExemptionDecision.GRANTED).exists()
+
+
+def course_inputs(course: Course, *, now: dt.datetime | None = None) -> CourseInputs:
+    """Rows to engine input, in a fixed number of queries whatever the course's size.
+
+    An open presence interval runs until ``now`` or the meeting's end, whichever is first;
+    a disqualified member's time out of the room is subtracted (S16)."""
+    now = now or timezone.now()
+    course_sessions = list(course.sessions.select_related("meeting").order_by("meeting__starts_at"))
+    meetings = {cs.meeting_id: cs.meeting for cs in course_sessions}
+    sessions = [
+        rules.Session(
+            key=m.pk,
+            start=m.starts_at,
+            end=m.ends_at,
+            digital=is_digital(m),
+            decision_meeting=m.counts_as_decision_meeting,
+        )
+        for m in meetings.values()
+    ]
+    first_start = course_sessions[0].meeting.starts_at if course_sessions else None
+    policy_record = course_policy(course, first_start)
+    rows = list(
+        Presence.objects.filter(meeting_id__in=meetings).values_list(
+            "user_id", "meeting_id", "started_at", "ended_at"
+        )
+    )
+    user_ids = {row[0] for row in rows} | {course.course_leader_id}
+    users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)}
+    presences = []
+    for user_id, meeting_id, start, end in rows:
+        if end is None:
+            end = min(now, meetings[meeting_id].ends_at)
+        presences.append(rules.Presence(user_id, meeting_id, start, max(start, end)))
+    absences = [
+        rules.Presence(user_id, meeting_id, left, max(left, returned))
+        for user_id, meeting_id, left, returned in disqualified_intervals(list(meetings))
+        if user_id in users
+    ]
+    if absences:
+        presences = rules.subtract(presences, absences)
+    participants = [
+        rules.Participant(
+            key=u.pk, birth_year=u.birth_year, is_leader=u.pk == course.course_leader_id
+        )
+        for u in users.values()
+    ]
+    return CourseInputs(
+        sessions=sessions,
+        participants=participants,
+        presences=presences,
+        policy=policy_record.to_rules(),
+        policy_record=policy_record,
+        exemption=exemption_granted(course),
+        digital_allowed=course.plan.allows_digital,
+        course_year=timezone.localtime(first_start).year if first_start else None,
+        users=users,
+        meetings=meetings,
+    )
+
+
+def course_evaluation(
+    course: Course, *, now: dt.datetime | None = None, inputs: CourseInputs | None = None
+) -> rules.Evaluation:
+    data = inputs or course_inputs(course, now=now)
+    return rules.evaluate(
+        data.sessions,
+        data.participants,
+        data.presences,
+        data.policy,
+        exemption=data.exemption,
+        digital_allowed=data.digital_allowed,
+        course_year=data.course_year,
+    )
+
+
+def course_outlook(
+    course: Course, *, now: dt.datetime, inputs: CourseInputs | None = None
+) -> rules.Outlook:
+    data = inputs or course_inputs(course, now=now)
+    return rules.outlook(
+        data.sessions,
+        data.participants,
+        data.presences,
+        data.policy,
+        now=now,
+        exemption=data.exemption,
+        digital_allowed=data.digital_allowed,
+        course_year=data.course_year,
+    )
+
+
+def quarter_of(moment: dt.datetime) -> tuple[int, int]:
+    local = timezone.localtime(moment)
+    return local.year, (local.month - 1) // 3 + 1
+
+
+def hours_by_quarter(evaluation: rules.Evaluation, meetings: dict[int, Meeting]) -> dict[str, int]:
+    """S7: the course's study hours per quarter of the sessions that gave them. Under
+    ``floor_total`` the hours gained by adding minutes across sessions go to the last one."""
+    out: dict[str, int] = {}
+    last_key = None
+    for key, hours in evaluation.hours_by_session.items():
+        year, quarter = quarter_of(meetings[int(str(key))].starts_at)
+        label = f"{year}-Q{quarter}"
+        out[label] = out.get(label, 0) + hours
+        last_key = label
+    extra = evaluation.study_hours - sum(evaluation.hours_by_session.values())
+    if extra and last_key:
+        out[last_key] += extra
+    return out
+
+
+# --- course workflow (S1, S2, S11, S13) --------------------------------------------------
+def _require_lead(actor: User, course: Course) -> None:
+    if not can_lead(actor, course):
+        raise PermissionDenied(_("Bare kursleder, gruppeleder og nestleder kan gjøre dette."))
+
+
+def _require_editable(course: Course) -> None:
+    if not course.is_editable:
+        raise ValidationError(
+            _(
+                "Kurset er sendt til godkjenning og kan ikke endres. Trekk det tilbake til utkast først."
+            )
+        )
+
+
+def _check_course_leader(group: CouncilGroup, leader: User) -> None:
+    membership = membership_for(leader, group)
+    if membership is None or membership.status != MembershipStatus.ACTIVE:
+        raise ValidationError({"course_leader": _("Kurslederen må være medlem av gruppa.")})
+
+
+def _check_plan(plan: StudyPlan) -> None:
+    if not plan.is_approved:
+        raise ValidationError({"plan": _("Kurset må følge en godkjent studieplan.")})
+
+
+def course_create(
+    *, actor: User, group: CouncilGroup, plan: StudyPlan, title: str, course_leader: User
+) -> Course:
+    """S1, S11: the group leader (or deputy) registers the group's work as a course."""
+    if not can_manage(actor, group):
+        raise PermissionDenied(_("Bare gruppeleder og nestleder kan opprette kurs."))
+    _check_plan(plan)
+    _check_course_leader(group, course_leader)
+    if not title.strip():
+        raise ValidationError({"title": _("Kurset må ha et navn.")})
+    with transaction.atomic():
+        course = Course.objects.create(
+            group=group,
+            plan=plan,
+            title=title.strip(),
+            course_leader=course_leader,
+            created_by=actor,
+            created_at=timezone.now(),
+        )
+        audit(actor=actor, action="course.create", target=course, group=group, plan=plan.pk)
+    return course
+
+
+def course_update(
+    *, actor: User, course: Course, plan: StudyPlan, title: str, course_leader: User
+) -> Course:
+    _require_lead(actor, course)
+    _require_editable(course)
+    _check_plan(plan)
+    _check_course_leader(course.group, course_leader)
+    if not title.strip():
+        raise ValidationError({"title": _("Kurset må ha et navn.")})
+    with transaction.atomic():
+        course.plan, course.title, course.course_leader = plan, title.strip(), course_leader
+        course.save(update_fields=["plan", "title", "course_leader"])
+        audit(actor=actor, action="course.update", target=course, group=course.group)
+    return course
+
+
+def course_session_add(
+    *, actor: User, course: Course, meeting: Meeting, chapter: StudyChapter | None = None
+) -> CourseSession:
+    """Attach a meeting as a session: never a decision meeting (S13); digital only where the
+    plan allows it (S9); a meeting belongs to one course at most."""
+    _require_lead(actor, course)
+    _require_editable(course)
+    if meeting.group_id != course.group_id:
+        raise ValidationError({"meeting": _("Møtet hører til en annen gruppe.")})
+    if meeting.counts_as_decision_meeting:
+        raise ValidationError(
+            {
+                "meeting": _(
+                    "Styremøter og årsmøter er beslutningsmøter og kan ikke være studiearbeid."
+                )
+            }
+        )
+    if is_digital(meeting) and not course.plan.allows_digital:
+        raise ValidationError({"meeting": _("Studieplanen tillater ikke digitale samlinger.")})
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError({"meeting": _("Møtet er avlyst.")})
+    if CourseSession.objects.filter(meeting=meeting).exists():
+        raise ValidationError({"meeting": _("Møtet er allerede en samling i et kurs.")})
+    if chapter is not None and chapter.plan_id != course.plan_id:
+        raise ValidationError({"chapter": _("Kapittelet hører til en annen studieplan.")})
+    with transaction.atomic():
+        session = CourseSession.objects.create(course=course, meeting=meeting, chapter=chapter)
+        audit(
+            actor=actor,
+            action="course.session_add",
+            target=course,
+            group=course.group,
+            meeting=meeting.pk,
+        )
+    return session
+
+
+def course_session_remove(*, actor: User, session: CourseSession) -> None:
+    course = session.course
+    _require_lead(actor, course)
+    _require_editable(course)
+    if Presence.objects.filter(meeting_id=session.meeting_id).exists():
+        raise ValidationError(
+            _("Samlingen har registrert frammøte og kan ikke fjernes fra kurset.")
+        )
+    with transaction.atomic():
+        meeting_id = session.meeting_id
+        session.delete()
+        audit(
+            actor=actor,
+            action="course.session_remove",
+            target=course,
+            group=course.group,
+            meeting=meeting_id,
+        )
+
+
+def _transition(
+    course: Course,
+    *,
+    actor: User,
+    to: str,
+    allowed_from: Iterable[str],
+    action: str,
+    **fields: object,
+) -> Course:
+    with transaction.atomic():
+        locked = Course.objects.select_for_update().get(pk=course.pk)
+        if locked.status not in allowed_from:
+            raise ValidationError(
+                _("Kurset har status «%(status)s», så det kan ikke gjøres nå.")
+                % {"status": locked.get_status_display()}
+            )
+        locked.status = to
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.save()
+        audit(actor=actor, action=action, target=locked, group=locked.group, status=to)
+    course.refresh_from_db()
+    return course
+
+
+def course_submit(*, actor: User, course: Course) -> Course:
+    """Send the course for approval. The engine must find nothing wrong with its sessions
+    and at least the policy's study hours planned."""
+    _require_lead(actor, course)
+    evaluation = course_evaluation(course)
+    blocking = [
+        r.message
+        for r in evaluation.reasons
+        if r.code in ("too_few_hours", "decision_meeting", "digital_not_allowed", "invalid_session")
+    ]
+    if blocking:
+        raise ValidationError(blocking)
+    return _transition(
+        course,
+        actor=actor,
+        to=CourseStatus.SUBMITTED,
+        allowed_from=(CourseStatus.DRAFT, CourseStatus.REJECTED),
+        action="course.submit",
+        submitted_at=timezone.now(),
+        rejection_reason="",
+    )
+
+
+def course_withdraw(*, actor: User, course: Course) -> Course:
+    """Back to draft, so the course can be edited."""
+    _require_lead(actor, course)
+    return _transition(
+        course,
+        actor=actor,
+        to=CourseStatus.DRAFT,
+        allowed_from=(CourseStatus.SUBMITTED,),
+        action="course.withdraw",
+    )
+
+
+def _require_admin(actor: User) -> None:
+    if not is_course_admin(actor):
+        raise PermissionDenied(_("Bare kursadministratorer kan gjøre dette."))
+
+
+def course_approve(*, actor: User, course: Course) -> Course:
+    _require_admin(actor)
+    return _transition(
+        course,
+        actor=actor,
+        to=CourseStatus.APPROVED,
+        allowed_from=(CourseStatus.SUBMITTED,),
+        action="course.approve",
+        decided_at=timezone.now(),
+        decided_by=actor,
+    )
+
+
+def course_reject(*, actor: User, course: Course, reason: str) -> Course:
+    _require_admin(actor)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Skriv hvorfor kurset avvises.")})
+    return _transition(
+        course,
+        actor=actor,
+        to=CourseStatus.REJECTED,
+        allowed_from=(CourseStatus.SUBMITTED,),
+        action="course.reject",
+        decided_at=timezone.now(),
+        decided_by=actor,
+        rejection_reason=reason.strip(),
+    )
+
+
+def course_complete(*, actor: User, course: Course) -> Course:
+    """The course has been held: every session has ended."""
+    _require_lead(actor, course)
+    now = timezone.now()
+    if not course.sessions.exists():
+        raise ValidationError(_("Kurset har ingen samlinger."))
+    if course.sessions.filter(meeting__ends_at__gt=now).exists():
+        raise ValidationError(_("Kurset kan ikke avsluttes før siste samling er over."))
+    # Open presence intervals are read as ending at their meeting's end (course_inputs).
+    return _transition(
+        course,
+        actor=actor,
+        to=CourseStatus.COMPLETED,
+        allowed_from=(CourseStatus.APPROVED,),
+        action="course.complete",
+        completed_at=now,
+    )
+
+
+def course_report(*, actor: User, course: Course) -> Course:
+    """S6, S7: report the course through the portal. Only a course that holds can be
+    reported; its study hours per quarter are frozen for the subsidy report."""
+    _require_lead(actor, course)
+    inputs = course_inputs(course)
+    evaluation = course_evaluation(course, inputs=inputs)
+    if not evaluation.holds:
+        raise ValidationError([r.message for r in evaluation.reasons if r.blocking])
+    return _transition(
+        course,
+        actor=actor,
+        to=CourseStatus.REPORTED,
+        allowed_from=(CourseStatus.COMPLETED,),
+        action="course.report",
+        reported_at=timezone.now(),
+        reported_hours=hours_by_quarter(evaluation, inputs.meetings),
+    )
+
+
+# --- exemption (S4) ------------------------------------------------------------------------
+def regular_representatives(group: CouncilGroup) -> int:
+    return Membership.objects.filter(
+        group=group, seat=Seat.REGULAR, status=MembershipStatus.ACTIVE
+    ).count()
+
+
+def exemption_request(*, actor: User, course: Course, ground: str, reason: str) -> Exemption:
+    """S4: only for a group with fewer representatives than the participant minimum, or
+    illness; decided by a course administrator."""
+    _require_lead(actor, course)
+    if ground not in ExemptionGround.values:
+        raise ValidationError({"ground": _("Velg grunnlaget for søknaden.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Skriv en begrunnelse.")})
+    representatives = regular_representatives(course.group)
+    minimum = course_policy(course).min_participants
+    if ground == ExemptionGround.FEW_REPRESENTATIVES and representatives >= minimum:
+        raise ValidationError(
+            {
+                "ground": _(
+                    "Gruppa har %(count)s faste representanter. Unntak på dette grunnlaget gis "
+                    "bare til grupper med færre enn %(minimum)s."
+                )
+                % {"count": representatives, "minimum": minimum}
+            }
+        )
+    if course.status in (CourseStatus.COMPLETED, CourseStatus.REPORTED):
+        raise ValidationError(_("Kurset er avsluttet; det kan ikke søkes om unntak nå."))
+    if course.exemptions.filter(decision=ExemptionDecision.PENDING).exists():
+        raise ValidationError(_("Kurset har allerede en søknad om unntak til behandling."))
+    with transaction.atomic():
+        exemption = Exemption.objects.create(
+            course=course,
+            ground=ground,
+            reason=reason.strip(),
+            representatives=representatives,
+            requested_by=actor,
+            requested_at=timezone.now(),
+        )
+        audit(
+            actor=actor,
+            action="course.exemption_request",
+            target=exemption,
+            group=course.group,
+            ground=ground,
+        )
+    return exemption
+
+
+def exemption_decide(*, actor: User, exemption: Exemption, grant: bool, note: str) -> Exemption:
+    _require_admin(actor)
+    if not grant and not note.strip():
+        raise ValidationError({"note": _("Skriv hvorfor søknaden avslås.")})
+    with transaction.atomic():
+        locked = Exemption.objects.select_for_update().get(pk=exemption.pk)
+        if locked.decision != ExemptionDecision.PENDING:
+            raise ValidationError(_("Søknaden er allerede avgjort."))
+        locked.decision = ExemptionDecision.GRANTED if grant else ExemptionDecision.REFUSED
+        locked.decision_note = note.strip()
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.save()
+        audit(
+            actor=actor,
+            action="course.exemption_decide",
+            target=locked,
+            group=locked.course.group,
+            decision=locked.decision,
+        )
+    return locked
+
+
+# --- policies and rates (S7, S15) ----------------------------------------------------------
+def policy_create(*, actor: User, **numbers: object) -> StudyPolicy:
+    _require_admin(actor)
+    policy = StudyPolicy(created_by=actor, **numbers)
+    policy.full_clean()
+    try:
+        policy.to_rules()
+    except ValueError as exc:
+        raise ValidationError(_("Tallene i regelsettet henger ikke sammen.")) from exc
+    with transaction.atomic():
+        policy.save()
+        audit(actor=actor, action="study_policy.create", target=policy)
+    return policy
+
+
+def rate_set(*, actor: User, year: int, amount_per_hour: Decimal) -> SubsidyRate:
+    _require_admin(actor)
+    if amount_per_hour < 0:
+        raise ValidationError({"amount_per_hour": _("Satsen kan ikke være negativ.")})
+    with transaction.atomic():
+        rate, _created = SubsidyRate.objects.update_or_create(
+            year=year, defaults={"amount_per_hour": amount_per_hour, "updated_by": actor}
+        )
+        audit(actor=actor, action="subsidy_rate.set", target=rate, year=year)
+    return rate
+
+
+# --- retention (S10) -----------------------------------------------------------------------
+def retention_sweep(*, now: dt.datetime | None = None) -> int:
+    """Delete presence, consent and corrections of courses whose last session ended more
+    than the policy's retention years ago (at least 5). Idempotent; returns courses swept."""
+    now = now or timezone.now()
+    swept = 0
+    candidates = (
+        Course.objects.filter(personal_data_deleted_at__isnull=True)
+        .exclude(sessions__isnull=True)
+        .distinct()
+    )
+    for course in candidates.iterator():
+        last = course.sessions.order_by("-meeting__ends_at").select_related("meeting").first()
+        if last is None:
+            continue
+        years = course_policy(course).retention_years
+        end = timezone.localtime(last.meeting.ends_at)
+        try:
+            due = end.replace(year=end.year + years)
+        except ValueError:  # 29 February
+            due = end.replace(year=end.year + years, day=28)
+        if due > now:
+            continue
+        with transaction.atomic():
+            meeting_ids = list(course.sessions.values_list("meeting_id", flat=True))
+            PresenceCorrection.objects.filter(meeting_id__in=meeting_ids).delete()
+            presences, _ = Presence.objects.filter(meeting_id__in=meeting_ids).delete()
+            consents, _ = Consent.objects.filter(course=course).delete()
+            course.personal_data_deleted_at = now
+            course.save(update_fields=["personal_data_deleted_at"])
+            audit(
+                actor=None,
+                action="course.retention_delete",
+                target=course,
+                group=course.group,
+                presences=presences,
+                consents=consents,
+            )
+        swept += 1
+    return swept

@@ -1,0 +1,355 @@
+"""Courses through the services and the adapter to the engine (S1-S16)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from attendance import selectors, services
+from attendance.models import (
+    Consent,
+    Course,
+    CourseStatus,
+    ExemptionDecision,
+    ExemptionGround,
+    Presence,
+    StudyPlan,
+    StudyPolicy,
+)
+from groups.models import AuditEntry
+from tests.conftest import World
+from tests.factories.attendance import (
+    at,
+    default_plan,
+    make_course,
+    make_disqualification,
+    make_presence,
+    make_session_meeting,
+)
+from tests.factories.groups import make_membership, make_user
+
+
+def four_sessions(world: World, start: dt.datetime | None = None):
+    start = start or at(2024, 2, 6, 18)
+    return [
+        make_session_meeting(world.group, starts_at=start + dt.timedelta(weeks=i)) for i in range(4)
+    ]
+
+
+def crowd(world: World, n: int):
+    users = [world.users["leader"], world.users["member"], world.users["deputy"]]
+    while len(users) < n:
+        users.append(make_membership(world.group).user)
+    return users[:n]
+
+
+def test_the_default_plan_has_the_booklets_seven_chapters_and_questions_s2(db):
+    plan = StudyPlan.objects.get(is_default=True)
+    assert plan.name == "Politisk arbeid"
+    assert plan.is_approved
+    titles = list(plan.chapters.values_list("number", "title"))
+    assert titles == [
+        (1, "Arbeidet i kommunestyregruppa"),
+        (2, "Folkevalgt på Senterpartivis"),
+        (3, "Kommunestyregruppa og lokallaget"),
+        (4, "Om økonomi og planarbeid"),
+        (5, "Politikkutvikling i fireårsperioden"),
+        (6, "Bærekraftige kommuner"),
+        (7, "Til avslutning: Mye handler om kommunikasjon"),
+    ]
+    chapter3 = plan.chapters.get(number=3)
+    assert len(chapter3.discussion_questions) == 7
+    assert chapter3.discussion_questions[2] == "Hvordan vil dere håndtere uenighet?"
+    assert plan.objectives
+
+
+def test_only_the_group_leader_creates_a_course_s1_s11(world: World):
+    with pytest.raises(PermissionDenied):
+        services.course_create(
+            actor=world.users["member"],
+            group=world.group,
+            plan=default_plan(),
+            title="Studiering",
+            course_leader=world.users["member"],
+        )
+    course = services.course_create(
+        actor=world.users["leader"],
+        group=world.group,
+        plan=default_plan(),
+        title="Studiering",
+        course_leader=world.users["member"],
+    )
+    assert course.status == CourseStatus.DRAFT
+    assert AuditEntry.objects.filter(action="course.create", target_id=str(course.pk)).exists()
+
+
+def test_the_course_leader_must_be_in_the_group_and_the_plan_approved_s2(world: World):
+    with pytest.raises(ValidationError) as outsider:
+        services.course_create(
+            actor=world.users["leader"],
+            group=world.group,
+            plan=default_plan(),
+            title="Studiering",
+            course_leader=world.users["outsider"],
+        )
+    assert "course_leader" in outsider.value.error_dict
+    draft_plan = StudyPlan.objects.create(name="Utkast", learning_objectives="Mål")
+    with pytest.raises(ValidationError) as unapproved:
+        services.course_create(
+            actor=world.users["leader"],
+            group=world.group,
+            plan=draft_plan,
+            title="Studiering",
+            course_leader=world.users["leader"],
+        )
+    assert "plan" in unapproved.value.error_dict
+
+
+def test_a_board_meeting_can_never_be_a_session_s13(world: World):
+    course = make_course(world.group, world.users["leader"])
+    board = make_session_meeting(world.group, kind="board")
+    with pytest.raises(ValidationError, match="beslutningsmøter"):
+        services.course_session_add(actor=world.users["leader"], course=course, meeting=board)
+
+
+def test_a_digital_session_needs_a_plan_that_allows_it_s9(world: World):
+    plan = StudyPlan.objects.create(
+        name="Bare fysisk", learning_objectives="Mål", is_approved=True, allows_digital=False
+    )
+    course = make_course(world.group, world.users["leader"], plan=plan)
+    digital = make_session_meeting(world.group, mode="hybrid")
+    with pytest.raises(ValidationError, match="digitale"):
+        services.course_session_add(actor=world.users["leader"], course=course, meeting=digital)
+
+
+def test_a_meeting_of_another_group_or_another_course_is_refused(world: World):
+    course = make_course(world.group, world.users["leader"])
+    foreign = make_session_meeting(world.other_group)
+    with pytest.raises(ValidationError, match="annen gruppe"):
+        services.course_session_add(actor=world.users["leader"], course=course, meeting=foreign)
+    taken = make_session_meeting(world.group)
+    make_course(world.group, world.users["leader"], meetings=[taken])
+    with pytest.raises(ValidationError, match="allerede"):
+        services.course_session_add(actor=world.users["leader"], course=course, meeting=taken)
+
+
+def test_the_workflow_from_draft_to_reported_s1_s3_s7(world: World):
+    leader, admin = world.users["leader"], world.users["course_admin"]
+    meetings = four_sessions(world)  # 4 × 2 h = 8 study hours
+    course = make_course(world.group, leader, meetings=meetings)
+    services.course_submit(actor=leader, course=course)
+    assert course.status == CourseStatus.SUBMITTED
+    assert not course.is_editable
+    with pytest.raises(ValidationError, match="Trekk det tilbake"):
+        services.course_session_add(
+            actor=leader, course=course, meeting=make_session_meeting(world.group)
+        )
+    with pytest.raises(PermissionDenied):
+        services.course_approve(actor=leader, course=course)
+    services.course_approve(actor=admin, course=course)
+    for user in crowd(world, 4):
+        for m in meetings:
+            make_presence(m, user)
+    with (
+        time_machine.travel(at(2024, 2, 26, 18), tick=False),
+        pytest.raises(ValidationError, match="siste samling"),
+    ):
+        services.course_complete(actor=leader, course=course)
+    with time_machine.travel(at(2024, 4, 1, 12), tick=False):
+        services.course_complete(actor=leader, course=course)
+        services.course_report(actor=leader, course=course)
+    assert course.status == CourseStatus.REPORTED
+    assert course.reported_hours == {"2024-Q1": 8}
+
+
+def test_a_course_that_does_not_hold_cannot_be_reported_s3(world: World):
+    leader = world.users["leader"]
+    meetings = four_sessions(world)
+    course = make_course(world.group, leader, status=CourseStatus.COMPLETED, meetings=meetings)
+    for user in crowd(world, 3):
+        for m in meetings:
+            make_presence(m, user)
+    with pytest.raises(ValidationError, match="minst 4"):
+        services.course_report(actor=leader, course=course)
+
+
+def test_a_course_under_four_study_hours_cannot_be_submitted_s3_s5(world: World):
+    leader = world.users["leader"]
+    short = [
+        make_session_meeting(
+            world.group, starts_at=at(2024, 3, 5, 18), ends_at=at(2024, 3, 5, 20, 30)
+        ),
+        make_session_meeting(
+            world.group, starts_at=at(2024, 3, 6, 18), ends_at=at(2024, 3, 6, 19, 45)
+        ),
+    ]
+    course = make_course(world.group, leader, meetings=short)
+    with pytest.raises(ValidationError, match="3 hele studietimer"):
+        services.course_submit(actor=leader, course=course)
+
+
+def test_a_rejection_needs_a_reason_and_the_course_can_be_fixed_and_resubmitted(world: World):
+    admin, leader = world.users["course_admin"], world.users["leader"]
+    course = make_course(
+        world.group, leader, status=CourseStatus.SUBMITTED, meetings=four_sessions(world)
+    )
+    with pytest.raises(ValidationError):
+        services.course_reject(actor=admin, course=course, reason="  ")
+    services.course_reject(actor=admin, course=course, reason="Samlingene mangler kapittel")
+    assert course.status == CourseStatus.REJECTED
+    assert course.is_editable
+    services.course_submit(actor=leader, course=course)
+    assert course.status == CourseStatus.SUBMITTED
+    assert course.rejection_reason == ""
+
+
+def test_exemption_only_for_few_representatives_or_illness_s4(world: World):
+    leader, admin = world.users["leader"], world.users["course_admin"]
+    course = make_course(world.group, leader, meetings=four_sessions(world))
+    # The world's group has 4 regular members (leader, deputy, member, faction leader).
+    with pytest.raises(ValidationError, match="færre enn 4"):
+        services.exemption_request(
+            actor=leader, course=course, ground=ExemptionGround.FEW_REPRESENTATIVES, reason="Få"
+        )
+    exemption = services.exemption_request(
+        actor=leader, course=course, ground=ExemptionGround.ILLNESS, reason="To er sykmeldt"
+    )
+    with pytest.raises(ValidationError, match="allerede"):
+        services.exemption_request(
+            actor=leader, course=course, ground=ExemptionGround.ILLNESS, reason="Igjen"
+        )
+    with pytest.raises(PermissionDenied):
+        services.exemption_decide(actor=leader, exemption=exemption, grant=True, note="")
+    with pytest.raises(ValidationError):
+        services.exemption_decide(actor=admin, exemption=exemption, grant=False, note="")
+    services.exemption_decide(actor=admin, exemption=exemption, grant=True, note="")
+    exemption.refresh_from_db()
+    assert exemption.decision == ExemptionDecision.GRANTED
+    assert exemption.decided_by == admin
+    # With the exemption two qualifying participants are enough.
+    for user in crowd(world, 2):
+        for session in course.sessions.all():
+            make_presence(session.meeting, user)
+    assert services.course_evaluation(course).holds
+
+
+def test_a_course_is_judged_by_the_policy_in_force_at_its_first_session_s15(world: World):
+    StudyPolicy.objects.create(valid_from=dt.date(2025, 1, 1), min_participants=6)
+    old = make_course(world.group, world.users["leader"], meetings=four_sessions(world))
+    new = make_course(
+        world.group, world.users["leader"], meetings=four_sessions(world, at(2025, 3, 4, 18))
+    )
+    assert services.course_policy(old).min_participants == 4
+    assert services.course_policy(new).min_participants == 6
+    for course in (old, new):
+        for user in crowd(world, 4):
+            for session in course.sessions.all():
+                make_presence(session.meeting, user)
+    assert services.course_evaluation(old).holds
+    evaluation = services.course_evaluation(new)
+    assert not evaluation.holds
+    assert "minst 6" in evaluation.reasons[0].message
+
+
+def test_disqualified_time_is_subtracted_from_presence_s16(world: World):
+    meeting = make_session_meeting(
+        world.group, starts_at=at(2024, 3, 5, 18), ends_at=at(2024, 3, 5, 22)
+    )
+    course = make_course(world.group, world.users["leader"], meetings=[meeting])
+    member = world.users["member"]
+    make_presence(meeting, member)
+    make_disqualification(
+        meeting, world.memberships["member"], at(2024, 3, 5, 19), at(2024, 3, 5, 20, 30)
+    )
+    result = services.course_evaluation(course).results[member.pk]
+    assert result.minutes_present == 150
+    assert not result.qualifies
+
+
+def test_an_open_interval_counts_until_now_or_the_meetings_end(world: World):
+    meeting = make_session_meeting(world.group, starts_at=at(2024, 3, 5, 18))
+    course = make_course(world.group, world.users["leader"], meetings=[meeting])
+    presence = make_presence(meeting, world.users["member"])
+    Presence.objects.filter(pk=presence.pk).update(ended_at=None)
+    during = services.course_evaluation(course, now=at(2024, 3, 5, 19))
+    after = services.course_evaluation(course, now=at(2024, 3, 6, 9))
+    assert during.results[world.users["member"].pk].minutes_present == 60
+    assert after.results[world.users["member"].pk].minutes_present == 120
+
+
+def test_the_subsidy_is_hours_times_the_years_rate_never_times_participants_s7(world: World):
+    leader = world.users["leader"]
+    q1 = four_sessions(world, at(2024, 2, 6, 18))
+    course = make_course(world.group, leader, status=CourseStatus.REPORTED, meetings=q1)
+    course.reported_hours = {"2024-Q1": 6, "2024-Q2": 2}
+    course.save()
+    report = selectors.subsidy_report(2024, 1)
+    assert report.rate is not None
+    assert report.rate.amount_per_hour == Decimal("120.00")
+    assert [(line.course, line.hours, line.amount) for line in report.lines] == [
+        (course, 6, Decimal("720.00"))
+    ]
+    assert selectors.subsidy_report(2024, 2).total_amount == Decimal("240.00")
+    assert selectors.subsidy_report(2024, 3).lines == []
+
+
+def test_the_attendance_list_holds_name_birth_year_gender_postcode_hours_s12(world: World):
+    meetings = four_sessions(world)
+    course = make_course(world.group, world.users["leader"], meetings=meetings)
+    member = world.users["member"]
+    make_presence(meetings[0], member, end=meetings[0].starts_at + dt.timedelta(minutes=90))
+    make_presence(meetings[1], member)
+    sessions, rows = selectors.attendance_list_rows(course)
+    row = next(r for r in rows if r[0] == member.full_name)
+    assert row[1:4] == [str(member.birth_year), member.get_gender_display(), member.postcode]
+    assert row[4:] == ["1,50", "2,00", "0,00", "0,00", "3,50"]
+    assert len(sessions) == 4
+
+
+def test_the_retention_sweep_deletes_presence_five_years_after_the_course_s10(world: World):
+    meetings = four_sessions(world, at(2024, 2, 6, 18))
+    course = make_course(
+        world.group, world.users["leader"], status=CourseStatus.REPORTED, meetings=meetings
+    )
+    course.reported_hours = {"2024-Q1": 8}
+    course.save()
+    make_presence(meetings[0], world.users["member"])
+    assert services.retention_sweep(now=at(2029, 2, 26, 12)) == 0  # not yet five years
+    assert Presence.objects.exists()
+    assert services.retention_sweep(now=at(2029, 2, 28, 12)) == 1
+    assert not Presence.objects.exists()
+    assert not Consent.objects.exists()
+    course.refresh_from_db()
+    assert course.personal_data_deleted_at is not None
+    assert course.reported_hours == {"2024-Q1": 8}  # the subsidy basis survives
+    assert services.retention_sweep(now=at(2029, 3, 1, 12)) == 0  # idempotent
+    entry = AuditEntry.objects.get(action="course.retention_delete")
+    assert entry.data == {"presences": 1, "consents": 1}
+
+
+def test_a_member_sees_their_own_hours(world: World):
+    meetings = four_sessions(world)
+    course = make_course(world.group, world.users["leader"], meetings=meetings)
+    make_presence(meetings[0], world.users["member"])
+    mine = selectors.my_courses(world.users["member"])
+    assert [m.course for m in mine] == [course]
+    assert mine[0].result is not None
+    assert mine[0].result.minutes_present == 120
+    assert selectors.my_courses(make_user()) == []
+
+
+def test_the_live_outlook_says_what_is_still_needed(world: World):
+    meetings = four_sessions(world)
+    course = make_course(world.group, world.users["leader"], meetings=meetings)
+    for user in crowd(world, 2):
+        make_presence(meetings[0], user)
+        make_presence(meetings[1], user)
+    status = selectors.course_status(course, now=at(2024, 2, 20, 18))
+    assert status.outlook.more_participants_needed == 4
+    assert status.outlook.possible is False
+    assert any("deltakere til" in m for m in status.outlook.messages)
+    assert Course.objects.count() == 1

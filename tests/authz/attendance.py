@@ -1,0 +1,139 @@
+"""Authorization table for the study-work URLs (attendance app)."""
+
+from __future__ import annotations
+
+from attendance.models import CourseStatus, Exemption, ExemptionGround
+from tests.authz import GROUP_MANAGE, GROUP_VIEW, LOGGED_IN, PUBLIC, Case, expect
+from tests.factories.attendance import (
+    default_plan,
+    make_course,
+    make_presence,
+    make_session_meeting,
+)
+
+
+def _all(status: int, **overrides: int) -> dict[str, int]:
+    roles = (
+        "anonymous",
+        "outsider",
+        "member",
+        "faction_leader",
+        "leader",
+        "course_admin",
+        "handler",
+        "site_admin",
+    )
+    return expect(**({role: status for role in roles} | overrides))
+
+
+# Group members see the course; course administrators see every course.
+COURSE_VIEW = _all(
+    404, anonymous=302, member=200, faction_leader=200, leader=200, course_admin=200, site_admin=200
+)
+# Course leader, group leader/deputy (and site admins) run it.
+COURSE_LEAD = _all(
+    404, anonymous=302, member=403, faction_leader=403, leader=200, course_admin=403, site_admin=200
+)
+COURSE_LEAD_POST = _all(
+    404, anonymous=302, member=403, faction_leader=403, leader=302, course_admin=403, site_admin=302
+)
+# Everyone's presence (special-category data): leaders and course administrators.
+COURSE_RECORDS = _all(
+    404, anonymous=302, member=403, faction_leader=403, leader=200, course_admin=200, site_admin=200
+)
+COURSE_DECIDE = _all(
+    404, anonymous=302, member=403, faction_leader=403, leader=403, course_admin=200, site_admin=200
+)
+ADMIN_ONLY = _all(403, anonymous=302, course_admin=200, site_admin=200)
+VIEWER_POST = _all(
+    404, anonymous=302, member=302, faction_leader=302, leader=302, course_admin=302, site_admin=302
+)
+
+
+def setup(world):  # type: ignore[no-untyped-def]
+    meeting = make_session_meeting(world.group)
+    course = make_course(world.group, world.users["leader"], meetings=[meeting])
+    world.extra["course"] = course
+    world.extra["meeting"] = meeting
+    world.extra["session"] = course.sessions.get()
+    world.extra["presence"] = make_presence(meeting, world.users["member"])
+    world.extra["approved"] = make_course(
+        world.group,
+        world.users["leader"],
+        status=CourseStatus.APPROVED,
+        meetings=[make_session_meeting(world.group)],
+    )
+    world.extra["exemption"] = Exemption.objects.create(
+        course=course,
+        ground=ExemptionGround.ILLNESS,
+        reason="Sykdom",
+        requested_by=world.users["leader"],
+        requested_at=meeting.starts_at,
+    )
+    world.extra["plan"] = default_plan()
+
+
+def _course(w):  # type: ignore[no-untyped-def]
+    return {"pk": w.extra["course"].pk}
+
+
+def _meeting(w):  # type: ignore[no-untyped-def]
+    return {"meeting_pk": w.extra["meeting"].pk}
+
+
+CASES = [
+    Case("attendance:my_hours", LOGGED_IN),
+    Case("attendance:plan_detail", LOGGED_IN, kwargs=lambda w: {"pk": w.extra["plan"].pk}),
+    Case("attendance:group_courses", GROUP_VIEW, kwargs=lambda w: {"group_pk": w.group.pk}),
+    Case("attendance:course_create", GROUP_MANAGE, kwargs=lambda w: {"group_pk": w.group.pk}),
+    Case("attendance:course_detail", COURSE_VIEW, kwargs=_course),
+    Case("attendance:announcement", PUBLIC, kwargs=lambda w: {"pk": w.extra["approved"].pk}),
+    Case(
+        "attendance:announcement",
+        _all(404),
+        kwargs=_course,
+        label="draft course is not announced",
+    ),
+    Case("attendance:course_edit", COURSE_LEAD, kwargs=_course),
+    Case("attendance:session_add", COURSE_LEAD, kwargs=_course),
+    Case(
+        "attendance:session_remove",
+        COURSE_LEAD_POST,
+        method="post",
+        kwargs=lambda w: {"pk": w.extra["course"].pk, "session_pk": w.extra["session"].pk},
+    ),
+    Case("attendance:course_transition", COURSE_LEAD_POST, method="post", kwargs=_course),
+    Case("attendance:exemption_request", COURSE_LEAD, kwargs=_course),
+    Case("attendance:consent_withdraw", VIEWER_POST, method="post", kwargs=_course),
+    Case("attendance:live", COURSE_RECORDS, kwargs=_course),
+    Case("attendance:attendance_list", COURSE_RECORDS, kwargs=_course),
+    Case("attendance:attendance_list_csv", COURSE_RECORDS, kwargs=_course),
+    Case("attendance:qr_screen", COURSE_LEAD, kwargs=_meeting),
+    Case("attendance:qr_code", COURSE_LEAD, kwargs=_meeting),
+    Case("attendance:presence_edit", COURSE_LEAD, kwargs=_meeting),
+    Case(
+        "attendance:presence_correct",
+        COURSE_LEAD,
+        kwargs=lambda w: {"pk": w.extra["presence"].pk},
+    ),
+    # Check-in needs a scan of the current code first: without one there is nothing to see.
+    Case("attendance:checkin", _all(404, anonymous=302), kwargs=_meeting),
+    Case(
+        "attendance:checkout",
+        _all(404, anonymous=302, member=302),
+        method="post",
+        kwargs=_meeting,
+    ),
+    Case("attendance:scan", _all(400), kwargs=lambda w: {"token": "not-a-valid-token"}),
+    Case("attendance:admin_queue", ADMIN_ONLY),
+    Case("attendance:admin_decide", COURSE_DECIDE, kwargs=_course),
+    Case(
+        "attendance:exemption_decide",
+        ADMIN_ONLY,
+        kwargs=lambda w: {"pk": w.extra["exemption"].pk},
+    ),
+    Case("attendance:subsidy_report", ADMIN_ONLY),
+    Case("attendance:subsidy_csv", ADMIN_ONLY),
+    Case("attendance:policies", ADMIN_ONLY),
+    Case("attendance:rates", ADMIN_ONLY),
+]
