@@ -31,3 +31,5 @@ def heartbeat(self: Task) -> None:
     Heartbeat.objects.update_or_create(
         name="celery", defaults={"sent_at": sent or now, "ran_at": now}
     )
+
+from groups import tasks_privacy  # noqa: E402, F401  (autodiscovery finds only tasks.py)

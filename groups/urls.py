@@ -46,3 +46,14 @@ urlpatterns = [
     path("drift/", views.health, name="health"),
     path("drift/live/", views.health_live, name="health_live"),
 ]
+
+# Privacy (issue 7): "Mine data", the notice, the inventory and erasure.
+from groups import privacy_views  # noqa: E402
+
+urlpatterns += [
+    path("mine-data/", privacy_views.my_data, name="my_data"),
+    path("mine-data/last-ned/", privacy_views.my_data_download, name="my_data_download"),
+    path("personvern/", privacy_views.privacy_notice, name="privacy"),
+    path("drift/dataoversikt/", privacy_views.data_inventory, name="data_inventory"),
+    path("drift/slett-person/", privacy_views.erase_person, name="erase_person"),
+]

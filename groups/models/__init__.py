@@ -14,6 +14,7 @@ from groups.models.groups import (
     MembershipStatus,
     Seat,
 )
+from groups.models.privacy import PersonErasure, SweepRun
 from groups.models.rules import (
     WEEKDAYS,
     EthicsAcknowledgement,
@@ -43,9 +44,11 @@ __all__ = [
     "Heartbeat",
     "Membership",
     "MembershipStatus",
+    "PersonErasure",
     "RuleAcknowledgement",
     "RuleSet",
     "RuleSetStatus",
     "Seat",
+    "SweepRun",
     "User",
 ]

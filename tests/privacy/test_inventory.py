@@ -1,0 +1,85 @@
+"""Every model holding personal data is declared in config/privacy.py (issue 7)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+
+from config.privacy import INVENTORY, NOT_PERSONAL, Erasure
+from groups.privacy import _field_at, due_q, model_for
+
+OUR_APPS = ("groups", "meetings", "attendance", "whistleblowing")
+PERSONAL_NAME = re.compile(
+    r"(^|_)(name|email|birth_year|gender|postcode|phone|address|description|text|content)(_|$)"
+)
+PERSON_MODELS = {e.model.lower() for e in INVENTORY if e.represents_person}
+
+
+def _models() -> list[type[models.Model]]:
+    found = [m for app in OUR_APPS for m in apps.get_app_config(app).get_models()]
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    return found if user_model in found else [*found, user_model]
+
+
+def _looks_personal(model: type[models.Model]) -> list[str]:
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    reasons = []
+    for model_field in model._meta.concrete_fields:
+        related = model_field.related_model
+        if related is user_model or (
+            isinstance(related, type) and related._meta.label_lower in PERSON_MODELS
+        ):
+            reasons.append(model_field.name)
+        elif PERSONAL_NAME.search(model_field.name):
+            reasons.append(model_field.name)
+    if model is user_model:
+        reasons.append("(the user model)")
+    return reasons
+
+
+def test_every_model_with_personal_fields_has_an_inventory_entry() -> None:
+    declared = {e.model.lower() for e in INVENTORY} | {k.lower() for k in NOT_PERSONAL}
+    missing = {
+        model._meta.label: reasons
+        for model in _models()
+        if (reasons := _looks_personal(model)) and model._meta.label_lower not in declared
+    }
+    assert not missing, f"declare these in config/privacy.py (purpose, basis, retention): {missing}"
+
+
+def test_the_heuristic_flags_a_model_pointing_to_a_person() -> None:
+    # A model with only a membership link counts as personal: the test above can fail.
+    assert _looks_personal(apps.get_model("groups", "CommitteeSeat")) == ["membership"]
+    assert _looks_personal(apps.get_model("groups", "EthicsGuidelines")) == []
+
+
+@pytest.mark.parametrize("entry", INVENTORY, ids=lambda e: e.model)
+def test_each_entry_names_real_fields_and_paths(entry) -> None:  # type: ignore[no-untyped-def]
+    model = model_for(entry)
+    if model is None:
+        pytest.skip(f"{entry.model} is not installed")
+    for name in (*entry.personal_fields, *entry.anonymise, *entry.export_exclude):
+        _field_at(model, name)
+    for path in entry.subjects:
+        if path != "pk":
+            target = _field_at(model, path)
+            assert target.related_model is apps.get_model(settings.AUTH_USER_MODEL), path
+    for name in entry.anonymised_fields if entry.erasure == Erasure.ANONYMISE else ():
+        assert _field_at(model, name).null or isinstance(
+            _field_at(model, name), models.CharField | models.TextField
+        ), f"{entry.model}.{name} cannot be cleared"
+    if entry.retention.anchors:
+        from django.utils import timezone
+
+        assert due_q(entry, model, timezone.now()) is not None
+    assert entry.purpose and entry.legal_basis and entry.retention.text
+    if entry.erasure == Erasure.OWN_APP:
+        assert not entry.in_export
+
+
+def test_not_personal_and_inventory_do_not_overlap() -> None:
+    assert not {e.model for e in INVENTORY} & set(NOT_PERSONAL)
