@@ -1,0 +1,117 @@
+"""Shared benchmark plumbing: a Django set up on a throw-away data dir, gunicorn -w 2 on
+loopback, wrk from a second process, and a logged-in session cookie."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def setup_django() -> Path:
+    """Configure Django for a benchmark: its own data dir, the hello view mounted."""
+    data_dir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    os.environ.update(
+        {
+            "PORTAL_ENV": "development",
+            "DEBUG": "false",
+            "BENCHMARK_HELLO": "true",
+            "DATA_DIR": str(data_dir),
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return data_dir
+
+
+def session_cookie(user: object) -> str:
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def gunicorn(workers: int = 2) -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi:application",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/__hello__", timeout=1)  # noqa: S310 - loopback
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+
+
+def wrk(url: str, cookie: str = "", seconds: int = 5, connections: int = 8) -> float:
+    """Requests per second from wrk (bounded in time, loopback only)."""
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if cookie:
+        args += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non2xx:
+        raise SystemExit(f"{url}: {non2xx.group(1)} non-2xx responses\n{out}")
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if not match:
+        raise SystemExit(out)
+    return float(match.group(1))
+
+
+def query_count(client: object, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # type: ignore[attr-defined]  # warm: session stamps, caches
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)  # type: ignore[attr-defined]
+    assert response.status_code == 200, (url, response.status_code)
+    return len(ctx.captured_queries)
