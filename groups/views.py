@@ -418,7 +418,7 @@ def rules_version(request: HttpRequest, pk: int, version: int) -> HttpResponse:
             "versions": group.rulesets.order_by("-version"),
             "manage": can_manage(request.user, group),
             "is_leader": bool(me and me.is_leader) or request.user.is_superuser,
-            "acknowledged": ruleset.acknowledgements.filter(user_id=request.user.pk).first(),
+            "acknowledged": ruleset.acknowledgements.filter(user=_user(request)).first(),
             "decision_form": RulesDecisionForm(),
         },
     )
