@@ -134,6 +134,9 @@ else:
     }
 
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+if not REDIS_URL:
+    for _folder in ("queue", "processed"):
+        (DATA_DIR / "broker" / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
     {}
     if REDIS_URL
