@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import F
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from meetings.models import ConflictDecision, ConflictOfInterest
+from groups.models import Membership, MembershipStatus, User
+from meetings.models import AgendaStatus, ConflictDecision, ConflictOfInterest, Meeting
+from meetings.permissions import visible_kinds, visible_meetings
 
 
 def disqualified_intervals(
@@ -33,3 +37,72 @@ def disqualified_intervals(
         .values_list("membership__user_id", "agenda_item__meeting_id", "left_at", "returned")
     )
     return [(u, m, left, ret) for u, m, left, ret in rows if left is not None]
+
+
+def meeting_audience(meeting: Meeting) -> list[int]:
+    """User ids of everyone who may see ``meeting`` (same rules as meetings.permissions)."""
+    today = timezone.localdate()
+    group = meeting.group
+    summoned = (
+        set(meeting.summoned.values_list("pk", flat=True)) if meeting.is_board_meeting else set()
+    )
+    rows = Membership.objects.filter(group=group).exclude(status=MembershipStatus.LEFT)
+    out = []
+    for m in rows:
+        if not m.has_member_rights(today):
+            continue
+        if meeting.is_board_meeting:
+            if m.on_board or m.pk in summoned:
+                out.append(m.user_id)
+        elif meeting.kind in visible_kinds(m, group):
+            out.append(m.user_id)
+    return out
+
+
+def search_meetings(
+    user: User | AnonymousUser,
+    *,
+    past: bool,
+    text: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    group_id: int | None = None,
+) -> QuerySet[Meeting]:
+    """Upcoming (or past) meetings the user may see, matching text and dates."""
+    now = timezone.now()
+    qs = visible_meetings(user).select_related("group", "committee", "minutes")
+    qs = (
+        qs.filter(ends_at__lt=now).order_by("-starts_at")
+        if past
+        else qs.filter(ends_at__gte=now).order_by("starts_at")
+    )
+    if group_id is not None:
+        qs = qs.filter(group_id=group_id)
+    if text:
+        qs = qs.filter(
+            Q(title__icontains=text)
+            | Q(description__icontains=text)
+            | Q(place__icontains=text)
+            | Q(agenda_items__title__icontains=text, agenda_items__status=AgendaStatus.ACCEPTED)
+        ).distinct()
+    if date_from:
+        qs = qs.filter(starts_at__gte=_day_start(date_from))
+    if date_to:
+        qs = qs.filter(starts_at__lt=_day_start(date_to + dt.timedelta(days=1)))
+    return qs
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=timezone.get_current_timezone())
+
+
+def feed_meetings(user: User) -> QuerySet[Meeting]:
+    """What a member's calendar feed holds: from 90 days back, cancelled ones included so
+    calendars drop them."""
+    since = timezone.now() - dt.timedelta(days=90)
+    return (
+        visible_meetings(user)
+        .filter(starts_at__gte=since)
+        .select_related("group", "committee")
+        .order_by("starts_at")
+    )

@@ -128,6 +128,8 @@ class Minutes(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Why approved minutes were opened again; goes with the next approved version.
+    reopen_reason = models.CharField(_("grunn til ny versjon"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("referat")

@@ -1,0 +1,331 @@
+"""Forms hold input and field-level checks only; the rules are in services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import Committee, CouncilGroup, Membership, MembershipStatus
+from meetings.models import (
+    REMINDER_CHOICES,
+    AgendaStatus,
+    CouncilMeeting,
+    CouncilSlot,
+    MeetingKind,
+    MeetingMode,
+    ProgrammeStatus,
+    RequestKind,
+    Sector,
+)
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class AccessibleForm(forms.Form):
+    """Ties each field's errors to the field (aria-describedby, aria-invalid), matching the
+    ids of the shared ``includes/form.html``."""
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        if field is not None and field not in self.fields:
+            field = None
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields:
+                bound = self[name]
+                described = [f"{bound.auto_id}_error"]
+                if bound.help_text:
+                    described.insert(0, f"{bound.auto_id}_helptext")
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": " ".join(described)}
+                )
+
+
+def add_service_error(form: AccessibleForm, error: ValidationError) -> None:
+    """Show a refusal from a service on the form, keeping what the user typed."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _dt_field(label: Any) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+    )
+
+
+def _date_field(label: Any, required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+def _members(group: CouncilGroup) -> Any:
+    return Membership.objects.filter(group=group, status=MembershipStatus.ACTIVE).select_related(
+        "user"
+    )
+
+
+class MembershipChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.user.full_name
+
+
+class MembershipMultipleChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.user.full_name
+
+
+class MeetingForm(AccessibleForm):
+    kind = forms.ChoiceField(label=_("Type møte"), choices=MeetingKind.choices)
+    title = forms.CharField(label=_("Tittel"), max_length=200)
+    starts_at = _dt_field(_("Starter"))
+    ends_at = _dt_field(_("Slutter"))
+    place = forms.CharField(label=_("Sted"), max_length=200, required=False)
+    mode = forms.ChoiceField(label=_("Møteform"), choices=MeetingMode.choices)
+    digital_link = forms.URLField(label=_("Lenke til digitalt møte"), required=False)
+    committee = forms.ModelChoiceField(
+        label=_("Utvalg (bare for fraksjonsmøter)"),
+        queryset=Committee.objects.none(),
+        required=False,
+    )
+    council_slot = forms.ChoiceField(
+        label=_("Kort møte før/etter kommunestyret"),
+        choices=CouncilSlot.choices,
+        required=False,
+    )
+    is_decision_meeting = forms.BooleanField(
+        label=_("Beslutningsmøte (årsmøte o.l.)"), required=False
+    )
+    description = forms.CharField(label=_("Beskrivelse"), widget=forms.Textarea, required=False)
+
+    def __init__(self, *args: Any, group: CouncilGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = Committee.objects.filter(group=group)  # type: ignore[attr-defined]
+
+
+class CouncilMeetingForm(AccessibleForm):
+    committee = forms.ModelChoiceField(
+        label=_("Organ"),
+        queryset=Committee.objects.none(),
+        required=False,
+        empty_label=_("Kommunestyret / fylkestinget"),
+    )
+    starts_at = _dt_field(_("Starter"))
+    ends_at = _dt_field(_("Slutter"))
+    place = forms.CharField(label=_("Sted"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, group: CouncilGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = Committee.objects.filter(group=group)  # type: ignore[attr-defined]
+
+
+class PlanForm(AccessibleForm):
+    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
+    half = forms.TypedChoiceField(
+        label=_("Halvår"), coerce=int, choices=[(1, _("Vårhalvåret")), (2, _("Høsthalvåret"))]
+    )
+
+
+class CancelForm(AccessibleForm):
+    reason = forms.CharField(label=_("Grunn til avlysning"), max_length=300)
+
+
+class SummonForm(AccessibleForm):
+    memberships = MembershipMultipleChoice(
+        label=_("Innkalte medlemmer"),
+        queryset=Membership.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, group: CouncilGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["memberships"].queryset = _members(group)  # type: ignore[attr-defined]
+
+
+class AgendaItemForm(AccessibleForm):
+    title = forms.CharField(label=_("Sak"), max_length=300)
+    description = forms.CharField(
+        label=_("Beskrivelse"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class DecideForm(AccessibleForm):
+    decision = forms.ChoiceField(
+        label=_("Avgjørelse"),
+        choices=[
+            (AgendaStatus.ACCEPTED, _("Sett på saklista")),
+            (AgendaStatus.DEFERRED, _("Utsett")),
+            (AgendaStatus.DECLINED, _("Avvis")),
+        ],
+    )
+    reason = forms.CharField(label=_("Begrunnelse"), max_length=500, required=False)
+
+
+class MinutesItemForm(AccessibleForm):
+    recommendation = forms.CharField(
+        label=_("Innstilling"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    discussion = forms.CharField(
+        label=_("Hva ble drøftet"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    disagrees_with_recommendation = forms.BooleanField(
+        label=_("Gruppa er uenig i innstillingen"), required=False
+    )
+    conclusion = forms.CharField(
+        label=_("Gruppas konklusjon"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class MinutesForm(AccessibleForm):
+    present_text = forms.CharField(
+        label=_("Til stede"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    notes = forms.CharField(
+        label=_("Merknader"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class ReopenForm(AccessibleForm):
+    reason = forms.CharField(label=_("Hvorfor må referatet rettes?"), max_length=300)
+
+
+class DissentForm(AccessibleForm):
+    text = forms.CharField(label=_("Protokolltilførsel"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConflictDeclareForm(AccessibleForm):
+    reason = forms.CharField(label=_("Hva kan gjøre deg inhabil?"), max_length=1000)
+    certain = forms.BooleanField(
+        label=_("Jeg er inhabil og fratrer saken (ingen tvil)"), required=False
+    )
+
+
+class ConflictVoteForm(AccessibleForm):
+    votes_for = forms.IntegerField(label=_("Stemmer for inhabilitet"), min_value=0)
+    votes_against = forms.IntegerField(label=_("Stemmer mot inhabilitet"), min_value=0)
+
+
+class ConflictLeaveForm(AccessibleForm):
+    left_at = _dt_field(_("Fratrådte"))
+    returned_at = forms.DateTimeField(
+        label=_("Tilbake (tomt: når saken avsluttes)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+    )
+
+
+class RequestForm(AccessibleForm):
+    kind = forms.ChoiceField(
+        label=_("Hva krever du?"),
+        choices=[
+            (RequestKind.GROUP, RequestKind.GROUP.label),
+            (RequestKind.BOARD, RequestKind.BOARD.label),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Hva skal møtet handle om?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CaseForm(AccessibleForm):
+    council_meeting = forms.ModelChoiceField(
+        label=_("Kommunestyremøte / utvalgsmøte"), queryset=CouncilMeeting.objects.none()
+    )
+    number = forms.CharField(label=_("Saksnummer"), max_length=40, required=False)
+    title = forms.CharField(label=_("Sak"), max_length=300)
+    recommendation = forms.CharField(
+        label=_("Innstilling"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    responsible = MembershipChoice(
+        label=_("Ansvarlig"), queryset=Membership.objects.none(), required=False
+    )
+    due_date = _date_field(_("Frist"), required=False)
+    is_election_with_sp_candidates = forms.BooleanField(
+        label=_("Personvalg der Sp-medlemmer er kandidater"), required=False
+    )
+
+    def __init__(self, *args: Any, group: CouncilGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["council_meeting"].queryset = CouncilMeeting.objects.filter(  # type: ignore[attr-defined]
+            group=group
+        ).select_related("committee")
+        self.fields["responsible"].queryset = _members(group)  # type: ignore[attr-defined]
+
+
+class CaseUpdateForm(AccessibleForm):
+    responsible = MembershipChoice(
+        label=_("Ansvarlig"), queryset=Membership.objects.none(), required=False
+    )
+    due_date = _date_field(_("Frist"), required=False)
+    group_conclusion = forms.CharField(
+        label=_("Gruppas konklusjon"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args: Any, group: CouncilGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = _members(group)  # type: ignore[attr-defined]
+
+
+class DeviationForm(AccessibleForm):
+    reason = forms.CharField(
+        label=_("Hvorfor vil du stemme annerledes?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    wants_vote_explanation = forms.BooleanField(
+        label=_("Jeg ønsker å gi stemmeforklaring (etter avtale med gruppeleder)"),
+        required=False,
+    )
+
+
+class DeviationRecordForm(AccessibleForm):
+    membership = MembershipChoice(label=_("Medlem"), queryset=Membership.objects.none())
+    reason = forms.CharField(label=_("Begrunnelse"), required=False)
+
+    def __init__(self, *args: Any, group: CouncilGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = _members(group)  # type: ignore[attr-defined]
+
+
+class ProgrammeIssueForm(AccessibleForm):
+    title = forms.CharField(label=_("Programpunkt"), max_length=300)
+    sector = forms.ChoiceField(label=_("Sektor"), choices=Sector.choices)
+    assignee = MembershipChoice(
+        label=_("Ansvarlig"), queryset=Membership.objects.none(), required=False
+    )
+    start_on = _date_field(_("Start"))
+    present_by = _date_field(_("Legges fram for gruppa innen"))
+
+    def __init__(self, *args: Any, group: CouncilGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = _members(group)  # type: ignore[attr-defined]
+
+
+class ProgrammeUpdateForm(AccessibleForm):
+    status = forms.ChoiceField(label=_("Status"), choices=ProgrammeStatus.choices)
+    outcome = forms.CharField(
+        label=_("Hva er oppnådd"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ReminderForm(AccessibleForm):
+    minutes_before = forms.TypedChoiceField(
+        label=_("E-post før hvert møte"),
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Ingen påminnelser")), *REMINDER_CHOICES],
+        required=False,
+    )
+
+
+class SearchForm(AccessibleForm):
+    q = forms.CharField(label=_("Søk"), required=False, max_length=100)
+    date_from = _date_field(_("Fra dato"), required=False)
+    date_to = _date_field(_("Til dato"), required=False)

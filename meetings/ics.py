@@ -1,0 +1,65 @@
+"""A member's calendar feed as iCalendar (RFC 5545), built with the icalendar library."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from meetings.models import Meeting, MeetingMode, MeetingStatus
+
+PRODID = "-//Senterpartiet//Gruppeportalen//NO"
+
+
+def meeting_url(meeting: Meeting) -> str:
+    return settings.SITE_URL + reverse("meetings:detail", kwargs={"pk": meeting.pk})
+
+
+def meeting_uid(meeting: Meeting) -> str:
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
+    return f"meeting-{meeting.pk}@{host}"
+
+
+def build_calendar(
+    meetings: Iterable[Meeting], *, name: str, now: dt.datetime | None = None
+) -> bytes:
+    now = now or timezone.now()
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", settings.TIME_ZONE)
+    for meeting in meetings:
+        url = meeting_url(meeting)
+        event = Event()
+        event.add("uid", meeting_uid(meeting))
+        event.add("dtstamp", now.astimezone(dt.UTC))
+        event.add("dtstart", meeting.starts_at.astimezone(dt.UTC))
+        event.add("dtend", meeting.ends_at.astimezone(dt.UTC))
+        event.add("last-modified", meeting.updated_at.astimezone(dt.UTC))
+        event.add("summary", meeting.title)
+        location = meeting.place
+        if meeting.mode != MeetingMode.PHYSICAL and meeting.digital_link:
+            location = f"{location} / {meeting.digital_link}" if location else meeting.digital_link
+        if location:
+            event.add("location", location)
+        lines = [f"{meeting.get_kind_display()} – {meeting.group}"]
+        if meeting.status == MeetingStatus.CANCELLED:
+            lines.append(_("Avlyst: %(reason)s") % {"reason": meeting.cancel_reason})
+        lines.append(_("Saksliste og referat: %(url)s") % {"url": url})
+        event.add("description", "\n".join(lines))
+        event.add("url", url)
+        event.add("categories", [meeting.get_kind_display()])
+        event.add(
+            "status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED"
+        )
+        event.add("class", "PRIVATE" if meeting.is_board_meeting else "PUBLIC")
+        cal.add_component(event)
+    return cal.to_ical()

@@ -1,0 +1,141 @@
+"""The one access helper of the meetings app: who may see and who may run a meeting.
+
+- Group members with member rights see their group's meetings; independents (G16), people
+  in quarantine (G15) and those who have left see none.
+- Party members of a municipal group see group meetings (G8: open to party members);
+  party members of a county group see only members' meetings and social gatherings.
+- Board meetings (G17) are closed: only the board (leader, deputy, board member, observer)
+  and members summoned to that meeting see them, their agenda and their minutes. Site
+  admins, who may otherwise look at every group, do not.
+- The leader and deputy run every meeting of their group; a faction leader runs the
+  faction meetings of their own committee (G5).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groups.models import CouncilGroup, Membership, MembershipStatus, Seat, User
+from meetings.models import Meeting, MeetingKind
+
+Perm = Literal["view", "manage"]
+
+_OPEN_KINDS = (MeetingKind.MEMBERS, MeetingKind.SOCIAL)
+_GROUP_KINDS = (MeetingKind.GROUP, MeetingKind.FACTION, *_OPEN_KINDS)
+
+
+def active_memberships(user: User | AnonymousUser) -> list[Membership]:
+    """The user's memberships that carry member rights today."""
+    if not user.is_authenticated:
+        return []
+    today = timezone.localdate()
+    rows = Membership.objects.filter(user=user).exclude(status=MembershipStatus.LEFT)
+    return [m for m in rows.select_related("group") if m.has_member_rights(today)]
+
+
+def visible_kinds(membership: Membership, group: CouncilGroup) -> tuple[str, ...]:
+    """Kinds of meeting a member sees in their group, board meetings aside."""
+    if membership.seat == Seat.PARTY_MEMBER:
+        return (MeetingKind.GROUP, *_OPEN_KINDS) if group.is_municipal else _OPEN_KINDS
+    return _GROUP_KINDS
+
+
+def visibility_q(user: User | AnonymousUser) -> Q:
+    """A filter on Meeting for what ``user`` may see (empty match for nobody)."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    q = Q(pk__in=[])
+    memberships = active_memberships(user)
+    for m in memberships:
+        q |= Q(group_id=m.group_id, kind__in=visible_kinds(m, m.group))
+        if m.on_board:
+            q |= Q(group_id=m.group_id, kind=MeetingKind.BOARD)
+    if memberships:
+        summoned = Meeting.summoned.through.objects.filter(
+            membership_id__in=[m.pk for m in memberships]
+        ).values("meeting_id")
+        q |= Q(kind=MeetingKind.BOARD, pk__in=summoned)
+    if user.is_superuser:
+        q |= ~Q(kind=MeetingKind.BOARD)
+    return q
+
+
+def visible_meetings(user: User | AnonymousUser) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(visibility_q(user))
+
+
+def membership_in(user: User | AnonymousUser, group_id: int) -> Membership | None:
+    for m in active_memberships(user):
+        if m.group_id == group_id:
+            return m
+    return None
+
+
+def can_view_meeting(user: User | AnonymousUser, meeting: Meeting) -> bool:
+    if not user.is_authenticated:
+        return False
+    m = membership_in(user, meeting.group_id)
+    if meeting.kind == MeetingKind.BOARD:
+        return bool(m and (m.on_board or meeting.summoned.filter(pk=m.pk).exists()))
+    if m is not None:
+        return meeting.kind in visible_kinds(m, meeting.group)
+    return bool(user.is_superuser)
+
+
+def can_manage_group(user: User | AnonymousUser, group_id: int) -> bool:
+    if not user.is_authenticated:
+        return False
+    m = membership_in(user, group_id)
+    return bool(m and m.manages_group) or bool(user.is_superuser)
+
+
+def can_manage_meeting(user: User | AnonymousUser, meeting: Meeting) -> bool:
+    if not user.is_authenticated:
+        return False
+    m = membership_in(user, meeting.group_id)
+    if meeting.kind == MeetingKind.BOARD:
+        return bool(m and m.manages_group)
+    if m and m.manages_group:
+        return True
+    if meeting.kind == MeetingKind.FACTION and m is not None and meeting.committee is not None:
+        return meeting.committee.faction_leader_id == m.pk
+    return bool(user.is_superuser)
+
+
+def get_meeting_for_user(user: User | AnonymousUser, pk: int, perm: Perm = "view") -> Meeting:
+    """The meeting ``pk`` if ``user`` may ``perm`` it: 404 when they may not know it exists,
+    403 when they see it but may not run it."""
+    try:
+        meeting = Meeting.objects.select_related("group", "committee").get(pk=pk)
+    except Meeting.DoesNotExist:
+        raise Http404 from None
+    if not can_view_meeting(user, meeting):
+        raise Http404
+    if perm == "manage" and not can_manage_meeting(user, meeting):
+        raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+    return meeting
+
+
+def get_group_for_meetings(
+    user: User | AnonymousUser, pk: int, perm: Perm = "view"
+) -> tuple[CouncilGroup, Membership | None]:
+    """The group and the user's membership in it, for the group-wide meeting pages."""
+    try:
+        group = CouncilGroup.objects.get(pk=pk)
+    except CouncilGroup.DoesNotExist:
+        raise Http404 from None
+    if not user.is_authenticated:
+        raise Http404
+    m = membership_in(user, group.pk)
+    if m is None and not user.is_superuser:
+        raise Http404
+    if perm == "manage" and not can_manage_group(user, group.pk):
+        raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+    return group, m

@@ -1,0 +1,286 @@
+"""Writes: agenda items (G9, G20), council cases (G12) and vote-deviation notices (G19)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groups.audit import audit
+from groups.models import Membership, Seat, User
+from meetings import tasks
+from meetings.models import (
+    AgendaItem,
+    AgendaStatus,
+    CouncilCase,
+    CouncilMeeting,
+    DeviationChannel,
+    Meeting,
+    MeetingStatus,
+    VoteDeviationNotice,
+)
+from meetings.permissions import (
+    can_manage_group,
+    can_manage_meeting,
+    can_view_meeting,
+    membership_in,
+)
+
+
+def _require_manager(actor: User, meeting: Meeting) -> None:
+    if not can_manage_meeting(actor, meeting):
+        raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+
+
+def agenda_item_submit(
+    *, actor: User, meeting: Meeting, title: str, description: str = ""
+) -> AgendaItem:
+    """G9: every group member can submit an item; it goes to the leader. Items the leader
+    adds go straight on the agenda."""
+    if not can_view_meeting(actor, meeting):
+        raise PermissionDenied
+    manages = can_manage_meeting(actor, meeting)
+    m = membership_in(actor, meeting.group_id)
+    if not manages and (m is None or m.seat == Seat.PARTY_MEMBER):
+        raise ValidationError(_("Bare gruppas medlemmer kan melde inn saker."))
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError(_("Møtet er avholdt eller avlyst; meld saken inn til et annet møte."))
+    if not title.strip():
+        raise ValidationError({"title": _("Saken må ha en tittel.")})
+    now = timezone.now()
+    with transaction.atomic():
+        last = meeting.agenda_items.filter(is_media_strategy=False).aggregate(n=Max("order"))["n"]
+        item = AgendaItem.objects.create(
+            meeting=meeting,
+            title=title.strip(),
+            description=description.strip(),
+            order=(last or 0) + 10,
+            status=AgendaStatus.ACCEPTED if manages else AgendaStatus.PROPOSED,
+            submitted_by=actor,
+            submitted_at=now,
+            decided_at=now if manages else None,
+        )
+        audit(
+            actor=actor,
+            action="meeting.agenda_submit",
+            target=item,
+            group=meeting.group,
+            meeting_id=meeting.pk,
+        )
+        if not manages:
+            transaction.on_commit(partial(tasks.notify_item_submitted.delay, item.pk))
+    return item
+
+
+def agenda_item_decide(
+    *, actor: User, item: AgendaItem, decision: str, reason: str = ""
+) -> AgendaItem:
+    """G9: the leader accepts, defers or declines an item; deferring and declining need a
+    reason, which the member sees."""
+    _require_manager(actor, item.meeting)
+    if decision not in (AgendaStatus.ACCEPTED, AgendaStatus.DEFERRED, AgendaStatus.DECLINED):
+        raise ValidationError({"decision": _("Velg en gyldig avgjørelse.")})
+    if item.is_media_strategy and decision != AgendaStatus.ACCEPTED:
+        raise ValidationError(
+            _(
+                "Mediestrategi skal være tema på alle ordinære gruppemøter og kan ikke tas av saklista."
+            )
+        )
+    if decision != AgendaStatus.ACCEPTED and not reason.strip():
+        raise ValidationError({"reason": _("Skriv en begrunnelse til den som meldte inn saken.")})
+    if item.is_closed:
+        raise ValidationError(_("Saken er ferdigbehandlet."))
+    with transaction.atomic():
+        item.status = decision
+        item.decision_reason = reason.strip()
+        item.decided_at = timezone.now()
+        item.save(update_fields=["status", "decision_reason", "decided_at"])
+        audit(
+            actor=actor,
+            action="meeting.agenda_decide",
+            target=item,
+            group=item.meeting.group,
+            decision=decision,
+        )
+    return item
+
+
+def agenda_item_close(*, actor: User, item: AgendaItem) -> AgendaItem:
+    """The item is dealt with. Disqualified members who left it return now (S16)."""
+    _require_manager(actor, item.meeting)
+    if item.status != AgendaStatus.ACCEPTED:
+        raise ValidationError(_("Bare saker på saklista kan ferdigbehandles."))
+    if item.is_closed:
+        raise ValidationError(_("Saken er allerede ferdigbehandlet."))
+    now = timezone.now()
+    with transaction.atomic():
+        item.closed_at = now
+        item.save(update_fields=["closed_at"])
+        for c in item.conflicts.filter(left_at__isnull=False, returned_at__isnull=True):
+            left_at = c.left_at
+            assert left_at is not None  # noqa: S101 (filtered above)
+            c.returned_at = max(now, left_at + dt.timedelta(seconds=1))
+            c.save(update_fields=["returned_at"])
+        audit(actor=actor, action="meeting.agenda_close", target=item, group=item.meeting.group)
+    return item
+
+
+# --- council cases (G12) ---------------------------------------------------------------
+def _check_case_values(
+    council_meeting: CouncilMeeting, responsible: Membership | None, due_date: dt.date | None
+) -> None:
+    if responsible is not None:
+        if responsible.group_id != council_meeting.group_id:
+            raise ValidationError({"responsible": _("Den ansvarlige må være med i gruppa.")})
+        if not responsible.has_member_rights(timezone.localdate()):
+            raise ValidationError({"responsible": _("Den ansvarlige har ikke medlemsrettigheter.")})
+    if due_date is not None and due_date > timezone.localtime(council_meeting.starts_at).date():
+        raise ValidationError({"due_date": _("Fristen må være før kommunestyremøtet.")})
+
+
+def case_create(
+    *,
+    actor: User,
+    council_meeting: CouncilMeeting,
+    title: str,
+    number: str = "",
+    recommendation: str = "",
+    responsible: Membership | None = None,
+    due_date: dt.date | None = None,
+    is_election_with_sp_candidates: bool = False,
+) -> CouncilCase:
+    """G12: the leader distributes the council's cases among the members beforehand."""
+    if not can_manage_group(actor, council_meeting.group_id):
+        raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+    _check_case_values(council_meeting, responsible, due_date)
+    with transaction.atomic():
+        case = CouncilCase.objects.create(
+            council_meeting=council_meeting,
+            title=title.strip(),
+            number=number.strip(),
+            recommendation=recommendation.strip(),
+            responsible=responsible,
+            due_date=due_date,
+            is_election_with_sp_candidates=is_election_with_sp_candidates,
+        )
+        audit(
+            actor=actor,
+            action="meeting.case_create",
+            target=case,
+            group=council_meeting.group,
+            responsible_id=responsible.pk if responsible else None,
+        )
+        if responsible is not None:
+            transaction.on_commit(partial(tasks.notify_case_assigned.delay, case.pk))
+    return case
+
+
+def case_update(
+    *,
+    actor: User,
+    case: CouncilCase,
+    responsible: Membership | None,
+    due_date: dt.date | None,
+    group_conclusion: str,
+) -> CouncilCase:
+    cm = case.council_meeting
+    if not can_manage_group(actor, cm.group_id):
+        raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+    _check_case_values(cm, responsible, due_date)
+    with transaction.atomic():
+        reassigned = responsible is not None and responsible.pk != case.responsible_id
+        case.responsible = responsible
+        case.due_date = due_date
+        case.group_conclusion = group_conclusion.strip()
+        case.save(update_fields=["responsible", "due_date", "group_conclusion"])
+        audit(
+            actor=actor,
+            action="meeting.case_update",
+            target=case,
+            group=cm.group,
+            responsible_id=responsible.pk if responsible else None,
+        )
+        if reassigned:
+            transaction.on_commit(partial(tasks.notify_case_assigned.delay, case.pk))
+    return case
+
+
+# --- vote deviations (G19) -------------------------------------------------------------
+def deviation_notify(
+    *,
+    actor: User,
+    case: CouncilCase,
+    reason: str,
+    wants_vote_explanation: bool = False,
+    membership: Membership | None = None,
+    channel: str = DeviationChannel.PORTAL,
+) -> VoteDeviationNotice:
+    """G19: a member will vote against the group's conclusion. In the portal (when absent
+    from the group meeting) before the council meeting; the leader records what members
+    said in the meeting. In elections of persons with Sp candidates everyone is bound."""
+    cm = case.council_meeting
+    if channel == DeviationChannel.MEETING:
+        if not can_manage_group(actor, cm.group_id):
+            raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+        if membership is None:
+            raise ValidationError({"membership": _("Velg medlemmet.")})
+    else:
+        membership = membership_in(actor, cm.group_id)
+    if membership is None or not membership.can_vote(timezone.localdate()):
+        raise ValidationError(_("Bare gruppas faste medlemmer stemmer i kommunestyret."))
+    if case.is_election_with_sp_candidates:
+        raise ValidationError(
+            _(
+                "Dette er et personvalg der Sp-medlemmer er kandidater. Alle i gruppa er da "
+                "forpliktet til å stemme for det flertallet har bestemt."
+            )
+        )
+    now = timezone.now()
+    if now >= cm.starts_at:
+        raise ValidationError(
+            _("Kommunestyremøtet har begynt. Avvikende stemme må meldes før møtet.")
+        )
+    if case.deviations.filter(membership=membership).exists():
+        raise ValidationError(_("Avvikende stemme er allerede meldt i denne saken."))
+    with transaction.atomic():
+        notice = VoteDeviationNotice.objects.create(
+            case=case,
+            membership=membership,
+            channel=channel,
+            reason=reason.strip(),
+            wants_vote_explanation=wants_vote_explanation,
+            created_at=now,
+        )
+        audit(
+            actor=actor,
+            action="meeting.deviation_notify",
+            target=notice,
+            group=cm.group,
+            case_id=case.pk,
+            channel=channel,
+        )
+        if channel == DeviationChannel.PORTAL:
+            transaction.on_commit(partial(tasks.notify_deviation.delay, notice.pk))
+    return notice
+
+
+def deviation_agree_explanation(*, actor: User, notice: VoteDeviationNotice) -> VoteDeviationNotice:
+    """G19: the minority may give a vote explanation after agreement with the leader."""
+    group_id = notice.case.council_meeting.group_id
+    if not can_manage_group(actor, group_id):
+        raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+    with transaction.atomic():
+        notice.explanation_agreed = True
+        notice.save(update_fields=["explanation_agreed"])
+        audit(
+            actor=actor,
+            action="meeting.deviation_agree",
+            target=notice,
+            group=notice.case.council_meeting.group,
+        )
+    return notice

@@ -1,0 +1,490 @@
+"""Writes: council meetings, meetings, the half-year plan, meeting requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groups.audit import audit
+from groups.models import (
+    BoardRole,
+    Committee,
+    CouncilGroup,
+    Membership,
+    RuleSet,
+    RuleSetStatus,
+    User,
+)
+from meetings import plan as planner
+from meetings import tasks
+from meetings.models import (
+    AgendaItem,
+    AgendaStatus,
+    CouncilMeeting,
+    CouncilSlot,
+    Meeting,
+    MeetingKind,
+    MeetingMode,
+    MeetingPlan,
+    MeetingRequest,
+    MeetingStatus,
+    PlanStatus,
+    RequestKind,
+    RequestSignature,
+    RequestStatus,
+)
+from meetings.permissions import can_manage_group, can_manage_meeting, membership_in
+
+MEETING_FIELDS = (
+    "kind",
+    "council_slot",
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "place",
+    "mode",
+    "digital_link",
+    "committee",
+    "is_decision_meeting",
+)
+REQUEST_THRESHOLD = {RequestKind.GROUP: 3, RequestKind.BOARD: 2, RequestKind.SESSION: 1}
+MEDIA_ITEM_ORDER = 900
+
+
+def _lock_group(group: CouncilGroup) -> None:
+    # Serialises scheduling in one group so two overlapping meetings cannot both pass.
+    CouncilGroup.objects.select_for_update().filter(pk=group.pk).first()
+
+
+def _require_group_manager(actor: User, group: CouncilGroup) -> None:
+    if not can_manage_group(actor, group.pk):
+        raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+
+
+def rules_in_force(group: CouncilGroup) -> RuleSet | None:
+    return group.rulesets.filter(status=RuleSetStatus.ADOPTED).first()
+
+
+# --- council meetings ------------------------------------------------------------------
+def council_meeting_create(
+    *,
+    actor: User,
+    group: CouncilGroup,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    committee: Committee | None = None,
+    place: str = "",
+) -> CouncilMeeting:
+    """G6, G11: the leader enters a council or committee meeting date."""
+    _require_group_manager(actor, group)
+    if ends_at <= starts_at:
+        raise ValidationError(_("Møtet må slutte etter at det starter."))
+    if committee is not None and committee.group_id != group.pk:
+        raise ValidationError(_("Utvalget hører ikke til denne gruppa."))
+    with transaction.atomic():
+        cm = CouncilMeeting.objects.create(
+            group=group, committee=committee, starts_at=starts_at, ends_at=ends_at, place=place
+        )
+        audit(actor=actor, action="meeting.council_meeting_create", target=cm, group=group)
+    return cm
+
+
+def council_in_session(group: CouncilGroup, start: dt.datetime, end: dt.datetime) -> bool:
+    """G10: does the span fall within a sitting of the council itself?"""
+    return CouncilMeeting.objects.filter(
+        group=group, committee__isnull=True, starts_at__lt=end, ends_at__gt=start
+    ).exists()
+
+
+# --- meetings --------------------------------------------------------------------------
+def _check_meeting(group: CouncilGroup, values: dict[str, Any], exclude_pk: int | None) -> None:
+    starts_at, ends_at = values["starts_at"], values["ends_at"]
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("Møtet må slutte etter at det starter.")})
+    kind = values["kind"]
+    committee = values.get("committee")
+    if kind == MeetingKind.FACTION and committee is None:
+        raise ValidationError({"committee": _("Et fraksjonsmøte hører til et utvalg.")})
+    if kind != MeetingKind.FACTION and committee is not None:
+        raise ValidationError({"committee": _("Bare fraksjonsmøter hører til et utvalg.")})
+    if committee is not None and committee.group_id != group.pk:
+        raise ValidationError({"committee": _("Utvalget hører ikke til denne gruppa.")})
+    if values.get("council_slot") and kind != MeetingKind.GROUP:
+        raise ValidationError(
+            {"council_slot": _("Korte møter før og etter kommunestyret er gruppemøter.")}
+        )
+    if values.get("mode") in (MeetingMode.DIGITAL, MeetingMode.HYBRID) and not values.get(
+        "digital_link"
+    ):
+        raise ValidationError({"digital_link": _("Et digitalt møte trenger en lenke til møtet.")})
+    clashes = Meeting.objects.filter(
+        group=group, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).exclude(status=MeetingStatus.CANCELLED)
+    if exclude_pk is not None:
+        clashes = clashes.exclude(pk=exclude_pk)
+    if kind == MeetingKind.FACTION:
+        # Factions of different committees may meet at the same time.
+        clashes = clashes.exclude(Q(kind=MeetingKind.FACTION) & ~Q(committee=committee))
+    else:
+        pass
+    clash = clashes.first()
+    if clash is not None:
+        local = timezone.localtime(clash.starts_at)
+        raise ValidationError(
+            {
+                "starts_at": _("Tidspunktet overlapper med «%(title)s» %(date)s kl. %(time)s.")
+                % {
+                    "title": clash.title,
+                    "date": local.strftime("%d.%m.%Y"),
+                    "time": local.strftime("%H:%M"),
+                }
+            }
+        )
+
+
+def _ensure_media_item(meeting: Meeting, now: dt.datetime) -> None:
+    """G20: media strategy is on every ordinary group meeting's agenda."""
+    if not meeting.is_ordinary_group_meeting:
+        return
+    if meeting.agenda_items.filter(is_media_strategy=True).exists():
+        return
+    AgendaItem.objects.create(
+        meeting=meeting,
+        title=_("Mediestrategi"),
+        description=_("Hvordan gjør vi gruppas arbeid synlig i media og sosiale medier?"),
+        order=MEDIA_ITEM_ORDER,
+        status=AgendaStatus.ACCEPTED,
+        submitted_at=now,
+        decided_at=now,
+        is_media_strategy=True,
+    )
+
+
+def _check_session_rule(actor: User, group: CouncilGroup, values: dict[str, Any]) -> bool:
+    """G10: a group meeting during a council session is called through the group leader."""
+    if values["kind"] not in (MeetingKind.GROUP, MeetingKind.FACTION) or values.get("council_slot"):
+        return False
+    if not council_in_session(group, values["starts_at"], values["ends_at"]):
+        return False
+    m = membership_in(actor, group.pk)
+    if not (m and m.is_leader):
+        raise ValidationError(
+            {"starts_at": _("Under kommunestyremøtet kalles gruppemøter inn gjennom gruppeleder.")}
+        )
+    return True
+
+
+def meeting_schedule(
+    *,
+    actor: User,
+    group: CouncilGroup,
+    meeting_request: MeetingRequest | None = None,
+    plan: MeetingPlan | None = None,
+    council_meeting: CouncilMeeting | None = None,
+    **values: Any,
+) -> Meeting:
+    """Put a meeting in the calendar. Refuses overlaps and times that end before they start."""
+    values.setdefault("council_slot", CouncilSlot.NONE)
+    values.setdefault("mode", MeetingMode.PHYSICAL)
+    probe = Meeting(group=group, kind=values["kind"], committee=values.get("committee"))
+    if not can_manage_meeting(actor, probe):
+        raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+    now = timezone.now()
+    with transaction.atomic():
+        _lock_group(group)
+        _check_meeting(group, values, None)
+        in_session = _check_session_rule(actor, group, values)
+        meeting = Meeting.objects.create(
+            group=group,
+            created_by=actor,
+            plan=plan,
+            council_meeting=council_meeting,
+            during_council_session=in_session,
+            **{k: v for k, v in values.items() if k in MEETING_FIELDS},
+        )
+        _ensure_media_item(meeting, now)
+        if meeting_request is not None:
+            if (
+                meeting_request.group_id != group.pk
+                or meeting_request.status == RequestStatus.SCHEDULED
+            ):
+                raise ValidationError(_("Kravet er allerede fulgt opp."))
+            meeting_request.meeting = meeting
+            meeting_request.status = RequestStatus.SCHEDULED
+            meeting_request.save(update_fields=["meeting", "status"])
+        audit(
+            actor=actor,
+            action="meeting.schedule",
+            target=meeting,
+            group=group,
+            kind=meeting.kind,
+            request_id=meeting_request.pk if meeting_request else None,
+        )
+    return meeting
+
+
+def meeting_update(*, actor: User, meeting: Meeting, **values: Any) -> Meeting:
+    """G14: the leader sets another place or time for one meeting."""
+    if not can_manage_meeting(actor, meeting):
+        raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError(_("Bare planlagte møter kan endres."))
+    merged = {f: getattr(meeting, f) for f in MEETING_FIELDS} | values
+    with transaction.atomic():
+        _lock_group(meeting.group)
+        _check_meeting(meeting.group, merged, meeting.pk)
+        in_session = _check_session_rule(actor, meeting.group, merged)
+        changed = sorted(f for f in MEETING_FIELDS if getattr(meeting, f) != merged[f])
+        for f in MEETING_FIELDS:
+            setattr(meeting, f, merged[f])
+        meeting.during_council_session = in_session
+        meeting.save()
+        _ensure_media_item(meeting, timezone.now())
+        audit(
+            actor=actor,
+            action="meeting.update",
+            target=meeting,
+            group=meeting.group,
+            fields=changed,
+        )
+    return meeting
+
+
+def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
+    if not can_manage_meeting(actor, meeting):
+        raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError(_("Bare planlagte møter kan avlyses."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Skriv hvorfor møtet avlyses.")})
+    with transaction.atomic():
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.cancel_reason = reason.strip()
+        meeting.save(update_fields=["status", "cancel_reason", "updated_at"])
+        audit(actor=actor, action="meeting.cancel", target=meeting, group=meeting.group)
+    return meeting
+
+
+def meeting_summon(*, actor: User, meeting: Meeting, memberships: list[Membership]) -> Meeting:
+    """G3, G5: the leader summons members to a board meeting, a faction leader to theirs."""
+    if not can_manage_meeting(actor, meeting):
+        raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+    if meeting.kind not in (MeetingKind.BOARD, MeetingKind.FACTION):
+        raise ValidationError(_("Bare styremøter og fraksjonsmøter har egne innkallinger."))
+    if any(m.group_id != meeting.group_id for m in memberships):
+        raise ValidationError(_("Bare gruppas egne medlemmer kan innkalles."))
+    with transaction.atomic():
+        meeting.summoned.set(memberships)
+        audit(
+            actor=actor,
+            action="meeting.summon",
+            target=meeting,
+            group=meeting.group,
+            membership_ids=sorted(m.pk for m in memberships),
+        )
+    return meeting
+
+
+# --- the half-year plan ----------------------------------------------------------------
+def plan_generate(*, actor: User, group: CouncilGroup, year: int, half: int) -> MeetingPlan:
+    """G7, G14, G6, G11: generate the plan's meetings from the rules in force. Running it
+    again after new council dates are entered adds only what is missing."""
+    _require_group_manager(actor, group)
+    if half not in (1, 2):
+        raise ValidationError(_("Velg vårhalvåret eller høsthalvåret."))
+    ruleset = rules_in_force(group)
+    if ruleset is None:
+        raise ValidationError(_("Gruppa har ikke et vedtatt reglement med møtetider."))
+    start, end = planner.half_year_bounds(year, half)
+    council = list(
+        CouncilMeeting.objects.filter(
+            group=group, starts_at__gte=start, starts_at__lt=end
+        ).select_related("committee")
+    )
+    if not any(c.committee_id is None for c in council):
+        raise ValidationError(
+            _("Legg inn datoene for kommunestyremøtene i halvåret før du lager møteplanen.")
+        )
+    faction_committees = set(
+        Committee.objects.filter(group=group, seats__isnull=False).values_list("pk", flat=True)
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        _lock_group(group)
+        plan, _created = MeetingPlan.objects.get_or_create(
+            group=group, year=year, half=half, defaults={"ruleset": ruleset}
+        )
+        if plan.status == PlanStatus.ADOPTED:
+            raise ValidationError(_("Møteplanen er vedtatt. Endre møtene ett for ett."))
+        existing = Meeting.objects.filter(group=group).exclude(status=MeetingStatus.CANCELLED)
+        window = existing.filter(
+            starts_at__lt=end + dt.timedelta(days=1),
+            ends_at__gt=start - dt.timedelta(days=planner.LOOKBACK_DAYS),
+        )
+        taken = list(window.values_list("starts_at", "ends_at"))
+        prepared = {
+            (cm, kind, slot)
+            for cm, kind, slot in existing.filter(council_meeting__in=council).values_list(
+                "council_meeting_id", "kind", "council_slot"
+            )
+        }
+        rules = planner.Rules(
+            place=ruleset.meeting_place,
+            weekdays=tuple(ruleset.weekday_numbers),
+            start=ruleset.meeting_start,
+            end=ruleset.meeting_end,
+        )
+        dates = [
+            planner.CouncilDate(
+                id=c.pk,
+                starts_at=c.starts_at,
+                ends_at=c.ends_at,
+                committee_id=c.committee_id,
+                has_faction=c.committee_id in faction_committees,
+                place=c.place,
+            )
+            for c in council
+        ]
+        by_id = {c.pk: c for c in council}
+        titles = {
+            ("group", ""): _("Gruppemøte før kommunestyret %(date)s"),
+            ("group", "before"): _("Formøte før kommunestyret %(date)s"),
+            ("group", "after"): _("Ettermøte etter kommunestyret %(date)s"),
+            ("faction", ""): _("Fraksjonsmøte før %(date)s"),
+        }
+        created = 0
+        for p in planner.propose(rules, dates, taken, prepared):
+            cm = by_id[p.council_meeting_id]
+            date = timezone.localtime(cm.starts_at).strftime("%d.%m.%Y")
+            title = titles[(p.kind, p.council_slot)] % {"date": date}
+            if p.kind == "faction" and cm.committee is not None:
+                title = f"{title} ({cm.committee.name})"
+            meeting = Meeting.objects.create(
+                group=group,
+                kind=p.kind,
+                council_slot=p.council_slot,
+                title=title,
+                starts_at=p.starts_at,
+                ends_at=p.ends_at,
+                place=p.place,
+                committee_id=p.committee_id,
+                plan=plan,
+                council_meeting=cm,
+                created_by=actor,
+            )
+            _ensure_media_item(meeting, now)
+            created += 1
+        audit(
+            actor=actor, action="meeting.plan_generate", target=plan, group=group, created=created
+        )
+    return plan
+
+
+def plan_adopt(*, actor: User, plan: MeetingPlan) -> MeetingPlan:
+    """G7: the half-year plan is adopted; its meetings are then edited one by one."""
+    _require_group_manager(actor, plan.group)
+    if plan.status == PlanStatus.ADOPTED:
+        raise ValidationError(_("Møteplanen er allerede vedtatt."))
+    if not plan.meetings.exists():
+        raise ValidationError(_("Møteplanen har ingen møter."))
+    with transaction.atomic():
+        plan.status = PlanStatus.ADOPTED
+        plan.adopted_at = timezone.now()
+        plan.adopted_by = actor
+        plan.save(update_fields=["status", "adopted_at", "adopted_by"])
+        audit(actor=actor, action="meeting.plan_adopt", target=plan, group=plan.group)
+    return plan
+
+
+def social_gatherings_in_year(group: CouncilGroup, year: int) -> int:
+    start = dt.datetime(year, 1, 1, tzinfo=planner.OSLO)
+    return (
+        Meeting.objects.filter(
+            group=group,
+            kind=MeetingKind.SOCIAL,
+            starts_at__gte=start,
+            starts_at__lt=start.replace(year=year + 1),
+        )
+        .exclude(status=MeetingStatus.CANCELLED)
+        .count()
+    )
+
+
+# --- meeting requests (G6, G10, G17) ---------------------------------------------------
+def _may_sign(kind: str, membership: Membership | None) -> bool:
+    if membership is None:
+        return False
+    if kind == RequestKind.BOARD:
+        # G17: "the two other board members" besides the leader
+        return membership.board_role in (BoardRole.DEPUTY, BoardRole.MEMBER)
+    return membership.can_vote(timezone.localdate())
+
+
+def request_create(*, actor: User, group: CouncilGroup, kind: str, reason: str) -> MeetingRequest:
+    """Start a request and sign it. During a council session a group meeting is asked for
+    through the leader (G10): the request goes to the leader at once."""
+    m = membership_in(actor, group.pk)
+    now = timezone.now()
+    if kind == RequestKind.GROUP and council_in_session(group, now, now + dt.timedelta(minutes=1)):
+        kind = RequestKind.SESSION
+    if kind == RequestKind.SESSION:
+        if m is None or m.seat == "party_member":
+            raise ValidationError(_("Bare gruppas medlemmer kan be om gruppemøte."))
+    elif not _may_sign(kind, m):
+        if kind == RequestKind.BOARD:
+            raise ValidationError(
+                _("Bare nestleder og gruppestyremedlem kan kreve styremøte sammen.")
+            )
+        raise ValidationError(_("Bare gruppas faste medlemmer kan kreve gruppemøte."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Skriv hva møtet skal handle om.")})
+    assert m is not None  # noqa: S101 (checked above; narrows the type)
+    with transaction.atomic():
+        req = MeetingRequest.objects.create(
+            group=group, kind=kind, reason=reason.strip(), created_by=actor, created_at=now
+        )
+        audit(actor=actor, action="meeting.request_create", target=req, group=group, kind=kind)
+        _sign(req, m, actor, now)
+    return req
+
+
+def _sign(req: MeetingRequest, m: Membership, actor: User, now: dt.datetime) -> None:
+    RequestSignature.objects.create(request=req, membership=m, signed_at=now)
+    count = req.signatures.count()
+    audit(actor=actor, action="meeting.request_sign", target=req, group=req.group, count=count)
+    if count >= REQUEST_THRESHOLD[RequestKind(req.kind)]:
+        req.status = RequestStatus.SATISFIED
+        req.satisfied_at = now
+        req.save(update_fields=["status", "satisfied_at"])
+        transaction.on_commit(partial(tasks.notify_request_satisfied.delay, req.pk))
+
+
+def request_sign(*, actor: User, meeting_request: MeetingRequest) -> MeetingRequest:
+    """G6: at the third signature of a regular member the leader is notified; a satisfied
+    request takes no more signatures."""
+    with transaction.atomic():
+        req = MeetingRequest.objects.select_for_update().get(pk=meeting_request.pk)
+        if req.status != RequestStatus.OPEN:
+            raise ValidationError(
+                _("Kravet har allerede nok underskrifter. Gruppeleder er varslet.")
+            )
+        m = membership_in(actor, req.group_id)
+        if not _may_sign(req.kind, m):
+            if req.kind == RequestKind.BOARD:
+                raise ValidationError(
+                    _("Bare nestleder og gruppestyremedlem kan kreve styremøte sammen.")
+                )
+            raise ValidationError(_("Bare gruppas faste medlemmer kan kreve gruppemøte."))
+        assert m is not None  # noqa: S101
+        if req.signatures.filter(membership=m).exists():
+            raise ValidationError(_("Du har allerede signert kravet."))
+        _sign(req, m, actor, timezone.now())
+    return req

@@ -1,0 +1,41 @@
+"""Thin Celery tasks: ids in, a service or a notification out. Queued on commit."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def send_due_reminders() -> int:
+    """Beat sweep every few minutes; idempotent (see services.reminders_send_due)."""
+    from meetings.services import reminders_send_due
+
+    return reminders_send_due()
+
+
+@shared_task
+def notify_request_satisfied(request_id: int) -> int:
+    from meetings import notify
+
+    return notify.request_satisfied(request_id)
+
+
+@shared_task
+def notify_item_submitted(item_id: int) -> int:
+    from meetings import notify
+
+    return notify.item_submitted(item_id)
+
+
+@shared_task
+def notify_case_assigned(case_id: int) -> int:
+    from meetings import notify
+
+    return notify.case_assigned(case_id)
+
+
+@shared_task
+def notify_deviation(notice_id: int) -> int:
+    from meetings import notify
+
+    return notify.deviation_notified(notice_id)

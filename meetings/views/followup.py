@@ -1,0 +1,225 @@
+"""E2 programme follow-up and the end-of-period summary; calendar feed and reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from config.pdf import render_pdf
+from groups.models import CouncilGroup, User
+from meetings import services
+from meetings.forms import ProgrammeIssueForm, ProgrammeUpdateForm, ReminderForm
+from meetings.ics import build_calendar
+from meetings.models import (
+    CalendarFeed,
+    ProgrammeIssue,
+    ProgrammeStatus,
+    ReminderPreference,
+    Sector,
+)
+from meetings.permissions import can_manage_group, get_group_for_meetings
+from meetings.selectors import feed_meetings
+from meetings.services.followup import _programme_window
+from meetings.views._common import run
+
+
+def _timeline(group: CouncilGroup, issues: list[ProgrammeIssue]) -> list[dict[str, Any]]:
+    """Half-years over the first three years, each with the issues due for presenting."""
+    first, last = _programme_window(group)
+    buckets: list[dict[str, Any]] = []
+    year, half = first.year, 1 if first.month < 7 else 2
+    while dt.date(year, 1 if half == 1 else 7, 1) < last:
+        start = dt.date(year, 1 if half == 1 else 7, 1)
+        end = dt.date(year, 7, 1) if half == 1 else dt.date(year + 1, 1, 1)
+        buckets.append(
+            {
+                "label": f"{year} {_('vår') if half == 1 else _('høst')}",
+                "issues": [i for i in issues if start <= i.present_by < end],
+            }
+        )
+        year, half = (year, 2) if half == 1 else (year + 1, 1)
+    return buckets
+
+
+def programme(request: HttpRequest, group_pk: int) -> HttpResponse:
+    """E2: issues by sector, each with its member, timeline and status."""
+    group, membership = get_group_for_meetings(request.user, group_pk)
+    manages = can_manage_group(request.user, group.pk)
+    form = ProgrammeIssueForm(request.POST or None, group=group)
+    if request.method == "POST" and (
+        form.is_valid()
+        and run(
+            form,
+            services.programme_issue_create,
+            actor=request.user,
+            group=group,
+            **form.cleaned_data,
+        )
+        is not None
+    ):
+        messages.success(request, _("Programpunktet er lagt til."))
+        return redirect("meetings:programme", group_pk=group.pk)
+    issues = list(ProgrammeIssue.objects.filter(group=group).select_related("assignee__user"))
+    by_sector: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for issue in issues:
+        by_sector[issue.get_sector_display()].append(
+            {
+                "issue": issue,
+                "form": ProgrammeUpdateForm(
+                    prefix=f"issue-{issue.pk}",
+                    initial={"status": issue.status, "outcome": issue.outcome},
+                ),
+                "may_update": manages
+                or (membership is not None and issue.assignee_id == membership.pk),
+            }
+        )
+    first, last = _programme_window(group)
+    return render(
+        request,
+        "meetings/programme.html",
+        {
+            "group": group,
+            "manages": manages,
+            "form": form,
+            "by_sector": dict(by_sector),
+            "timeline": _timeline(group, issues),
+            "first": first,
+            "last": last,
+            "show_form": manages,
+        },
+    )
+
+
+@require_POST
+def programme_update(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = ProgrammeIssue.objects.filter(pk=pk).first()
+    if issue is None:
+        raise Http404
+    group, _m = get_group_for_meetings(request.user, issue.group_id)
+    form = ProgrammeUpdateForm(request.POST, prefix=f"issue-{issue.pk}")
+    if (
+        form.is_valid()
+        and run(
+            form,
+            services.programme_issue_update,
+            actor=request.user,
+            issue=issue,
+            **form.cleaned_data,
+        )
+        is not None
+    ):
+        messages.success(request, _("Programpunktet er oppdatert."))
+        return redirect("meetings:programme", group_pk=group.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "title": issue.title,
+            "back": ("meetings:programme", group.pk),
+        },
+    )
+
+
+def _testament_context(group: CouncilGroup) -> dict[str, Any]:
+    issues = ProgrammeIssue.objects.filter(group=group).select_related("assignee__user")
+    sectors: dict[str, dict[str, list[ProgrammeIssue]]] = {}
+    for issue in issues.order_by("sector", "present_by"):
+        entry = sectors.setdefault(str(Sector(issue.sector).label), {"achieved": [], "open": []})
+        entry["achieved" if issue.status == ProgrammeStatus.ACHIEVED else "open"].append(issue)
+    total = issues.count()
+    achieved = issues.filter(status=ProgrammeStatus.ACHIEVED).count()
+    return {
+        "group": group,
+        "sectors": sectors,
+        "total": total,
+        "achieved": achieved,
+        "made_at": timezone.localtime(),
+    }
+
+
+def testament(request: HttpRequest, group_pk: int) -> HttpResponse:
+    """E2: the one-page end-of-period summary, "politisk testament"."""
+    group, _m = get_group_for_meetings(request.user, group_pk)
+    if request.GET.get("format") == "pdf":
+        pdf = render_pdf(
+            "meetings/testament_pdf.html", _testament_context(group), title=_("Politisk testament")
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="politisk-testament-{group.pk}.pdf"'
+        )
+        return response
+    return render(request, "meetings/testament.html", _testament_context(group))
+
+
+# --- calendar and reminders ------------------------------------------------------------
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101
+    pref = ReminderPreference.objects.filter(user=user).first()
+    form = ReminderForm(
+        request.POST or None, initial={"minutes_before": pref.minutes_before if pref else ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.reminder_set(actor=user, minutes_before=form.cleaned_data["minutes_before"])
+        messages.success(request, _("Påminnelsene er lagret."))
+        return redirect("meetings:calendar")
+    new_token = request.session.pop("meetings_new_feed_token", None)
+    feed_url = (
+        settings.SITE_URL + reverse("meetings:feed", kwargs={"token": new_token})
+        if new_token
+        else None
+    )
+    return render(
+        request,
+        "meetings/calendar.html",
+        {
+            "form": form,
+            "has_feed": CalendarFeed.objects.filter(user=user).exists(),
+            "feed_url": feed_url,
+        },
+    )
+
+
+@require_POST
+def calendar_feed_new(request: HttpRequest) -> HttpResponse:
+    token = services.calendar_feed_create(actor=request.user)  # type: ignore[arg-type]
+    # shown once on the next page, then forgotten (only its digest is stored)
+    request.session["meetings_new_feed_token"] = token
+    messages.success(
+        request, _("Ny kalenderadresse er laget. Eventuelle gamle adresser virker ikke lenger.")
+    )
+    return redirect("meetings:calendar")
+
+
+@require_POST
+def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
+    services.calendar_feed_revoke(actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Kalenderadressen er slettet og virker ikke lenger."))
+    return redirect("meetings:calendar")
+
+
+@login_not_required
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The private feed: no session, authenticated by its secret token alone."""
+    user = services.feed_user(token)
+    if user is None:
+        raise Http404
+    body = build_calendar(feed_meetings(user), name=_("Gruppeportalen – møter"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Robots-Tag"] = "noindex"
+    return response

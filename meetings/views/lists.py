@@ -1,0 +1,201 @@
+"""Upcoming and past meetings with search; the group's plan; meeting requests."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groups.models import User
+from meetings import services
+from meetings.forms import CouncilMeetingForm, PlanForm, RequestForm, SearchForm
+from meetings.models import (
+    CouncilMeeting,
+    MeetingPlan,
+    MeetingRequest,
+    RequestStatus,
+)
+from meetings.permissions import active_memberships, can_manage_group, get_group_for_meetings
+from meetings.selectors import search_meetings
+from meetings.views._common import run, run_or_message
+
+PAGE_SIZE = 50
+SOCIAL_MINIMUM = 2  # G21
+
+
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 (login required by middleware)
+    past = request.GET.get("vis") == "tidligere"
+    form = SearchForm(request.GET or None)
+    valid = form.is_valid()
+    data = form.cleaned_data if valid else {}
+    page = Paginator(
+        search_meetings(
+            user,
+            past=past,
+            text=(data.get("q") or "").strip(),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        ),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("side"))
+    memberships = active_memberships(user)
+    managed = [m.group for m in memberships if m.manages_group]
+    open_requests = MeetingRequest.objects.filter(
+        group__in=managed, status=RequestStatus.SATISFIED
+    ).select_related("group")
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "page": page,
+            "past": past,
+            "form": form,
+            "groups": [m.group for m in memberships],
+            "managed": managed,
+            "open_requests": open_requests,
+            "querystring": request.GET.urlencode(),
+        },
+    )
+
+
+def group_plan(request: HttpRequest, group_pk: int) -> HttpResponse:
+    """G7, G21: the group's council dates, plans and the social-gathering warning."""
+    group, _membership = get_group_for_meetings(request.user, group_pk)
+    manages = can_manage_group(request.user, group.pk)
+    year = timezone.localdate().year
+    socials = services.social_gatherings_in_year(group, year)
+    plans = MeetingPlan.objects.filter(group=group)
+    council = CouncilMeeting.objects.filter(
+        group=group, starts_at__gte=timezone.now()
+    ).select_related("committee")[:40]
+    ruleset = services.rules_in_force(group)
+    return render(
+        request,
+        "meetings/plan.html",
+        {
+            "group": group,
+            "manages": manages,
+            "year": year,
+            "socials": socials,
+            "social_warning": socials < SOCIAL_MINIMUM,
+            "plans": plans,
+            "council": council,
+            "ruleset": ruleset,
+            "plan_form": PlanForm(
+                initial={"year": year, "half": 1 if timezone.localdate().month < 7 else 2}
+            ),
+            "council_form": CouncilMeetingForm(group=group),
+        },
+    )
+
+
+@require_POST
+def plan_generate(request: HttpRequest, group_pk: int) -> HttpResponse:
+    group, _m = get_group_for_meetings(request.user, group_pk, "manage")
+    form = PlanForm(request.POST)
+    if form.is_valid():
+        plan = run(
+            form,
+            services.plan_generate,
+            actor=request.user,
+            group=group,
+            year=form.cleaned_data["year"],
+            half=form.cleaned_data["half"],
+        )
+        if plan is not None:
+            messages.success(request, _("Møteplanen er laget. Gå gjennom møtene og vedta planen."))
+            return redirect("meetings:plan", group_pk=group.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "title": _("Lag halvårlig møteplan"),
+            "group": group,
+            "back": ("meetings:plan", group.pk),
+        },
+    )
+
+
+@require_POST
+def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = MeetingPlan.objects.filter(pk=pk).first()
+    group, _m = get_group_for_meetings(request.user, plan.group_id if plan else 0, "manage")
+    assert plan is not None  # noqa: S101 (get_group_for_meetings raised 404 otherwise)
+    if run_or_message(request, services.plan_adopt, actor=request.user, plan=plan) is not None:
+        messages.success(request, _("Møteplanen er vedtatt."))
+    return redirect("meetings:plan", group_pk=group.pk)
+
+
+def council_meeting_create(request: HttpRequest, group_pk: int) -> HttpResponse:
+    group, _m = get_group_for_meetings(request.user, group_pk, "manage")
+    form = CouncilMeetingForm(request.POST or None, group=group)
+    if request.method == "POST" and form.is_valid():
+        created = run(
+            form,
+            services.council_meeting_create,
+            actor=request.user,
+            group=group,
+            **form.cleaned_data,
+        )
+        if created is not None:
+            messages.success(request, _("Møtet i kommunestyret/utvalget er lagt inn."))
+            return redirect("meetings:plan", group_pk=group.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "title": _("Legg inn kommunestyremøte eller utvalgsmøte"),
+            "group": group,
+            "back": ("meetings:plan", group.pk),
+        },
+    )
+
+
+def request_list(request: HttpRequest, group_pk: int) -> HttpResponse:
+    """G6, G10, G17: requests for a meeting, signed in the portal."""
+    group, membership = get_group_for_meetings(request.user, group_pk)
+    form = RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created = run(
+            form, services.request_create, actor=request.user, group=group, **form.cleaned_data
+        )
+        if created is not None:
+            messages.success(request, _("Kravet er registrert med din underskrift."))
+            return redirect("meetings:requests", group_pk=group.pk)
+    rows = (
+        MeetingRequest.objects.filter(group=group)
+        .exclude(status=RequestStatus.SCHEDULED)
+        .prefetch_related("signatures__membership__user")
+    )
+    return render(
+        request,
+        "meetings/requests.html",
+        {
+            "group": group,
+            "form": form,
+            "rows": rows,
+            "membership": membership,
+            "manages": can_manage_group(request.user, group.pk),
+        },
+    )
+
+
+@require_POST
+def request_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    req = MeetingRequest.objects.filter(pk=pk).first()
+    group, _m = get_group_for_meetings(request.user, req.group_id if req else 0)
+    assert req is not None  # noqa: S101
+    if (
+        run_or_message(request, services.request_sign, actor=request.user, meeting_request=req)
+        is not None
+    ):
+        messages.success(request, _("Du har signert kravet."))
+    return redirect("meetings:requests", group_pk=group.pk)

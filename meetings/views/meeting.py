@@ -1,0 +1,555 @@
+"""One meeting: details, agenda, minutes, dissent, conflicts of interest, PDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from config.pdf import render_pdf
+from meetings import services
+from meetings.forms import (
+    AccessibleForm,
+    AgendaItemForm,
+    CancelForm,
+    ConflictDeclareForm,
+    ConflictLeaveForm,
+    ConflictVoteForm,
+    DecideForm,
+    DissentForm,
+    MeetingForm,
+    MinutesForm,
+    MinutesItemForm,
+    ReopenForm,
+    SummonForm,
+)
+from meetings.models import (
+    AgendaItem,
+    AgendaStatus,
+    ConflictDecision,
+    ConflictOfInterest,
+    Meeting,
+    MeetingKind,
+    MeetingRequest,
+    MeetingStatus,
+    Minutes,
+    MinutesVersion,
+    RequestStatus,
+)
+from meetings.permissions import (
+    can_manage_meeting,
+    get_group_for_meetings,
+    get_meeting_for_user,
+    membership_in,
+)
+from meetings.views._common import run, run_or_message
+
+FormKey = tuple[str, int]
+
+
+@dataclass
+class ConflictRow:
+    conflict: ConflictOfInterest
+    vote_form: AccessibleForm
+    leave_form: AccessibleForm
+
+
+@dataclass
+class ItemRow:
+    item: AgendaItem
+    dissent_form: AccessibleForm
+    conflict_form: AccessibleForm
+    own_conflict: bool
+    conflicts: list[ConflictRow] = field(default_factory=list)
+    decide_form: AccessibleForm | None = None
+    minutes_form: AccessibleForm | None = None
+
+
+# --- create and edit -------------------------------------------------------------------
+def meeting_create(request: HttpRequest, group_pk: int) -> HttpResponse:
+    group, _m = get_group_for_meetings(request.user, group_pk, "manage")
+    from_request = None
+    if request.GET.get("krav"):
+        from_request = MeetingRequest.objects.filter(
+            pk=request.GET["krav"], group=group, status=RequestStatus.SATISFIED
+        ).first()
+    ruleset = services.rules_in_force(group)
+    initial: dict[str, Any] = {"kind": MeetingKind.GROUP, "mode": "physical"}
+    if ruleset is not None:
+        initial["place"] = ruleset.meeting_place
+    if from_request is not None:
+        initial["kind"] = MeetingKind.BOARD if from_request.kind == "board" else MeetingKind.GROUP
+        initial["description"] = from_request.reason
+    form = MeetingForm(request.POST or None, group=group, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        meeting = run(
+            form,
+            services.meeting_schedule,
+            actor=request.user,
+            group=group,
+            meeting_request=from_request,
+            **form.cleaned_data,
+        )
+        if meeting is not None:
+            messages.success(request, _("Møtet er satt opp."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "title": _("Nytt møte"),
+            "group": group,
+            "back": ("meetings:plan", group.pk),
+        },
+    )
+
+
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, pk, "manage")
+    initial = {f: getattr(meeting, f) for f in services.scheduling.MEETING_FIELDS}
+    initial["starts_at"] = timezone.localtime(meeting.starts_at)
+    initial["ends_at"] = timezone.localtime(meeting.ends_at)
+    form = MeetingForm(request.POST or None, group=meeting.group, initial=initial)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (
+            run(
+                form,
+                services.meeting_update,
+                actor=request.user,
+                meeting=meeting,
+                **form.cleaned_data,
+            )
+            is not None
+        )
+    ):
+        messages.success(request, _("Møtet er endret."))
+        return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "title": _("Endre møtet"),
+            "meeting": meeting,
+            "back": ("meetings:detail", meeting.pk),
+        },
+    )
+
+
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, pk, "manage")
+    form = CancelForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (
+            run(
+                form,
+                services.meeting_cancel,
+                actor=request.user,
+                meeting=meeting,
+                reason=form.cleaned_data["reason"],
+            )
+            is not None
+        )
+    ):
+        messages.success(request, _("Møtet er avlyst."))
+        return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "title": _("Avlys møtet"),
+            "meeting": meeting,
+            "back": ("meetings:detail", meeting.pk),
+            "submit": _("Avlys"),
+        },
+    )
+
+
+def meeting_summon(request: HttpRequest, pk: int) -> HttpResponse:
+    """G3, G5: summon members to a board or faction meeting."""
+    meeting = get_meeting_for_user(request.user, pk, "manage")
+    form = SummonForm(
+        request.POST or None,
+        group=meeting.group,
+        initial={"memberships": list(meeting.summoned.all())},
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (
+            run(
+                form,
+                services.meeting_summon,
+                actor=request.user,
+                meeting=meeting,
+                memberships=list(form.cleaned_data["memberships"]),
+            )
+            is not None
+        )
+    ):
+        messages.success(request, _("Innkallingen er lagret."))
+        return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "title": _("Innkall til møtet"),
+            "meeting": meeting,
+            "back": ("meetings:detail", meeting.pk),
+        },
+    )
+
+
+# --- the meeting page ------------------------------------------------------------------
+def _detail_context(
+    request: HttpRequest, meeting: Meeting, bound: dict[FormKey, AccessibleForm] | None = None
+) -> dict[str, Any]:
+    bound = bound or {}
+    user = request.user
+    manages = can_manage_meeting(user, meeting)
+    membership = membership_in(user, meeting.group_id)
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    locked = bool(minutes and minutes.is_approved)
+    started = timezone.now() >= meeting.starts_at
+    items = list(
+        meeting.agenda_items.select_related("submitted_by", "council_case")
+        .prefetch_related("dissents__author", "conflicts__membership__user")
+        .order_by("order", "id")
+    )
+    accepted: list[ItemRow] = []
+    pending: list[ItemRow] = []
+    for item in items:
+        if item.status != AgendaStatus.ACCEPTED and not (
+            manages or item.submitted_by_id == user.pk
+        ):
+            continue
+        row = ItemRow(
+            item=item,
+            dissent_form=bound.get(("dissent", item.pk))
+            or DissentForm(prefix=f"dissent-{item.pk}"),
+            conflict_form=bound.get(("conflict", item.pk))
+            or ConflictDeclareForm(prefix=f"conflict-{item.pk}"),
+            own_conflict=any(
+                membership is not None and c.membership_id == membership.pk
+                for c in item.conflicts.all()
+            ),
+            conflicts=[
+                ConflictRow(
+                    conflict=c,
+                    vote_form=bound.get(("vote", c.pk)) or ConflictVoteForm(prefix=f"vote-{c.pk}"),
+                    leave_form=bound.get(("leave", c.pk))
+                    or ConflictLeaveForm(
+                        prefix=f"leave-{c.pk}",
+                        initial={
+                            "left_at": timezone.localtime(c.left_at) if c.left_at else None,
+                            "returned_at": timezone.localtime(c.returned_at)
+                            if c.returned_at
+                            else None,
+                        },
+                    ),
+                )
+                for c in item.conflicts.all()
+            ],
+        )
+        if manages:
+            row.decide_form = bound.get(("decide", item.pk)) or DecideForm(
+                prefix=f"decide-{item.pk}"
+            )
+            row.minutes_form = bound.get(("minutes", item.pk)) or MinutesItemForm(
+                prefix=f"minutes-{item.pk}",
+                initial={
+                    "recommendation": item.recommendation,
+                    "discussion": item.discussion,
+                    "disagrees_with_recommendation": item.disagrees_with_recommendation,
+                    "conclusion": item.conclusion,
+                },
+            )
+        (accepted if item.status == AgendaStatus.ACCEPTED else pending).append(row)
+    versions = list(minutes.versions.all()) if minutes else []
+    return {
+        "meeting": meeting,
+        "manages": manages,
+        "membership": membership,
+        "accepted": accepted,
+        "pending": pending,
+        "minutes": minutes,
+        "locked": locked,
+        "started": started,
+        "versions": versions,
+        "summoned": list(meeting.summoned.select_related("user"))
+        if meeting.kind in (MeetingKind.BOARD, MeetingKind.FACTION)
+        else [],
+        "can_submit": meeting.status == MeetingStatus.PLANNED
+        and membership is not None
+        and (manages or membership.seat != "party_member"),
+        "submit_form": bound.get(("submit", 0)) or AgendaItemForm(prefix="submit"),
+        "minutes_form": bound.get(("minutes_meta", 0))
+        or MinutesForm(
+            prefix="meta",
+            initial={"notes": minutes.notes, "present_text": minutes.present_text}
+            if minutes
+            else None,
+        ),
+        "reopen_form": bound.get(("reopen", 0)) or ReopenForm(prefix="reopen"),
+        "pending_decision": ConflictDecision.PENDING,
+        "disqualified": ConflictDecision.DISQUALIFIED,
+    }
+
+
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, pk)
+    return render(request, "meetings/detail.html", _detail_context(request, meeting))
+
+
+def _rerender(
+    request: HttpRequest, meeting: Meeting, key: FormKey, form: AccessibleForm
+) -> HttpResponse:
+    messages.error(request, _("Endringen ble ikke lagret. Se meldingen ved skjemaet."))
+    return render(request, "meetings/detail.html", _detail_context(request, meeting, {key: form}))
+
+
+def _done(request: HttpRequest, meeting: Meeting, message: str, anchor: str = "") -> HttpResponse:
+    messages.success(request, message)
+    response = redirect("meetings:detail", pk=meeting.pk)
+    if anchor:
+        response["Location"] += f"#{anchor}"
+    return response
+
+
+def _item_for(request: HttpRequest, pk: int, perm: str = "view") -> AgendaItem:
+    item = AgendaItem.objects.filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    item.meeting = get_meeting_for_user(request.user, item.meeting_id, perm)  # type: ignore[arg-type]
+    if (
+        item.status != AgendaStatus.ACCEPTED
+        and perm == "view"
+        and not can_manage_meeting(request.user, item.meeting)
+        and item.submitted_by_id != request.user.pk
+    ):
+        raise Http404
+    return item
+
+
+def _conflict_for(request: HttpRequest, pk: int) -> ConflictOfInterest:
+    conflict = ConflictOfInterest.objects.select_related("membership__user").filter(pk=pk).first()
+    if conflict is None:
+        raise Http404
+    conflict.agenda_item = _item_for(request, conflict.agenda_item_id, "manage")
+    return conflict
+
+
+@require_POST
+def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """G9: a member submits an item for the agenda; it goes to the leader."""
+    meeting = get_meeting_for_user(request.user, pk)
+    form = AgendaItemForm(request.POST, prefix="submit")
+    if (
+        form.is_valid()
+        and run(
+            form,
+            services.agenda_item_submit,
+            actor=request.user,
+            meeting=meeting,
+            **form.cleaned_data,
+        )
+        is not None
+    ):
+        return _done(request, meeting, _("Saken er meldt inn til gruppeleder."), "saksliste")
+    return _rerender(request, meeting, ("submit", 0), form)
+
+
+@require_POST
+def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item_for(request, pk, "manage")
+    form = DecideForm(request.POST, prefix=f"decide-{item.pk}")
+    if (
+        form.is_valid()
+        and run(
+            form, services.agenda_item_decide, actor=request.user, item=item, **form.cleaned_data
+        )
+        is not None
+    ):
+        return _done(request, item.meeting, _("Saken er behandlet."), f"sak-{item.pk}")
+    return _rerender(request, item.meeting, ("decide", item.pk), form)
+
+
+@require_POST
+def item_close(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item_for(request, pk, "manage")
+    if run_or_message(request, services.agenda_item_close, actor=request.user, item=item):
+        return _done(request, item.meeting, _("Saken er ferdigbehandlet."), f"sak-{item.pk}")
+    return redirect("meetings:detail", pk=item.meeting.pk)
+
+
+@require_POST
+def item_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    """G13: minutes of one item, with the conclusion where the group disagrees."""
+    item = _item_for(request, pk, "manage")
+    form = MinutesItemForm(request.POST, prefix=f"minutes-{item.pk}")
+    if (
+        form.is_valid()
+        and run(
+            form, services.minutes_save_item, actor=request.user, item=item, **form.cleaned_data
+        )
+        is not None
+    ):
+        return _done(request, item.meeting, _("Referatet for saken er lagret."), f"sak-{item.pk}")
+    return _rerender(request, item.meeting, ("minutes", item.pk), form)
+
+
+@require_POST
+def dissent_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """G25: a protokolltilførsel before the minutes are approved."""
+    item = _item_for(request, pk)
+    form = DissentForm(request.POST, prefix=f"dissent-{item.pk}")
+    if (
+        form.is_valid()
+        and run(
+            form,
+            services.dissent_add,
+            actor=request.user,
+            item=item,
+            text=form.cleaned_data["text"],
+        )
+        is not None
+    ):
+        return _done(request, item.meeting, _("Protokolltilførselen er lagret."), f"sak-{item.pk}")
+    return _rerender(request, item.meeting, ("dissent", item.pk), form)
+
+
+@require_POST
+def conflict_declare(request: HttpRequest, pk: int) -> HttpResponse:
+    """G18: a member raises their own possible disqualification."""
+    item = _item_for(request, pk)
+    form = ConflictDeclareForm(request.POST, prefix=f"conflict-{item.pk}")
+    if (
+        form.is_valid()
+        and run(form, services.conflict_declare, actor=request.user, item=item, **form.cleaned_data)
+        is not None
+    ):
+        return _done(request, item.meeting, _("Habilitetsspørsmålet er meldt."), f"sak-{item.pk}")
+    return _rerender(request, item.meeting, ("conflict", item.pk), form)
+
+
+@require_POST
+def conflict_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    conflict = _conflict_for(request, pk)
+    meeting = conflict.agenda_item.meeting
+    form = ConflictVoteForm(request.POST, prefix=f"vote-{conflict.pk}")
+    if (
+        form.is_valid()
+        and run(
+            form, services.conflict_vote, actor=request.user, conflict=conflict, **form.cleaned_data
+        )
+        is not None
+    ):
+        return _done(
+            request, meeting, _("Avgjørelsen er registrert."), f"sak-{conflict.agenda_item_id}"
+        )
+    return _rerender(request, meeting, ("vote", conflict.pk), form)
+
+
+@require_POST
+def conflict_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    """S16: when the disqualified member left the item (and came back)."""
+    conflict = _conflict_for(request, pk)
+    meeting = conflict.agenda_item.meeting
+    form = ConflictLeaveForm(request.POST, prefix=f"leave-{conflict.pk}")
+    if (
+        form.is_valid()
+        and run(
+            form,
+            services.conflict_record_leave,
+            actor=request.user,
+            conflict=conflict,
+            **form.cleaned_data,
+        )
+        is not None
+    ):
+        return _done(
+            request, meeting, _("Fratreden er registrert."), f"sak-{conflict.agenda_item_id}"
+        )
+    return _rerender(request, meeting, ("leave", conflict.pk), form)
+
+
+@require_POST
+def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, pk, "manage")
+    form = MinutesForm(request.POST, prefix="meta")
+    if (
+        form.is_valid()
+        and run(
+            form, services.minutes_save, actor=request.user, meeting=meeting, **form.cleaned_data
+        )
+        is not None
+    ):
+        return _done(request, meeting, _("Referatet er lagret."), "referat")
+    return _rerender(request, meeting, ("minutes_meta", 0), form)
+
+
+@require_POST
+def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, pk, "manage")
+    version = run_or_message(request, services.minutes_approve, actor=request.user, meeting=meeting)
+    if version is not None:
+        return _done(
+            request,
+            meeting,
+            _("Referatet er godkjent og låst (versjon %(n)s).") % {"n": version.number},
+            "referat",
+        )
+    return redirect(reverse("meetings:detail", kwargs={"pk": meeting.pk}) + "#referat")
+
+
+@require_POST
+def minutes_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, pk, "manage")
+    form = ReopenForm(request.POST, prefix="reopen")
+    if (
+        form.is_valid()
+        and run(
+            form,
+            services.minutes_reopen,
+            actor=request.user,
+            meeting=meeting,
+            reason=form.cleaned_data["reason"],
+        )
+        is not None
+    ):
+        return _done(request, meeting, _("Referatet er åpnet for retting."), "referat")
+    return _rerender(request, meeting, ("reopen", 0), form)
+
+
+def minutes_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """An approved version of the minutes as PDF, rendered from its frozen content."""
+    meeting = get_meeting_for_user(request.user, pk)
+    version = MinutesVersion.objects.filter(minutes__meeting=meeting, number=number).first()
+    if version is None:
+        raise Http404
+    pdf = render_pdf(
+        "meetings/minutes_pdf.html",
+        {
+            "content": version.content,
+            "version": version,
+            "approved_at": timezone.localtime(version.approved_at),
+        },
+        title=_("Referat: %(title)s") % {"title": meeting.title},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="referat-{meeting.pk}-v{number}.pdf"'
+    return response

@@ -1,0 +1,192 @@
+"""Authorization cases for the meetings app. Board meetings (G17) are closed: only the board
+(and members summoned) see them, their agenda and minutes; not even site admins."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from meetings import services
+from meetings.models import (
+    ConflictDecision,
+    ConflictOfInterest,
+    CouncilCase,
+    MeetingKind,
+    MeetingPlan,
+    MeetingRequest,
+    Minutes,
+    MinutesStatus,
+    MinutesVersion,
+    ProgrammeIssue,
+    RequestKind,
+    VoteDeviationNotice,
+)
+from tests.authz import GROUP_MANAGE, GROUP_VIEW, LOGGED_IN, Case, _all, expect
+from tests.factories.meetings import make_council_meeting, make_item, make_meeting
+
+# Board secrecy: the board sees it; members, faction leaders, site admins get 404.
+BOARD_ONLY = _all(404, anonymous=302, leader=200)
+BOARD_MANAGE_POST = _all(404, anonymous=302, leader=302)
+# A POST that succeeds and redirects for those who may act
+MANAGE_REDIRECT = _all(
+    404, anonymous=302, member=403, faction_leader=403, leader=302, site_admin=302
+)
+VIEW_REDIRECT = _all(404, anonymous=302, member=302, faction_leader=302, leader=302, site_admin=302)
+
+
+def setup(world: Any) -> None:
+    group = world.group
+    future = timezone.now() + dt.timedelta(days=10)
+    meeting = make_meeting(group, starts_at=future)
+    board = make_meeting(group, kind=MeetingKind.BOARD, starts_at=future + dt.timedelta(days=1))
+    faction = make_meeting(
+        group,
+        kind=MeetingKind.FACTION,
+        committee=world.committee,
+        starts_at=future + dt.timedelta(days=2),
+    )
+    item = make_item(meeting)
+    board_item = make_item(board)
+    conflict = ConflictOfInterest.objects.create(
+        agenda_item=item,
+        membership=world.memberships["member"],
+        reason="Nabo",
+        declared_at=timezone.now(),
+        decision=ConflictDecision.DISQUALIFIED,
+        decided_at=timezone.now(),
+    )
+    now = timezone.now()
+    for m in (meeting, board):
+        minutes = Minutes.objects.create(meeting=m, status=MinutesStatus.APPROVED, approved_at=now)
+        MinutesVersion.objects.create(
+            minutes=minutes, number=1, approved_at=now, content=services.minutes_snapshot(m)
+        )
+    plan = MeetingPlan.objects.create(group=group, year=2031, half=1)
+    request = MeetingRequest.objects.create(
+        group=group, kind=RequestKind.GROUP, reason="Skole", created_at=now
+    )
+    council = make_council_meeting(group, future + dt.timedelta(days=5))
+    case = CouncilCase.objects.create(council_meeting=council, title="Budsjett")
+    notice = VoteDeviationNotice.objects.create(
+        case=case,
+        membership=world.memberships["faction_leader"],
+        channel="portal",
+        wants_vote_explanation=True,
+        created_at=now,
+    )
+    issue = ProgrammeIssue.objects.create(
+        group=group,
+        title="Ny barnehage",
+        sector="school",
+        start_on=dt.date(2024, 1, 1),
+        present_by=dt.date(2025, 1, 1),
+        updated_at=now,
+    )
+    token = services.calendar_feed_create(actor=world.users["member"])
+    world.extra.update(
+        meeting=meeting,
+        board=board,
+        faction=faction,
+        item=item,
+        board_item=board_item,
+        conflict=conflict,
+        plan=plan,
+        request=request,
+        case=case,
+        notice=notice,
+        issue=issue,
+        token=token,
+    )
+
+
+def _pk(name: str) -> Any:
+    return lambda w: {"pk": w.extra[name].pk}
+
+
+def _group(w: Any) -> dict[str, int]:
+    return {"group_pk": w.group.pk}
+
+
+def _post(label: str = "") -> dict[str, Any]:
+    return {"method": "post", "data": lambda w: {}, "label": label or "post"}
+
+
+CASES = [
+    Case("meetings:list", LOGGED_IN),
+    Case("meetings:list", LOGGED_IN, query="vis=tidligere&q=budsjett", label="past-search"),
+    Case("meetings:plan", GROUP_VIEW, kwargs=_group),
+    Case("meetings:plan_generate", GROUP_MANAGE, kwargs=_group, **_post()),
+    Case("meetings:plan_adopt", MANAGE_REDIRECT, kwargs=_pk("plan"), **_post()),
+    Case("meetings:council_meeting_create", GROUP_MANAGE, kwargs=_group),
+    Case("meetings:requests", GROUP_VIEW, kwargs=_group),
+    Case("meetings:request_sign", VIEW_REDIRECT, kwargs=_pk("request"), **_post()),
+    Case("meetings:create", GROUP_MANAGE, kwargs=_group),
+    Case("meetings:detail", GROUP_VIEW, kwargs=_pk("meeting")),
+    Case("meetings:detail", BOARD_ONLY, kwargs=_pk("board"), label="board-meeting-G17"),
+    Case("meetings:edit", GROUP_MANAGE, kwargs=_pk("meeting")),
+    Case("meetings:edit", BOARD_ONLY, kwargs=_pk("board"), label="board-meeting-G17"),
+    Case("meetings:cancel", GROUP_MANAGE, kwargs=_pk("meeting")),
+    Case(
+        "meetings:summon",
+        expect(
+            anonymous=302,
+            outsider=404,
+            member=403,
+            faction_leader=200,
+            leader=200,
+            course_admin=404,
+            handler=404,
+            site_admin=200,
+        ),
+        kwargs=_pk("faction"),
+    ),
+    Case("meetings:summon", BOARD_ONLY, kwargs=_pk("board"), label="board-meeting-G17"),
+    Case("meetings:item_submit", GROUP_VIEW, kwargs=_pk("meeting"), **_post()),
+    Case("meetings:item_submit", BOARD_ONLY, kwargs=_pk("board"), **_post("board-G17")),
+    Case("meetings:item_decide", GROUP_MANAGE, kwargs=_pk("item"), **_post()),
+    Case("meetings:item_close", MANAGE_REDIRECT, kwargs=_pk("item"), **_post()),
+    Case("meetings:item_close", BOARD_MANAGE_POST, kwargs=_pk("board_item"), **_post("board")),
+    Case("meetings:item_minutes", GROUP_MANAGE, kwargs=_pk("item"), **_post()),
+    Case("meetings:dissent_add", GROUP_VIEW, kwargs=_pk("item"), **_post()),
+    Case("meetings:dissent_add", BOARD_ONLY, kwargs=_pk("board_item"), **_post("board-G17")),
+    Case("meetings:conflict_declare", GROUP_VIEW, kwargs=_pk("item"), **_post()),
+    Case("meetings:conflict_vote", GROUP_MANAGE, kwargs=_pk("conflict"), **_post()),
+    Case("meetings:conflict_leave", GROUP_MANAGE, kwargs=_pk("conflict"), **_post()),
+    Case("meetings:minutes_edit", GROUP_MANAGE, kwargs=_pk("meeting"), **_post()),
+    Case("meetings:minutes_approve", MANAGE_REDIRECT, kwargs=_pk("meeting"), **_post()),
+    Case("meetings:minutes_reopen", GROUP_MANAGE, kwargs=_pk("meeting"), **_post()),
+    Case(
+        "meetings:minutes_pdf",
+        GROUP_VIEW,
+        kwargs=lambda w: {"pk": w.extra["meeting"].pk, "number": 1},
+    ),
+    Case(
+        "meetings:minutes_pdf",
+        BOARD_ONLY,
+        kwargs=lambda w: {"pk": w.extra["board"].pk, "number": 1},
+        label="board-minutes-G17",
+    ),
+    Case("meetings:cases", GROUP_VIEW, kwargs=_group),
+    Case("meetings:case", GROUP_VIEW, kwargs=_pk("case")),
+    Case("meetings:case_update", MANAGE_REDIRECT, kwargs=_pk("case"), **_post()),
+    # members with a vote are recorded and redirected; a site admin has no vote (form again)
+    Case(
+        "meetings:deviation_create",
+        _all(404, anonymous=302, member=302, faction_leader=200, leader=302, site_admin=200),
+        kwargs=_pk("case"),
+        **_post(),
+    ),
+    Case("meetings:deviation_record", GROUP_MANAGE, kwargs=_pk("case"), **_post()),
+    Case("meetings:deviation_agree", MANAGE_REDIRECT, kwargs=_pk("notice"), **_post()),
+    Case("meetings:programme", GROUP_VIEW, kwargs=_group),
+    Case("meetings:programme_update", GROUP_VIEW, kwargs=_pk("issue"), **_post()),
+    Case("meetings:testament", GROUP_VIEW, kwargs=_group),
+    Case("meetings:calendar", LOGGED_IN),
+    Case("meetings:calendar_feed_new", _all(302), **_post()),
+    Case("meetings:calendar_feed_revoke", _all(302), **_post()),
+    # the feed is authenticated by its token alone, for any client
+    Case("meetings:feed", _all(200), kwargs=lambda w: {"token": w.extra["token"]}),
+    Case("meetings:feed", _all(404), kwargs=lambda w: {"token": "x" * 43}, label="bad-token"),
+]
