@@ -265,7 +265,7 @@ def test_bad_times_are_refused_with_messages(world: World, course_meeting):
     assert not Presence.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_check_ins_of_the_same_member_create_one_row_s16(world: World):
     """Eight simultaneous check-ins of one member: one open interval, never two. Runs on
     SQLite by default and on PostgreSQL when DATABASE_URL points there (CI)."""

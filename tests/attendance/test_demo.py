@@ -8,10 +8,12 @@ from attendance import demo as attendance_demo
 from attendance import services
 from attendance.models import Course, Presence
 from groups import demo as groups_demo
+from tests.factories.attendance import ensure_seed
 
 
 @pytest.mark.django_db
 def test_the_demo_course_holds_and_loading_twice_adds_nothing_s3():
+    ensure_seed()
     ctx = groups_demo.load()
     attendance_demo.load(ctx)
     course = Course.objects.get(title=attendance_demo.DEMO_TITLE)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import itertools
 import zoneinfo
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from attendance.models import (
@@ -17,6 +19,7 @@ from attendance.models import (
     Presence,
     PresenceSource,
     StudyPlan,
+    StudyPolicy,
 )
 from groups.models import CouncilGroup, User
 from meetings.models import AgendaItem, ConflictDecision, ConflictOfInterest, Meeting
@@ -29,7 +32,17 @@ def at(year: int, month: int, day: int, hour: int = 18, minute: int = 0) -> dt.d
     return dt.datetime(year, month, day, hour, minute, tzinfo=OSLO)
 
 
+def ensure_seed() -> None:
+    """The data migration's rows (plan, policy, 2024 rate). A transactional test elsewhere
+    flushes them, so factories put them back the way the migration does (idempotent)."""
+    if StudyPolicy.objects.exists() and StudyPlan.objects.filter(is_default=True).exists():
+        return
+    module = importlib.import_module("attendance.migrations.0002_default_plan_policy_rate")
+    module.seed(django_apps, None)
+
+
 def default_plan() -> StudyPlan:
+    ensure_seed()
     return StudyPlan.objects.get(name="Politisk arbeid")
 
 
@@ -51,6 +64,7 @@ def make_course(
     meetings: list[Meeting] | None = None,
     **fields: Any,
 ) -> Course:
+    ensure_seed()
     fields.setdefault("title", f"Studiering {next(_seq)}")
     fields.setdefault("plan", default_plan())
     course = Course.objects.create(
