@@ -318,7 +318,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _rerender(
     request: HttpRequest, meeting: Meeting, key: FormKey, form: AccessibleForm
 ) -> HttpResponse:
-    messages.error(request, _("Endringen ble ikke lagret. Se meldingen ved skjemaet."))
+    # Refusals that concern the whole form are also shown at the top, since the form's
+    # section may be hidden now (approved minutes, a closed item).
+    for error in form.non_field_errors():
+        messages.error(request, str(error))
+    if not form.non_field_errors():
+        messages.error(request, _("Endringen ble ikke lagret. Se meldingen ved skjemaet."))
     return render(request, "meetings/detail.html", _detail_context(request, meeting, {key: form}))
 
 

@@ -1,0 +1,270 @@
+"""Pages: the calendar feed, lists and search, refusals shown on the form, the PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+import time_machine
+from django.urls import reverse
+from icalendar import Calendar
+
+from meetings import services
+from meetings.models import AgendaStatus, Meeting, MeetingKind, MinutesVersion
+from tests.conftest import World
+from tests.factories.meetings import at, make_item, make_meeting
+
+NOW = at(2025, 2, 3, 12)
+
+
+@pytest.fixture(autouse=True)
+def _frozen() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def test_the_calendar_feed_parses_back_field_by_field(world: World, settings: object) -> None:
+    meeting = make_meeting(
+        world.group,
+        title="Gruppemøte mars",
+        starts_at=at(2025, 3, 4, 18),
+        ends_at=at(2025, 3, 4, 20),
+        place="Rådhuset",
+        mode="hybrid",
+        digital_link="https://teams.example.org/m/9",
+    )
+    cancelled = make_meeting(
+        world.group,
+        title="Julebord",
+        kind=MeetingKind.SOCIAL,
+        status="cancelled",
+        cancel_reason="Snøstorm",
+    )
+    board = make_meeting(world.group, kind=MeetingKind.BOARD, title="Styremøte")
+    token = services.calendar_feed_create(actor=world.users["member"])
+    response = world.client_for("anonymous").get(reverse("meetings:feed", args=[token]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    cal = Calendar.from_ical(response.content)
+    assert str(cal["version"]) == "2.0"
+    assert str(cal["prodid"]) == "-//Senterpartiet//Gruppeportalen//NO"
+    events = {str(e["summary"]): e for e in cal.walk("VEVENT")}
+    assert set(events) == {"Gruppemøte mars", "Julebord"}  # no board meeting for a member
+    assert board.title not in events
+    event = events["Gruppemøte mars"]
+    assert str(event["uid"]) == f"meeting-{meeting.pk}@127.0.0.1:8000"
+    assert event.decoded("dtstart") == at(2025, 3, 4, 18)
+    assert event.decoded("dtend") == at(2025, 3, 4, 20)
+    assert event.decoded("dtstart").utcoffset() == dt.timedelta(0)
+    assert str(event["location"]) == "Rådhuset / https://teams.example.org/m/9"
+    url = f"http://127.0.0.1:8000/moter/{meeting.pk}/"
+    assert str(event["url"]) == url
+    assert url in str(event["description"])
+    assert str(event["status"]) == "CONFIRMED"
+    assert str(event["class"]) == "PUBLIC"
+    assert event.decoded("dtstamp") == NOW
+    assert str(events["Julebord"]["status"]) == "CANCELLED"
+    assert "Snøstorm" in str(events["Julebord"]["description"])
+    assert cancelled.pk
+
+
+def test_a_revoked_feed_stops_working(world: World) -> None:
+    token = services.calendar_feed_create(actor=world.users["member"])
+    client = world.client_for("anonymous")
+    assert client.get(reverse("meetings:feed", args=[token])).status_code == 200
+    new_token = services.calendar_feed_create(actor=world.users["member"])
+    assert client.get(reverse("meetings:feed", args=[token])).status_code == 404
+    services.calendar_feed_revoke(actor=world.users["member"])
+    assert client.get(reverse("meetings:feed", args=[new_token])).status_code == 404
+
+
+def test_the_feed_address_is_shown_once(world: World) -> None:
+    client = world.client_for("member")
+    client.post(reverse("meetings:calendar_feed_new"))
+    first = client.get(reverse("meetings:calendar")).content.decode()
+    assert "/moter/kalender/" in first and ".ics" in first
+    again = client.get(reverse("meetings:calendar")).content.decode()
+    assert ".ics" not in again
+
+
+def test_lists_show_upcoming_and_past_meetings_with_search_by_text_and_date(world: World) -> None:
+    make_meeting(world.group, title="Budsjettmøte", starts_at=at(2025, 3, 4, 18))
+    make_meeting(world.group, title="Planmøte", starts_at=at(2025, 4, 1, 18))
+    old = make_meeting(world.group, title="Budsjett i fjor", starts_at=at(2024, 11, 4, 18))
+    make_item(old, title="Skolestruktur")
+    client = world.client_for("member")
+    url = reverse("meetings:list")
+    upcoming = client.get(url).content.decode()
+    assert "Budsjettmøte" in upcoming and "Planmøte" in upcoming
+    assert "Budsjett i fjor" not in upcoming
+    found = client.get(url, {"q": "budsjett"}).content.decode()
+    assert "Budsjettmøte" in found and "Planmøte" not in found
+    by_date = client.get(url, {"date_from": "2025-03-20", "date_to": "2025-04-30"})
+    assert "Planmøte" in by_date.content.decode()
+    assert "Budsjettmøte" not in by_date.content.decode()
+    past = client.get(url, {"vis": "tidligere", "q": "skolestruktur"}).content.decode()
+    assert "Budsjett i fjor" in past
+
+
+def test_an_overlapping_meeting_is_refused_on_the_form_keeping_the_input(world: World) -> None:
+    make_meeting(world.group, title="Første", starts_at=at(2025, 3, 4, 18))
+    client = world.client_for("leader")
+    response = client.post(
+        reverse("meetings:create", args=[world.group.pk]),
+        {
+            "kind": "group",
+            "title": "Mitt nye møte",
+            "starts_at": "2025-03-04T19:00",
+            "ends_at": "2025-03-04T21:00",
+            "place": "Kafeen",
+            "mode": "physical",
+        },
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "overlapper med «Første»" in body
+    assert 'value="Mitt nye møte"' in body and 'aria-invalid="true"' in body
+    assert Meeting.objects.count() == 1
+
+
+def test_end_before_start_is_refused_on_the_form(world: World) -> None:
+    client = world.client_for("leader")
+    response = client.post(
+        reverse("meetings:create", args=[world.group.pk]),
+        {
+            "kind": "group",
+            "title": "Baklengs",
+            "starts_at": "2025-03-04T19:00",
+            "ends_at": "2025-03-04T18:00",
+            "mode": "physical",
+        },
+    )
+    assert response.status_code == 200
+    assert "Møtet må slutte etter at det starter." in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_editing_approved_minutes_is_refused_and_nothing_is_lost(world: World) -> None:
+    meeting = make_meeting(world.group, starts_at=at(2025, 2, 1, 18))
+    item = make_item(meeting, discussion="Opprinnelig tekst")
+    services.minutes_approve(actor=world.users["leader"], meeting=meeting)
+    client = world.client_for("leader")
+    response = client.post(
+        reverse("meetings:item_minutes", args=[item.pk]),
+        {
+            f"minutes-{item.pk}-discussion": "Forsøk på endring",
+        },
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Referatet er godkjent og låst" in body
+    item.refresh_from_db()
+    assert item.discussion == "Opprinnelig tekst"
+
+
+def test_a_fourth_signature_is_refused_with_a_message(world: World) -> None:
+    from tests.factories.groups import make_membership
+
+    req = services.request_create(
+        actor=world.users["member"], group=world.group, kind="group", reason="Skole"
+    )
+    services.request_sign(actor=world.users["faction_leader"], meeting_request=req)
+    services.request_sign(actor=world.users["deputy"], meeting_request=req)
+    fourth = make_membership(world.group)
+    client = world.client_for("member")
+    client.force_login(fourth.user)
+    response = client.post(reverse("meetings:request_sign", args=[req.pk]), follow=True)
+    assert "allerede nok underskrifter" in response.content.decode()
+    assert req.signatures.count() == 3
+
+
+def test_a_vote_on_a_closed_item_is_refused_on_the_page(world: World) -> None:
+    meeting = make_meeting(world.group, starts_at=at(2025, 2, 1, 18))
+    item = make_item(meeting)
+    conflict = services.conflict_declare(actor=world.users["member"], item=item, reason="Nabo")
+    services.agenda_item_close(actor=world.users["leader"], item=item)
+    response = world.client_for("leader").post(
+        reverse("meetings:conflict_vote", args=[conflict.pk]),
+        {f"vote-{conflict.pk}-votes_for": "2", f"vote-{conflict.pk}-votes_against": "0"},
+    )
+    assert response.status_code == 200
+    assert "Saken er ferdigbehandlet" in response.content.decode()
+    conflict.refresh_from_db()
+    assert conflict.votes_for is None
+
+
+def test_approved_minutes_download_as_pdf(world: World) -> None:
+    meeting = make_meeting(world.group, starts_at=at(2025, 2, 1, 18), title="Gruppemøte")
+    make_item(
+        meeting,
+        title="Skolestruktur",
+        discussion="Drøftet",
+        disagrees_with_recommendation=True,
+        conclusion="Imot nedleggelse",
+    )
+    version = services.minutes_approve(actor=world.users["leader"], meeting=meeting)
+    response = world.client_for("member").get(
+        reverse("meetings:minutes_pdf", args=[meeting.pk, version.number])
+    )
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    text = PdfReader(BytesIO(response.content)).pages[0].extract_text()
+    assert "Skolestruktur" in text and "Imot nedleggelse" in text
+    assert MinutesVersion.objects.count() == 1
+
+
+def test_the_plan_page_warns_about_too_few_social_gatherings_G21(world: World) -> None:
+    body = world.client_for("leader").get(reverse("meetings:plan", args=[world.group.pk]))
+    assert "minst to sosiale samlinger" in body.content.decode()
+    for day in (5, 6):
+        make_meeting(world.group, kind=MeetingKind.SOCIAL, starts_at=at(2025, 6, day, 19))
+    body = world.client_for("leader").get(reverse("meetings:plan", args=[world.group.pk]))
+    assert "minst to sosiale samlinger" not in body.content.decode()
+
+
+def test_members_see_declined_items_of_their_own_with_the_reason_G9(world: World) -> None:
+    meeting = make_meeting(world.group, starts_at=at(2025, 3, 4, 18))
+    item = make_item(
+        meeting,
+        title="Min sak",
+        status=AgendaStatus.DECLINED,
+        submitted_by=world.users["member"],
+        decision_reason="Hører til utvalget",
+    )
+    other = make_item(
+        meeting,
+        title="Annens sak",
+        status=AgendaStatus.PROPOSED,
+        submitted_by=world.users["faction_leader"],
+    )
+    body = world.client_for("member").get(reverse("meetings:detail", args=[meeting.pk]))
+    text = body.content.decode()
+    assert item.title in text and "Hører til utvalget" in text
+    assert other.title not in text
+
+
+def test_the_testament_is_one_page_E2(world: World) -> None:
+    services.programme_issue_create(
+        actor=world.users["leader"],
+        group=world.group,
+        title="Ny barnehage",
+        sector="school",
+        assignee=world.memberships["member"],
+        start_on=dt.date(2024, 1, 1),
+        present_by=dt.date(2025, 6, 1),
+    )
+    response = world.client_for("member").get(
+        reverse("meetings:testament", args=[world.group.pk]), {"format": "pdf"}
+    )
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(BytesIO(response.content))
+    assert len(reader.pages) == 1
+    assert "Ny barnehage" in reader.pages[0].extract_text()
