@@ -49,7 +49,8 @@ def main() -> None:
     from django.utils import timezone
 
     from tests.factories import whistleblowing as f
-    from whistleblowing import crypto, forms as wb_forms, ratelimit, services, views
+    from whistleblowing import crypto, ratelimit, services, views
+    from whistleblowing import forms as wb_forms
     from whistleblowing.models import Access, AuditEvent, Case, CaseStatus, KeyGrant
 
     # --- 1. Argon2id -------------------------------------------------------------------
