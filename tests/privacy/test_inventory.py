@@ -9,7 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 
-from config.privacy import INVENTORY, NOT_PERSONAL, Erasure
+from config.privacy import INVENTORY, NOT_PERSONAL, Entry, Erasure
 from groups.privacy import _field_at, due_q, model_for
 
 OUR_APPS = ("groups", "meetings", "attendance", "whistleblowing")
@@ -30,11 +30,11 @@ def _looks_personal(model: type[models.Model]) -> list[str]:
     reasons = []
     for model_field in model._meta.concrete_fields:
         related = model_field.related_model
-        if related is user_model or (
-            isinstance(related, type) and related._meta.label_lower in PERSON_MODELS
+        if (
+            related is user_model
+            or (isinstance(related, type) and related._meta.label_lower in PERSON_MODELS)
+            or PERSONAL_NAME.search(model_field.name)
         ):
-            reasons.append(model_field.name)
-        elif PERSONAL_NAME.search(model_field.name):
             reasons.append(model_field.name)
     if model is user_model:
         reasons.append("(the user model)")
@@ -58,7 +58,7 @@ def test_the_heuristic_flags_a_model_pointing_to_a_person() -> None:
 
 
 @pytest.mark.parametrize("entry", INVENTORY, ids=lambda e: e.model)
-def test_each_entry_names_real_fields_and_paths(entry) -> None:  # type: ignore[no-untyped-def]
+def test_each_entry_names_real_fields_and_paths(entry: Entry) -> None:
     model = model_for(entry)
     if model is None:
         pytest.skip(f"{entry.model} is not installed")
