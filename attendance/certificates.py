@@ -1,0 +1,387 @@
+"""Course certificates ("kursbevis", S8): request, generate, revoke, verify.
+
+Who gets one is the rules engine's answer (``ParticipantResult.qualifies``, read through the
+adapter in ``attendance.services``); nothing here re-implements a rule. A course's
+certificates are laid out in one WeasyPrint pass per batch (``config.pdf.render_batch``),
+each stored as its own file with its sha256, plus the whole batch as one PDF for the
+leader. Generating again makes a new version for everyone who qualifies and retires every
+earlier valid certificate: "replaced" where a newer one exists, "revoked" where not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from attendance.models import (
+    Certificate,
+    CertificateRun,
+    CertificateStatus,
+    Course,
+    CourseStatus,
+    RunStatus,
+)
+from attendance.permissions import can_lead, is_course_admin
+from attendance.services import course_evaluation, course_inputs
+from config.pdf import render_batch
+from groups.audit import audit
+from groups.models import User
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 30
+# Crockford-like: no 0/O, 1/I/L or U, so a code read aloud or typed is unambiguous.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+CODE_GROUPS = 3
+CODE_GROUP_LENGTH = 4
+ISSUABLE = (CourseStatus.COMPLETED, CourseStatus.REPORTED)
+
+
+def new_code() -> str:
+    """About 59 bits of randomness: not guessable, short enough to type from paper."""
+    groups = (
+        "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUP_LENGTH))
+        for _ in range(CODE_GROUPS)
+    )
+    return "-".join(groups)
+
+
+def normalize_code(raw: str) -> str:
+    """What a person typed (spaces, lower case, missing dashes) to the stored form."""
+    cleaned = "".join(ch for ch in raw.upper() if ch.isalnum())
+    size = CODE_GROUP_LENGTH
+    return "-".join(cleaned[i : i + size] for i in range(0, len(cleaned), size))
+
+
+def verify_url(code: str) -> str:
+    return settings.SITE_URL + reverse("attendance:certificate_verify", args=[code])
+
+
+def qr_data_uri(url: str) -> str:
+    """The QR code as an SVG data URI: no Pillow, and nothing the renderer must fetch."""
+    return str(segno.make(url, error="m").svg_data_uri(scale=4, border=0, dark="#000"))
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class StoredFileCorrupt(Exception):
+    """A stored PDF no longer matches the hash recorded when it was written."""
+
+
+def read_verified(field: FieldFile, expected_sha256: str) -> bytes:
+    with field.open("rb") as handle:
+        data: bytes = handle.read()
+    if sha256(data) != expected_sha256:
+        log.error("stored file %s does not match its recorded sha256", field.name)
+        raise StoredFileCorrupt(field.name)
+    return data
+
+
+def can_issue(user: User, course: Course) -> bool:
+    """The course's leaders and course administrators generate and fetch all certificates."""
+    return can_lead(user, course) or is_course_admin(user)
+
+
+# --- request (the view) ------------------------------------------------------------------
+def certificates_request(*, actor: User, course: Course) -> CertificateRun:
+    """Queue the generation of a course's certificates (new versions if there were some).
+
+    Refused unless the course is completed and holds, and while another run is active."""
+    if not can_issue(actor, course):
+        raise PermissionDenied(
+            _("Bare kursleder, gruppeleder og kursadministratorer kan lage kursbevis.")
+        )
+    if course.status not in ISSUABLE:
+        raise ValidationError(_("Kursbevis kan lages når kurset er markert som gjennomført."))
+    evaluation = course_evaluation(course)
+    if not evaluation.holds:
+        raise ValidationError(
+            [_("Kurset oppfyller ikke kravene, så det kan ikke gis kursbevis.")]
+            + [r.message for r in evaluation.reasons if r.blocking]
+        )
+    if not any(result.qualifies for result in evaluation.results.values()):
+        raise ValidationError(_("Ingen deltakere har vært til stede nok til å få kursbevis."))
+    from attendance.tasks_certificates import generate_certificates
+
+    with transaction.atomic():
+        Course.objects.select_for_update().filter(pk=course.pk).first()
+        if CertificateRun.objects.filter(
+            course=course, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)
+        ).exists():
+            raise ValidationError(_("Kursbevisene for dette kurset lages allerede."))
+        run = CertificateRun.objects.create(
+            course=course, requested_by=actor, requested_at=timezone.now()
+        )
+        audit(actor=actor, action="certificate.request", target=run, group=course.group)
+        transaction.on_commit(partial(generate_certificates.delay, run.pk))
+    return run
+
+
+# --- generate (the task) -----------------------------------------------------------------
+@dataclass(frozen=True)
+class Planned:
+    user: User
+    code: str
+    version: int
+    context: dict[str, Any]
+
+
+def _date_text(value: dt.date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def plan_certificates(course: Course, *, issued_on: dt.date) -> list[Planned]:
+    """Who gets a certificate, and what each says. Reads only: nothing is stored."""
+    inputs = course_inputs(course)
+    evaluation = course_evaluation(course, inputs=inputs)
+    sessions = list(
+        course.sessions.select_related("meeting", "chapter").order_by("meeting__starts_at")
+    )
+    dates = [_date_text(timezone.localdate(s.meeting.starts_at)) for s in sessions]
+    chapters = list(dict.fromkeys(str(s.chapter) for s in sessions if s.chapter is not None))
+    versions = dict(
+        Certificate.objects.filter(course=course)
+        .values("user_id")
+        .annotate(last=Max("version"))
+        .values_list("user_id", "last")
+    )
+    common = {
+        "study_association": course.plan.study_association,
+        "course_title": course.title,
+        "plan_name": course.plan.name,
+        "objectives": course.plan.objectives,
+        "chapters": chapters,
+        "study_hours": evaluation.study_hours,
+        "dates": dates,
+        "group_name": str(course.group),
+        "leader_name": course.course_leader.full_name,
+        "issued_on": _date_text(issued_on),
+    }
+    planned = []
+    for key, result in evaluation.results.items():
+        if not result.qualifies:
+            continue
+        user = inputs.users[int(str(key))]
+        code = new_code()
+        url = verify_url(code)
+        version = versions.get(user.pk, 0) + 1
+        context = {
+            **common,
+            "participant_name": user.full_name,
+            "code": code,
+            "verify_url": url,
+            "qr_data_uri": qr_data_uri(url),
+            "version": version,
+        }
+        planned.append(Planned(user=user, code=code, version=version, context=context))
+    planned.sort(key=lambda p: p.user.full_name.lower())
+    return planned
+
+
+def _chunks(items: Sequence[Planned], size: int) -> list[Sequence[Planned]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def certificates_generate(*, run_id: int) -> CertificateRun:
+    """Render and store a run's certificates; retire the earlier ones. Idempotent: a run
+    that is not queued any more (done, failed, or taken by another worker) is left as is."""
+    claimed = CertificateRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING
+    )
+    run = CertificateRun.objects.select_related(
+        "course", "course__group", "course__plan", "course__course_leader"
+    ).get(pk=run_id)
+    if not claimed:
+        return run
+    stored: list[str] = []
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            _generate(run, stored)
+    except Exception:
+        log.exception("certificate run %s failed", run_id)
+        for name in stored:
+            default_storage.delete(name)
+        CertificateRun.objects.filter(pk=run_id).update(
+            status=RunStatus.FAILED,
+            finished_at=timezone.now(),
+            error=_("Kursbevisene kunne ikke lages. Prøv igjen, eller kontakt Senterpartiskolen."),
+        )
+        run.refresh_from_db()
+        return run
+    run.refresh_from_db()
+    from attendance.notify_certificates import certificates_ready
+
+    certificates_ready(run.pk)
+    return run
+
+
+def _generate(run: CertificateRun, stored: list[str]) -> None:
+    course = run.course
+    now = timezone.now()
+    planned = plan_certificates(course, issued_on=timezone.localdate(now))
+    CertificateRun.objects.filter(pk=run.pk).update(total=len(planned), done=0)
+    files: dict[int, tuple[str, str]] = {}
+    merged_parts: list[bytes] = []
+    done = 0
+    for chunk in _chunks(planned, BATCH_SIZE):
+        batch = render_batch(
+            "attendance/pdf/certificate.html",
+            [p.context for p in chunk],
+            title=_("Kursbevis"),
+        )
+        merged_parts.append(batch.merged)
+        for item, pdf in zip(chunk, batch.parts, strict=True):
+            name = default_storage.save(
+                f"certificates/{course.pk}/{item.code}.pdf", ContentFile(pdf)
+            )
+            stored.append(name)
+            files[item.user.pk] = (name, sha256(pdf))
+            done += 1
+        CertificateRun.objects.filter(pk=run.pk).update(done=done)
+    merged = merged_parts[0] if len(merged_parts) == 1 else _merge(merged_parts)
+    merged_name = default_storage.save(
+        f"certificates/runs/{course.pk}-{run.pk}.pdf", ContentFile(merged)
+    )
+    stored.append(merged_name)
+    with transaction.atomic():
+        earlier = {
+            c.user_id: c
+            for c in Certificate.objects.select_for_update().filter(
+                course=course, status=CertificateStatus.VALID
+            )
+        }
+        for old in earlier.values():
+            old.status = CertificateStatus.REVOKED
+            old.revoked_at = now
+            old.save(update_fields=["status", "revoked_at"])
+        for item in planned:
+            name, digest = files[item.user.pk]
+            certificate = Certificate(
+                course=course,
+                run=run,
+                user=item.user,
+                version=item.version,
+                code=item.code,
+                issued_on=timezone.localdate(now),
+                participant_name=item.context["participant_name"],
+                course_title=course.title,
+                study_hours=item.context["study_hours"],
+                sha256=digest,
+            )
+            certificate.file.name = name
+            certificate.save()
+            previous = earlier.get(item.user.pk)
+            if previous is not None:
+                previous.status = CertificateStatus.REPLACED
+                previous.replaced_by = certificate
+                previous.save(update_fields=["status", "replaced_by"])
+        run.merged.name = merged_name
+        run.merged_sha256 = sha256(merged)
+        run.status = RunStatus.DONE
+        run.done = run.total = len(planned)
+        run.finished_at = timezone.now()
+        run.save()
+        audit(
+            actor=None,
+            action="certificate.generate",
+            target=run,
+            group=course.group,
+            issued=len(planned),
+            replaced=sum(1 for p in planned if p.user.pk in earlier),
+            revoked=sum(1 for uid in earlier if uid not in files),
+        )
+
+
+def _merge(parts: list[bytes]) -> bytes:
+    from config.pdf import merge_pdfs
+
+    return merge_pdfs(parts)
+
+
+# --- revoke ------------------------------------------------------------------------------
+def certificate_revoke(*, actor: User, certificate: Certificate) -> Certificate:
+    """Withdraw a certificate issued in error; its code then verifies as revoked."""
+    if not can_issue(actor, certificate.course):
+        raise PermissionDenied(
+            _("Bare kursleder, gruppeleder og kursadministratorer kan trekke tilbake kursbevis.")
+        )
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if locked.status != CertificateStatus.VALID:
+            raise ValidationError(_("Kursbeviset er ikke gyldig og kan ikke trekkes tilbake."))
+        locked.status = CertificateStatus.REVOKED
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["status", "revoked_at"])
+        audit(
+            actor=actor,
+            action="certificate.revoke",
+            target=locked,
+            group=certificate.course.group,
+        )
+    return locked
+
+
+# --- verify and read ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Verification:
+    state: str  # "valid", "replaced", "revoked" or "unknown"
+    certificate: Certificate | None
+
+
+def certificate_verify(raw_code: str) -> Verification:
+    """What the public page may say about a code: the state, and (unless unknown) the
+    name, course and hours frozen on the certificate. Nothing else."""
+    code = normalize_code(raw_code)
+    certificate = Certificate.objects.filter(code=code).first() if code else None
+    if certificate is None:
+        return Verification("unknown", None)
+    return Verification(str(certificate.status), certificate)
+
+
+def valid_certificates(course: Course) -> list[Certificate]:
+    return list(
+        Certificate.objects.filter(course=course, status=CertificateStatus.VALID).order_by(
+            "participant_name"
+        )
+    )
+
+
+def course_pdf(course: Course) -> bytes | None:
+    """All of a course's valid certificates as one PDF: the last run's one-pass file while
+    it is still exactly the valid set, else the valid certificates merged."""
+    valid = valid_certificates(course)
+    if not valid:
+        return None
+    last = (
+        CertificateRun.objects.filter(course=course, status=RunStatus.DONE)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if (
+        last is not None
+        and last.merged
+        and {c.run_id for c in valid} == {last.pk}
+        and len(valid) == last.certificates.count()
+    ):
+        return read_verified(last.merged, last.merged_sha256)
+    return _merge([read_verified(c.file, c.sha256) for c in valid])

@@ -1,0 +1,109 @@
+"""A completed course with presence, built straight on the models (the default plan and
+policy come from attendance's data migration)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from attendance.models import (
+    Consent,
+    Course,
+    CourseSession,
+    CourseStatus,
+    Presence,
+    PresenceSource,
+    StudyPlan,
+)
+from groups.models import CouncilGroup, User
+from meetings.models import Meeting
+from tests.factories.groups import make_membership, make_user
+from tests.factories.meetings import at, make_meeting
+
+SESSION_HOURS = 3
+
+
+@dataclass
+class Built:
+    course: Course
+    meetings: list[Meeting]
+    present: list[User]  # at every session from start to end
+    partial: list[User]  # at the first session only (1/2 of the time): no certificate
+    presences: dict[int, list[Presence]] = field(default_factory=dict)
+
+
+def make_course(
+    group: CouncilGroup,
+    leader: User,
+    *,
+    present: int = 4,
+    partial: int = 1,
+    sessions: int = 2,
+    present_users: list[User] | None = None,
+    status: str = CourseStatus.COMPLETED,
+    start: dt.datetime | None = None,
+) -> Built:
+    plan = StudyPlan.objects.get(is_default=True)
+    first = start or at(2025, 3, 4)
+    now = first - dt.timedelta(days=10)
+    course = Course.objects.create(
+        group=group,
+        plan=plan,
+        title="Politisk arbeid i Grønnbygd",
+        course_leader=leader,
+        created_at=now,
+        status=status,
+        completed_at=first + dt.timedelta(days=30) if status == CourseStatus.COMPLETED else None,
+    )
+    chapters = list(plan.chapters.order_by("number"))
+    meetings = []
+    for n in range(sessions):
+        meeting = make_meeting(
+            group,
+            starts_at=first + dt.timedelta(days=7 * n),
+            ends_at=first + dt.timedelta(days=7 * n, hours=SESSION_HOURS),
+        )
+        CourseSession.objects.create(
+            course=course, meeting=meeting, chapter=chapters[n % len(chapters)]
+        )
+        meetings.append(meeting)
+    full = list(present_users or [])
+    while len(full) < present:
+        user = make_user(birth_year=1980)
+        make_membership(group, user)
+        full.append(user)
+    if leader not in full:
+        full.insert(0, leader)
+    half = []
+    for _ in range(partial):
+        user = make_user(birth_year=1985)
+        make_membership(group, user)
+        half.append(user)
+    built = Built(course=course, meetings=meetings, present=full, partial=half)
+    for user in full:
+        for meeting in meetings:
+            add_presence(built, user, meeting, meeting.starts_at, meeting.ends_at)
+    for user in half:
+        add_presence(built, user, meetings[0], meetings[0].starts_at, meetings[0].ends_at)
+    return built
+
+
+def add_presence(
+    built: Built, user: User, meeting: Meeting, start: dt.datetime, end: dt.datetime
+) -> Presence:
+    consent = Consent.objects.filter(course=built.course, user=user).first()
+    if consent is None:
+        consent = Consent.objects.create(
+            course=built.course, user=user, text_version="1", given_at=start
+        )
+    presence = Presence.objects.create(
+        meeting=meeting,
+        user=user,
+        consent=consent,
+        started_at=start,
+        ended_at=end,
+        source=PresenceSource.LEADER,
+        created_at=start,
+    )
+    built.presences.setdefault(user.pk, []).append(presence)
+    return presence

@@ -1,0 +1,327 @@
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from pypdf import PdfReader
+
+from attendance import certificates as service
+from attendance.models import (
+    Certificate,
+    CertificateRun,
+    CertificateStatus,
+    CourseStatus,
+    RunStatus,
+)
+from tests.certificates.builders import Built, add_presence, make_course
+from tests.conftest import World
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def generate(built: Built, world: World, django_capture_on_commit_callbacks: Any) -> CertificateRun:
+    with django_capture_on_commit_callbacks(execute=True):
+        run = service.certificates_request(actor=world.users["leader"], course=built.course)
+    run.refresh_from_db()
+    return run
+
+
+@pytest.fixture
+def built(world: World) -> Built:
+    return make_course(world.group, world.users["leader"], present_users=[world.users["member"]])
+
+
+def test_only_participants_the_engine_qualifies_get_a_certificate(
+    built: Built, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    run = generate(built, world, django_capture_on_commit_callbacks)
+
+    assert run.status == RunStatus.DONE
+    holders = set(Certificate.objects.filter(course=built.course).values_list("user_id", flat=True))
+    assert holders == {u.pk for u in built.present}
+    assert not holders & {u.pk for u in built.partial}
+    assert run.total == run.done == len(built.present)
+
+
+def test_the_certificate_pdf_names_everything_s8_requires(
+    built: Built, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    generate(built, world, django_capture_on_commit_callbacks)
+    certificate = Certificate.objects.get(course=built.course, user=world.users["member"])
+    data = certificate.file.read()
+    text = " ".join(pdf_text(data).split())
+
+    assert len(PdfReader(io.BytesIO(data)).pages) == 1
+    for expected in (
+        "Senterpartiets Studieforbund",
+        "Senterpartiskolen",
+        "Kursbevis",
+        "Marit Medlem",
+        "Politisk arbeid i Grønnbygd",
+        "Studieplan",
+        "Politisk arbeid",
+        "Læringsmål",
+        "Tilegne seg nødvendig kunnskap",
+        "6 studietimer",
+        "04.03.2025",
+        "11.03.2025",
+        "Grønnbygd",
+        "Liv Leder",
+        "Kontrollkode",
+        certificate.code,
+    ):
+        assert expected in text, expected
+    assert f"Utstedt {certificate.issued_on:%d.%m.%Y}" in text
+    assert service.sha256(data) == certificate.sha256
+
+
+def test_the_qr_code_is_an_inline_svg_pointing_at_the_public_verification_page() -> None:
+    url = service.verify_url("ABCD-EFGH-JKMN")
+    uri = service.qr_data_uri(url)
+
+    assert uri.startswith("data:image/svg+xml")
+    assert url.endswith(reverse("attendance:certificate_verify", args=["ABCD-EFGH-JKMN"]))
+
+
+def test_a_course_that_is_not_completed_gets_no_certificates(world: World) -> None:
+    built = make_course(world.group, world.users["leader"], status=CourseStatus.APPROVED)
+    with pytest.raises(service.ValidationError):
+        service.certificates_request(actor=world.users["leader"], course=built.course)
+    assert not CertificateRun.objects.exists()
+
+
+def test_a_course_that_does_not_hold_gets_no_certificates(world: World) -> None:
+    built = make_course(world.group, world.users["leader"], present=1)
+    with pytest.raises(service.ValidationError) as caught:
+        service.certificates_request(actor=world.users["leader"], course=built.course)
+    assert any("deltakere" in m for m in caught.value.messages)
+
+
+def test_an_ordinary_member_cannot_request_certificates(built: Built, world: World) -> None:
+    with pytest.raises(service.PermissionDenied):
+        service.certificates_request(actor=world.users["member"], course=built.course)
+
+
+def test_a_second_request_while_one_runs_is_refused(built: Built, world: World) -> None:
+    service.certificates_request(actor=world.users["leader"], course=built.course)  # not run
+    with pytest.raises(service.ValidationError):
+        service.certificates_request(actor=world.users["leader"], course=built.course)
+
+
+def test_running_the_task_twice_changes_nothing_the_second_time(
+    built: Built, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    run = generate(built, world, django_capture_on_commit_callbacks)
+    before = list(Certificate.objects.order_by("pk").values_list("pk", "code", "status"))
+
+    service.certificates_generate(run_id=run.pk)
+
+    assert list(Certificate.objects.order_by("pk").values_list("pk", "code", "status")) == before
+
+
+def test_the_leader_is_told_by_email_without_personal_data_in_the_subject(
+    built: Built, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    run = generate(built, world, django_capture_on_commit_callbacks)
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [world.users["leader"].email]
+    assert message.subject == "Kursbevisene er klare"
+    assert not message.attachments
+    assert reverse("attendance:certificate_run", args=[built.course.pk, run.pk]) in message.body
+    for name in ("Marit", "Liv", built.course.title):
+        assert name not in message.subject
+        assert name not in message.body
+
+
+def test_regenerating_after_a_presence_correction_replaces_old_codes(
+    built: Built, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    generate(built, world, django_capture_on_commit_callbacks)
+    late = built.partial[0]
+    old_member = Certificate.objects.get(user=world.users["member"])
+    dropped = built.present[-1]
+    old_dropped = Certificate.objects.get(user=dropped)
+    # A correction: the partial participant was at the second session too; the last
+    # full participant actually left the second session after one hour.
+    add_presence(
+        built, late, built.meetings[1], built.meetings[1].starts_at, built.meetings[1].ends_at
+    )
+    second = built.presences[dropped.pk][1]
+    second.ended_at = second.started_at + dt.timedelta(hours=1)
+    second.save()
+
+    generate(built, world, django_capture_on_commit_callbacks)
+
+    old_member.refresh_from_db()
+    old_dropped.refresh_from_db()
+    new_member = Certificate.objects.get(user=world.users["member"], status=CertificateStatus.VALID)
+    assert old_member.status == CertificateStatus.REPLACED
+    assert old_member.replaced_by == new_member
+    assert new_member.version == 2 and new_member.code != old_member.code
+    assert old_dropped.status == CertificateStatus.REVOKED
+    assert not Certificate.objects.filter(user=dropped, status=CertificateStatus.VALID).exists()
+    assert Certificate.objects.get(user=late).status == CertificateStatus.VALID
+    assert service.certificate_verify(old_member.code).state == "replaced"
+
+
+@pytest.mark.parametrize("typed", ["{code}", "{lower}", "{spaced}"])
+def test_the_verification_page_confirms_a_valid_code_showing_only_name_course_hours(
+    typed: str, built: Built, world: World, client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    generate(built, world, django_capture_on_commit_callbacks)
+    certificate = Certificate.objects.get(user=world.users["member"])
+    code = certificate.code
+    raw = typed.format(code=code, lower=code.lower(), spaced=code.replace("-", " "))
+
+    response = client.get(reverse("attendance:certificate_verify", args=[raw]))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-state="valid"' in body
+    assert "Marit Medlem" in body and built.course.title in body and ">6<" in body
+    for private in ("medlem@example.org", "Liv Leder", "Grønnbygd kommunestyregruppe", "1980"):
+        assert private not in body
+
+
+def test_the_verification_page_says_replaced_and_unknown(
+    built: Built, world: World, client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    generate(built, world, django_capture_on_commit_callbacks)
+    old = Certificate.objects.get(user=world.users["member"])
+    generate(built, world, django_capture_on_commit_callbacks)
+
+    replaced = client.get(reverse("attendance:certificate_verify", args=[old.code]))
+    unknown = client.get(reverse("attendance:certificate_verify", args=["AAAA-BBBB-CCCC"]))
+
+    assert replaced.status_code == 200 and 'data-state="replaced"' in replaced.content.decode()
+    assert unknown.status_code == 404 and 'data-state="unknown"' in unknown.content.decode()
+    assert "Marit" not in unknown.content.decode()
+
+
+def test_a_revoked_certificate_verifies_as_revoked(
+    built: Built, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    generate(built, world, django_capture_on_commit_callbacks)
+    certificate = Certificate.objects.get(user=world.users["member"])
+
+    service.certificate_revoke(actor=world.users["leader"], certificate=certificate)
+
+    assert service.certificate_verify(certificate.code).state == "revoked"
+
+
+def test_a_participant_downloads_their_own_certificate_and_no_one_elses(
+    built: Built, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    generate(built, world, django_capture_on_commit_callbacks)
+    mine = Certificate.objects.get(user=world.users["member"])
+    theirs = Certificate.objects.get(user=built.present[-1])
+    client = world.client_for("member")
+
+    own = client.get(reverse("attendance:certificate_download", args=[built.course.pk, mine.pk]))
+    other = client.get(
+        reverse("attendance:certificate_download", args=[built.course.pk, theirs.pk])
+    )
+
+    assert own.status_code == 200 and own["Content-Type"] == "application/pdf"
+    assert "Marit Medlem" in pdf_text(own.content)
+    assert other.status_code == 404
+
+
+def test_a_member_of_another_group_cannot_download_a_certificate(
+    built: Built, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    generate(built, world, django_capture_on_commit_callbacks)
+    certificate = Certificate.objects.get(user=world.users["member"])
+    outsider = world.client_for("outsider")  # leader of the other group
+
+    one = outsider.get(
+        reverse("attendance:certificate_download", args=[built.course.pk, certificate.pk])
+    )
+    every = outsider.get(reverse("attendance:certificates_all", args=[built.course.pk]))
+
+    assert one.status_code == 404 and every.status_code == 404
+
+
+def test_the_leader_downloads_all_certificates_as_one_pdf(
+    built: Built, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    generate(built, world, django_capture_on_commit_callbacks)
+    client = world.client_for("leader")
+
+    response = client.get(reverse("attendance:certificates_all", args=[built.course.pk]))
+
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == len(built.present)
+    text = pdf_text(response.content)
+    assert all(user.full_name in text for user in built.present)
+
+
+def test_all_certificates_after_a_revocation_leave_out_the_revoked_one(
+    built: Built, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    generate(built, world, django_capture_on_commit_callbacks)
+    revoked = Certificate.objects.get(user=world.users["member"])
+    service.certificate_revoke(actor=world.users["leader"], certificate=revoked)
+
+    data = service.course_pdf(built.course)
+
+    assert data is not None
+    assert len(PdfReader(io.BytesIO(data)).pages) == len(built.present) - 1
+    assert "Marit Medlem" not in pdf_text(data)
+
+
+def test_a_stored_file_that_was_altered_is_not_served(
+    built: Built, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    generate(built, world, django_capture_on_commit_callbacks)
+    certificate = Certificate.objects.get(user=world.users["member"])
+    with open(certificate.file.path, "ab") as handle:
+        handle.write(b"tampered")
+
+    response = world.client_for("member").get(
+        reverse("attendance:certificate_download", args=[built.course.pk, certificate.pk])
+    )
+
+    assert response.status_code == 503
+
+
+def test_the_progress_page_shows_the_finished_run_even_when_the_task_ran_eagerly(
+    built: Built, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = world.client_for("leader")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("attendance:certificate_generate", args=[built.course.pk]))
+    run = CertificateRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "attendance:certificate_run", args=[built.course.pk, run.pk]
+    )
+
+    page = client.get(response["Location"])
+    partial = client.get(response["Location"], headers={"HX-Request": "true"})
+
+    assert 'value="100"' in page.content.decode()
+    assert "<html" not in partial.content.decode()
+    assert "hx-trigger" not in partial.content.decode()  # done: polling stops
+
+
+def test_an_active_run_keeps_polling(built: Built, world: World) -> None:
+    run = service.certificates_request(actor=world.users["leader"], course=built.course)
+    client = world.client_for("leader")
+
+    partial = client.get(
+        reverse("attendance:certificate_run", args=[built.course.pk, run.pk]),
+        headers={"HX-Request": "true"},
+    )
+
+    assert 'hx-trigger="every 1s"' in partial.content.decode()
+    assert "<script" not in partial.content.decode()
