@@ -421,3 +421,6 @@ class PresenceCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.reason}"
+
+
+from attendance.models_certificates import *  # noqa

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from attendance import views
 
@@ -38,4 +38,5 @@ urlpatterns = [
     path("administrasjon/tilskudd.csv", views.subsidy_csv, name="subsidy_csv"),
     path("administrasjon/regler/", views.policies, name="policies"),
     path("administrasjon/satser/", views.rates, name="rates"),
+    path("", include("attendance.urls_certificates")),
 ]
