@@ -151,8 +151,3 @@ class AttendanceListConfirmation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course_id} {self.confirmed_at:%Y-%m-%d %H:%M}"
-
-
-# Registers the certificate task in every process that loads the models, workers included
-# (Celery autodiscovers only ``attendance.tasks``); the task module imports no models.
-from attendance import tasks_certificates as _tasks  # noqa: E402, F401

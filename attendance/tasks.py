@@ -11,3 +11,6 @@ from attendance import services
 def retention_sweep() -> int:
     """S10: delete attendance data of courses past their retention. Idempotent."""
     return services.retention_sweep()
+
+
+from attendance.tasks_certificates import generate_certificates  # noqa: E402, F401

@@ -1,7 +1,6 @@
 """Celery task of the certificates (S8): takes an id, calls the service, nothing more.
 
-Imported from ``attendance.models_certificates`` so that a worker registers it even
-though Celery's autodiscovery only looks at ``attendance.tasks``.
+Imported by ``attendance.tasks``, which Celery autodiscovers.
 """
 
 from __future__ import annotations

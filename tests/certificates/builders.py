@@ -13,10 +13,10 @@ from attendance.models import (
     CourseStatus,
     Presence,
     PresenceSource,
-    StudyPlan,
 )
 from groups.models import CouncilGroup, User
 from meetings.models import Meeting
+from tests.factories.attendance import default_plan
 from tests.factories.groups import make_membership, make_user
 from tests.factories.meetings import at, make_meeting
 
@@ -43,7 +43,7 @@ def make_course(
     status: str = CourseStatus.COMPLETED,
     start: dt.datetime | None = None,
 ) -> Built:
-    plan = StudyPlan.objects.get(is_default=True)
+    plan = default_plan()
     first = start or at(2025, 3, 4)
     now = first - dt.timedelta(days=10)
     course = Course.objects.create(
