@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from types import MappingProxyType
+from typing import Any
 
 __all__ = [
     "REASON_CODES",
@@ -72,7 +73,14 @@ REASON_CODES = (
 )
 
 _MINUTE = timedelta(minutes=1)
-_ZERO = timedelta(0)
+_MINUTE_US = 60_000_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ONE_US = timedelta(microseconds=1)
+
+
+def _us(moment: datetime) -> int:
+    return (moment - _EPOCH) // _ONE_US
+
 
 Key = Hashable
 
@@ -160,11 +168,17 @@ class Presence:
     start: datetime
     end: datetime
 
+    # Integer microseconds since the epoch, computed once here: exact, and fast to compare.
+    start_us: int = field(init=False, compare=False, repr=False)
+    end_us: int = field(init=False, compare=False, repr=False)
+
     def __post_init__(self) -> None:
         _require_aware(self.start, "presence start")
         _require_aware(self.end, "presence end")
         object.__setattr__(self, "start", self.start.astimezone(UTC))
         object.__setattr__(self, "end", self.end.astimezone(UTC))
+        object.__setattr__(self, "start_us", _us(self.start))
+        object.__setattr__(self, "end_us", _us(self.end))
         if self.end < self.start:
             raise ValueError(
                 f"presence of {self.participant!r} in session {self.session!r} ends "
@@ -310,12 +324,9 @@ def _index(
     return session_list, people
 
 
-def _union_length(intervals: list[tuple[datetime, datetime]]) -> timedelta:
-    if len(intervals) == 1:
-        a, b = intervals[0]
-        return b - a
+def _union_us(intervals: list[tuple[int, int]]) -> int:
     intervals.sort()
-    total = _ZERO
+    total = 0
     cur_start, cur_end = intervals[0]
     for a, b in intervals[1:]:
         if a > cur_end:
@@ -333,32 +344,60 @@ def _present_by_session(
     people: Mapping[Key, Participant],
     until: datetime | None = None,
 ) -> dict[Key, dict[Key, int]]:
-    """Minutes present per participant per counted session (union, clipped)."""
-    grouped: dict[tuple[Key, Key], list[tuple[datetime, datetime]]] = {}
-    for pr in presences:
-        if not isinstance(pr, Presence):
-            raise ValueError(f"presences must hold Presence objects, got {type(pr).__name__}")
-        if pr.participant not in people:
-            raise ValueError(f"presence names unknown participant {pr.participant!r}")
-        session = counted.get(pr.session)
-        if session is None:
-            if pr.session not in all_sessions:
-                raise ValueError(f"presence names unknown session {pr.session!r}")
-            continue
-        start = pr.start if pr.start > session.start else session.start
-        end = pr.end if pr.end < session.end else session.end
-        if until is not None and end > until:
-            end = until
-        if end <= start:
-            continue
-        bucket = grouped.get((pr.participant, pr.session))
-        if bucket is None:
-            grouped[(pr.participant, pr.session)] = [(start, end)]
-        else:
-            bucket.append((start, end))
+    """Minutes present per participant per counted session (union, clipped).
+
+    The hot loop of the engine: integer microseconds, one dict per (participant,
+    session) holding a single interval until a second one arrives."""
+    limit = _us(until) if until is not None else None
+    spans: dict[Key, tuple[int, int]] = {}
+    for key, s in counted.items():
+        s_start, s_end = _us(s.start), _us(s.end)
+        spans[key] = (s_start, s_end if limit is None or s_end < limit else limit)
+    # One small dict per participant (it also tells unknown participants apart); a pair
+    # holds one interval as a tuple until a second one arrives.
+    acc: dict[Key, dict[Key, Any]] = {key: {} for key in people}
+    get_person, get_span = acc.get, spans.get
+    try:
+        for pr in presences:
+            per = get_person(pr.participant)
+            if per is None:
+                raise ValueError(f"presence names unknown participant {pr.participant!r}")
+            session = pr.session
+            span = get_span(session)
+            if span is None:
+                if session not in all_sessions:
+                    raise ValueError(f"presence names unknown session {session!r}")
+                continue
+            a, b = pr.start_us, pr.end_us
+            s0, s1 = span
+            if a < s0:
+                a = s0
+            if b > s1:
+                b = s1
+            if b <= a:
+                continue
+            if session in per:
+                current = per[session]
+                if type(current) is tuple:
+                    per[session] = [current, (a, b)]
+                else:
+                    current.append((a, b))
+            else:
+                per[session] = (a, b)
+    except AttributeError:
+        for pr in presences:
+            if not isinstance(pr, Presence):
+                raise ValueError(
+                    f"presences must hold Presence objects, got {type(pr).__name__}"
+                ) from None
+        raise
     minutes: dict[Key, dict[Key, int]] = {}
-    for (person, session_key), intervals in grouped.items():
-        minutes.setdefault(person, {})[session_key] = _union_length(intervals) // _MINUTE
+    for person, per in acc.items():
+        if per:
+            minutes[person] = {
+                k: (v[1] - v[0] if type(v) is tuple else _union_us(v)) // _MINUTE_US
+                for k, v in per.items()
+            }
     return minutes
 
 
@@ -442,7 +481,7 @@ def evaluate(
             old_enough=old_enough,
             qualifies=qualifies,
             counts=counts,
-            minutes_by_session=MappingProxyType(dict(per_session)),
+            minutes_by_session=MappingProxyType(per_session),
         )
 
     if study_hours < policy.min_study_hours:

@@ -1,0 +1,211 @@
+"""Study-work benchmarks (issue 4). Run:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_attendance_bench \\
+        .venv/bin/python tests/benchmarks/attendance_bench.py
+
+(without DATABASE_URL it runs on an embedded SQLite file in a throw-away data dir).
+
+1. The rules engine: evaluate 500 participants × 40 sessions, time ÷ a bare loop summing
+   the same intervals (target <= 3×), and 5,000 × 40.
+2. Check-in: 300 members check in at once, each sending two simultaneous requests (600
+   requests), against gunicorn -w 2 on loopback: req/s ÷ the hello view under the same
+   client; then 0 lost (300 rows) and 0 duplicated (one open interval each).
+3. The live view at 30 participants × 10 sessions: req/s ÷ hello (wrk), and the number of
+   queries at 1× and 10× the data (must be equal).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import os
+import random
+import secrets
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+
+# --- 1. the engine, no Django --------------------------------------------------------------
+def engine_bench() -> None:
+    from attendance.rules import Participant, Policy, Presence, Session, evaluate
+
+    def build(n_people: int, n_sessions: int):  # type: ignore[no-untyped-def]
+        rng = random.Random(4)
+        base = dt.datetime(2024, 1, 8, 18, tzinfo=dt.UTC)
+        sessions = [
+            Session(i, base + dt.timedelta(days=7 * i), base + dt.timedelta(days=7 * i, hours=2))
+            for i in range(n_sessions)
+        ]
+        people = [Participant(p, birth_year=1980) for p in range(n_people)]
+        presences = []
+        for p in range(n_people):
+            for s in sessions:
+                start = s.start + dt.timedelta(minutes=rng.randint(-10, 30))
+                presences.append(Presence(p, s.key, start, start + dt.timedelta(minutes=100)))
+                if rng.random() < 0.1:  # a second, overlapping scan
+                    presences.append(Presence(p, s.key, start, start + dt.timedelta(minutes=20)))
+        return sessions, people, presences
+
+    def bare(presences):  # type: ignore[no-untyped-def]
+        totals: dict[int, dt.timedelta] = {}
+        zero = dt.timedelta(0)
+        for pr in presences:
+            totals[pr.participant] = totals.get(pr.participant, zero) + (pr.end - pr.start)
+        return totals
+
+    def best(fn, runs: int = 5) -> float:  # type: ignore[no-untyped-def]
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+        return min(times)
+
+    for n in (500, 5_000):
+        sessions, people, presences = build(n, 40)
+        t_engine = best(
+            lambda: evaluate(sessions, people, presences, Policy()), 5 if n == 500 else 3
+        )
+        t_bare = best(lambda: bare(presences), 5 if n == 500 else 3)
+        print(
+            f"engine {n} × 40 ({len(presences)} intervals): {t_engine * 1000:.1f} ms; "
+            f"bare loop {t_bare * 1000:.1f} ms; ratio {t_engine / t_bare:.2f}×"
+        )
+
+
+# --- 2, 3: through gunicorn -------------------------------------------------------------------
+def _post(base: str, path: str, cookie: str, body: str) -> int:
+    url = urlparse(base)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    conn.request(
+        "POST",
+        path,
+        body=body,
+        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    status = conn.getresponse().status
+    conn.close()
+    return status
+
+
+def _get(base: str, path: str) -> int:
+    url = urlparse(base)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    conn.request("GET", path)
+    status = conn.getresponse().status
+    conn.close()
+    return status
+
+
+def _burst(jobs: list) -> tuple[float, list[int]]:  # type: ignore[type-arg]
+    """Run every job in its own thread, all released at once; elapsed seconds, statuses."""
+    barrier = threading.Barrier(len(jobs))
+    statuses: list[int] = [0] * len(jobs)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        statuses[i] = jobs[i]()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
+    for t in threads:
+        t.start()
+    t0 = time.perf_counter()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - t0, statuses
+
+
+def web_bench() -> None:
+    from tests.benchmarks.common import gunicorn, query_count, session_cookie, setup_django, wrk
+
+    setup_django()
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from attendance.models import Consent, Presence
+    from tests.factories.attendance import make_course, make_presence, make_session_meeting
+    from tests.factories.groups import make_group, make_membership
+
+    print(f"database: {connection.vendor}")
+    group = make_group(area_name=f"Benchby {secrets.token_hex(3)}")
+    leader = make_membership(group, board_role="leader").user
+    now = timezone.now()
+    meeting = make_session_meeting(
+        group, starts_at=now - dt.timedelta(minutes=10), ends_at=now + dt.timedelta(hours=3)
+    )
+    course = make_course(group, leader, status="approved", meetings=[meeting])
+    members = [make_membership(group).user for _ in range(300)]
+    csrf = secrets.token_hex(16)  # a 32-character secret: accepted unmasked by Django
+    cookies = []
+    for user in members:
+        Consent.objects.create(course=course, user=user, text_version="bench", given_at=now)
+        cookie = session_cookie(user)
+        store = SessionStore(session_key=cookie.split("=", 1)[1])
+        store["attendance_checkin_grants"] = {str(meeting.pk): {"s": "qr", "t": int(time.time())}}
+        store.save()
+        cookies.append(f"{cookie}; csrftoken={csrf}")
+
+    # The live view's data: 30 participants × 10 sessions, and the same at 10×.
+    def live_course(n_people: int):  # type: ignore[no-untyped-def]
+        start = timezone.now() - dt.timedelta(days=100)
+        meetings = [
+            make_session_meeting(group, starts_at=start + dt.timedelta(days=7 * i))
+            for i in range(10)
+        ]
+        c = make_course(group, leader, meetings=meetings)
+        people = [make_membership(group).user for _ in range(n_people)]
+        for person in people:
+            for m in meetings:
+                make_presence(m, person)
+        return c
+
+    small, large = live_course(30), live_course(300)
+    leader_client = Client()
+    leader_client.force_login(leader)
+    q1 = query_count(leader_client, f"/studiearbeid/kurs/{small.pk}/oversikt/")
+    q10 = query_count(leader_client, f"/studiearbeid/kurs/{large.pk}/oversikt/")
+    print(
+        f"live view queries: {q1} at 30 × 10, {q10} at 300 × 10 ({'equal' if q1 == q10 else 'DIFFERENT'})"
+    )
+    leader_cookie = session_cookie(leader)
+
+    with gunicorn(workers=2) as base:
+        path = f"/studiearbeid/moter/{meeting.pk}/innsjekk/"
+        body = f"csrfmiddlewaretoken={csrf}"
+        jobs = [(lambda c=c: _post(base, path, c, body)) for c in cookies for _ in range(2)]
+        elapsed, statuses = _burst(jobs)
+        hello_elapsed, hello_statuses = _burst([lambda: _get(base, "/__hello__")] * len(jobs))
+        checkin_rps, hello_rps = len(jobs) / elapsed, len(jobs) / hello_elapsed
+        rows = Presence.objects.filter(meeting=meeting).count()
+        open_each = set(
+            Presence.objects.filter(meeting=meeting, ended_at__isnull=True).values_list(
+                "user_id", flat=True
+            )
+        )
+        lost = len(members) - len(open_each)
+        duplicated = rows - len(open_each)
+        print(
+            f"check-in: {len(jobs)} requests from 300 members (2 each, all at once): "
+            f"{checkin_rps:.0f} req/s; hello under the same client {hello_rps:.0f} req/s; "
+            f"ratio {checkin_rps / hello_rps:.2f}; statuses {sorted(set(statuses))}, "
+            f"hello {sorted(set(hello_statuses))}; rows {rows}, lost {lost}, duplicated {duplicated}"
+        )
+        hello = wrk(base + "/__hello__")
+        live = wrk(base + f"/studiearbeid/kurs/{small.pk}/oversikt/", cookie=leader_cookie)
+        print(
+            f"live view 30 × 10 (wrk -c8): {live:.0f} req/s; hello {hello:.0f} req/s; "
+            f"ratio {live / hello:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    engine_bench()
+    if os.environ.get("ENGINE_ONLY") != "1":
+        web_bench()
