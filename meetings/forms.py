@@ -28,6 +28,10 @@ class AccessibleForm(forms.Form):
     """Ties each field's errors to the field (aria-describedby, aria-invalid), matching the
     ids of the shared ``includes/form.html``."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     def add_error(self, field: str | None, error: Any) -> None:
         if field is not None and field not in self.fields:
             field = None
