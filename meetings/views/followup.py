@@ -44,7 +44,7 @@ def _timeline(group: CouncilGroup, issues: list[ProgrammeIssue]) -> list[dict[st
         end = dt.date(year, 7, 1) if half == 1 else dt.date(year + 1, 1, 1)
         buckets.append(
             {
-                "label": f"{year} {_('vår') if half == 1 else _('høst')}",
+                "label": (_("%(year)s vår") if half == 1 else _("%(year)s høst")) % {"year": year},
                 "issues": [i for i in issues if start <= i.present_by < end],
             }
         )
