@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from attendance.certificates import new_code, sha256
 from attendance.models import Certificate, CertificateRun, CourseStatus, RunStatus
 from tests.authz import PUBLIC, Case, expect
+from tests.conftest import World
 from tests.factories.attendance import make_course, make_presence, make_session_meeting
 
 # The course's page: its group's members, course administrators, site admins.
@@ -77,7 +78,7 @@ CONFIRM_POST = expect(
 PDF = b"%PDF-1.4\n% authz sample\n"
 
 
-def setup(world):  # type: ignore[no-untyped-def]
+def setup(world: World) -> None:
     meeting = make_session_meeting(world.group)
     course = make_course(
         world.group, world.users["leader"], status=CourseStatus.COMPLETED, meetings=[meeting]
@@ -110,15 +111,15 @@ def setup(world):  # type: ignore[no-untyped-def]
     world.extra.update(course=course, run=run, certificate=certificate)
 
 
-def _course(w):  # type: ignore[no-untyped-def]
+def _course(w: World) -> dict[str, int]:
     return {"pk": w.extra["course"].pk}
 
 
-def _run(w):  # type: ignore[no-untyped-def]
+def _run(w: World) -> dict[str, int]:
     return {"pk": w.extra["course"].pk, "run_pk": w.extra["run"].pk}
 
 
-def _certificate(w):  # type: ignore[no-untyped-def]
+def _certificate(w: World) -> dict[str, int]:
     return {"pk": w.extra["course"].pk, "cert_pk": w.extra["certificate"].pk}
 
 
