@@ -68,10 +68,9 @@ def engine_bench() -> None:
 
     for n in (500, 5_000):
         sessions, people, presences = build(n, 40)
-        t_engine = best(
-            lambda: evaluate(sessions, people, presences, Policy()), 5 if n == 500 else 3
-        )
-        t_bare = best(lambda: bare(presences), 5 if n == 500 else 3)
+        runs = 5 if n == 500 else 3
+        t_engine = best(lambda s=sessions, p=people, i=presences: evaluate(s, p, i, Policy()), runs)
+        t_bare = best(lambda i=presences: bare(i), runs)
         print(
             f"engine {n} × 40 ({len(presences)} intervals): {t_engine * 1000:.1f} ms; "
             f"bare loop {t_bare * 1000:.1f} ms; ratio {t_engine / t_bare:.2f}×"
