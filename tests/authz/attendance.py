@@ -50,7 +50,7 @@ VIEWER_POST = _all(
 )
 
 
-def setup(world):  # type: ignore[no-untyped-def]
+def setup(world):
     meeting = make_session_meeting(world.group)
     course = make_course(world.group, world.users["leader"], meetings=[meeting])
     world.extra["course"] = course
@@ -73,11 +73,11 @@ def setup(world):  # type: ignore[no-untyped-def]
     world.extra["plan"] = default_plan()
 
 
-def _course(w):  # type: ignore[no-untyped-def]
+def _course(w):
     return {"pk": w.extra["course"].pk}
 
 
-def _meeting(w):  # type: ignore[no-untyped-def]
+def _meeting(w):
     return {"meeting_pk": w.extra["meeting"].pk}
 
 

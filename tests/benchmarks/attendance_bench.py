@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 def engine_bench() -> None:
     from attendance.rules import Participant, Policy, Presence, Session, evaluate
 
-    def build(n_people: int, n_sessions: int):  # type: ignore[no-untyped-def]
+    def build(n_people: int, n_sessions: int):
         rng = random.Random(4)
         base = dt.datetime(2024, 1, 8, 18, tzinfo=dt.UTC)
         sessions = [
@@ -51,14 +51,14 @@ def engine_bench() -> None:
                     presences.append(Presence(p, s.key, start, start + dt.timedelta(minutes=20)))
         return sessions, people, presences
 
-    def bare(presences):  # type: ignore[no-untyped-def]
+    def bare(presences):
         totals: dict[int, dt.timedelta] = {}
         zero = dt.timedelta(0)
         for pr in presences:
             totals[pr.participant] = totals.get(pr.participant, zero) + (pr.end - pr.start)
         return totals
 
-    def best(fn, runs: int = 5) -> float:  # type: ignore[no-untyped-def]
+    def best(fn, runs: int = 5) -> float:
         times = []
         for _ in range(runs):
             t0 = time.perf_counter()
@@ -80,7 +80,7 @@ def engine_bench() -> None:
 # --- 2, 3: through gunicorn -------------------------------------------------------------------
 def _post(base: str, path: str, cookie: str, body: str) -> int:
     url = urlparse(base)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    conn = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=60)
     conn.request(
         "POST",
         path,
@@ -94,14 +94,14 @@ def _post(base: str, path: str, cookie: str, body: str) -> int:
 
 def _get(base: str, path: str) -> int:
     url = urlparse(base)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    conn = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=60)
     conn.request("GET", path)
     status = conn.getresponse().status
     conn.close()
     return status
 
 
-def _burst(jobs: list) -> tuple[float, list[int]]:  # type: ignore[type-arg]
+def _burst(jobs: list) -> tuple[float, list[int]]:
     """Run every job in its own thread, all released at once; elapsed seconds, statuses."""
     barrier = threading.Barrier(len(jobs))
     statuses: list[int] = [0] * len(jobs)
@@ -152,7 +152,7 @@ def web_bench() -> None:
         cookies.append(f"{cookie}; csrftoken={csrf}")
 
     # The live view's data: 30 participants × 10 sessions, and the same at 10×.
-    def live_course(n_people: int):  # type: ignore[no-untyped-def]
+    def live_course(n_people: int):
         start = timezone.now() - dt.timedelta(days=100)
         meetings = [
             make_session_meeting(group, starts_at=start + dt.timedelta(days=7 * i))
