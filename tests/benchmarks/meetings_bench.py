@@ -1,0 +1,148 @@
+"""Meeting list and meeting page: req/s ÷ a bare hello view (same gunicorn -w 2, same run,
+wrk on loopback); query counts at 1× and 10× meetings, agenda items and members (must be
+equal); the calendar feed of a member with 500 meetings: time per request ÷ hello's.
+
+    .venv/bin/python -m tests.benchmarks.meetings_bench
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import urllib.request
+
+from tests.benchmarks.common import gunicorn, query_count, session_cookie, setup_django, wrk
+
+
+def _grow(group: object, meeting: object, factor: int) -> None:
+    """Add (factor - 1) × the meetings, items on the measured meeting, and members."""
+    from meetings.models import AgendaItem, AgendaStatus, Dissent, Meeting, MeetingKind
+    from tests.factories.groups import make_membership
+
+    base_members = group.memberships.count()  # type: ignore[attr-defined]
+    for _ in range(base_members * (factor - 1)):
+        make_membership(group)  # type: ignore[arg-type]
+    base_meetings = Meeting.objects.filter(group=group).count()
+    start = meeting.starts_at + dt.timedelta(days=400)  # type: ignore[attr-defined]
+    Meeting.objects.bulk_create(
+        Meeting(
+            group=group,
+            kind=MeetingKind.GROUP,
+            title=f"Ekstra møte {n}",
+            starts_at=start + dt.timedelta(days=n),
+            ends_at=start + dt.timedelta(days=n, hours=2),
+            place="Rådhuset",
+        )
+        for n in range(base_meetings * (factor - 1))
+    )
+    items = list(meeting.agenda_items.all())  # type: ignore[attr-defined]
+    author = group.memberships.first().user  # type: ignore[attr-defined]
+    for n in range(len(items) * (factor - 1)):
+        item = AgendaItem.objects.create(
+            meeting=meeting,
+            title=f"Ekstra sak {n}",
+            status=AgendaStatus.ACCEPTED,
+            submitted_at=meeting.starts_at,
+            submitted_by=author,  # type: ignore[attr-defined]
+        )
+        Dissent.objects.create(
+            agenda_item=item, author=author, text="Uenig", created_at=meeting.starts_at
+        )  # type: ignore[attr-defined]
+
+
+def _serial_ms(url: str, n: int) -> float:
+    """Mean milliseconds per request, one at a time (after one warm-up request)."""
+    urllib.request.urlopen(url, timeout=30).read()  # noqa: S310 - loopback
+    began = time.perf_counter()
+    for _ in range(n):
+        urllib.request.urlopen(url, timeout=30).read()  # noqa: S310 - loopback
+    return (time.perf_counter() - began) * 1000 / n
+
+
+def main() -> None:
+    setup_django()
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from groups.demo import load
+    from meetings import demo as meetings_demo
+    from meetings import services
+    from meetings.models import Meeting, MeetingKind
+
+    ctx = load()
+    meetings_demo.load(ctx)
+    group, member = ctx.group, ctx.users["member"]
+    # the demo's next ordinary group meeting, with items members have sent in
+    meeting = Meeting.objects.filter(group=group, agenda_items__title="Gatelys i sentrum").first()
+    assert meeting is not None
+    # one dissent at 1× too, so both sizes run the same prefetches
+    from meetings.models import Dissent
+
+    Dissent.objects.create(
+        agenda_item=meeting.agenda_items.first(),
+        author=member,
+        text="Uenig",
+        created_at=meeting.starts_at,
+    )
+    client = Client()
+    client.force_login(member)
+    pages = {
+        "meeting list": reverse("meetings:list"),
+        "meeting page": reverse("meetings:detail", args=[meeting.pk]),
+    }
+    counts_1x = {name: query_count(client, url) for name, url in pages.items()}
+    sizes_1x = (Meeting.objects.count(), meeting.agenda_items.count(), group.memberships.count())
+    _grow(group, meeting, 10)
+    counts_10x = {name: query_count(client, url) for name, url in pages.items()}
+    sizes_10x = (Meeting.objects.count(), meeting.agenda_items.count(), group.memberships.count())
+
+    # a member of another group with 500 meetings in their feed
+    from meetings.models import Meeting as M
+    from tests.factories.groups import make_group, make_membership
+
+    feed_group = make_group(area_name="Feedbygd")
+    feed_member = make_membership(feed_group).user
+    first = timezone.now() + dt.timedelta(days=1)
+    M.objects.bulk_create(
+        M(
+            group=feed_group,
+            kind=MeetingKind.GROUP,
+            title=f"Møte {n}",
+            place="Rådhuset",
+            starts_at=first + dt.timedelta(hours=3 * n),
+            ends_at=first + dt.timedelta(hours=3 * n + 2),
+        )
+        for n in range(500)
+    )
+    token = services.calendar_feed_create(actor=feed_member)
+    feed_url = reverse("meetings:feed", args=[token])
+    assert Client().get(feed_url).content.count(b"BEGIN:VEVENT") == 500
+
+    cookie = session_cookie(member)
+    with gunicorn() as base:
+        wrk(base + "/__hello__", seconds=2)  # warm up
+        hello = wrk(base + "/__hello__")
+        rates = {name: wrk(base + url, cookie) for name, url in pages.items()}
+        hello_again = wrk(base + "/__hello__")
+        # one request at a time: time per request
+        hello_ms = _serial_ms(base + "/__hello__", 400)
+        feed_ms = _serial_ms(base + feed_url, 20)
+    hello_mean = (hello + hello_again) / 2
+    print(f"hello view: {hello:.0f} and {hello_again:.0f} req/s (mean {hello_mean:.0f})")
+    print(f"data 1×: meetings, items on the page, members = {sizes_1x}; 10×: {sizes_10x}")
+    for name in pages:
+        print(
+            f"{name}: {rates[name]:.0f} req/s = {rates[name] / hello_mean:.2f} × hello; "
+            f"queries at 1× {counts_1x[name]}, at 10× {counts_10x[name]}"
+        )
+    print(
+        f"ICS feed, 500 meetings: {feed_ms:.1f} ms per request vs hello {hello_ms:.2f} ms "
+        f"(sequential requests) = {feed_ms / hello_ms:.0f} × hello's time"
+    )
+    for name in pages:
+        assert counts_1x[name] == counts_10x[name], f"{name}: query count grows with data"
+
+
+if __name__ == "__main__":
+    main()
