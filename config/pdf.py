@@ -72,8 +72,15 @@ def harfbuzz_subset_available() -> bool:
     return getattr(ffi, "harfbuzz_subset", None) is not None
 
 
+# The image cache is keyed by URL, and every certificate's QR code is a new data: URL: a
+# worker rendering thousands would grow without end. Emptied between renders past a bound.
+CACHE_LIMIT = 64
+
+
 def _layout(html: str) -> Document:
     font_config, cache, fetcher, css = _tools()
+    if len(cache) > CACHE_LIMIT:
+        cache.clear()
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
     return document.render(stylesheets=[css], font_config=font_config, cache=cache)
 
