@@ -10,20 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import time
 import urllib.request
+from typing import Any
 
 from tests.benchmarks.common import gunicorn, query_count, session_cookie, setup_django, wrk
 
 
-def _grow(group: object, meeting: object, factor: int) -> None:
+def _grow(group: Any, meeting: Any, factor: int) -> None:
     """Add (factor - 1) × the meetings, items on the measured meeting, and members."""
     from meetings.models import AgendaItem, AgendaStatus, Dissent, Meeting, MeetingKind
     from tests.factories.groups import make_membership
 
-    base_members = group.memberships.count()  # type: ignore[attr-defined]
+    base_members = group.memberships.count()
     for _ in range(base_members * (factor - 1)):
-        make_membership(group)  # type: ignore[arg-type]
+        make_membership(group)
     base_meetings = Meeting.objects.filter(group=group).count()
-    start = meeting.starts_at + dt.timedelta(days=400)  # type: ignore[attr-defined]
+    start = meeting.starts_at + dt.timedelta(days=400)
     Meeting.objects.bulk_create(
         Meeting(
             group=group,
@@ -35,19 +36,19 @@ def _grow(group: object, meeting: object, factor: int) -> None:
         )
         for n in range(base_meetings * (factor - 1))
     )
-    items = list(meeting.agenda_items.all())  # type: ignore[attr-defined]
-    author = group.memberships.first().user  # type: ignore[attr-defined]
+    items = list(meeting.agenda_items.all())
+    author = group.memberships.first().user
     for n in range(len(items) * (factor - 1)):
         item = AgendaItem.objects.create(
             meeting=meeting,
             title=f"Ekstra sak {n}",
             status=AgendaStatus.ACCEPTED,
             submitted_at=meeting.starts_at,
-            submitted_by=author,  # type: ignore[attr-defined]
+            submitted_by=author,
         )
         Dissent.objects.create(
             agenda_item=item, author=author, text="Uenig", created_at=meeting.starts_at
-        )  # type: ignore[attr-defined]
+        )
 
 
 def _serial_ms(url: str, n: int) -> float:
@@ -80,7 +81,7 @@ def main() -> None:
     from meetings.models import Dissent
 
     Dissent.objects.create(
-        agenda_item=meeting.agenda_items.first(),
+        agenda_item=meeting.agenda_items.get(is_media_strategy=True),
         author=member,
         text="Uenig",
         created_at=meeting.starts_at,
