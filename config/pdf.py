@@ -54,7 +54,7 @@ _local = threading.local()
 def _tools() -> tuple[FontConfiguration, dict[str, Any], PortalURLFetcher, CSS]:
     if not hasattr(_local, "font_config"):
         _local.font_config = FontConfiguration()
-        _local.cache = {}
+        _local.cache = _ImageCache()
         _local.fetcher = PortalURLFetcher()
         _local.css = CSS(
             string=render_to_string("pdf/base.css"),
@@ -72,9 +72,19 @@ def harfbuzz_subset_available() -> bool:
     return getattr(ffi, "harfbuzz_subset", None) is not None
 
 
-# The image cache is keyed by URL, and every certificate's QR code is a new data: URL: a
-# worker rendering thousands would grow without end. Emptied between renders past a bound.
-CACHE_LIMIT = 64
+class _ImageCache(dict[Any, Any]):
+    """WeasyPrint's image cache, shared within the process for the static files. A data:
+    URL (each certificate's QR code is a new one) is used once and never kept, so a worker
+    rendering thousands of certificates does not grow."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if isinstance(key, str) and key.startswith("data:"):
+            return
+        super().__setitem__(key, value)
+
+
+# A backstop for entries no URL names (decoded raster data): emptied past this size.
+CACHE_LIMIT = 256
 
 
 def _layout(html: str) -> Document:

@@ -71,3 +71,15 @@ def test_a_batch_is_one_pass_cut_into_one_pdf_per_document() -> None:
         reader = PdfReader(io.BytesIO(part))
         assert len(reader.pages) == 1
         assert f"Gruppe {n}" in (reader.pages[0].extract_text() or "")
+
+
+def test_data_urls_are_not_kept_in_the_process_wide_image_cache() -> None:
+    cache = pdf._tools()[1]
+    for n in range(3):
+        svg = (
+            "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' "
+            f"width='{n + 2}' height='4'/%3E"
+        )
+        pdf.render_html_to_pdf(_html(f'<img src="{svg}" alt="">'))
+
+    assert not [key for key in cache if isinstance(key, str) and key.startswith("data:")]
