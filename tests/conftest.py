@@ -32,6 +32,16 @@ def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None
 
 
 @pytest.fixture(autouse=True)
+def _norwegian() -> Iterator[None]:
+    """Each test starts in Norwegian: the test client's requests run in this thread and
+    LocaleMiddleware leaves the last request's language active."""
+    from django.utils import translation
+
+    with translation.override("nb"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
     from django.core.cache import cache
 
