@@ -43,19 +43,19 @@ BOARD_ONLY = expect(
 )
 
 
-def _group(w):  # type: ignore[no-untyped-def]
+def _group(w):
     return {"pk": w.group.pk}
 
 
-def _member(w):  # type: ignore[no-untyped-def]
+def _member(w):
     return {"pk": w.group.pk, "mid": w.memberships["member"].pk}
 
 
-def _version(w):  # type: ignore[no-untyped-def]
+def _version(w):
     return {"pk": w.group.pk, "version": w.ruleset.version}
 
 
-def setup(world):  # type: ignore[no-untyped-def]
+def setup(world):
     from groups.models import MembershipStatus
     from tests.factories.groups import make_ethics, make_membership
 
