@@ -32,4 +32,5 @@ def heartbeat(self: Task) -> None:
         name="celery", defaults={"sent_at": sent or now, "ran_at": now}
     )
 
+
 from groups import tasks_privacy  # noqa: E402, F401  (autodiscovery finds only tasks.py)
