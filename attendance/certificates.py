@@ -53,6 +53,9 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 CODE_GROUPS = 3
 CODE_GROUP_LENGTH = 4
 ISSUABLE = (CourseStatus.COMPLETED, CourseStatus.REPORTED)
+# A run still queued or running after this long lost its worker (a course's run takes
+# seconds): a new request marks it failed instead of being blocked by it for ever.
+STALE_AFTER = dt.timedelta(minutes=15)
 
 
 def new_code() -> str:
@@ -123,15 +126,20 @@ def certificates_request(*, actor: User, course: Course) -> CertificateRun:
         raise ValidationError(_("Ingen deltakere har vært til stede nok til å få kursbevis."))
     from attendance.tasks_certificates import generate_certificates
 
+    now = timezone.now()
     with transaction.atomic():
         Course.objects.select_for_update().filter(pk=course.pk).first()
-        if CertificateRun.objects.filter(
+        active = CertificateRun.objects.filter(
             course=course, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)
-        ).exists():
-            raise ValidationError(_("Kursbevisene for dette kurset lages allerede."))
-        run = CertificateRun.objects.create(
-            course=course, requested_by=actor, requested_at=timezone.now()
         )
+        active.filter(requested_at__lt=now - STALE_AFTER).update(
+            status=RunStatus.FAILED,
+            finished_at=now,
+            error=_("Kursbevisene kunne ikke lages. Prøv igjen, eller kontakt Senterpartiskolen."),
+        )
+        if active.exists():
+            raise ValidationError(_("Kursbevisene for dette kurset lages allerede."))
+        run = CertificateRun.objects.create(course=course, requested_by=actor, requested_at=now)
         audit(actor=actor, action="certificate.request", target=run, group=course.group)
         transaction.on_commit(partial(generate_certificates.delay, run.pk))
     return run

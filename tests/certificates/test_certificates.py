@@ -5,6 +5,7 @@ import io
 from typing import Any
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 from pypdf import PdfReader
@@ -112,6 +113,20 @@ def test_a_second_request_while_one_runs_is_refused(built: Built, world: World) 
     service.certificates_request(actor=world.users["leader"], course=built.course)  # not run
     with pytest.raises(service.ValidationError):
         service.certificates_request(actor=world.users["leader"], course=built.course)
+
+
+def test_a_run_whose_worker_died_does_not_block_the_course_for_ever(
+    built: Built, world: World
+) -> None:
+    lost = service.certificates_request(actor=world.users["leader"], course=built.course)
+    later = lost.requested_at + service.STALE_AFTER + dt.timedelta(minutes=1)
+
+    with time_machine.travel(later, tick=False):
+        fresh = service.certificates_request(actor=world.users["leader"], course=built.course)
+
+    lost.refresh_from_db()
+    assert lost.status == RunStatus.FAILED
+    assert fresh.status == RunStatus.QUEUED and fresh.pk != lost.pk
 
 
 def test_running_the_task_twice_changes_nothing_the_second_time(
