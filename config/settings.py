@@ -7,7 +7,9 @@ secret required). DATABASE_URL, REDIS_URL, EMAIL_URL and friends override the de
 
 from __future__ import annotations
 
+import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from django.utils.csp import CSP
@@ -108,6 +110,13 @@ if _database_url:
     DATABASES = {"default": database_from_url(_database_url)}
 else:
     DATABASES = {"default": sqlite_database(str(DATA_DIR / "portal.sqlite3"))}
+    if TESTING:
+        # A file, not SQLite's shared in-memory database: threads (live server, Celery
+        # worker) then wait on each other's locks instead of failing at once. One file per
+        # process, so parallel runs don't meet.
+        DATABASES["default"]["TEST"] = {
+            "NAME": str(Path(tempfile.gettempdir()) / f"portal-test-{os.getpid()}.sqlite3")
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, broker --------------------------------------------------------------------

@@ -97,7 +97,7 @@ def seal(public_key: bytes, secret: bytes) -> bytes:
     return bytes(SealedBox(PublicKey(bytes(public_key))).encrypt(secret))
 
 
-def unseal(private_key: bytes, blob: bytes) -> bytes:
+def unseal(private_key: bytes, blob: bytes | memoryview) -> bytes:
     try:
         return bytes(SealedBox(PrivateKey(bytes(private_key))).decrypt(bytes(blob)))
     except (nacl.exceptions.CryptoError, ValueError, TypeError) as exc:

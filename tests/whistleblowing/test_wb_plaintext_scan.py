@@ -106,7 +106,7 @@ def test_w4_w14_database_media_mail_and_logs_hold_no_plaintext(caplog):
     haystacks = {
         "database": dump_database(),
         "media": dump_media(),
-        "mail": "\n".join(m.subject + m.body for m in mail.outbox).encode(),
+        "mail": "\n".join(f"{m.subject}{m.body}" for m in mail.outbox).encode(),
         "logs": caplog.text.encode(),
     }
     for where, haystack in haystacks.items():

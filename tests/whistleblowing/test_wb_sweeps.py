@@ -134,7 +134,7 @@ def test_notification_mails_say_only_that_something_awaits(staff):
     sweep_at(7)
     assert mail.outbox
     for message in mail.outbox:
-        assert marker not in message.subject + message.body
+        assert marker not in f"{message.subject}{message.body}"
         assert "venter" in message.body
 
 
@@ -149,7 +149,7 @@ def test_w14_retention_sweep_deletes_everything_and_leaves_a_tombstone(
         services.case_close(handler=staff["sec"], case=case, key=key, reason="Ferdig")
     old_grant_blob = bytes(KeyGrant.objects.filter(case=case).first().sealed_key)
     old_receipt_blob = bytes(case.receipt_key_blob)
-    file_path = Path(settings.MEDIA_ROOT) / Attachment.objects.get(case=case).file.name
+    file_path = Path(settings.MEDIA_ROOT) / str(Attachment.objects.get(case=case).file.name)
     assert file_path.exists()
     case_id = case.pk
 

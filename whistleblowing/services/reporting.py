@@ -44,7 +44,7 @@ def _json_blob(key: bytes, payload: dict[str, Any]) -> bytes:
     return crypto.encrypt(key, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
 
 
-def read_blob(key: bytes, blob: bytes) -> dict[str, Any]:
+def read_blob(key: bytes, blob: bytes | memoryview) -> dict[str, Any]:
     value = json.loads(crypto.decrypt(key, bytes(blob)).decode("utf-8"))
     return value if isinstance(value, dict) else {}
 
