@@ -42,8 +42,9 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
+from itertools import compress
+from operator import attrgetter
 from types import MappingProxyType
-from typing import Any
 
 __all__ = [
     "REASON_CODES",
@@ -76,6 +77,9 @@ _MINUTE = timedelta(minutes=1)
 _MINUTE_US = 60_000_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_US = timedelta(microseconds=1)
+_NOBODY = object()  # matches no participant key
+_PARTICIPANT = attrgetter("participant")
+_SESSION = attrgetter("session")
 
 
 def _us(moment: datetime) -> int:
@@ -324,8 +328,9 @@ def _index(
     return session_list, people
 
 
-def _union_us(intervals: list[tuple[int, int]]) -> int:
-    intervals.sort()
+def _union_us(bounds: list[int]) -> int:
+    """The length of the union of non-empty intervals given flat: start, end, start, ..."""
+    intervals = sorted(zip(bounds[::2], bounds[1::2], strict=True))
     total = 0
     cur_start, cur_end = intervals[0]
     for a, b in intervals[1:]:
@@ -344,61 +349,109 @@ def _present_by_session(
     people: Mapping[Key, Participant],
     until: datetime | None = None,
 ) -> dict[Key, dict[Key, int]]:
-    """Minutes present per participant per counted session (union, clipped).
+    """Whole minutes present, per participant (every one of ``people``) per counted session
+    they were in: the union of their intervals, each clipped to its own session.
 
-    The hot loop of the engine: integer microseconds, one dict per (participant,
-    session) holding a single interval until a second one arrives."""
+    The hot loop of the engine: one pass over the intervals, on integer microseconds. The
+    common case, one interval per (participant, session), stores its minutes at once and
+    allocates nothing. Further intervals of a pair that follow its first one directly (a
+    double scan; the pieces ``subtract`` leaves) are joined on the way, as a run. A pair
+    with an interval anywhere else is ``scattered``: all its intervals are gathered again
+    after the loop, in one filtering pass, so the work stays linear in any order."""
+    items = presences if isinstance(presences, list | tuple) else list(presences)
     limit = _us(until) if until is not None else None
-    spans: dict[Key, tuple[int, int]] = {}
+    # Session bounds as integers, once; a session that does not count gets bounds that no
+    # interval fits in (1 > 0), so the loop needs no test for it.
+    spans: dict[Key, tuple[int, int]] = dict.fromkeys(all_sessions, (1, 0))
     for key, s in counted.items():
         s_start, s_end = _us(s.start), _us(s.end)
         spans[key] = (s_start, s_end if limit is None or s_end < limit else limit)
-    # One small dict per participant (it also tells unknown participants apart); a pair
-    # holds one interval as a tuple until a second one arrives.
-    acc: dict[Key, dict[Key, Any]] = {key: {} for key in people}
-    get_person, get_span = acc.get, spans.get
+    acc: dict[Key, dict[Key, int]] = {key: {} for key in people}
+    run: list[int] = []  # the bounds of the current run, flat: start, end, start, ...
+    run_last: Presence | None = None  # the item that ended it
+    scattered: set[tuple[Key, Key]] = set()
+    get_person = acc.get
+    last: object = _NOBODY  # the participant key of the item before (identity cache)
+    per: dict[Key, int] = {}
+    before: Presence | None = None
+    session: Key = None
     try:
-        for pr in presences:
-            per = get_person(pr.participant)
-            if per is None:
-                raise ValueError(f"presence names unknown participant {pr.participant!r}")
+        for pr in items:
+            person = pr.participant
+            if person is not last:
+                found = get_person(person)
+                if found is None:
+                    raise ValueError(f"presence names unknown participant {person!r}")
+                per, last = found, person
             session = pr.session
-            span = get_span(session)
-            if span is None:
-                if session not in all_sessions:
-                    raise ValueError(f"presence names unknown session {session!r}")
-                continue
-            a, b = pr.start_us, pr.end_us
-            s0, s1 = span
+            s0, s1 = spans[session]
+            a = pr.start_us
             if a < s0:
                 a = s0
+            b = pr.end_us
             if b > s1:
                 b = s1
-            if b <= a:
-                continue
-            if session in per:
-                current = per[session]
-                if type(current) is tuple:
-                    per[session] = [current, (a, b)]
+            if b > a:
+                if session not in per:
+                    per[session] = (b - a) // _MINUTE_US
+                # A second (third, ...) interval of the pair: rare, off the fast path. All
+                # but the first non-empty interval of a pair come here, so when the item
+                # before is of the pair and did not extend a run, it is the first (if not
+                # empty). Anything else is scattered, and what is stored here is replaced.
+                elif (
+                    before is not None
+                    and before.session == session
+                    and before.participant == person
+                ):
+                    if before is run_last:  # the run of this pair goes on
+                        run += (a, b)
+                        per[session] = _union_us(run) // _MINUTE_US
+                        run_last = pr
+                    else:
+                        c = before.start_us
+                        if c < s0:
+                            c = s0
+                        d = before.end_us
+                        if d > s1:
+                            d = s1
+                        if d > c:  # a run of two: the first interval and this one
+                            run = [c, d, a, b]
+                            run_last = pr
+                            if a <= d and c <= b:  # overlapping or touching: one span
+                                both = (b if b > d else d) - (a if a < c else c)
+                            else:
+                                both = (b - a) + (d - c)
+                            per[session] = both // _MINUTE_US
+                        else:
+                            scattered.add((person, session))
                 else:
-                    current.append((a, b))
-            else:
-                per[session] = (a, b)
+                    scattered.add((person, session))
+            before = pr
+    except KeyError:
+        if session in spans:
+            raise
+        raise ValueError(f"presence names unknown session {session!r}") from None
     except AttributeError:
-        for pr in presences:
-            if not isinstance(pr, Presence):
+        for item in items:
+            if not isinstance(item, Presence):
                 raise ValueError(
-                    f"presences must hold Presence objects, got {type(pr).__name__}"
+                    f"presences must hold Presence objects, got {type(item).__name__}"
                 ) from None
         raise
-    minutes: dict[Key, dict[Key, int]] = {}
-    for person, per in acc.items():
-        if per:
-            minutes[person] = {
-                k: (v[1] - v[0] if type(v) is tuple else _union_us(v)) // _MINUTE_US
-                for k, v in per.items()
-            }
-    return minutes
+    if scattered:
+        gathered: dict[tuple[Key, Key], list[int]] = {pair: [] for pair in scattered}
+        wanted = map(
+            scattered.__contains__, zip(map(_PARTICIPANT, items), map(_SESSION, items), strict=True)
+        )
+        for item in compress(items, wanted):
+            s0, s1 = spans[item.session]
+            a = item.start_us if item.start_us > s0 else s0
+            b = item.end_us if item.end_us < s1 else s1
+            if b > a:
+                gathered[item.participant, item.session] += (a, b)
+        for (person, session), bounds in gathered.items():
+            acc[person][session] = _union_us(bounds) // _MINUTE_US
+    return acc
 
 
 def _study_hours(minutes_by_session: Mapping[Key, int]) -> dict[Key, int]:
@@ -444,44 +497,49 @@ def evaluate(
 
     present = _present_by_session(presences, counted, {s.key for s in session_list}, people)
     num, den = policy.min_share.numerator, policy.min_share.denominator
+    min_age, leader_counts = policy.min_age, policy.leader_counts
+    required = minutes_total * num  # a participant meets the share when got * den >= this
+    shares: dict[int, Fraction] = {}  # equal minutes, equal share: build each Fraction once
+    no_share = Fraction(0)
     results: dict[Key, ParticipantResult] = {}
     notes: list[Reason] = []
     qualifying: set[Key] = set()
     for key, person in people.items():
-        per_session = present.get(key, {})
+        per_session = present[key]
         got = sum(per_session.values())
-        meets_share = minutes_total > 0 and got * den >= minutes_total * num
+        if minutes_total:
+            meets_share = got * den >= required
+            share = shares.get(got)
+            if share is None:
+                share = shares[got] = Fraction(got, minutes_total)
+        else:
+            meets_share, share = False, no_share
+        birth_year = person.birth_year
         old_enough = (
-            person.birth_year is not None
+            birth_year is not None
             and course_year is not None
-            and course_year - person.birth_year >= policy.min_age
+            and course_year - birth_year >= min_age
         )
         if not old_enough:
-            if person.birth_year is None:
+            if birth_year is None:
                 message = (
-                    f"Deltaker {key} mangler fødselsår, så alderskravet ({policy.min_age} år "
+                    f"Deltaker {key} mangler fødselsår, så alderskravet ({min_age} år "
                     "innen utgangen av kursåret) kan ikke kontrolleres."
                 )
             else:
                 message = (
-                    f"Deltaker {key} fyller ikke {policy.min_age} år innen utgangen av "
+                    f"Deltaker {key} fyller ikke {min_age} år innen utgangen av "
                     f"{course_year} og teller ikke med."
                 )
             notes.append(
-                Reason("under_age", message, participant=key, params=(("min_age", policy.min_age),))
+                Reason("under_age", message, participant=key, params=(("min_age", min_age),))
             )
         qualifies = meets_share and old_enough
-        counts = qualifies and (policy.leader_counts or not person.is_leader)
+        counts = qualifies and (leader_counts or not person.is_leader)
         if counts:
             qualifying.add(key)
         results[key] = ParticipantResult(
-            key=key,
-            minutes_present=got,
-            share=Fraction(got, minutes_total) if minutes_total else Fraction(0),
-            old_enough=old_enough,
-            qualifies=qualifies,
-            counts=counts,
-            minutes_by_session=MappingProxyType(per_session),
+            key, got, share, old_enough, qualifies, counts, MappingProxyType(per_session)
         )
 
     if study_hours < policy.min_study_hours:

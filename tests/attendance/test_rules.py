@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 import textwrap
 from collections.abc import Hashable, Sequence
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -563,6 +565,199 @@ def test_the_verdict_agrees_with_its_parts(course, policy):
     if result.holds:
         assert result.study_hours >= policy.min_study_hours
         assert len(result.qualifying) >= policy.min_participants
+
+
+# --- differential: the engine against a slow, obviously correct reference -------------------
+
+
+def reference(
+    sessions, crowd, presences, policy, *, exemption=False, digital_allowed=True, until=None
+):
+    """The contract, read literally, with no care for speed: datetimes, Fractions, and the
+    union of intervals measured over the elementary segments between their endpoints."""
+
+    def overlap(s, t):
+        return s.start < t.end and t.start < s.end
+
+    timed = [s for s in sessions if s.end > s.start]
+    counted = {
+        s.key: s
+        for s in timed
+        if not s.decision_meeting
+        and not (s.digital and not digital_allowed)
+        and not any(t is not s and overlap(s, t) for t in timed)
+    }
+    minutes_by_session = {k: (s.end - s.start) // timedelta(minutes=1) for k, s in counted.items()}
+    minutes_total = sum(minutes_by_session.values())
+    if policy.rounding == "floor_per_session":
+        study_hours = sum(m // 60 for m in minutes_by_session.values())
+    else:
+        study_hours = minutes_total // 60
+    course_year = min(sessions, key=lambda s: s.start).local_year if sessions else None
+    by_pair = {}
+    for pr in presences:
+        by_pair.setdefault((pr.participant, pr.session), []).append(pr)
+    people = {}
+    for person in crowd:
+        per_session = {}
+        for key, s in counted.items():
+            end = s.end if until is None else min(s.end, until)
+            pieces = [
+                (max(pr.start, s.start), min(pr.end, end))
+                for pr in by_pair.get((person.key, key), [])
+            ]
+            pieces = [(a, b) for a, b in pieces if b > a]
+            if not pieces:
+                continue
+            points = sorted({t for piece in pieces for t in piece})
+            covered = sum(
+                (b - a for a, b in pairwise(points) if any(x <= a and b <= y for x, y in pieces)),
+                timedelta(0),
+            )
+            per_session[key] = covered // timedelta(minutes=1)
+        got = sum(per_session.values())
+        share = Fraction(got, minutes_total) if minutes_total else Fraction(0)
+        old_enough = (
+            person.birth_year is not None
+            and course_year is not None
+            and course_year - person.birth_year >= policy.min_age
+        )
+        qualifies = minutes_total > 0 and share >= policy.min_share and old_enough
+        counts = qualifies and (policy.leader_counts or not person.is_leader)
+        people[person.key] = (got, share, old_enough, qualifies, counts, per_session)
+    qualifying = {k for k, r in people.items() if r[4]}
+    needed = min(policy.min_participants, 1) if exemption else policy.min_participants
+    holds = (
+        len(counted) == len(sessions)
+        and study_hours >= policy.min_study_hours
+        and len(qualifying) >= needed
+    )
+    return minutes_total, study_hours, minutes_by_session, people, qualifying, holds
+
+
+@st.composite
+def messy_courses(draw: st.DrawFn):
+    """Sessions that may overlap, touch, be empty, digital or decision meetings, in two
+    zones; presence with seconds and microseconds, often several per pair, in any order."""
+    sessions = []
+    for i in range(draw(st.integers(0, 5))):
+        start = BASE + timedelta(
+            minutes=draw(st.integers(0, 6 * 24 * 60)), microseconds=draw(st.integers(0, 10**6))
+        )
+        end = start + timedelta(seconds=draw(st.integers(-600, 5 * 3600)))
+        zone = draw(st.sampled_from([OSLO, UTC]))
+        sessions.append(
+            Session(
+                i if draw(st.booleans()) else f"s{i}",
+                start.astimezone(zone),
+                end.astimezone(zone),
+                digital=draw(st.integers(0, 4)) == 0,
+                decision_meeting=draw(st.integers(0, 6)) == 0,
+            )
+        )
+        if draw(st.integers(0, 3)) == 0:  # the next one starts when this one ends
+            nxt = end + timedelta(seconds=draw(st.integers(0, 3600)))
+            sessions.append(Session(f"t{i}", nxt, nxt + timedelta(minutes=90)))
+    crowd = [
+        Participant(
+            i if i % 2 else f"p{i}",
+            birth_year=draw(st.sampled_from([None, 1970, 2010, 2012])),
+            is_leader=i == 0,
+        )
+        for i in range(draw(st.integers(0, 6)))
+    ]
+    presences: list[Presence] = []
+    if crowd and sessions:
+        for _ in range(draw(st.integers(0, 30))):
+            if presences and draw(st.integers(0, 3)) == 0:  # another interval, same pair
+                person_key, session_key = presences[-1].participant, presences[-1].session
+                session = next(s for s in sessions if s.key == session_key)
+            else:
+                person_key = draw(st.sampled_from(crowd)).key
+                session = draw(st.sampled_from(sessions))
+                session_key = session.key
+            start = session.start + timedelta(
+                seconds=draw(st.integers(-3600, 6 * 3600)), microseconds=draw(st.integers(0, 10**6))
+            )
+            length = timedelta(seconds=draw(st.integers(0, 4 * 3600)))
+            presences.append(Presence(person_key, session_key, start, start + length))
+    order = draw(st.sampled_from(["drawn", "shuffled", "by_session", "reversed"]))
+    if order == "shuffled":
+        presences = draw(st.permutations(presences))
+    elif order == "by_session":
+        presences.sort(key=lambda pr: repr(pr.session))
+    elif order == "reversed":
+        presences.reverse()
+    return sessions, crowd, presences
+
+
+def assert_agrees(result, expected):
+    minutes_total, study_hours, minutes_by_session, people, qualifying, holds = expected
+    assert result.minutes_total == minutes_total
+    assert result.study_hours == study_hours
+    assert dict(result.minutes_by_session) == minutes_by_session
+    assert result.results.keys() == people.keys()
+    for key, (got, share, old_enough, qualifies, counts, per_session) in people.items():
+        r = result.results[key]
+        assert r.key == key
+        assert r.minutes_present == got
+        assert r.share == share
+        assert (r.old_enough, r.qualifies, r.counts) == (old_enough, qualifies, counts)
+        assert dict(r.minutes_by_session) == per_session
+    assert result.qualifying == qualifying
+    assert result.holds == holds
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    course=messy_courses(),
+    policy=policies,
+    exemption=st.booleans(),
+    digital_allowed=st.booleans(),
+)
+def test_the_engine_agrees_with_a_slow_reference(course, policy, exemption, digital_allowed):
+    sessions, crowd, presences = course
+    options = {"exemption": exemption, "digital_allowed": digital_allowed}
+    result = evaluate(sessions, crowd, presences, policy, **options)
+    assert_agrees(result, reference(sessions, crowd, presences, policy, **options))
+    # Any iterable will do, not only a list.
+    assert evaluate(sessions, crowd, iter(presences), policy, **options) == result
+
+
+@settings(max_examples=200, deadline=None)
+@given(course=messy_courses(), policy=policies, minutes=st.integers(-60, 7 * 24 * 60))
+def test_the_outlook_agrees_with_the_slow_reference(course, policy, minutes):
+    sessions, crowd, presences = course
+    now = BASE + timedelta(minutes=minutes)
+    view = outlook(sessions, crowd, presences, policy, now=now)
+    people = reference(sessions, crowd, presences, policy, until=now)[3]
+    assert {k: p.minutes_so_far for k, p in view.participants.items()} == {
+        k: r[0] for k, r in people.items()
+    }
+
+
+@pytest.mark.parametrize("order", ["grouped", "by_session", "shuffled"])
+def test_a_large_course_agrees_with_the_reference_in_any_order(order):
+    # Double scans next to each other and far apart, pieces outside the session, empty ones.
+    rng = random.Random(order)
+    sessions = [
+        Session(s, BASE + timedelta(days=s), BASE + timedelta(days=s, hours=2)) for s in range(8)
+    ]
+    crowd = [Participant(p, birth_year=1990) for p in range(60)]
+    presences = []
+    for p in range(60):
+        for s in sessions:
+            for _ in range(rng.choice([0, 1, 1, 1, 2, 3])):
+                start = s.start + timedelta(seconds=rng.randint(-1800, 7800))
+                presences.append(
+                    Presence(p, s.key, start, start + timedelta(seconds=rng.randint(0, 5400)))
+                )
+    if order == "by_session":
+        presences.sort(key=lambda pr: pr.session)
+    elif order == "shuffled":
+        rng.shuffle(presences)
+    result = evaluate(sessions, crowd, presences, Policy())
+    assert_agrees(result, reference(sessions, crowd, presences, Policy()))
 
 
 # --- no Django ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import http.client
 import os
 import random
 import secrets
+import statistics
 import sys
 import threading
 import time
@@ -51,29 +52,62 @@ def engine_bench() -> None:
                     presences.append(Presence(p, s.key, start, start + dt.timedelta(minutes=20)))
         return sessions, people, presences
 
-    def bare(presences):
+    def bare(sessions, presences):
+        """The yardstick: the least a correct engine must do. It touches every interval
+        once and clips it to its session on the same integer microseconds (as the
+        engine), then sums per participant; no union, no rounding, no results."""
+        epoch, us = dt.datetime(1970, 1, 1, tzinfo=dt.UTC), dt.timedelta(microseconds=1)
+        spans = {s.key: ((s.start - epoch) // us, (s.end - epoch) // us) for s in sessions}
+        totals: dict[int, int] = {}
+        for pr in presences:
+            s0, s1 = spans[pr.session]
+            a = pr.start_us
+            b = pr.end_us
+            if a < s0:
+                a = s0
+            if b > s1:
+                b = s1
+            if b > a:
+                totals[pr.participant] = totals.get(pr.participant, 0) + (b - a)
+        return totals
+
+    def unclipped(presences):
+        """The earlier yardstick, shown for comparison: no clipping, timedelta sums."""
         totals: dict[int, dt.timedelta] = {}
         zero = dt.timedelta(0)
         for pr in presences:
             totals[pr.participant] = totals.get(pr.participant, zero) + (pr.end - pr.start)
         return totals
 
-    def best(fn, runs: int = 5) -> float:
-        times = []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t0)
-        return min(times)
+    def timed(fn) -> float:
+        t0 = time.perf_counter()
+        fn()
+        return time.perf_counter() - t0
 
+    print(
+        f"engine: median of interleaved runs (engine, yardstick, old yardstick); {os.cpu_count()} CPUs"
+    )
+    per_500 = 0.0
     for n in (500, 5_000):
         sessions, people, presences = build(n, 40)
-        runs = 5 if n == 500 else 3
-        t_engine = best(lambda s=sessions, p=people, i=presences: evaluate(s, p, i, Policy()), runs)
-        t_bare = best(lambda i=presences: bare(i), runs)
+        runs = 21 if n == 500 else 7
+        engine, yard, old = [], [], []
+        for _ in range(runs):  # side by side, so load from other work hits all three alike
+            engine.append(
+                timed(lambda s=sessions, p=people, i=presences: evaluate(s, p, i, Policy()))
+            )
+            yard.append(timed(lambda s=sessions, i=presences: bare(s, i)))
+            old.append(timed(lambda i=presences: unclipped(i)))
+        ratio = statistics.median(e / y for e, y in zip(engine, yard, strict=True))
+        ratio_old = statistics.median(e / o for e, o in zip(engine, old, strict=True))
+        t_engine = statistics.median(engine)
+        scale = f"; {t_engine / per_500:.1f}× the time of 500 × 40" if per_500 else ""
+        per_500 = per_500 or t_engine
         print(
-            f"engine {n} × 40 ({len(presences)} intervals): {t_engine * 1000:.1f} ms; "
-            f"bare loop {t_bare * 1000:.1f} ms; ratio {t_engine / t_bare:.2f}×"
+            f"engine {n} × 40 ({len(presences)} intervals, {runs} runs): "
+            f"{t_engine * 1000:.1f} ms; bare loop {statistics.median(yard) * 1000:.1f} ms; "
+            f"ratio {ratio:.2f}× (target <= 3×){scale}; "
+            f"vs the old unclipped loop ({statistics.median(old) * 1000:.1f} ms) {ratio_old:.2f}×"
         )
 
 

@@ -218,7 +218,9 @@ def test_w5_handler_acknowledges_and_reporter_reads_the_answer(sec):
         reverse("whistleblowing:reporter_case"), {"body": "Takk, det passer fint."}
     )
     assert response.status_code == 302
-    detail_html = handler.get(reverse("whistleblowing:case_detail", args=[case.pk])).content.decode()
+    detail_html = handler.get(
+        reverse("whistleblowing:case_detail", args=[case.pk])
+    ).content.decode()
     assert "det passer fint" in detail_html
 
 
