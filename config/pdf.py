@@ -7,10 +7,12 @@ one image cache are reused within the process, and the fonts are the project's o
 
 from __future__ import annotations
 
+import gc
 import io
 import mimetypes
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,6 +89,32 @@ class _ImageCache(dict[Any, Any]):
 CACHE_LIMIT = 256
 
 
+_gc_lock = threading.Lock()
+_gc_depth = 0
+_gc_was_enabled = True
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection during a WeasyPrint pass: a render allocates hundreds
+    of thousands of short-lived objects, and every full collection would also walk the
+    whole process (Django, fonts, the document so far). What renders leave behind is
+    collected normally once the last concurrent render has ended."""
+    global _gc_depth, _gc_was_enabled
+    with _gc_lock:
+        if _gc_depth == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_depth += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_depth -= 1
+            if _gc_depth == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 def _layout(html: str) -> Document:
     font_config, cache, fetcher, css = _tools()
     if len(cache) > CACHE_LIMIT:
@@ -96,7 +124,8 @@ def _layout(html: str) -> Document:
 
 
 def render_html_to_pdf(html: str) -> bytes:
-    result: bytes = _layout(html).write_pdf(uncompressed_pdf=False)
+    with _collector_paused():
+        result: bytes = _layout(html).write_pdf(uncompressed_pdf=False)
     return result
 
 
@@ -130,16 +159,18 @@ def render_batch(
 ) -> Batch:
     bodies = [render_to_string(template_name, dict(context)) for context in contexts]
     html = render_to_string("pdf/document.html", {"bodies": bodies, "title": title})
-    document = _layout(html)
-    starts = []
-    for number in range(len(bodies)):
-        anchor = f"pdf-document-{number}"
-        page = next((i for i, p in enumerate(document.pages) if anchor in p.anchors), None)
-        if page is None:
-            raise ValueError(f"document {number} of {template_name} produced no page")
-        starts.append(page)
-    ends = [*starts[1:], len(document.pages)]
-    merged: bytes = document.write_pdf(uncompressed_pdf=False)
+    with _collector_paused():
+        document = _layout(html)
+        starts = []
+        for number in range(len(bodies)):
+            anchor = f"pdf-document-{number}"
+            page = next((i for i, p in enumerate(document.pages) if anchor in p.anchors), None)
+            if page is None:
+                raise ValueError(f"document {number} of {template_name} produced no page")
+            starts.append(page)
+        ends = [*starts[1:], len(document.pages)]
+        merged: bytes = document.write_pdf(uncompressed_pdf=False)
+        del document
     # Cutting pages out with pypdf is ~8× cheaper than painting each document again.
     reader = PdfReader(io.BytesIO(merged))
     parts = []

@@ -83,3 +83,14 @@ def test_data_urls_are_not_kept_in_the_process_wide_image_cache() -> None:
         pdf.render_html_to_pdf(_html(f'<img src="{svg}" alt="">'))
 
     assert not [key for key in cache if isinstance(key, str) and key.startswith("data:")]
+
+
+def test_garbage_collection_is_back_on_after_a_render_even_a_refused_one() -> None:
+    import gc
+
+    assert gc.isenabled()
+    pdf.render_html_to_pdf(_html(SIMPLE))
+    assert gc.isenabled()
+    with pytest.raises(pdf.RefusedURL):
+        pdf.render_html_to_pdf(_html('<img src="file:///etc/passwd" alt="">'))
+    assert gc.isenabled()
