@@ -594,7 +594,7 @@ def reference(
     else:
         study_hours = minutes_total // 60
     course_year = min(sessions, key=lambda s: s.start).local_year if sessions else None
-    by_pair = {}
+    by_pair: dict[tuple[Hashable, Hashable], list[Presence]] = {}
     for pr in presences:
         by_pair.setdefault((pr.participant, pr.session), []).append(pr)
     people = {}
@@ -753,7 +753,7 @@ def test_a_large_course_agrees_with_the_reference_in_any_order(order):
                     Presence(p, s.key, start, start + timedelta(seconds=rng.randint(0, 5400)))
                 )
     if order == "by_session":
-        presences.sort(key=lambda pr: pr.session)
+        presences.sort(key=lambda pr: str(pr.session))
     elif order == "shuffled":
         rng.shuffle(presences)
     result = evaluate(sessions, crowd, presences, Policy())
