@@ -330,7 +330,7 @@ def test_the_retention_sweep_deletes_presence_five_years_after_the_course_s10(wo
     assert course.reported_hours == {"2024-Q1": 8}  # the subsidy basis survives
     assert services.retention_sweep(now=at(2029, 3, 1, 12)) == 0  # idempotent
     entry = AuditEntry.objects.get(action="course.retention_delete")
-    assert entry.data == {"presences": 1, "consents": 1}
+    assert entry.data == {"presences": 1, "consents": 1, "certificates": 0}
 
 
 def test_a_member_sees_their_own_hours(world: World):

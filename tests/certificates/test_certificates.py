@@ -340,3 +340,34 @@ def test_an_active_run_keeps_polling(built: Built, world: World) -> None:
 
     assert 'hx-trigger="every 1s"' in partial.content.decode()
     assert "<script" not in partial.content.decode()
+
+
+def test_s10_retention_sweep_deletes_certificates_and_their_files_with_the_attendance_list(
+    built: Built, world: World, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    from pathlib import Path
+
+    from attendance import services
+    from attendance.models import AttendanceListConfirmation, Presence
+    from groups.models import SweepRun
+
+    generate(built, world, django_capture_on_commit_callbacks)
+    files = [Path(settings.MEDIA_ROOT) / c.file.name for c in Certificate.objects.all()]
+    assert files and all(f.exists() for f in files)
+    last_end = max(m.ends_at for m in built.meetings)
+    not_yet = last_end + dt.timedelta(days=4 * 365)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.retention_sweep(now=not_yet) == 0
+    assert Certificate.objects.exists()
+
+    due = last_end + dt.timedelta(days=5 * 366)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.retention_sweep(now=due) == 1
+    assert not Certificate.objects.exists() and not CertificateRun.objects.exists()
+    assert not Presence.objects.exists() and not AttendanceListConfirmation.objects.exists()
+    assert not any(f.exists() for f in files)
+    run = SweepRun.objects.filter(name="attendance.Certificate").order_by("-ran_at").first()
+    assert run is not None and run.deleted == len(files)
+    # Running again changes nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.retention_sweep(now=due) == 0
