@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from config.middleware import user_roles
+
 
 def portal(request: HttpRequest) -> dict[str, object]:
-    user = getattr(request, "user", None)
-    roles: set[str] = set()
-    if user is not None and user.is_authenticated:
-        roles = set(user.groups.values_list("name", flat=True))
+    roles = user_roles(request) if hasattr(request, "user") else frozenset()
     return {
         "PORTAL_ENV": settings.PORTAL_ENV,
         "SITE_URL": settings.SITE_URL,

@@ -39,15 +39,26 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
-def user_requires_mfa(user: object) -> bool:
-    if not getattr(user, "is_authenticated", False):
+def user_roles(request: HttpRequest) -> frozenset[str]:
+    """The names of the central roles (auth groups) of the request's user, read once per
+    request and shared by the MFA check and the templates."""
+    cached = getattr(request, "_portal_roles", None)
+    if cached is None:
+        user = request.user
+        cached = frozenset(
+            user.groups.values_list("name", flat=True) if user.is_authenticated else ()
+        )
+        request._portal_roles = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def user_requires_mfa(request: HttpRequest) -> bool:
+    user = request.user
+    if not user.is_authenticated:
         return False
-    if getattr(user, "is_superuser", False) or getattr(user, "is_staff", False):
+    if user.is_superuser or user.is_staff:
         return True
-    groups = getattr(user, "groups", None)
-    if groups is None:
-        return False
-    return groups.filter(name__in=settings.MFA_REQUIRED_GROUPS).exists()
+    return bool(user_roles(request) & set(settings.MFA_REQUIRED_GROUPS))
 
 
 _MFA_FREE_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/drift/live/")
@@ -65,7 +76,7 @@ class RequireMFAMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(_MFA_FREE_PREFIXES)
-            and user_requires_mfa(user)
+            and user_requires_mfa(request)
         ):
             from allauth.mfa.models import Authenticator
 
