@@ -297,6 +297,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # The file-system broker has no host name; kombu warns about it on every connect.
+        "kombu.connection": {"level": "ERROR"},
     },
 }
 
