@@ -7,6 +7,7 @@ people's names, e-mail addresses and birth years.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Iterator
@@ -96,6 +97,30 @@ def _run_main_flows(world: World) -> None:
     response = admin.post(reverse("groups:erase_person"), {"email": erased.email, "confirm": "on"})
     assert response.status_code == 302
     _whistleblowing_submit(anonymous, world)
+    _check_in(world)
+
+
+def _check_in(world: World) -> None:
+    """A member scans the QR code, consents, is checked in, and checks out (S10, S16)."""
+    import time_machine
+
+    from attendance import checkin
+    from attendance.models import CourseStatus, Presence
+    from tests.factories.attendance import at, make_course, make_session_meeting
+
+    meeting = make_session_meeting(world.group, starts_at=at(2031, 3, 4, 18))
+    make_course(
+        world.group, world.users["leader"], status=CourseStatus.APPROVED, meetings=[meeting]
+    )
+    now = at(2031, 3, 4, 18, 5)
+    with time_machine.travel(now, tick=False):
+        member = world.client_for("member")
+        member.get(reverse("attendance:scan", args=[checkin.qr_token(meeting, now)]))
+        member.post(reverse("attendance:checkin", args=[meeting.pk]), {"consent": "yes"})
+    with time_machine.travel(now + dt.timedelta(hours=1), tick=False):
+        member.post(reverse("attendance:checkout", args=[meeting.pk]))
+    presence = Presence.objects.get(meeting=meeting, user=world.users["member"])
+    assert presence.ended_at is not None, "check-in flow did not run; the scan would test nothing"
 
 
 def _whistleblowing_submit(client: Client, world: World) -> None:
