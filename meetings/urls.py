@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings.views import cases, followup, lists, meeting
+from meetings.views import cases, followup, item_forms, lists, meeting
 
 app_name = "meetings"
 urlpatterns = [
@@ -26,6 +26,8 @@ urlpatterns = [
     path("sak/<int:pk>/referat/", meeting.item_minutes, name="item_minutes"),
     path("sak/<int:pk>/protokolltilforsel/", meeting.dissent_add, name="dissent_add"),
     path("sak/<int:pk>/habilitet/", meeting.conflict_declare, name="conflict_declare"),
+    path("sak/<int:pk>/skjema/<slug:kind>/", item_forms.item_form, name="item_form"),
+    path("habilitet/<int:pk>/skjema/<slug:kind>/", item_forms.conflict_form, name="conflict_form"),
     path("habilitet/<int:pk>/avstemning/", meeting.conflict_vote, name="conflict_vote"),
     path("habilitet/<int:pk>/fratreden/", meeting.conflict_leave, name="conflict_leave"),
     path("<int:pk>/referat/", meeting.minutes_edit, name="minutes_edit"),

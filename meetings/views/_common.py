@@ -5,9 +5,11 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from meetings.forms import AccessibleForm, add_service_error
+from meetings.models import AgendaItem, AgendaStatus, ConflictOfInterest
+from meetings.permissions import Perm, can_manage_meeting, get_meeting_for_user
 
 T = TypeVar("T")
 
@@ -29,3 +31,29 @@ def run_or_message[T](request: HttpRequest, service: Callable[..., T], **kwargs:
         for message in error.messages:
             messages.error(request, message)
         return None
+
+
+def item_for(request: HttpRequest, pk: int, perm: Perm = "view") -> AgendaItem:
+    """The agenda item ``pk`` if the user may ``perm`` its meeting; items not (yet) on the
+    agenda only for those who run the meeting and the member who sent it in."""
+    item = AgendaItem.objects.filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    item.meeting = get_meeting_for_user(request.user, item.meeting_id, perm)
+    if (
+        item.status != AgendaStatus.ACCEPTED
+        and perm == "view"
+        and not can_manage_meeting(request.user, item.meeting)
+        and item.submitted_by_id != request.user.pk
+    ):
+        raise Http404
+    return item
+
+
+def conflict_for(request: HttpRequest, pk: int) -> ConflictOfInterest:
+    """A declared conflict of interest, for those who run its meeting."""
+    conflict = ConflictOfInterest.objects.select_related("membership__user").filter(pk=pk).first()
+    if conflict is None:
+        raise Http404
+    conflict.agenda_item = item_for(request, conflict.agenda_item_id, "manage")
+    return conflict

@@ -49,7 +49,8 @@ from meetings.permissions import (
     get_meeting_for_user,
     membership_in,
 )
-from meetings.views._common import run, run_or_message
+from meetings.views._common import conflict_for, item_for, run, run_or_message
+from meetings.views.item_forms import CONFLICT, DISSENT, LEAVE, MINUTES, Panel
 
 FormKey = tuple[str, int]
 
@@ -57,19 +58,22 @@ FormKey = tuple[str, int]
 @dataclass
 class ConflictRow:
     conflict: ConflictOfInterest
-    vote_form: AccessibleForm
-    leave_form: AccessibleForm
+    leave: Panel
+    vote_form: AccessibleForm | None = None
 
 
 @dataclass
 class ItemRow:
+    """One agenda item. The forms in ``<details>`` (``Panel``) are loaded when opened, unless
+    one came back with errors; the decision and vote forms are always shown, so built here."""
+
     item: AgendaItem
-    dissent_form: AccessibleForm
-    conflict_form: AccessibleForm
+    dissent: Panel
+    conflict: Panel
     own_conflict: bool
     conflicts: list[ConflictRow] = field(default_factory=list)
     decide_form: AccessibleForm | None = None
-    minutes_form: AccessibleForm | None = None
+    minutes: Panel | None = None
 
 
 # --- create and edit -------------------------------------------------------------------
@@ -239,10 +243,8 @@ def _detail_context(
             continue
         row = ItemRow(
             item=item,
-            dissent_form=bound.get(("dissent", item.pk))
-            or DissentForm(prefix=f"dissent-{item.pk}"),
-            conflict_form=bound.get(("conflict", item.pk))
-            or ConflictDeclareForm(prefix=f"conflict-{item.pk}"),
+            dissent=Panel(DISSENT, item.pk, bound.get((DISSENT.key, item.pk))),
+            conflict=Panel(CONFLICT, item.pk, bound.get((CONFLICT.key, item.pk))),
             own_conflict=any(
                 membership is not None and c.membership_id == membership.pk
                 for c in item.conflicts.all()
@@ -250,34 +252,21 @@ def _detail_context(
             conflicts=[
                 ConflictRow(
                     conflict=c,
-                    vote_form=bound.get(("vote", c.pk)) or ConflictVoteForm(prefix=f"vote-{c.pk}"),
-                    leave_form=bound.get(("leave", c.pk))
-                    or ConflictLeaveForm(
-                        prefix=f"leave-{c.pk}",
-                        initial={
-                            "left_at": timezone.localtime(c.left_at) if c.left_at else None,
-                            "returned_at": timezone.localtime(c.returned_at)
-                            if c.returned_at
-                            else None,
-                        },
-                    ),
+                    leave=Panel(LEAVE, c.pk, bound.get((LEAVE.key, c.pk))),
+                    vote_form=(bound.get(("vote", c.pk)) or ConflictVoteForm(prefix=f"vote-{c.pk}"))
+                    if manages and c.decision == ConflictDecision.PENDING
+                    else None,
                 )
                 for c in item.conflicts.all()
             ],
         )
         if manages:
-            row.decide_form = bound.get(("decide", item.pk)) or DecideForm(
-                prefix=f"decide-{item.pk}"
+            row.decide_form = (
+                bound.get(("decide", item.pk)) or DecideForm(prefix=f"decide-{item.pk}")
+                if item.status != AgendaStatus.ACCEPTED
+                else None
             )
-            row.minutes_form = bound.get(("minutes", item.pk)) or MinutesItemForm(
-                prefix=f"minutes-{item.pk}",
-                initial={
-                    "recommendation": item.recommendation,
-                    "discussion": item.discussion,
-                    "disagrees_with_recommendation": item.disagrees_with_recommendation,
-                    "conclusion": item.conclusion,
-                },
-            )
+            row.minutes = Panel(MINUTES, item.pk, bound.get((MINUTES.key, item.pk)))
         (accepted if item.status == AgendaStatus.ACCEPTED else pending).append(row)
     versions = list(minutes.versions.all()) if minutes else []
     return {
@@ -335,29 +324,6 @@ def _done(request: HttpRequest, meeting: Meeting, message: str, anchor: str = ""
     return response
 
 
-def _item_for(request: HttpRequest, pk: int, perm: str = "view") -> AgendaItem:
-    item = AgendaItem.objects.filter(pk=pk).first()
-    if item is None:
-        raise Http404
-    item.meeting = get_meeting_for_user(request.user, item.meeting_id, perm)  # type: ignore[arg-type]
-    if (
-        item.status != AgendaStatus.ACCEPTED
-        and perm == "view"
-        and not can_manage_meeting(request.user, item.meeting)
-        and item.submitted_by_id != request.user.pk
-    ):
-        raise Http404
-    return item
-
-
-def _conflict_for(request: HttpRequest, pk: int) -> ConflictOfInterest:
-    conflict = ConflictOfInterest.objects.select_related("membership__user").filter(pk=pk).first()
-    if conflict is None:
-        raise Http404
-    conflict.agenda_item = _item_for(request, conflict.agenda_item_id, "manage")
-    return conflict
-
-
 @require_POST
 def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """G9: a member submits an item for the agenda; it goes to the leader."""
@@ -380,7 +346,7 @@ def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _item_for(request, pk, "manage")
+    item = item_for(request, pk, "manage")
     form = DecideForm(request.POST, prefix=f"decide-{item.pk}")
     if (
         form.is_valid()
@@ -395,7 +361,7 @@ def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def item_close(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _item_for(request, pk, "manage")
+    item = item_for(request, pk, "manage")
     if run_or_message(request, services.agenda_item_close, actor=request.user, item=item):
         return _done(request, item.meeting, _("Saken er ferdigbehandlet."), f"sak-{item.pk}")
     return redirect("meetings:detail", pk=item.meeting.pk)
@@ -404,8 +370,8 @@ def item_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     """G13: minutes of one item, with the conclusion where the group disagrees."""
-    item = _item_for(request, pk, "manage")
-    form = MinutesItemForm(request.POST, prefix=f"minutes-{item.pk}")
+    item = item_for(request, pk, "manage")
+    form = MinutesItemForm(request.POST, prefix=MINUTES.prefix(item.pk))
     if (
         form.is_valid()
         and run(
@@ -414,14 +380,14 @@ def item_minutes(request: HttpRequest, pk: int) -> HttpResponse:
         is not None
     ):
         return _done(request, item.meeting, _("Referatet for saken er lagret."), f"sak-{item.pk}")
-    return _rerender(request, item.meeting, ("minutes", item.pk), form)
+    return _rerender(request, item.meeting, (MINUTES.key, item.pk), form)
 
 
 @require_POST
 def dissent_add(request: HttpRequest, pk: int) -> HttpResponse:
     """G25: a protokolltilførsel before the minutes are approved."""
-    item = _item_for(request, pk)
-    form = DissentForm(request.POST, prefix=f"dissent-{item.pk}")
+    item = item_for(request, pk)
+    form = DissentForm(request.POST, prefix=DISSENT.prefix(item.pk))
     if (
         form.is_valid()
         and run(
@@ -434,26 +400,26 @@ def dissent_add(request: HttpRequest, pk: int) -> HttpResponse:
         is not None
     ):
         return _done(request, item.meeting, _("Protokolltilførselen er lagret."), f"sak-{item.pk}")
-    return _rerender(request, item.meeting, ("dissent", item.pk), form)
+    return _rerender(request, item.meeting, (DISSENT.key, item.pk), form)
 
 
 @require_POST
 def conflict_declare(request: HttpRequest, pk: int) -> HttpResponse:
     """G18: a member raises their own possible disqualification."""
-    item = _item_for(request, pk)
-    form = ConflictDeclareForm(request.POST, prefix=f"conflict-{item.pk}")
+    item = item_for(request, pk)
+    form = ConflictDeclareForm(request.POST, prefix=CONFLICT.prefix(item.pk))
     if (
         form.is_valid()
         and run(form, services.conflict_declare, actor=request.user, item=item, **form.cleaned_data)
         is not None
     ):
         return _done(request, item.meeting, _("Habilitetsspørsmålet er meldt."), f"sak-{item.pk}")
-    return _rerender(request, item.meeting, ("conflict", item.pk), form)
+    return _rerender(request, item.meeting, (CONFLICT.key, item.pk), form)
 
 
 @require_POST
 def conflict_vote(request: HttpRequest, pk: int) -> HttpResponse:
-    conflict = _conflict_for(request, pk)
+    conflict = conflict_for(request, pk)
     meeting = conflict.agenda_item.meeting
     form = ConflictVoteForm(request.POST, prefix=f"vote-{conflict.pk}")
     if (
@@ -472,9 +438,9 @@ def conflict_vote(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def conflict_leave(request: HttpRequest, pk: int) -> HttpResponse:
     """S16: when the disqualified member left the item (and came back)."""
-    conflict = _conflict_for(request, pk)
+    conflict = conflict_for(request, pk)
     meeting = conflict.agenda_item.meeting
-    form = ConflictLeaveForm(request.POST, prefix=f"leave-{conflict.pk}")
+    form = ConflictLeaveForm(request.POST, prefix=LEAVE.prefix(conflict.pk))
     if (
         form.is_valid()
         and run(
@@ -489,7 +455,7 @@ def conflict_leave(request: HttpRequest, pk: int) -> HttpResponse:
         return _done(
             request, meeting, _("Fratreden er registrert."), f"sak-{conflict.agenda_item_id}"
         )
-    return _rerender(request, meeting, ("leave", conflict.pk), form)
+    return _rerender(request, meeting, (LEAVE.key, conflict.pk), form)
 
 
 @require_POST

@@ -34,6 +34,7 @@ MANAGE_REDIRECT = _all(
     404, anonymous=302, member=403, faction_leader=403, leader=302, site_admin=302
 )
 VIEW_REDIRECT = _all(404, anonymous=302, member=302, faction_leader=302, leader=302, site_admin=302)
+NOT_FOUND = _all(404, anonymous=302)
 
 
 def setup(world: Any) -> None:
@@ -105,6 +106,10 @@ def _pk(name: str) -> Any:
     return lambda w: {"pk": w.extra[name].pk}
 
 
+def _form(name: str, kind: str) -> Any:
+    return lambda w: {"pk": w.extra[name].pk, "kind": kind}
+
+
 def _group(w: Any) -> dict[str, int]:
     return {"group_pk": w.group.pk}
 
@@ -153,6 +158,32 @@ CASES = [
     Case("meetings:dissent_add", BOARD_ONLY, kwargs=_pk("board_item"), **_post("board-G17")),
     Case("meetings:conflict_declare", GROUP_VIEW, kwargs=_pk("item"), **_post()),
     Case("meetings:conflict_vote", GROUP_MANAGE, kwargs=_pk("conflict"), **_post()),
+    # the per-item forms the meeting page loads on demand: as their POST views
+    Case("meetings:item_form", GROUP_MANAGE, kwargs=_form("item", "referat"), label="minutes"),
+    Case(
+        "meetings:item_form",
+        BOARD_ONLY,
+        kwargs=_form("board_item", "referat"),
+        label="minutes-board-G17",
+    ),
+    Case(
+        "meetings:item_form",
+        GROUP_VIEW,
+        kwargs=_form("item", "protokolltilforsel"),
+        label="dissent",
+    ),
+    Case(
+        "meetings:item_form",
+        BOARD_ONLY,
+        kwargs=_form("board_item", "protokolltilforsel"),
+        label="dissent-board-G17",
+    ),
+    Case("meetings:item_form", GROUP_VIEW, kwargs=_form("item", "habilitet"), label="conflict"),
+    Case("meetings:item_form", NOT_FOUND, kwargs=_form("item", "avstemning"), label="unknown"),
+    Case(
+        "meetings:conflict_form", GROUP_MANAGE, kwargs=_form("conflict", "fratreden"), label="leave"
+    ),
+    Case("meetings:conflict_form", NOT_FOUND, kwargs=_form("conflict", "referat"), label="unknown"),
     Case("meetings:conflict_leave", GROUP_MANAGE, kwargs=_pk("conflict"), **_post()),
     Case("meetings:minutes_edit", GROUP_MANAGE, kwargs=_pk("meeting"), **_post()),
     Case("meetings:minutes_approve", MANAGE_REDIRECT, kwargs=_pk("meeting"), **_post()),

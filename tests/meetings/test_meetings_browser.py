@@ -48,7 +48,11 @@ def test_item_to_approved_minutes_pdf(page: Any) -> None:
     card.get_by_role("button", name="Lagre avgjørelse").click()
     page.get_by_text("Saken er behandlet.").wait_for()
     card = page.locator(f"#sak-{item.pk}")
+    # the form is not on the page until its <details> is opened; htmx then loads it in place
+    assert card.get_by_label("Hva ble drøftet").count() == 0
     card.get_by_text("Skriv referat for saken").click()
+    card.get_by_label("Hva ble drøftet").wait_for()
+    assert "/skjema/" not in page.url  # loaded in place, not the no-JavaScript page
     card.get_by_label("Hva ble drøftet").fill("Drøftet kostnader og trafikksikkerhet.")
     card.get_by_label("Gruppa er uenig i innstillingen").check()
     card.get_by_label("Gruppas konklusjon").fill("Gruppa vil beholde gatelysene.")
@@ -59,8 +63,16 @@ def test_item_to_approved_minutes_pdf(page: Any) -> None:
     login_in_browser(page, world.users["member"])
     page.goto(url)
     card = page.locator(f"#sak-{item.pk}")
-    card.get_by_text("Gi protokolltilførsel").click()
-    card.get_by_label("Protokolltilførsel").fill("Jeg mener lysene bør slukkes om natta.")
+    # by keyboard: Enter on the summary opens it and loads the form; focus stays on the
+    # summary, and the form's field is the next tab stop
+    card.locator("summary", has_text="Gi protokolltilførsel").focus()
+    page.keyboard.press("Enter")
+    field = card.get_by_label("Protokolltilførsel")
+    field.wait_for()
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == f"dissent-{item.pk}-text"
+    page.keyboard.type("Jeg mener lysene bør slukkes om natta.")
     card.get_by_role("button", name="Lagre protokolltilførsel").click()
     page.get_by_text("Protokolltilførselen er lagret.").wait_for()
     _logout(page)

@@ -1,0 +1,182 @@
+"""The forms of one agenda item (or one conflict of interest), loaded when they are opened.
+
+The meeting page shows each of these forms in a closed ``<details>`` holding only a link to
+``item_form``/``conflict_form``. Without JavaScript the link opens a small page with just that
+form; with htmx, opening the ``<details>`` fetches the same URL and swaps in the form alone.
+A form that came back with errors is passed to the meeting page bound and shown open there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Literal
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from meetings.forms import (
+    AccessibleForm,
+    ConflictDeclareForm,
+    ConflictLeaveForm,
+    DissentForm,
+    MinutesItemForm,
+)
+from meetings.models import AgendaItem, ConflictOfInterest
+from meetings.permissions import Perm
+from meetings.views._common import conflict_for, item_for
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """One kind of per-item form: how it is built, where it posts, what it is called.
+
+    ``key`` is also the form's prefix (``<key>-<pk>``) and the name ``_rerender`` uses for it;
+    ``perm`` is the one the POST view checks, so the form is shown to exactly those who may send it.
+    """
+
+    key: str
+    slug: str
+    owner: Literal["item", "conflict"]
+    perm: Perm
+    form_class: type[AccessibleForm]
+    action: str
+    summary: str | Promise
+    submit: str | Promise
+    initial: Callable[[Any], dict[str, Any]] | None = None
+
+    def prefix(self, pk: int) -> str:
+        return f"{self.key}-{pk}"
+
+    def url(self, pk: int) -> str:
+        name = "meetings:item_form" if self.owner == "item" else "meetings:conflict_form"
+        return reverse(name, kwargs={"pk": pk, "kind": self.slug})
+
+    def unbound(self, obj: AgendaItem | ConflictOfInterest) -> AccessibleForm:
+        initial = self.initial(obj) if self.initial else None
+        return self.form_class(prefix=self.prefix(obj.pk), initial=initial)
+
+
+def _minutes_initial(item: AgendaItem) -> dict[str, Any]:
+    return {
+        "recommendation": item.recommendation,
+        "discussion": item.discussion,
+        "disagrees_with_recommendation": item.disagrees_with_recommendation,
+        "conclusion": item.conclusion,
+    }
+
+
+def _leave_initial(conflict: ConflictOfInterest) -> dict[str, Any]:
+    return {
+        "left_at": timezone.localtime(conflict.left_at) if conflict.left_at else None,
+        "returned_at": timezone.localtime(conflict.returned_at) if conflict.returned_at else None,
+    }
+
+
+MINUTES = FormSpec(
+    key="minutes",
+    slug="referat",
+    owner="item",
+    perm="manage",
+    form_class=MinutesItemForm,
+    action="meetings:item_minutes",
+    summary=_("Skriv referat for saken"),
+    submit=_("Lagre referat"),
+    initial=_minutes_initial,
+)
+DISSENT = FormSpec(
+    key="dissent",
+    slug="protokolltilforsel",
+    owner="item",
+    perm="view",
+    form_class=DissentForm,
+    action="meetings:dissent_add",
+    summary=_("Gi protokolltilførsel"),
+    submit=_("Lagre protokolltilførsel"),
+)
+CONFLICT = FormSpec(
+    key="conflict",
+    slug="habilitet",
+    owner="item",
+    perm="view",
+    form_class=ConflictDeclareForm,
+    action="meetings:conflict_declare",
+    summary=_("Ta opp min habilitet"),
+    submit=_("Meld habilitetsspørsmål"),
+)
+LEAVE = FormSpec(
+    key="leave",
+    slug="fratreden",
+    owner="conflict",
+    perm="manage",
+    form_class=ConflictLeaveForm,
+    action="meetings:conflict_leave",
+    summary=_("Registrer når medlemmet fratrådte saken"),
+    submit=_("Lagre"),
+    initial=_leave_initial,
+)
+SPECS = {(spec.owner, spec.slug): spec for spec in (MINUTES, DISSENT, CONFLICT, LEAVE)}
+
+
+@dataclass
+class Panel:
+    """One ``<details>`` on the meeting page: a bound form shown open, or a link to load it."""
+
+    spec: FormSpec
+    pk: int
+    form: AccessibleForm | None = None
+
+    @cached_property
+    def url(self) -> str:
+        return self.spec.url(self.pk)
+
+    @property
+    def dom_id(self) -> str:
+        return f"{self.spec.prefix(self.pk)}-panel"
+
+
+def _respond(
+    request: HttpRequest,
+    spec: FormSpec,
+    obj: AgendaItem | ConflictOfInterest,
+    context: dict[str, Any],
+) -> HttpResponse:
+    context |= {"spec": spec, "pk": obj.pk, "form": spec.unbound(obj)}
+    partial = request.headers.get("HX-Request") == "true"
+    template = "meetings/_item_form.html" if partial else "meetings/item_form.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+def item_form(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """An agenda item's minutes, dissent or conflict-of-interest form (G13, G25, G18)."""
+    spec = SPECS.get(("item", kind))
+    if spec is None:
+        raise Http404
+    item = item_for(request, pk, spec.perm)
+    return _respond(request, spec, item, {"meeting": item.meeting, "item": item})
+
+
+@require_GET
+def conflict_form(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """When a disqualified member left the item (S16)."""
+    spec = SPECS.get(("conflict", kind))
+    if spec is None:
+        raise Http404
+    conflict = conflict_for(request, pk)
+    item = conflict.agenda_item
+    return _respond(
+        request,
+        spec,
+        conflict,
+        {"meeting": item.meeting, "item": item, "conflict": conflict},
+    )
