@@ -2,10 +2,11 @@
 
 Who gets one is the rules engine's answer (``ParticipantResult.qualifies``, read through the
 adapter in ``attendance.services``); nothing here re-implements a rule. A course's
-certificates are laid out in one WeasyPrint pass per batch (``config.pdf.render_batch``),
-each stored as its own file with its sha256, plus the whole batch as one PDF for the
-leader. Generating again makes a new version for everyone who qualifies and retires every
-earlier valid certificate: "replaced" where a newer one exists, "revoked" where not.
+certificates are laid out per batch by ``config.pdf.render_batch``: the page they share
+once, and what differs (name, QR code, code) per certificate, stamped on it. Each is
+stored as its own file with its sha256, plus the whole batch as one PDF for the leader.
+Generating again makes a new version for everyone who qualifies and retires every earlier
+valid certificate: "replaced" where a newer one exists, "revoked" where not.
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ from groups.models import User
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 30
+CERTIFICATE_TEMPLATE = "attendance/pdf/certificate.html"
+# What differs between a course's certificates (name, QR code, code): laid out per
+# certificate and stamped on one shared page (config.pdf.render_batch).
+CERTIFICATE_SLOTS_TEMPLATE = "attendance/pdf/certificate_slots.html"
 # Crockford-like: no 0/O, 1/I/L or U, so a code read aloud or typed is unambiguous.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 CODE_GROUPS = 3
@@ -253,9 +258,10 @@ def _generate(run: CertificateRun, stored: list[str]) -> None:
     done = 0
     for chunk in _chunks(planned, BATCH_SIZE):
         batch = render_batch(
-            "attendance/pdf/certificate.html",
+            CERTIFICATE_TEMPLATE,
             [p.context for p in chunk],
             title=_("Kursbevis"),
+            slots_template=CERTIFICATE_SLOTS_TEMPLATE,
         )
         merged_parts.append(batch.merged)
         for item, pdf in zip(chunk, batch.parts, strict=True):

@@ -1,0 +1,135 @@
+"""A course's certificates share one laid out page and get what differs stamped on it
+(``config.pdf.render_batch`` with ``slots_template``): it must look exactly like laying out
+every certificate in full, say the same, and fall back to a full layout where a
+certificate's own parts would move the rest of its page (a long name, a version line)."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from attendance import certificates as service
+from config import pdf
+
+NAMES = [
+    "Kari Nordmann",
+    "Ola Østby",
+    # Two lines at 22 pt: the rest of the page moves down, so laid out in full.
+    "Anne-Kristine Margrethe Østby-Haraldsen Bjørnstad-Sørensen von Trondenes",
+    "Åse Ødegård",
+    "Per Li",
+]
+
+
+def _contexts() -> list[dict[str, Any]]:
+    contexts = []
+    for n, name in enumerate(NAMES):
+        code = f"ABCD-EFG{n + 2}-JKMN"
+        url = service.verify_url(code)
+        contexts.append(
+            {
+                "study_association": "Senterpartiskolen",
+                "course_title": "Politisk arbeid i Grønnbygd",
+                "plan_name": "Politisk arbeid",
+                "objectives": ["Kjenne arbeidsformene i kommunestyregruppa.", "Lære sammen."],
+                "chapters": ["1. Arbeidet i kommunestyregruppa"],
+                "study_hours": 6,
+                "dates": ["04.03.2025", "11.03.2025"],
+                "group_name": "Kommunestyregruppe i Grønnbygd",
+                "leader_name": "Liv Leder",
+                "issued_on": "01.04.2025",
+                "participant_name": name,
+                "code": code,
+                "verify_url": url,
+                "qr_data_uri": service.qr_data_uri(url),
+                # A version line makes the verification block taller: laid out in full.
+                "version": 2 if n == 3 else 1,
+            }
+        )
+    return contexts
+
+
+def _batches(contexts: list[dict[str, Any]] | None = None) -> tuple[pdf.Batch, pdf.Batch]:
+    contexts = contexts or _contexts()
+    stamped = pdf.render_batch(
+        service.CERTIFICATE_TEMPLATE,
+        contexts,
+        title="Kursbevis",
+        slots_template=service.CERTIFICATE_SLOTS_TEMPLATE,
+    )
+    full = pdf.render_batch(service.CERTIFICATE_TEMPLATE, contexts, title="Kursbevis")
+    return stamped, full
+
+
+def _text(data: bytes) -> str:
+    return " ".join(
+        " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages).split()
+    )
+
+
+def _outline(data: bytes) -> list[tuple[int, str, int | None, float, float]]:
+    reader = PdfReader(io.BytesIO(data))
+    found: list[tuple[int, str, int | None, float, float]] = []
+
+    def walk(items: list[Any], depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                page = reader.get_destination_page_number(item)
+                found.append((depth, item.title, page, round(item.left, 2), round(item.top, 2)))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def test_stamped_certificates_say_what_fully_laid_out_ones_say() -> None:
+    stamped, full = _batches()
+
+    assert len(stamped.parts) == len(full.parts) == len(NAMES)
+    assert len(PdfReader(io.BytesIO(stamped.merged)).pages) == len(NAMES)
+    for n, (part, reference) in enumerate(zip(stamped.parts, full.parts, strict=True)):
+        assert len(PdfReader(io.BytesIO(part)).pages) == 1
+        text = _text(part)
+        assert sorted(text.split()) == sorted(_text(reference).split())
+        for expected in (*re.split("[ -]", NAMES[n]), f"ABCD-EFG{n + 2}-JKMN", "Politisk arbeid"):
+            assert expected in text
+        assert service.verify_url(f"ABCD-EFG{n + 2}-JKMN") in text.replace(" ", "")
+    assert _outline(stamped.merged) == _outline(full.merged)
+    assert PdfReader(io.BytesIO(stamped.merged)).metadata.title == "Kursbevis"  # type: ignore[union-attr]
+
+
+def test_the_shared_page_is_stored_once_in_the_merged_pdf() -> None:
+    fitting = [c for c in _contexts() if c["version"] == 1 and len(c["participant_name"]) < 20]
+    stamped, _ = _batches(fitting * 4)
+
+    merged = PdfReader(io.BytesIO(stamped.merged))
+    forms = {
+        page["/Resources"]["/XObject"].raw_get("/PortalSharedNext").idnum  # type: ignore[index]
+        for page in merged.pages[1:]
+    }
+    assert len(forms) == 1
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_stamped_certificates_look_exactly_like_fully_laid_out_ones(tmp_path: Path) -> None:
+    stamped, full = _batches()
+
+    for name, data in (("stamped", stamped.merged), ("full", full.merged)):
+        (tmp_path / f"{name}.pdf").write_bytes(data)
+        subprocess.run(
+            ["pdftoppm", "-r", "100", "-gray", tmp_path / f"{name}.pdf", tmp_path / name],
+            check=True,
+        )
+    stamped_pages = sorted(tmp_path.glob("stamped-*.pgm"))
+    assert len(stamped_pages) == len(NAMES)
+    for page in stamped_pages:
+        reference = tmp_path / page.name.replace("stamped-", "full-")
+        assert page.read_bytes() == reference.read_bytes(), page.name
