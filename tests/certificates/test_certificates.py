@@ -352,7 +352,7 @@ def test_s10_retention_sweep_deletes_certificates_and_their_files_with_the_atten
     from groups.models import SweepRun
 
     generate(built, world, django_capture_on_commit_callbacks)
-    files = [Path(settings.MEDIA_ROOT) / c.file.name for c in Certificate.objects.all()]
+    files = [Path(settings.MEDIA_ROOT) / str(c.file.name) for c in Certificate.objects.all()]
     assert files and all(f.exists() for f in files)
     last_end = max(m.ends_at for m in built.meetings)
     not_yet = last_end + dt.timedelta(days=4 * 365)
