@@ -56,7 +56,8 @@ messages: env
 	.venv/bin/python manage.py compilemessages -l en -v0 --ignore='.venv/*' --ignore='.tools/*'
 
 benchmarks: env system-deps
-	.venv/bin/python tests/benchmarks/run_all.py
+	@for bench in groups_bench meetings_bench attendance_bench certificates_bench whistleblowing_bench; do \
+	  echo "== $$bench"; .venv/bin/python -m tests.benchmarks.$$bench || exit 1; done
 
 clean:
 	rm -rf var .pytest_cache
