@@ -6,6 +6,7 @@ Rules refused here raise ValidationError with a Norwegian message; views show it
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group as AuthGroup
@@ -90,6 +91,13 @@ def user_update_profile(
     return actor
 
 
+def _invite_on_commit(user: User, group: CouncilGroup, created: bool) -> None:
+    if created:
+        from groups.tasks import send_invitation
+
+        transaction.on_commit(functools.partial(send_invitation.delay, user.pk, group.pk))
+
+
 # --- groups (G24) --------------------------------------------------------------------------
 @transaction.atomic
 def group_create(
@@ -112,7 +120,7 @@ def group_create(
         period_start=period_start,
         period_end=CouncilGroup.period_end_for(period_start),
     )
-    leader, _created = user_get_or_invite(email=leader_email, full_name=leader_name)
+    leader, created = user_get_or_invite(email=leader_email, full_name=leader_name)
     membership = Membership.objects.create(
         group=group,
         user=leader,
@@ -121,6 +129,7 @@ def group_create(
         joined_on=max(period_start, _today()) if period_start > _today() else _today(),
     )
     membership_sync_permissions(membership)
+    _invite_on_commit(leader, group, created)
     audit(actor=actor, action="group.create", target=group, group=group, subject_user=leader)
     return group
 
@@ -159,6 +168,7 @@ def member_add(
         group=group, user=user, seat=seat, joined_on=joined_on or _today()
     )
     membership_sync_permissions(membership)
+    _invite_on_commit(user, group, created)
     audit(
         actor=actor,
         action="membership.add",
@@ -296,9 +306,10 @@ def transfer_propose(
     _check_seat(group, seat)
     if not from_party.strip():
         raise ValidationError({"from_party": _("Oppgi hvilket parti representanten kommer fra.")})
-    user, _created = user_get_or_invite(email=email, full_name=full_name)
+    user, created = user_get_or_invite(email=email, full_name=full_name)
     if Membership.objects.filter(group=group, user=user).exists():
         raise ValidationError({"email": _("Denne personen er allerede med i gruppa.")})
+    _invite_on_commit(user, group, created)
     membership = Membership.objects.create(
         group=group,
         user=user,

@@ -7,7 +7,7 @@ from celery.signals import before_task_publish
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from groups.models import Heartbeat
+from groups.models import CouncilGroup, Heartbeat, User
 
 HEARTBEAT = "groups.tasks.heartbeat"
 
@@ -31,6 +31,41 @@ def heartbeat(self: Task) -> None:
     Heartbeat.objects.update_or_create(
         name="celery", defaults={"sent_at": sent or now, "ran_at": now}
     )
+
+
+@shared_task(ignore_result=True)
+def send_invitation(user_id: int, group_id: int) -> None:
+    """E-mail a person who was added to a group without an account a link to choose a
+    password. Takes ids only; the subject names nobody. Does nothing once the person has a
+    password (so running it twice sends at most one usable invitation)."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    group = CouncilGroup.objects.filter(pk=group_id).first()
+    if user is None or group is None or user.has_usable_password():
+        return
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    context = {
+        "group": group,
+        "url": settings.SITE_URL + path,
+        "reset_url": settings.SITE_URL + reverse("account_reset_password"),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("groups/email/invitation_subject.txt", context).strip()
+        body = render_to_string("groups/email/invitation_body.txt", context)
+    send_mail(subject, body, None, [user.email])
 
 
 from groups import tasks_privacy  # noqa: E402, F401  (autodiscovery finds only tasks.py)

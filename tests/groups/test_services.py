@@ -367,3 +367,52 @@ def test_e1_ethics_acknowledgement_is_recorded(world: World) -> None:
     services.ethics_acknowledge(actor=world.users["member"], guidelines=guidelines)
     assert guidelines.acknowledgements.filter(user=world.users["member"]).exists()
     assert not mail.outbox
+
+
+def test_a_new_member_gets_an_invitation_to_choose_a_password(
+    world: World, django_capture_on_commit_callbacks: object
+) -> None:
+    import re
+
+    from django.test import Client
+
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        membership = services.member_add(
+            actor=world.users["leader"],
+            group=world.group,
+            email="invitert@example.org",
+            full_name="Ina Invitert",
+            seat=Seat.SUBSTITUTE,
+        )
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["invitert@example.org"]
+    assert "Ina" not in message.subject and str(world.group) in message.body
+    link = re.search(r"http://\S+/accounts/password/reset/key/\S+/", message.body)
+    assert link is not None
+    client = Client()
+    from urllib.parse import urlparse
+
+    form_page = client.get(urlparse(link.group(0)).path, follow=True)
+    assert form_page.status_code == 200
+    response = client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.group(0),
+        {"password1": "Et-godt-passord-2026", "password2": "Et-godt-passord-2026"},
+    )
+    assert response.status_code == 302
+    membership.user.refresh_from_db()
+    assert membership.user.has_usable_password()
+
+
+def test_an_existing_account_is_not_invited_again(
+    world: World, django_capture_on_commit_callbacks: object
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        services.member_add(
+            actor=world.users["leader"],
+            group=world.group,
+            email=world.users["outsider"].email,
+            full_name="Ola Utenfor",
+            seat=Seat.OTHER_BODY,
+        )
+    assert mail.outbox == []
