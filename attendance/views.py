@@ -52,7 +52,7 @@ from attendance.permissions import (
     is_course_admin,
     require_course_admin,
 )
-from groups.forms import add_service_errors
+from groups.forms import add_service_errors, run_form
 from groups.models import User
 from groups.permissions import can_manage, get_group_for_user
 from meetings.models import Meeting
@@ -63,20 +63,6 @@ def _user(request: HttpRequest) -> User:
     if not isinstance(user, User):  # LoginRequiredMiddleware guarantees this
         raise PermissionDenied
     return user
-
-
-def _run(
-    request: HttpRequest, form: Any, action: Callable[[dict[str, Any]], object], ok: str, url: str
-) -> HttpResponse | None:
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, ok)
-            return redirect(url)
-    return None
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -179,7 +165,7 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "course_leader": course.course_leader_id,
     }
     form = CourseForm(request.POST or None, group=course.group, initial=initial)
-    response = _run(
+    response = run_form(
         request,
         form,
         lambda d: services.course_update(actor=user, course=course, **d),
@@ -199,7 +185,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     course = get_course_for_user(user, pk, "lead")
     form = SessionForm(request.POST or None, group=course.group, plan=course.plan)
-    response = _run(
+    response = run_form(
         request,
         form,
         lambda d: services.course_session_add(actor=user, course=course, **d),
@@ -260,7 +246,7 @@ def exemption_request(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     course = get_course_for_user(user, pk, "lead")
     form = ExemptionForm(request.POST or None)
-    response = _run(
+    response = run_form(
         request,
         form,
         lambda d: services.exemption_request(actor=user, course=course, **d),
@@ -470,7 +456,7 @@ def presence_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
         course_consents__course=session.course, course_consents__withdrawn_at__isnull=True
     ).order_by("full_name")
     form = PresenceForm(request.POST or None, users=consenting)
-    response = _run(
+    response = run_form(
         request,
         form,
         lambda d: checkin.presence_add(actor=user, meeting=session.meeting, **d),
@@ -502,7 +488,7 @@ def presence_correct(request: HttpRequest, pk: int) -> HttpResponse:
         else None,
     }
     form = PresenceCorrectForm(request.POST or None, initial=initial)
-    response = _run(
+    response = run_form(
         request,
         form,
         lambda d: checkin.presence_correct(actor=user, presence=presence, **d),
@@ -561,7 +547,7 @@ def exemption_decide(request: HttpRequest, pk: int) -> HttpResponse:
         Exemption.objects.select_related("course", "course__group"), pk=pk
     )
     form = ExemptionDecisionForm(request.POST or None)
-    response = _run(
+    response = run_form(
         request,
         form,
         lambda d: services.exemption_decide(
@@ -628,7 +614,7 @@ def policies(request: HttpRequest) -> HttpResponse:
     require_course_admin(request.user)
     user = _user(request)
     form = PolicyForm(request.POST or None)
-    response = _run(
+    response = run_form(
         request,
         form,
         lambda d: services.policy_create(actor=user, **d),
@@ -648,7 +634,7 @@ def rates(request: HttpRequest) -> HttpResponse:
     require_course_admin(request.user)
     user = _user(request)
     form = RateForm(request.POST or None)
-    response = _run(
+    response = run_form(
         request,
         form,
         lambda d: services.rate_set(actor=user, **d),

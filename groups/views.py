@@ -30,7 +30,7 @@ from groups.forms import (
     RulesForm,
     TransferForm,
     VotesForm,
-    add_service_errors,
+    run_form,
 )
 from groups.health import health_status
 from groups.models import (
@@ -51,26 +51,6 @@ def _user(request: HttpRequest) -> User:
     if not isinstance(user, User):  # LoginRequiredMiddleware keeps anonymous users out
         raise PermissionDenied
     return user
-
-
-def _run_form(
-    request: HttpRequest,
-    form: Any,
-    action: Callable[[dict[str, Any]], object],
-    success_message: str,
-    success_url: str,
-) -> HttpResponse | None:
-    """Validate ``form``; on success call ``action`` (a service) and redirect. A refusal
-    from the service lands on the form with what the user typed kept."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, success_message)
-            return redirect(success_url)
-    return None
 
 
 # --- the member's own pages ----------------------------------------------------------------
@@ -102,7 +82,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "postcode": user.postcode,
         },
     )
-    done = _run_form(
+    done = run_form(
         request,
         form,
         lambda d: services.user_update_profile(actor=user, **d),
@@ -140,7 +120,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
         return TemplateResponse(request, "403.html", status=403)
     form = GroupCreateForm(request.POST or None)
     created: list[CouncilGroup] = []
-    done = _run_form(
+    done = run_form(
         request,
         form,
         lambda d: created.append(services.group_create(actor=user, **d)),
@@ -170,7 +150,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_group_for_user(request.user, pk, "manage")
     form = MemberAddForm(request.POST or None)
-    done = _run_form(
+    done = run_form(
         request,
         form,
         lambda d: services.member_add(actor=_user(request), group=group, **d),
@@ -193,7 +173,7 @@ def membership_edit(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
         request.POST or None,
         initial={"seat": membership.seat, "board_role": membership.board_role},
     )
-    done = _run_form(
+    done = run_form(
         request,
         form,
         lambda d: services.membership_update(
@@ -266,7 +246,7 @@ def membership_leave(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
 def transfer_propose(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_group_for_user(request.user, pk, "manage")
     form = TransferForm(request.POST or None)
-    done = _run_form(
+    done = run_form(
         request,
         form,
         lambda d: services.transfer_propose(actor=_user(request), group=group, **d),
@@ -285,7 +265,7 @@ def transfer_approve(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
         status=MembershipStatus.PROPOSED,
     )
     form = VotesForm(request.POST or None)
-    done = _run_form(
+    done = run_form(
         request,
         form,
         lambda d: services.transfer_approve(actor=_user(request), membership=membership, **d),
@@ -306,7 +286,7 @@ def transfer_approve(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
 def committee_create(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_group_for_user(request.user, pk, "manage")
     form = CommitteeForm(request.POST or None)
-    done = _run_form(
+    done = run_form(
         request,
         form,
         lambda d: services.committee_create(actor=_user(request), group=group, **d),
@@ -341,7 +321,7 @@ def committee_detail(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
         actor = _user(request)
         done = None
         if "add_seat" in request.POST:
-            done = _run_form(
+            done = run_form(
                 request,
                 seat_form,
                 lambda d: services.committee_seat_add(
@@ -351,7 +331,7 @@ def committee_detail(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
                 request.path,
             )
         elif "elect" in request.POST:
-            done = _run_form(
+            done = run_form(
                 request,
                 leader_form,
                 lambda d: services.faction_leader_elect(
@@ -455,7 +435,7 @@ def rules_propose(request: HttpRequest, pk: int) -> HttpResponse:
             "cooperation": current.cooperation,
         }
     form = RulesForm(request.POST or None, initial=initial)
-    done = _run_form(
+    done = run_form(
         request,
         form,
         lambda d: services.ruleset_propose(

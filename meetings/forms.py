@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Committee, CouncilGroup, Membership, MembershipStatus
@@ -45,15 +44,6 @@ class AccessibleForm(forms.Form):
                 self.fields[name].widget.attrs.update(
                     {"aria-invalid": "true", "aria-describedby": " ".join(described)}
                 )
-
-
-def add_service_error(form: AccessibleForm, error: ValidationError) -> None:
-    """Show a refusal from a service on the form, keeping what the user typed."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _dt_field(label: Any) -> forms.DateTimeField:

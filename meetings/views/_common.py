@@ -7,7 +7,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 
-from meetings.forms import AccessibleForm, add_service_error
+from groups.forms import add_service_errors
+from meetings.forms import AccessibleForm
 from meetings.models import AgendaItem, AgendaStatus, ConflictOfInterest
 from meetings.permissions import Perm, can_manage_meeting, get_meeting_for_user
 
@@ -19,7 +20,7 @@ def run[T](form: AccessibleForm, service: Callable[..., T], **kwargs: Any) -> T 
     try:
         return service(**kwargs)
     except ValidationError as error:
-        add_service_error(form, error)
+        add_service_errors(form, error)
         return None
 
 

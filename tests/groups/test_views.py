@@ -117,3 +117,19 @@ def test_english_is_selectable(world: World) -> None:
     response = client.get(reverse("groups:home"))
     assert 'lang="en"' in response.content.decode()
     assert "My groups" in response.content.decode()
+
+
+def test_a_service_refusal_naming_a_field_the_form_lacks_is_shown_on_top() -> None:
+    from django import forms
+    from django.core.exceptions import ValidationError
+
+    from groups.forms import add_service_errors
+
+    class OneField(forms.Form):
+        name = forms.CharField()
+
+    form = OneField({"name": "x"})
+    assert form.is_valid()
+    add_service_errors(form, ValidationError({"name": "feil navn", "elsewhere": "annen feil"}))
+    assert form.errors["name"] == ["feil navn"]
+    assert form.non_field_errors() == ["annen feil"]
