@@ -126,7 +126,7 @@ def group_create(
         user=leader,
         seat=Seat.REGULAR,
         board_role=BoardRole.LEADER,
-        joined_on=max(period_start, _today()) if period_start > _today() else _today(),
+        joined_on=max(period_start, _today()),
     )
     membership_sync_permissions(membership)
     _invite_on_commit(leader, group, created)

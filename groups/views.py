@@ -34,6 +34,7 @@ from groups.forms import (
 )
 from groups.health import health_status
 from groups.models import (
+    BOARD_SEATS,
     Committee,
     CommitteeSeat,
     CouncilGroup,
@@ -258,6 +259,9 @@ def transfer_propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 def transfer_approve(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
     group = get_group_for_user(request.user, pk, "view")
+    me = membership_for(request.user, group)
+    if not (request.user.is_superuser or (me and me.board_role in BOARD_SEATS)):
+        return TemplateResponse(request, "403.html", status=403)
     membership = get_object_or_404(
         Membership.objects.select_related("user"),
         pk=mid,
@@ -272,9 +276,6 @@ def transfer_approve(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
         _("Overgangen er godkjent av gruppestyret."),
         reverse("groups:detail", args=[group.pk]),
     )
-    me = membership_for(request.user, group)
-    if not (request.user.is_superuser or (me and me.board_role in ("leader", "deputy", "member"))):
-        return TemplateResponse(request, "403.html", status=403)
     return done or render(
         request,
         "groups/transfer_approve.html",
