@@ -29,10 +29,13 @@ from groups.models import (
     Seat,
     User,
 )
+from groups.models.groups import PERIOD_YEARS
 from groups.services import membership_sync_permissions
 
 DEMO_PASSWORD = "Senterpartiet-2026"  # noqa: S105 - printed demo login
 DEMO_DOMAIN = "demo.gruppeportalen.no"
+FIRST_ELECTION_YEAR = 2023
+DEMO_SETTLE_DAYS = 120  # the demo's past meetings and course reach about four months back
 
 # (key, name, seat, board role, birth year, gender, postcode)
 PEOPLE = [
@@ -80,8 +83,18 @@ def _user(key: str, name: str, **extra: object) -> User:
     return user
 
 
+def period_start(today: dt.date) -> dt.date:
+    """The demo group's period (G24): municipal elections fall every four years from 2023
+    and a new group starts in October. On the first months of a new period the demo keeps
+    the previous one, so its past meetings and course fall inside the period."""
+    settled = today - dt.timedelta(days=DEMO_SETTLE_DAYS)
+    year = settled.year - (settled.year - FIRST_ELECTION_YEAR) % PERIOD_YEARS
+    start = dt.date(year, 10, 1)
+    return start if start <= settled else dt.date(year - PERIOD_YEARS, 10, 1)
+
+
 def load() -> DemoContext:
-    start = dt.date(2023, 10, 1)
+    start = period_start(timezone.localdate())
     group, _ = CouncilGroup.objects.get_or_create(
         area_name="Grønnbygd",
         kind=GroupKind.MUNICIPAL,

@@ -74,7 +74,7 @@ def load(ctx: Any) -> None:
                 ends_at=_at(day - dt.timedelta(days=3), 12),
                 place="Møterom 3",
             )
-    plan = services.plan_generate(actor=leader, group=group, year=year, half=half)
+    plan = services.plan_generate(actor=leader, group=group, year=year, half=half).plan
 
     # the leader distributes a council case (G12); a member will vote differently (G19)
     first_council = councils[0] if councils else CouncilMeeting.objects.filter(group=group).first()

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from groups.audit import audit
 from groups.models import (
     BoardRole,
     Committee,
+    CommitteeRole,
     CouncilGroup,
     Membership,
     RuleSet,
@@ -294,9 +297,38 @@ def meeting_summon(*, actor: User, meeting: Meeting, memberships: list[Membershi
 
 
 # --- the half-year plan ----------------------------------------------------------------
-def plan_generate(*, actor: User, group: CouncilGroup, year: int, half: int) -> MeetingPlan:
+@dataclass(frozen=True)
+class GeneratedPlan:
+    """What ``plan_generate`` did: the plan, how many meetings it added, and the council
+    and committee meetings that found no free time in their window (named for the leader)."""
+
+    plan: MeetingPlan
+    created: int
+    unplaced: list[str]
+
+
+PLAN_TITLES = {
+    ("group", ""): _lazy("Gruppemøte før kommunestyret %(date)s"),
+    ("group", "before"): _lazy("Formøte før kommunestyret %(date)s"),
+    ("group", "after"): _lazy("Ettermøte etter kommunestyret %(date)s"),
+    ("faction", ""): _lazy("Fraksjonsmøte før %(date)s"),
+}
+
+
+def _faction_committees(group: CouncilGroup) -> set[int]:
+    """G5: a faction exists where the group has several regular members on a committee."""
+    return set(
+        Committee.objects.filter(group=group)
+        .annotate(regulars=Count("seats", filter=Q(seats__role=CommitteeRole.REGULAR)))
+        .filter(regulars__gte=2)
+        .values_list("pk", flat=True)
+    )
+
+
+def plan_generate(*, actor: User, group: CouncilGroup, year: int, half: int) -> GeneratedPlan:
     """G7, G14, G6, G11: generate the plan's meetings from the rules in force. Running it
-    again after new council dates are entered adds only what is missing."""
+    again after new council dates are entered adds only what is missing; nothing is planned
+    in the past."""
     _require_group_manager(actor, group)
     if half not in (1, 2):
         raise ValidationError(_("Velg vårhalvåret eller høsthalvåret."))
@@ -304,6 +336,9 @@ def plan_generate(*, actor: User, group: CouncilGroup, year: int, half: int) -> 
     if ruleset is None:
         raise ValidationError(_("Gruppa har ikke et vedtatt reglement med møtetider."))
     start, end = planner.half_year_bounds(year, half)
+    now = timezone.now()
+    if end <= now:
+        raise ValidationError(_("Halvåret er over. Lag planen for et halvår som ikke er slutt."))
     council = list(
         CouncilMeeting.objects.filter(
             group=group, starts_at__gte=start, starts_at__lt=end
@@ -313,10 +348,7 @@ def plan_generate(*, actor: User, group: CouncilGroup, year: int, half: int) -> 
         raise ValidationError(
             _("Legg inn datoene for kommunestyremøtene i halvåret før du lager møteplanen.")
         )
-    faction_committees = set(
-        Committee.objects.filter(group=group, seats__isnull=False).values_list("pk", flat=True)
-    )
-    now = timezone.now()
+    faction_committees = _faction_committees(group)
     with transaction.atomic():
         _lock_group(group)
         plan, _created = MeetingPlan.objects.get_or_create(
@@ -327,15 +359,14 @@ def plan_generate(*, actor: User, group: CouncilGroup, year: int, half: int) -> 
         existing = Meeting.objects.filter(group=group).exclude(status=MeetingStatus.CANCELLED)
         window = existing.filter(
             starts_at__lt=end + dt.timedelta(days=1),
-            ends_at__gt=start - dt.timedelta(days=planner.LOOKBACK_DAYS),
+            ends_at__gt=start - dt.timedelta(days=planner.WINDOW_DAYS + 1),
         )
         taken = list(window.values_list("starts_at", "ends_at"))
-        prepared = {
-            (cm, kind, slot)
-            for cm, kind, slot in existing.filter(council_meeting__in=council).values_list(
+        prepared = set(
+            existing.filter(council_meeting__in=council).values_list(
                 "council_meeting_id", "kind", "council_slot"
             )
-        }
+        )
         rules = planner.Rules(
             place=ruleset.meeting_place,
             weekdays=tuple(ruleset.weekday_numbers),
@@ -354,17 +385,10 @@ def plan_generate(*, actor: User, group: CouncilGroup, year: int, half: int) -> 
             for c in council
         ]
         by_id = {c.pk: c for c in council}
-        titles = {
-            ("group", ""): _("Gruppemøte før kommunestyret %(date)s"),
-            ("group", "before"): _("Formøte før kommunestyret %(date)s"),
-            ("group", "after"): _("Ettermøte etter kommunestyret %(date)s"),
-            ("faction", ""): _("Fraksjonsmøte før %(date)s"),
-        }
-        created = 0
-        for p in planner.propose(rules, dates, taken, prepared):
+        outcome = planner.propose(rules, dates, taken, prepared, now)
+        for p in outcome.proposals:
             cm = by_id[p.council_meeting_id]
-            date = timezone.localtime(cm.starts_at).strftime("%d.%m.%Y")
-            title = titles[(p.kind, p.council_slot)] % {"date": date}
+            title = PLAN_TITLES[(p.kind, p.council_slot)] % {"date": _day(cm.starts_at)}
             if p.kind == "faction" and cm.committee is not None:
                 title = f"{title} ({cm.committee.name})"
             meeting = Meeting.objects.create(
@@ -381,11 +405,24 @@ def plan_generate(*, actor: User, group: CouncilGroup, year: int, half: int) -> 
                 created_by=actor,
             )
             _ensure_media_item(meeting, now)
-            created += 1
         audit(
-            actor=actor, action="meeting.plan_generate", target=plan, group=group, created=created
+            actor=actor,
+            action="meeting.plan_generate",
+            target=plan,
+            group=group,
+            created=len(outcome.proposals),
+            unplaced=len(outcome.unplaced),
         )
-    return plan
+    unplaced = [
+        str(PLAN_TITLES[(kind, slot)] % {"date": _day(by_id[cm].starts_at)})
+        + (f" ({by_id[cm].committee})" if by_id[cm].committee else "")
+        for cm, kind, slot in outcome.unplaced
+    ]
+    return GeneratedPlan(plan=plan, created=len(outcome.proposals), unplaced=unplaced)
+
+
+def _day(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%d.%m.%Y")
 
 
 def plan_adopt(*, actor: User, plan: MeetingPlan) -> MeetingPlan:

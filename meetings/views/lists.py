@@ -100,7 +100,7 @@ def plan_generate(request: HttpRequest, group_pk: int) -> HttpResponse:
     group, _m = get_group_for_meetings(request.user, group_pk, "manage")
     form = PlanForm(request.POST)
     if form.is_valid():
-        plan = run(
+        generated = run(
             form,
             services.plan_generate,
             actor=request.user,
@@ -108,8 +108,14 @@ def plan_generate(request: HttpRequest, group_pk: int) -> HttpResponse:
             year=form.cleaned_data["year"],
             half=form.cleaned_data["half"],
         )
-        if plan is not None:
+        if generated is not None:
             messages.success(request, _("Møteplanen er laget. Gå gjennom møtene og vedta planen."))
+            for title in generated.unplaced:
+                messages.warning(
+                    request,
+                    _("Fant ingen ledig tid for «%(title)s». Legg det inn for hånd.")
+                    % {"title": title},
+                )
             return redirect("meetings:plan", group_pk=group.pk)
     return render(
         request,

@@ -168,21 +168,28 @@ def test_the_plan_is_generated_from_the_rules_ahead_of_each_council_round_G6_G7_
     # rules: Tuesdays 18-20 at "Rådhuset, møterom 2"
     council = make_council_meeting(world.group, at(2025, 3, 13, 10), ends_at=at(2025, 3, 13, 15))
     make_council_meeting(world.group, at(2025, 3, 6, 9), committee=world.committee)
-    plan = services.plan_generate(actor=world.users["leader"], group=world.group, year=2025, half=1)
+    generated = services.plan_generate(
+        actor=world.users["leader"], group=world.group, year=2025, half=1
+    )
+    plan = generated.plan
     meetings = list(plan.meetings.order_by("starts_at"))
     summary = [(m.kind, m.council_slot, m.starts_at, m.place) for m in meetings]
     assert summary == [
-        # the group meets before the round starts (the committee meeting on 6 March);
-        # 4 March is taken by the faction, so the Tuesday before
-        ("group", "", at(2025, 2, 25, 18), "Rådhuset, møterom 2"),
-        # the faction meets the Tuesday before its committee meeting
-        ("faction", "", at(2025, 3, 4, 18), "Rådhuset, møterom 2"),
+        # the faction (two regular members on the committee) takes the Tuesday before,
+        # since the group meeting has the latest Tuesday before the round
+        ("faction", "", at(2025, 2, 25, 18), "Rådhuset, møterom 2"),
+        # the group meets before the round starts (the committee meeting on 6 March)
+        ("group", "", at(2025, 3, 4, 18), "Rådhuset, møterom 2"),
         ("group", "before", at(2025, 3, 13, 9, 30), "Kommunestyresalen"),
         ("group", "after", at(2025, 3, 13, 15), "Kommunestyresalen"),
     ]
+    assert generated.created == 4 and generated.unplaced == []
     assert all(m.council_meeting in (council, None) or m.kind == "faction" for m in meetings)
     # generating again adds nothing
-    services.plan_generate(actor=world.users["leader"], group=world.group, year=2025, half=1)
+    again = services.plan_generate(
+        actor=world.users["leader"], group=world.group, year=2025, half=1
+    )
+    assert again.created == 0
     assert plan.meetings.count() == 4
     services.plan_adopt(actor=world.users["leader"], plan=plan)
     plan.refresh_from_db()
