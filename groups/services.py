@@ -350,6 +350,14 @@ def transfer_approve(
         raise PermissionDenied(_("Bare gruppestyret kan godkjenne en overgang."))
     if membership.status != MembershipStatus.PROPOSED:
         raise ValidationError(_("Denne overgangen er allerede behandlet."))
+    board = group.memberships.filter(
+        board_role__in=BOARD_SEATS, status=MembershipStatus.ACTIVE
+    ).count()
+    if votes_for < 0 or votes_against < 0 or votes_for + votes_against > board:
+        raise ValidationError(
+            _("Gruppestyret har %(board)d medlemmer. Det kan ikke gis %(given)d stemmer.")
+            % {"board": board, "given": votes_for + votes_against}
+        )
     if votes_for <= votes_against:
         raise ValidationError(
             _("Overgangen er ikke godkjent: den fikk ikke flertall i gruppestyret.")

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import CouncilGroup, Membership, MembershipStatus, Seat, User
-from meetings.models import Meeting, MeetingKind
+from meetings.models import CouncilCase, Meeting, MeetingKind
 
 Perm = Literal["view", "manage"]
 
@@ -139,3 +139,17 @@ def get_group_for_meetings(
     if perm == "manage" and not can_manage_group(user, group.pk):
         raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
     return group, m
+
+
+def can_agree_explanation(actor: User, case: CouncilCase) -> bool:
+    """G19: "etter avtale med gruppeleder / fraksjonsleder": the group's leaders, and for a
+    committee's case the leader of that committee's faction."""
+    cm = case.council_meeting
+    if can_manage_group(actor, cm.group_id):
+        return True
+    faction_leader = cm.committee.faction_leader if cm.committee_id else None
+    return (
+        faction_leader is not None
+        and faction_leader.user_id == actor.pk
+        and faction_leader.has_member_rights(timezone.localdate())
+    )

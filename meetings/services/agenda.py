@@ -25,6 +25,7 @@ from meetings.models import (
     VoteDeviationNotice,
 )
 from meetings.permissions import (
+    can_agree_explanation,
     can_manage_group,
     can_manage_meeting,
     can_view_meeting,
@@ -270,10 +271,10 @@ def deviation_notify(
 
 
 def deviation_agree_explanation(*, actor: User, notice: VoteDeviationNotice) -> VoteDeviationNotice:
-    """G19: the minority may give a vote explanation after agreement with the leader."""
-    group_id = notice.case.council_meeting.group_id
-    if not can_manage_group(actor, group_id):
-        raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+    """G19: the minority may give a vote explanation after agreement with the group leader
+    or, for a committee's case, the faction leader."""
+    if not can_agree_explanation(actor, notice.case):
+        raise PermissionDenied(_("Bare gruppeleder, nestleder og fraksjonsleder kan avtale dette."))
     with transaction.atomic():
         notice.explanation_agreed = True
         notice.save(update_fields=["explanation_agreed"])

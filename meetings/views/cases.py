@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from meetings import services
 from meetings.forms import CaseForm, CaseUpdateForm, DeviationForm, DeviationRecordForm
 from meetings.models import CouncilCase, DeviationChannel, VoteDeviationNotice
-from meetings.permissions import can_manage_group, get_group_for_meetings
+from meetings.permissions import can_agree_explanation, can_manage_group, get_group_for_meetings
 from meetings.views._common import run
 
 
@@ -72,8 +72,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for(request, pk)
     group = case.council_meeting.group
     manages = can_manage_group(request.user, group.pk)
+    may_agree = can_agree_explanation(request.user, case)  # type: ignore[arg-type]
     notices = case.deviations.select_related("membership__user")
-    if not manages:
+    if not may_agree:
         notices = notices.filter(membership__user_id=request.user.pk or 0)
     update_form = CaseUpdateForm(
         group=group,
@@ -90,6 +91,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "group": group,
             "manages": manages,
+            "may_agree": may_agree,
             "notices": notices,
             "deviation_form": DeviationForm(),
             "record_form": DeviationRecordForm(group=group),
@@ -171,7 +173,7 @@ def deviation_agree(request: HttpRequest, pk: int) -> HttpResponse:
     notice = VoteDeviationNotice.objects.filter(pk=pk).first()
     if notice is None:
         raise Http404
-    case = _case_for(request, notice.case_id, "manage")
+    case = _case_for(request, notice.case_id)
     services.deviation_agree_explanation(actor=request.user, notice=notice)  # type: ignore[arg-type]
     messages.success(request, _("Stemmeforklaringen er avtalt."))
     return redirect("meetings:case", pk=case.pk)

@@ -210,6 +210,8 @@ def test_g15_transfer_gives_no_rights_until_board_approves_and_quarantine_ends(
 ) -> None:
     world.ruleset.quarantine_months = 3
     world.ruleset.save()
+    world.memberships["member"].board_role = BoardRole.MEMBER
+    world.memberships["member"].save()
     membership = services.transfer_propose(
         actor=world.users["leader"],
         group=world.group,
@@ -226,6 +228,15 @@ def test_g15_transfer_gives_no_rights_until_board_approves_and_quarantine_ends(
     with pytest.raises(ValidationError, match="flertall"):
         services.transfer_approve(
             actor=world.users["leader"], membership=membership, votes_for=1, votes_against=1
+        )
+    # G15: the board has three members (leader, deputy, board member): no more votes
+    with pytest.raises(ValidationError, match="Gruppestyret har 3 medlemmer"):
+        services.transfer_approve(
+            actor=world.users["leader"], membership=membership, votes_for=3, votes_against=1
+        )
+    with pytest.raises(ValidationError):
+        services.transfer_approve(
+            actor=world.users["leader"], membership=membership, votes_for=-1, votes_against=0
         )
     services.transfer_approve(
         actor=world.users["leader"], membership=membership, votes_for=2, votes_against=1

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from groups.models import BoardRole, Membership, Seat
 from meetings import services
@@ -578,6 +579,41 @@ def test_an_absent_member_notifies_a_deviation_before_the_council_meeting_G19(
     services.deviation_agree_explanation(actor=world.users["leader"], notice=notice)
     notice.refresh_from_db()
     assert notice.explanation_agreed
+
+
+def test_the_faction_leader_may_agree_a_vote_explanation_on_the_committee_s_case_G19(
+    world: World, client: Any
+) -> None:
+    """The rules: "stemmeforklaring etter avtale med gruppeleder / fraksjonsleder"."""
+    committee_meeting = make_council_meeting(
+        world.group, at(2025, 2, 6, 10), committee=world.committee
+    )
+    council = make_council_meeting(world.group, at(2025, 2, 7, 10))
+    notices = []
+    for cm in (committee_meeting, council):
+        case = services.case_create(actor=world.users["leader"], council_meeting=cm, title="Sak")
+        notices.append(
+            services.deviation_notify(
+                actor=world.users["member"], case=case, reason="Uenig", wants_vote_explanation=True
+            )
+        )
+    committee_notice, council_notice = notices
+    client.force_login(world.users["faction_leader"])
+    page = client.get(reverse("meetings:case", args=[committee_notice.case_id]))
+    assert "Avtal stemmeforklaring" in page.content.decode()
+    response = client.post(reverse("meetings:deviation_agree", args=[committee_notice.pk]))
+    assert response.status_code == 302
+    committee_notice.refresh_from_db()
+    assert committee_notice.explanation_agreed
+    # a council case is the group leader's to agree, not the faction leader's
+    assert (
+        client.post(reverse("meetings:deviation_agree", args=[council_notice.pk])).status_code
+        == 403
+    )
+    with pytest.raises(PermissionDenied):
+        services.deviation_agree_explanation(actor=world.users["member"], notice=council_notice)
+    council_notice.refresh_from_db()
+    assert not council_notice.explanation_agreed
 
 
 def test_members_are_bound_in_elections_of_persons_with_sp_candidates_G19(world: World) -> None:
