@@ -48,6 +48,11 @@ class GroupOverview:
     ethics: EthicsGuidelines | None
 
     @property
+    def voting_members(self) -> list[Membership]:
+        """G1, rules 2.0: the sitting representatives with the right to vote."""
+        return [row.membership for row in self.rows if row.can_vote]
+
+    @property
     def not_acknowledged(self) -> list[Membership]:
         return [row.membership for row in self.rows if not row.acknowledged_rules]
 
