@@ -13,6 +13,11 @@ urlpatterns = [
         lists.council_meeting_create,
         name="council_meeting_create",
     ),
+    path(
+        "kommunestyremote/<int:pk>/endre/",
+        lists.council_meeting_edit,
+        name="council_meeting_edit",
+    ),
     path("gruppe/<int:group_pk>/krav/", lists.request_list, name="requests"),
     path("krav/<int:pk>/signer/", lists.request_sign, name="request_sign"),
     path("gruppe/<int:group_pk>/nytt/", meeting.meeting_create, name="create"),

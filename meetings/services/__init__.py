@@ -32,6 +32,7 @@ from meetings.services.minutes import (
 )
 from meetings.services.scheduling import (
     council_meeting_create,
+    council_meeting_update,
     meeting_cancel,
     meeting_schedule,
     meeting_summon,
@@ -56,6 +57,7 @@ __all__ = [
     "conflict_record_leave",
     "conflict_vote",
     "council_meeting_create",
+    "council_meeting_update",
     "deviation_agree_explanation",
     "deviation_notify",
     "dissent_add",

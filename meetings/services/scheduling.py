@@ -100,6 +100,38 @@ def council_meeting_create(
     return cm
 
 
+def council_meeting_update(
+    *,
+    actor: User,
+    council_meeting: CouncilMeeting,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    place: str = "",
+) -> CouncilMeeting:
+    """G6, G11: the council moves a meeting. The plan follows when it is made again
+    (``plan_generate`` moves the meetings prepared for it that nothing has been added to)."""
+    _require_group_manager(actor, council_meeting.group)
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("Møtet må slutte etter at det starter.")})
+    with transaction.atomic():
+        changed = sorted(
+            f
+            for f, v in (("starts_at", starts_at), ("ends_at", ends_at), ("place", place))
+            if getattr(council_meeting, f) != v
+        )
+        council_meeting.starts_at, council_meeting.ends_at = starts_at, ends_at
+        council_meeting.place = place
+        council_meeting.save(update_fields=["starts_at", "ends_at", "place"])
+        audit(
+            actor=actor,
+            action="meeting.council_meeting_update",
+            target=council_meeting,
+            group=council_meeting.group,
+            fields=changed,
+        )
+    return council_meeting
+
+
 def council_in_session(group: CouncilGroup, start: dt.datetime, end: dt.datetime) -> bool:
     """G10: does the span fall within a sitting of the council itself?"""
     return CouncilMeeting.objects.filter(
@@ -305,6 +337,7 @@ class GeneratedPlan:
     plan: MeetingPlan
     created: int
     unplaced: list[str]
+    moved: list[Meeting]
 
 
 PLAN_TITLES = {
@@ -357,16 +390,17 @@ def plan_generate(*, actor: User, group: CouncilGroup, year: int, half: int) -> 
         if plan.status == PlanStatus.ADOPTED:
             raise ValidationError(_("Møteplanen er vedtatt. Endre møtene ett for ett."))
         existing = Meeting.objects.filter(group=group).exclude(status=MeetingStatus.CANCELLED)
+        movable = {(m.council_meeting_id, m.kind, m.council_slot): m for m in _movable(plan, now)}
         window = existing.filter(
             starts_at__lt=end + dt.timedelta(days=1),
             ends_at__gt=start - dt.timedelta(days=planner.WINDOW_DAYS + 1),
-        )
+        ).exclude(pk__in=[m.pk for m in movable.values()])
         taken = list(window.values_list("starts_at", "ends_at"))
         prepared = set(
             existing.filter(council_meeting__in=council).values_list(
                 "council_meeting_id", "kind", "council_slot"
             )
-        )
+        ) - set(movable)
         rules = planner.Rules(
             place=ruleset.meeting_place,
             weekdays=tuple(ruleset.weekday_numbers),
@@ -386,11 +420,27 @@ def plan_generate(*, actor: User, group: CouncilGroup, year: int, half: int) -> 
         ]
         by_id = {c.pk: c for c in council}
         outcome = planner.propose(rules, dates, taken, prepared, now)
+        moved: list[Meeting] = []
+        created = 0
         for p in outcome.proposals:
             cm = by_id[p.council_meeting_id]
             title = PLAN_TITLES[(p.kind, p.council_slot)] % {"date": _day(cm.starts_at)}
             if p.kind == "faction" and cm.committee is not None:
                 title = f"{title} ({cm.committee.name})"
+            earlier = movable.get((p.council_meeting_id, p.kind, p.council_slot))
+            if earlier is not None:
+                if (earlier.starts_at, earlier.ends_at, earlier.place, earlier.title) != (
+                    p.starts_at,
+                    p.ends_at,
+                    p.place,
+                    title,
+                ):
+                    earlier.starts_at, earlier.ends_at = p.starts_at, p.ends_at
+                    earlier.place, earlier.title = p.place, title
+                    earlier.save(update_fields=["starts_at", "ends_at", "place", "title"])
+                    moved.append(earlier)
+                continue
+            created += 1
             meeting = Meeting.objects.create(
                 group=group,
                 kind=p.kind,
@@ -410,7 +460,8 @@ def plan_generate(*, actor: User, group: CouncilGroup, year: int, half: int) -> 
             action="meeting.plan_generate",
             target=plan,
             group=group,
-            created=len(outcome.proposals),
+            created=created,
+            moved=sorted(m.pk for m in moved),
             unplaced=len(outcome.unplaced),
         )
     unplaced = [
@@ -418,7 +469,22 @@ def plan_generate(*, actor: User, group: CouncilGroup, year: int, half: int) -> 
         + (f" ({by_id[cm].committee})" if by_id[cm].committee else "")
         for cm, kind, slot in outcome.unplaced
     ]
-    return GeneratedPlan(plan=plan, created=len(outcome.proposals), unplaced=unplaced)
+    return GeneratedPlan(plan=plan, created=created, unplaced=unplaced, moved=moved)
+
+
+def _movable(plan: MeetingPlan, now: dt.datetime) -> list[Meeting]:
+    """The plan's own meetings that may still move with the council calendar: in the
+    future, still planned, with nothing on the agenda but the standing media item, no
+    minutes, and not a course's session (a course's hours must not move unseen)."""
+    return list(
+        plan.meetings.filter(
+            council_meeting__isnull=False, status=MeetingStatus.PLANNED, starts_at__gt=now
+        )
+        .exclude(agenda_items__is_media_strategy=False)
+        .exclude(minutes__isnull=False)
+        .exclude(course_session__isnull=False)
+        .distinct()
+    )
 
 
 def _day(moment: dt.datetime) -> str:

@@ -110,6 +110,15 @@ def plan_generate(request: HttpRequest, group_pk: int) -> HttpResponse:
         )
         if generated is not None:
             messages.success(request, _("Møteplanen er laget. Gå gjennom møtene og vedta planen."))
+            for moved in generated.moved:
+                messages.info(
+                    request,
+                    _("«%(title)s» er flyttet til %(when)s.")
+                    % {
+                        "title": moved.title,
+                        "when": timezone.localtime(moved.starts_at).strftime("%d.%m.%Y %H:%M"),
+                    },
+                )
             for title in generated.unplaced:
                 messages.warning(
                     request,
@@ -159,6 +168,51 @@ def council_meeting_create(request: HttpRequest, group_pk: int) -> HttpResponse:
         {
             "form": form,
             "title": _("Legg inn kommunestyremøte eller utvalgsmøte"),
+            "group": group,
+            "back": ("meetings:plan", group.pk),
+        },
+    )
+
+
+def council_meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """G6: the council moved a meeting; making the plan again moves what prepares it."""
+    council_meeting = CouncilMeeting.objects.filter(pk=pk).first()
+    group, _m = get_group_for_meetings(
+        request.user, council_meeting.group_id if council_meeting else 0, "manage"
+    )
+    assert council_meeting is not None  # noqa: S101 (get_group_for_meetings raised 404)
+    initial = {
+        "committee": council_meeting.committee,
+        "starts_at": timezone.localtime(council_meeting.starts_at),
+        "ends_at": timezone.localtime(council_meeting.ends_at),
+        "place": council_meeting.place,
+    }
+    form = CouncilMeetingForm(request.POST or None, group=group, initial=initial)
+    form.fields["committee"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        updated = run(
+            form,
+            services.council_meeting_update,
+            actor=request.user,
+            council_meeting=council_meeting,
+            starts_at=form.cleaned_data["starts_at"],
+            ends_at=form.cleaned_data["ends_at"],
+            place=form.cleaned_data["place"],
+        )
+        if updated is not None:
+            messages.success(
+                request,
+                _(
+                    "Møtet er flyttet. Lag møteplanen på nytt for å flytte gruppemøtene som hører til."
+                ),
+            )
+            return redirect("meetings:plan", group_pk=group.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "title": _("Endre kommunestyremøte eller utvalgsmøte"),
             "group": group,
             "back": ("meetings:plan", group.pk),
         },

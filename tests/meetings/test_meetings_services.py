@@ -199,6 +199,72 @@ def test_the_plan_is_generated_from_the_rules_ahead_of_each_council_round_G6_G7_
         services.plan_generate(actor=world.users["leader"], group=world.group, year=2025, half=1)
 
 
+def test_regenerating_after_the_council_moves_moves_only_untouched_future_meetings_G7_G6(
+    world: World,
+) -> None:
+    """The council moves its March meeting a week on: making the plan again moves the
+    meetings prepared for it that nothing has been added to, and says which."""
+    leader = world.users["leader"]
+    feb = make_council_meeting(world.group, at(2025, 2, 13, 10), ends_at=at(2025, 2, 13, 15))
+    march = make_council_meeting(world.group, at(2025, 3, 13, 10), ends_at=at(2025, 3, 13, 15))
+    plan = services.plan_generate(actor=leader, group=world.group, year=2025, half=1).plan
+    ordinary = {
+        m.council_meeting_id: m
+        for m in plan.meetings.filter(kind=MeetingKind.GROUP, council_slot=CouncilSlot.NONE)
+    }
+    assert ordinary[feb.pk].starts_at == at(2025, 2, 11, 18)
+    assert ordinary[march.pk].starts_at == at(2025, 3, 11, 18)
+    # a member sends an item to the February meeting: it no longer moves
+    services.agenda_item_submit(
+        actor=world.users["member"], meeting=ordinary[feb.pk], title="Veier"
+    )
+    services.council_meeting_update(
+        actor=leader,
+        council_meeting=march,
+        starts_at=at(2025, 3, 20, 10),
+        ends_at=at(2025, 3, 20, 15),
+        place="Kommunestyresalen",
+    )
+    services.council_meeting_update(
+        actor=leader,
+        council_meeting=feb,
+        starts_at=at(2025, 2, 20, 10),
+        ends_at=at(2025, 2, 20, 15),
+        place="Kommunestyresalen",
+    )
+    again = services.plan_generate(actor=leader, group=world.group, year=2025, half=1)
+    moved = {(m.council_meeting_id, m.council_slot): m.starts_at for m in again.moved}
+    assert moved == {
+        (march.pk, ""): at(2025, 3, 18, 18),
+        (march.pk, "before"): at(2025, 3, 20, 9, 30),
+        (march.pk, "after"): at(2025, 3, 20, 15),
+        (feb.pk, "before"): at(2025, 2, 20, 9, 30),
+        (feb.pk, "after"): at(2025, 2, 20, 15),
+    }
+    ordinary[feb.pk].refresh_from_db()
+    assert ordinary[feb.pk].starts_at == at(2025, 2, 11, 18), "it has an item: it stays"
+    assert again.created == 0
+    assert plan.meetings.count() == 6
+
+
+def test_a_council_meeting_ends_after_it_starts_when_moved_G6(world: World) -> None:
+    council = make_council_meeting(world.group, at(2025, 3, 13, 10), ends_at=at(2025, 3, 13, 15))
+    with pytest.raises(ValidationError):
+        services.council_meeting_update(
+            actor=world.users["leader"],
+            council_meeting=council,
+            starts_at=at(2025, 3, 13, 15),
+            ends_at=at(2025, 3, 13, 10),
+        )
+    with pytest.raises(PermissionDenied):
+        services.council_meeting_update(
+            actor=world.users["member"],
+            council_meeting=council,
+            starts_at=at(2025, 3, 14, 10),
+            ends_at=at(2025, 3, 14, 15),
+        )
+
+
 def test_the_plan_needs_council_dates_first(world: World) -> None:
     with pytest.raises(ValidationError) as err:
         services.plan_generate(actor=world.users["leader"], group=world.group, year=2025, half=1)
