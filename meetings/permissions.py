@@ -147,7 +147,7 @@ def can_agree_explanation(actor: User, case: CouncilCase) -> bool:
     cm = case.council_meeting
     if can_manage_group(actor, cm.group_id):
         return True
-    faction_leader = cm.committee.faction_leader if cm.committee_id else None
+    faction_leader = cm.committee.faction_leader if cm.committee is not None else None
     return (
         faction_leader is not None
         and faction_leader.user_id == actor.pk
