@@ -93,11 +93,10 @@ def data_inventory(request: HttpRequest) -> HttpResponse:
     )
 
 
-class ErasePersonForm(forms.Form):
+class ErasePreviewForm(forms.Form):
+    """Step 1: whom. Nothing is erased from this form."""
+
     email = forms.EmailField(label=gettext_lazy("E-post til personen som skal slettes"))
-    confirm = forms.BooleanField(
-        label=gettext_lazy("Jeg har kontrollert at denne personen skal slettes"), required=False
-    )
 
     def clean_email(self) -> User:
         email = self.cleaned_data["email"].lower()
@@ -107,29 +106,67 @@ class ErasePersonForm(forms.Form):
         return person
 
 
+class EraseConfirmForm(ErasePreviewForm):
+    """Step 2, after the preview: the explicit, irreversible erasure."""
+
+    email = forms.EmailField(widget=forms.HiddenInput)
+    confirm = forms.BooleanField(
+        label=gettext_lazy(
+            "Jeg har kontrollert hva som slettes, og at denne personen skal slettes"
+        ),
+        error_messages={"required": gettext_lazy("Kryss av for at du har kontrollert dette.")},
+    )
+
+
+ERASURE_WORDS = {
+    Erasure.DELETE: gettext_lazy("slettes"),
+    Erasure.ANONYMISE: gettext_lazy("blir stående uten kobling til personen (anonymiseres)"),
+    Erasure.KEEP: gettext_lazy("beholdes til lagringstiden går ut, så slettes det"),
+    Erasure.OWN_APP: gettext_lazy("håndteres av sin egen app"),
+}
+
+
 @never_cache
 def erase_person(request: HttpRequest) -> HttpResponse:
+    """Art. 17 in two steps: a preview that names what goes and what is kept, then the
+    erasure itself behind an explicit confirmation. The preview changes nothing."""
     admin = _site_admin(request)
-    form = ErasePersonForm(request.POST or None)
-    plan = None
+    erasing = request.method == "POST" and "erase" in request.POST
+    form = EraseConfirmForm(request.POST) if erasing else ErasePreviewForm(request.POST or None)
+    person: User | None = None
     if request.method == "POST" and form.is_valid():
-        person: User = form.cleaned_data["email"]
-        if form.cleaned_data["confirm"]:
-            try:
-                record = privacy.person_erase(actor=admin, person=person)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
+        person = form.cleaned_data["email"]
+    elif erasing:  # not ticked: the preview again, with the error on the checkbox
+        person = User.objects.filter(email=str(request.POST.get("email", "")).lower()).first()
+    if erasing and person is not None and form.is_valid():
+        try:
+            record = privacy.person_erase(actor=admin, person=person)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if record.completed_at:
+                messages.success(request, _("Personen er slettet."))
             else:
-                if record.completed_at:
-                    messages.success(request, _("Personen er slettet."))
-                else:
-                    messages.success(
-                        request,
-                        _(
-                            "Personen er slettet der ingen lagringsplikt hindrer det. Kontoen er "
-                            "stengt, og resten slettes når lagringstiden går ut."
-                        ),
-                    )
-                return redirect("groups:data_inventory")
-        plan = privacy.erasure_plan(person)
-    return render(request, "groups/privacy/erase_person.html", {"form": form, "plan": plan})
+                messages.success(
+                    request,
+                    _(
+                        "Personen er slettet der ingen lagringsplikt hindrer det. Kontoen er "
+                        "stengt, og resten slettes når lagringstiden går ut."
+                    ),
+                )
+            return redirect("groups:data_inventory")
+    if erasing and person is None:  # an address that is not there: say so on the visible field
+        form = ErasePreviewForm(request.POST)
+        form.is_valid()
+    context: dict[str, object] = {"form": form, "person": person}
+    if person is not None:
+        context["preview"] = [
+            (entry, count, ERASURE_WORDS[entry.erasure])
+            for entry, count in privacy.erasure_plan(person)
+        ]
+        context["confirm_form"] = (
+            form if erasing else EraseConfirmForm(initial={"email": person.email})
+        )
+        if erasing:
+            context["form"] = ErasePreviewForm(initial={"email": person.email})
+    return render(request, "groups/privacy/erase_person.html", context)

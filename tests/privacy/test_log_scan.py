@@ -94,7 +94,9 @@ def _run_main_flows(world: World) -> None:
     # a site admin erases a person
     admin = world.client_for("site_admin")
     erased = world.users["outsider"]
-    response = admin.post(reverse("groups:erase_person"), {"email": erased.email, "confirm": "on"})
+    response = admin.post(
+        reverse("groups:erase_person"), {"email": erased.email, "erase": "1", "confirm": "on"}
+    )
     assert response.status_code == 302
     _whistleblowing_submit(anonymous, world)
     _check_in(world)

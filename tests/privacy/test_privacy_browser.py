@@ -46,3 +46,34 @@ def test_site_admin_sees_the_data_inventory(page: Any, live_server: Any) -> None
     table = page.get_by_role("table")
     assert "attendance.Presence" in table.inner_text()
     assert "whistleblowing.Case" in table.inner_text()
+
+
+def test_site_admin_previews_an_erasure_at_phone_width_and_then_erases(
+    page: Any, live_server: Any
+) -> None:
+    """Issue 17: "Vis hva som slettes" is a preview; the erasure is its own step."""
+    from groups.models import User
+
+    world = build_world()
+    client = Client()
+    client.force_login(world.users["site_admin"])
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    person = world.users["member"]
+    page.goto(reverse("groups:erase_person"))
+    page.get_by_label("E-post til personen som skal slettes").fill(person.email)
+    page.get_by_role("button", name="Vis hva som slettes").click()
+    page.get_by_text("Ingenting er slettet ennå.").wait_for()
+    assert User.objects.get(pk=person.pk).is_active
+    page.screenshot(path=str(settings.DATA_DIR / "erase-preview-390.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("button", name="Slett personen for godt").click()
+    page.get_by_text("Kryss av for at du har kontrollert dette.").wait_for()
+    page.get_by_label("Jeg har kontrollert hva som slettes").check()
+    page.get_by_role("button", name="Slett personen for godt").click()
+    page.get_by_role("heading", name="Dataoversikt", level=1).wait_for()
+    left = User.objects.filter(pk=person.pk).first()
+    assert left is None or not left.is_active
