@@ -191,8 +191,14 @@ INVENTORY: tuple[Entry, ...] = (
         ART6_INTEREST,
         GROUP_ARCHIVE,
         Erasure.ANONYMISE,
-        ("proposed_by",),
+        ("proposed_by", "adopted_document"),
         subjects=("proposed_by",),
+        anonymise=("proposed_by",),
+        export_exclude=("adopted_document",),
+        notes=_(
+            "Den vedtatte teksten er gruppas protokoll over vedtaket og nevner medlemmene slik "
+            "de var da; den endres ikke."
+        ),
     ),
     Entry(
         "groups.RuleAcknowledgement",

@@ -30,7 +30,7 @@ from groups.models import (
     User,
 )
 from groups.models.groups import PERIOD_YEARS
-from groups.services import membership_sync_permissions
+from groups.services import membership_sync_permissions, ruleset_document
 
 DEMO_PASSWORD = "Senterpartiet-2026"  # noqa: S105 - printed demo login
 DEMO_DOMAIN = "demo.gruppeportalen.no"
@@ -164,6 +164,9 @@ def load() -> DemoContext:
             "votes_against": 0,
         },
     )
+    if not rules.adopted_document:
+        rules.adopted_document = ruleset_document(rules)
+        rules.save(update_fields=["adopted_document"])
     for key in ("leader", "deputy", "member", "faction_leader"):
         RuleAcknowledgement.objects.get_or_create(
             ruleset=rules, user=ctx.users[key], defaults={"acknowledged_at": now}

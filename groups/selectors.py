@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from groups.models import (
     Committee,
@@ -170,4 +171,33 @@ def home_for(user: User, on: dt.date) -> list[HomeGroup]:
             factions=factions.get(m.pk, []),
         )
         for m in memberships
+    ]
+
+
+@dataclass(frozen=True)
+class RuleChange:
+    label: str
+    before: str
+    after: str
+
+
+def rules_changes(in_force: RuleSet | None, proposal: RuleSet) -> list[RuleChange]:
+    """G22: what a proposal changes against the version in force, blank by blank."""
+    if in_force is None or in_force.pk == proposal.pk:
+        return []
+
+    def values(r: RuleSet) -> list[tuple[str, str]]:
+        return [
+            (str(_("Møtelokale")), r.meeting_place),
+            (str(_("Møtedager")), ", ".join(r.weekday_names)),
+            (str(_("Fra kl.")), r.meeting_start.strftime("%H:%M")),
+            (str(_("Til kl.")), r.meeting_end.strftime("%H:%M")),
+            (str(_("Karantenetid ved overgang (måneder)")), str(r.quarantine_months)),
+            (str(_("Samarbeid med andre parti")), r.cooperation),
+        ]
+
+    return [
+        RuleChange(label, old, new)
+        for (label, old), (_label, new) in zip(values(in_force), values(proposal), strict=True)
+        if old != new
     ]

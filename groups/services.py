@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group as AuthGroup
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -37,6 +38,7 @@ from groups.models import (
     User,
 )
 from groups.permissions import PERMISSION_CODENAMES, can_manage, membership_for
+from groups.selectors import group_overview
 
 
 # --- permissions kept in step with memberships ------------------------------------------
@@ -547,6 +549,20 @@ def ruleset_propose(
 
 
 @transaction.atomic
+def ruleset_document(ruleset: RuleSet) -> str:
+    """The rules as the group adopts them: sections 1.0-14.0 with today's members, board and
+    factions, in Norwegian (the official text), as the fixed record of the adoption."""
+    with translation.override("nb"):
+        return render_to_string(
+            "groups/_rules_document.html",
+            {
+                "group": ruleset.group,
+                "ruleset": ruleset,
+                "overview": group_overview(ruleset.group, timezone.localdate()),
+            },
+        )
+
+
 def ruleset_decide(
     *, actor: User, ruleset: RuleSet, votes_for: int, votes_against: int, note: str = ""
 ) -> RuleSet:
@@ -576,6 +592,8 @@ def ruleset_decide(
     ruleset.status = RuleSetStatus.ADOPTED if adopted else RuleSetStatus.REJECTED
     ruleset.decided_at, ruleset.votes_for, ruleset.votes_against = now, votes_for, votes_against
     ruleset.decision_note = note.strip()
+    if adopted:
+        ruleset.adopted_document = ruleset_document(ruleset)
     ruleset.save()
     audit(
         actor=actor,

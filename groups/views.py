@@ -401,6 +401,9 @@ def rules_version(request: HttpRequest, pk: int, version: int) -> HttpResponse:
             "is_leader": bool(me and me.is_leader) or request.user.is_superuser,
             "acknowledged": ruleset.acknowledgements.filter(user=_user(request)).first(),
             "decision_form": RulesDecisionForm(),
+            "changes": selectors.rules_changes(services.rules_in_force(group), ruleset)
+            if ruleset.status == RuleSetStatus.PROPOSED
+            else [],
         },
     )
 

@@ -58,6 +58,10 @@ class RuleSet(models.Model):
     votes_for = models.PositiveSmallIntegerField(_("stemmer for"), null=True, blank=True)
     votes_against = models.PositiveSmallIntegerField(_("stemmer mot"), null=True, blank=True)
     decision_note = models.TextField(_("vedtak"), blank=True)
+    # G22, G23: the text as adopted, members and factions included, rendered once when the
+    # group adopts it. An adopted version is a fixed record: later members, factions,
+    # erasures or template changes never alter what was adopted.
+    adopted_document = models.TextField(_("vedtatt tekst"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("reglement")
