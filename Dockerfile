@@ -14,7 +14,7 @@ WORKDIR /app
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
-RUN SECRET_KEY=build-only-not-secret-build-only-not-secret-build-only EMAIL_URL=console:// \
+RUN SECRET_KEY=build-only-not-secret-build-only-not-secret-build-only EMAIL_URL=smtp://build.invalid \
     ALLOWED_HOSTS=build python manage.py collectstatic --noinput -v0 \
     && useradd --system --uid 1000 portal && mkdir -p /data && chown portal /data
 USER portal

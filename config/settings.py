@@ -250,8 +250,14 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # --- E-mail ---------------------------------------------------------------------------
+# Production refuses to start without a real mail server: invitations and password resets
+# carry links that must reach the person, not the logs (issue 15 item 12).
+_EMAIL_DEFAULT = None if PRODUCTION else ("locmem://" if TESTING else "console://")
 MAILERS = {
-    "default": mailer_from_url(env_str("EMAIL_URL", "locmem://" if TESTING else "console://"))
+    "default": mailer_from_url(
+        env_str("EMAIL_URL", _EMAIL_DEFAULT, hint="smtp://user:pass@host:587 or smtps://…"),
+        production=PRODUCTION,
+    )
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Gruppeportalen <ikke-svar@gruppeportalen.no>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

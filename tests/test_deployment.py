@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SECRETS = {"SECRET_KEY": "x" * 60, "POSTGRES_PASSWORD": "pw", "EMAIL_URL": "console://"}
+SECRETS = {"SECRET_KEY": "x" * 60, "POSTGRES_PASSWORD": "pw", "EMAIL_URL": "smtp://mail.example.org:587"}
 
 
 def _compose() -> list[str]:
@@ -55,3 +56,51 @@ def test_compose_refuses_to_start_without_secrets() -> None:
     result = _config({}, "-q")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr or "POSTGRES_PASSWORD" in result.stderr
+
+
+# --- Production settings (issue 15 items 12 and 14) ---------------------------------------
+PRODUCTION_ENV = {
+    "PORTAL_ENV": "production",
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "SECRET_KEY": "k" * 20 + "production-secret-for-the-check-only-" + "z" * 20,
+    "ALLOWED_HOSTS": "gruppeportalen.example.org",
+    "EMAIL_URL": "smtp://portal:secret@mail.example.org:587",
+}
+
+
+def _django(env: dict[str, str], tmp_path: Path, code: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` after django.setup() in a fresh interpreter with exactly ``env``."""
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
+        cwd=ROOT,
+        env={"PATH": os.environ.get("PATH", ""), "DATA_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_email_url(tmp_path: Path) -> None:
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "EMAIL_URL"}
+    result = _django(env, tmp_path, "")
+    assert result.returncode != 0
+    assert "EMAIL_URL must be set" in result.stderr
+
+
+@pytest.mark.parametrize("url", ["console://", "locmem://"])
+def test_production_refuses_a_mail_backend_that_delivers_nothing(
+    tmp_path: Path, url: str
+) -> None:
+    result = _django({**PRODUCTION_ENV, "EMAIL_URL": url}, tmp_path, "")
+    assert result.returncode != 0
+    assert "EMAIL_URL" in result.stderr and "not allowed in production" in result.stderr
+
+
+def test_production_starts_with_an_smtp_server(tmp_path: Path) -> None:
+    result = _django(
+        PRODUCTION_ENV,
+        tmp_path,
+        "from django.conf import settings; print(settings.MAILERS['default']['BACKEND'])",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"
