@@ -104,3 +104,41 @@ def test_production_starts_with_an_smtp_server(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"
+
+
+_COOKIES = """
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.core.management import call_command
+from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.test import RequestFactory
+from django.views.i18n import set_language
+
+call_command("migrate", "sessions", verbosity=0)
+factory = RequestFactory(HTTP_HOST="gruppeportalen.example.org")
+
+
+def view(request):
+    get_token(request)
+    request.session["seen"] = 1
+    return HttpResponse("ok")
+
+
+page = SessionMiddleware(CsrfViewMiddleware(view))(factory.get("/", secure=True))
+language = set_language(factory.post("/i18n/setlang/", {"language": "en"}, secure=True))
+for morsel in [*page.cookies.values(), *language.cookies.values()]:
+    print(morsel.OutputString())
+"""
+
+
+def test_production_cookies_carry_the_host_prefix_and_its_constraints(tmp_path: Path) -> None:
+    """__Host- cookies are taken by the browser only with Secure, Path=/ and no Domain."""
+    result = _django(PRODUCTION_ENV, tmp_path, _COOKIES)
+    assert result.returncode == 0, result.stderr
+    cookies = result.stdout.strip().splitlines()
+    names = sorted(line.split("=", 1)[0] for line in cookies)
+    assert names == ["__Host-csrftoken", "__Host-language", "__Host-sessionid"]
+    for line in cookies:
+        attributes = [part.strip().lower() for part in line.split(";")[1:]]
+        assert "secure" in attributes and "path=/" in attributes, line
+        assert not any(part.startswith("domain") for part in attributes), line
