@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SECRETS = {"SECRET_KEY": "x" * 60, "POSTGRES_PASSWORD": "pw", "EMAIL_URL": "smtp://mail.example.org:587"}
+SECRETS = {
+    "SECRET_KEY": "x" * 60,
+    "POSTGRES_PASSWORD": "pw",
+    "EMAIL_URL": "smtp://mail.example.org:587",
+}
 
 
 def _compose() -> list[str]:
@@ -88,9 +92,7 @@ def test_production_refuses_to_start_without_email_url(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("url", ["console://", "locmem://"])
-def test_production_refuses_a_mail_backend_that_delivers_nothing(
-    tmp_path: Path, url: str
-) -> None:
+def test_production_refuses_a_mail_backend_that_delivers_nothing(tmp_path: Path, url: str) -> None:
     result = _django({**PRODUCTION_ENV, "EMAIL_URL": url}, tmp_path, "")
     assert result.returncode != 0
     assert "EMAIL_URL" in result.stderr and "not allowed in production" in result.stderr
