@@ -12,12 +12,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: help env run test lint messages benchmarks system-deps clean
+.PHONY: help env run test lint audit messages benchmarks system-deps clean
 
 help:
 	@echo "make run    – set up, migrate, load demo data, start portal + Celery worker + beat"
 	@echo "make test   – the whole test suite"
-	@echo "make lint   – ruff and mypy"
+	@echo "make lint   – ruff, mypy and bandit"
+	@echo "make audit  – known vulnerabilities in the locked dependencies (config/lock_audit.py)"
 
 .tools/bin/uv:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 on PATH)"; exit 1; }
@@ -48,6 +49,14 @@ lint: env
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy .
+	.venv/bin/bandit -q -c pyproject.toml -r .
+
+# The lock file, exported with hashes, against PyPI's advisory data: pip-audit where the
+# per-release data is reachable, the latest-release data otherwise (see config/lock_audit.py).
+audit: env
+	@mkdir -p var
+	$(UV) export --frozen --all-groups --no-emit-project -q -o var/requirements-audit.txt
+	.venv/bin/python -m config.lock_audit var/requirements-audit.txt
 
 messages: env
 	@for app in groups meetings attendance whistleblowing; do \

@@ -242,9 +242,9 @@ def certificates_generate(*, run_id: int) -> CertificateRun:
         run.refresh_from_db()
         return run
     run.refresh_from_db()
-    from attendance.notify_certificates import certificates_ready
+    from attendance.tasks_certificates import notify_certificates_ready
 
-    certificates_ready(run.pk)
+    notify_certificates_ready.delay(run.pk)
     return run
 
 

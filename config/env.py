@@ -10,11 +10,13 @@ class ImproperlyConfiguredEnv(ValueError):
     pass
 
 
-def env_str(name: str, default: str | None = None) -> str:
+def env_str(name: str, default: str | None = None, *, hint: str = "") -> str:
+    """The variable's value; without a default, an unset variable stops start-up with a
+    message naming it (and ``hint``: what to set it to)."""
     value = os.environ.get(name)
     if value is None or value == "":
         if default is None:
-            raise ImproperlyConfiguredEnv(f"{name} must be set")
+            raise ImproperlyConfiguredEnv(f"{name} must be set" + (f": {hint}" if hint else ""))
         return default
     return value
 
@@ -90,9 +92,17 @@ def sqlite_database(path: str) -> dict[str, object]:
     }
 
 
-def mailer_from_url(url: str) -> dict[str, object]:
-    """A MAILERS entry from console:// , locmem:// or smtp(s)://user:pass@host:port?tls=true"""
+def mailer_from_url(url: str, *, production: bool = False) -> dict[str, object]:
+    """A MAILERS entry from console:// , locmem:// or smtp(s)://user:pass@host:port?tls=true
+
+    In production only smtp(s):// is accepted: console:// would write password-setting
+    links into the logs, and locmem:// would drop every e-mail without a word."""
     parsed = urlparse(url)
+    if production and parsed.scheme in {"console", "locmem"}:
+        raise ImproperlyConfiguredEnv(
+            f"EMAIL_URL={parsed.scheme}:// is not allowed in production: "
+            "e-mails carry password-setting links; use smtp:// or smtps://"
+        )
     if parsed.scheme == "console":
         return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if parsed.scheme == "locmem":

@@ -1,4 +1,5 @@
-"""Session lifetime and the MFA requirement, enforced before any view runs."""
+"""Session lifetime, the MFA requirement and the Permissions-Policy header, enforced around
+every view."""
 
 from __future__ import annotations
 
@@ -87,3 +88,24 @@ class RequireMFAMiddleware:
                 )
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+def permissions_policy_header(policy: dict[str, list[str]]) -> str:
+    """``{"camera": [], "fullscreen": ["self"]}`` -> ``camera=(), fullscreen=(self)``."""
+    return ", ".join(f"{feature}=({' '.join(allow)})" for feature, allow in policy.items())
+
+
+class PermissionsPolicyMiddleware:
+    """Send ``Permissions-Policy`` (settings.PERMISSIONS_POLICY) on every response, so no
+    page, and nothing injected into one, can use the camera, microphone, location and the
+    like. A view that needs a feature can set the header itself; it is left as it is."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = permissions_policy_header(settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response

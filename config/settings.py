@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -250,8 +251,14 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # --- E-mail ---------------------------------------------------------------------------
+# Production refuses to start without a real mail server: invitations and password resets
+# carry links that must reach the person, not the logs (issue 15 item 12).
+_EMAIL_DEFAULT = None if PRODUCTION else ("locmem://" if TESTING else "console://")
 MAILERS = {
-    "default": mailer_from_url(env_str("EMAIL_URL", "locmem://" if TESTING else "console://"))
+    "default": mailer_from_url(
+        env_str("EMAIL_URL", _EMAIL_DEFAULT, hint="smtp://user:pass@host:587 or smtps://…"),
+        production=PRODUCTION,
+    )
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Gruppeportalen <ikke-svar@gruppeportalen.no>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -269,15 +276,61 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+# No page uses a powerful browser feature: members scan the check-in QR code with their
+# phone's own camera app, not in the page. WebAuthn (publickey-credentials-*) is off too:
+# MFA is TOTP and recovery codes. A feature that becomes needed gets ["self"] here.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-create",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "sync-xhr",
+        "usb",
+        "web-share",
+        "xr-spatial-tracking",
+    )
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# X-Forwarded-Proto is believed only when BEHIND_TRUSTED_PROXY says every request reaches
+# the portal through our own reverse proxy, which sets the header itself (docker-compose:
+# Caddy in front, gunicorn reachable from it alone). Anywhere else a client could send
+# "X-Forwarded-Proto: https" over plain HTTP and be treated as secure (issue 15 item 13).
+BEHIND_TRUSTED_PROXY = env_bool("BEHIND_TRUSTED_PROXY", False)
+if BEHIND_TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host- cookies: the browser accepts them only over HTTPS, for Path=/ and without a
+    # Domain, so no sibling subdomain and no plain-HTTP page can set or shadow them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_NAME = "__Host-language"
+    LANGUAGE_COOKIE_SECURE = True
+    SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = LANGUAGE_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = LANGUAGE_COOKIE_DOMAIN = None
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

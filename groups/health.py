@@ -1,4 +1,5 @@
-"""Status of the parts the portal needs: database, broker, worker, beat."""
+"""Status of the parts the portal needs: database, broker, worker, beat; and the background
+tasks that failed for good (``groups.task_failures``)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups.models import Heartbeat
+from groups.models import Heartbeat, TaskFailure
 
 STALE_AFTER = dt.timedelta(minutes=3)
+FAILURES_WINDOW = dt.timedelta(days=1)
+RECENT_FAILURES = 20
 
 
 @dataclass(frozen=True)
@@ -71,4 +74,17 @@ def health_status() -> list[Check]:
     checks.append(
         Check(_("Hurtigbuffer"), True, settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1])
     )
+    failed = TaskFailure.objects.filter(failed_at__gte=now - FAILURES_WINDOW).count()
+    checks.append(
+        Check(
+            _("Bakgrunnsjobber"),
+            failed == 0,
+            _("%(count)d mislyktes siste døgn") % {"count": failed},
+        )
+    )
     return checks
+
+
+def recent_task_failures(limit: int = RECENT_FAILURES) -> list[TaskFailure]:
+    """The latest tasks that failed for good, newest first."""
+    return list(TaskFailure.objects.order_by("-failed_at")[:limit])

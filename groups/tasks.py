@@ -7,6 +7,7 @@ from celery.signals import before_task_publish
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from config.celery import MAIL_RETRY
 from groups.models import CouncilGroup, Heartbeat, User
 
 HEARTBEAT = "groups.tasks.heartbeat"
@@ -33,7 +34,7 @@ def heartbeat(self: Task) -> None:
     )
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, **MAIL_RETRY)
 def send_invitation(user_id: int, group_id: int) -> None:
     """E-mail a person who was added to a group without an account a link to choose a
     password. Takes ids only; the subject names nobody. Does nothing once the person has a

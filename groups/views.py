@@ -32,7 +32,7 @@ from groups.forms import (
     VotesForm,
     run_form,
 )
-from groups.health import health_status
+from groups.health import health_status, recent_task_failures
 from groups.models import (
     BOARD_SEATS,
     Committee,
@@ -517,7 +517,11 @@ def rules_acknowledge(request: HttpRequest, pk: int, version: int) -> HttpRespon
 def health(request: HttpRequest) -> HttpResponse:
     if not request.user.is_superuser:
         return TemplateResponse(request, "403.html", status=403)
-    return render(request, "groups/health.html", {"status": health_status()})
+    return render(
+        request,
+        "groups/health.html",
+        {"status": health_status(), "failures": recent_task_failures()},
+    )
 
 
 @login_not_required

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from config.celery import MAIL_RETRY
 
-@shared_task(acks_late=True)
+
+@shared_task(acks_late=True, **MAIL_RETRY)
 def send_due_reminders() -> int:
     """Beat sweep every few minutes; idempotent (see services.reminders_send_due)."""
     from meetings.services import reminders_send_due
@@ -13,28 +15,28 @@ def send_due_reminders() -> int:
     return reminders_send_due()
 
 
-@shared_task
+@shared_task(**MAIL_RETRY)
 def notify_request_satisfied(request_id: int) -> int:
     from meetings import notify
 
     return notify.request_satisfied(request_id)
 
 
-@shared_task
+@shared_task(**MAIL_RETRY)
 def notify_item_submitted(item_id: int) -> int:
     from meetings import notify
 
     return notify.item_submitted(item_id)
 
 
-@shared_task
+@shared_task(**MAIL_RETRY)
 def notify_case_assigned(case_id: int) -> int:
     from meetings import notify
 
     return notify.case_assigned(case_id)
 
 
-@shared_task
+@shared_task(**MAIL_RETRY)
 def notify_deviation(notice_id: int) -> int:
     from meetings import notify
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from config.celery import MAIL_RETRY
 from whistleblowing import services
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(acks_late=True, **MAIL_RETRY)
 def notify_handlers(case_id: str, kind: str, ref: int = 0) -> bool:
     return services.notify(case_id, kind, ref)
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, **MAIL_RETRY)
 def deadline_sweep() -> dict[str, int]:
     result = services.deadline_sweep()
     return {

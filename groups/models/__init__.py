@@ -1,4 +1,4 @@
-from groups.models.audit import AuditEntry, Heartbeat
+from groups.models.audit import AuditEntry, Heartbeat, TaskFailure
 from groups.models.groups import (
     BOARD_SEATS,
     BoardRole,
@@ -50,5 +50,6 @@ __all__ = [
     "RuleSetStatus",
     "Seat",
     "SweepRun",
+    "TaskFailure",
     "User",
 ]

@@ -52,3 +52,24 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TaskFailure(models.Model):
+    """A Celery task that failed for good (its retries spent), for the health page.
+
+    Holds no personal data on purpose: the task's dotted name, Celery's own task id (to find
+    the worker's log line), the exception's class and how many retries were spent; never the
+    task's arguments (user ids, whistleblowing case ids) nor the error text (an SMTP refusal
+    quotes the address)."""
+
+    task = models.CharField(max_length=200)
+    task_id = models.CharField(max_length=64, blank=True)
+    error = models.CharField(max_length=200)
+    retries = models.PositiveSmallIntegerField(default=0)
+    failed_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ("-failed_at",)
+
+    def __str__(self) -> str:
+        return f"{self.failed_at:%Y-%m-%d %H:%M} {self.task}"

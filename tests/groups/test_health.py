@@ -3,17 +3,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import smtplib
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
+from django.utils import timezone
 
-from config.celery import app
-from groups.models import Heartbeat
-from groups.tasks import heartbeat
+from config.celery import MAIL_RETRY, app
+from groups.models import Heartbeat, TaskFailure
+from groups.task_failures import record
+from groups.tasks import HEARTBEAT, heartbeat, send_invitation
 from tests.conftest import World
+from tests.factories.groups import make_user
+
+ALARM = '<span class="badge badge-warning">Feil</span>'
 
 
 @pytest.fixture
@@ -51,3 +60,57 @@ def test_health_page_reports_each_part(world: World) -> None:
 def test_health_page_says_when_the_worker_never_ran(world: World) -> None:
     response = world.client_for("site_admin").get(reverse("groups:health"))
     assert "har aldri kjørt" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_health_page_says_when_no_background_task_failed(world: World) -> None:
+    body = world.client_for("site_admin").get(reverse("groups:health")).content.decode()
+    assert "Ingen jobber har mislyktes." in body
+    assert "0 mislyktes siste døgn" in body
+
+
+@pytest.mark.django_db
+def test_health_page_shows_a_mail_task_that_failed_for_good(world: World, settings: Any) -> None:
+    """Issue 15 item 10: a mail server that never answers: the invitation is retried, then
+    given up, and the site admin sees it on /drift/, without the person it was for."""
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.DeadMailServer"}}
+    person = make_user(password=None, email="invitert@example.org")
+    app.conf.task_eager_propagates = False
+    try:
+        send_invitation.delay(person.pk, world.group.pk)
+    finally:
+        app.conf.task_eager_propagates = True
+    heartbeat.delay()
+
+    body = world.client_for("site_admin").get(reverse("groups:health")).content.decode()
+
+    assert "groups.tasks.send_invitation" in body
+    assert "smtplib.SMTPConnectError" in body
+    assert f"<td>{1 + MAIL_RETRY['max_retries']}</td>" in body
+    assert "1 mislyktes siste døgn" in body and ALARM in body
+    assert "invitert@example.org" not in body
+
+
+@pytest.mark.django_db
+def test_an_old_failure_is_listed_without_alarm_and_pruned_after_ninety_days(
+    world: World,
+) -> None:
+    long_ago = timezone.now() - dt.timedelta(days=2)
+    TaskFailure.objects.create(
+        task="meetings.tasks.notify_deviation", error="E", failed_at=long_ago
+    )
+    heartbeat.delay()
+    body = world.client_for("site_admin").get(reverse("groups:health")).content.decode()
+    assert "meetings.tasks.notify_deviation" in body and ALARM not in body
+
+    ancient = TaskFailure.objects.create(
+        task="x", error="E", failed_at=timezone.now() - dt.timedelta(days=91)
+    )
+    record(sender=heartbeat, task_id="abc", exception=ValueError("boom"))
+    assert not TaskFailure.objects.filter(pk=ancient.pk).exists()
+    assert TaskFailure.objects.filter(task=HEARTBEAT, error="ValueError").exists()
+
+
+class DeadMailServer(BaseEmailBackend):
+    def send_messages(self, messages: Any) -> int:
+        raise smtplib.SMTPConnectError(421, "mail.example.org: service not available")
