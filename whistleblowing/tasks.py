@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from whistleblowing import services
+from whistleblowing import services, unlock
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -26,3 +26,9 @@ def deadline_sweep() -> dict[str, int]:
 def retention_sweep() -> dict[str, int]:
     result = services.retention_sweep()
     return {"deleted": result.deleted, "files": result.files}
+
+
+@shared_task(acks_late=True)
+def unlock_sweep() -> dict[str, int]:
+    """Delete unlocked secrets whose 15-minute window has passed (see ``unlock``)."""
+    return {"deleted": unlock.sweep()}
