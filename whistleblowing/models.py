@@ -180,7 +180,9 @@ class Message(models.Model):
     body_blob = models.BinaryField()
 
     class Meta:
-        ordering = ["created_at", "id"]
+        # By id: a reporter's message is stored with its day only (dates.day_start), so
+        # its time cannot order it among the handlers' messages of that day.
+        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"Melding {self.pk}"
