@@ -9,6 +9,7 @@ class WhistleblowingConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_out
 
-        from whistleblowing import unlock
+        from whistleblowing import logfilter, unlock
 
         user_logged_out.connect(unlock.on_logout, dispatch_uid="whistleblowing-unlock-logout")
+        logfilter.install()

@@ -110,7 +110,7 @@ def redis_copy() -> list[bytes]:
         return []
     import redis
 
-    client = redis.Redis.from_url(settings.REDIS_URL)
+    client: Any = redis.Redis.from_url(settings.REDIS_URL)
     found: list[bytes] = []
     for key in client.scan_iter(count=1000):
         found.append(key)
@@ -200,11 +200,11 @@ def expand(chunks: Iterable[bytes], depth: int = 4) -> tuple[set[bytes], set[byt
                 if _clean(chunk, match.start(), match.end()):
                     clean.add(decoded)
             for match in _B64.finditer(chunk):
-                decoded = _b64(match.group())
-                if decoded and len(decoded) >= 16:
-                    new.append(decoded)
+                from_b64 = _b64(match.group())
+                if from_b64 and len(from_b64) >= 16:
+                    new.append(from_b64)
                     if _clean(chunk, match.start(), match.end()):
-                        clean.add(decoded)
+                        clean.add(from_b64)
             inflated = _inflate(chunk)
             new.extend(inflated)
             clean.update(inflated)
@@ -285,7 +285,7 @@ NOT_A_WAY_IN = {
 def stored_boxes() -> list[bytes]:
     """Every other binary value of the whistleblowing tables (all of it is in the dump):
     the reports, the wrapped keys, and whatever a design keeps of an unlocked secret."""
-    boxes = []
+    boxes: list[bytes] = []
     for model in apps.get_app_config("whistleblowing").get_models():
         names = [
             f.name
@@ -302,7 +302,7 @@ def attack(material: Iterable[bytes]) -> Outcome:
     outcome = Outcome()
     cases = {str(c.pk): c for c in Case.objects.all()}
     content = {pk: bytes(c.content_blob) for pk, c in cases.items()}
-    publics = {bytes(h.public_key): h.pk for h in Handler.objects.exclude(public_key=None)}
+    publics = {bytes(h.public_key or b""): h.pk for h in Handler.objects.exclude(public_key=None)}
     grants = [(g.handler_id, bytes(g.sealed_key)) for g in KeyGrant.objects.all()]
     expanded, clean = expand(material)
     boxes = set(stored_boxes())

@@ -33,8 +33,10 @@ pytestmark = pytest.mark.django_db
 OSLO = dates.LOCAL
 
 
-def oslo(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=OSLO)
+def oslo(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=OSLO)
 
 
 def stored_times(day: dt.date) -> dict[tuple[str, str], set[dt.datetime]]:

@@ -127,7 +127,7 @@ def test_the_sweep_deletes_expired_boxes_and_keeps_live_ones(handler):
 def test_beat_runs_the_sweep_every_minute():
     entry = BEAT_SCHEDULE["whistleblowing-unlock-sweep"]
     assert entry["task"] == "whistleblowing.tasks.unlock_sweep"
-    assert entry["schedule"] <= 60
+    assert isinstance(entry["schedule"], int) and entry["schedule"] <= 60
 
 
 def test_a_forged_or_garbled_cookie_opens_nothing(handler):
