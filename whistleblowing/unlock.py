@@ -23,8 +23,10 @@ Why a copy of everything at rest opens nothing after the window:
 * So only the browser that unlocked can open the row, and only while the row exists: the
   row is deleted when the user locks or logs out, on the first access after the expiry,
   and by the sweep that beat runs every minute (``whistleblowing.tasks.unlock_sweep``).
-  After the window the database no longer holds the box either, so even the browser's
-  cookie (kept past its max-age by a misbehaving client) opens nothing.
+  After the window the live database no longer holds the box either, so even the
+  browser's cookie (kept past its max-age by a misbehaving client) opens nothing there;
+  a copy of the box may outlive the row (a backup, the WAL, a free page of the SQLite
+  file), and stays as useless as the row was without ``K``.
 * A reporter's row names no case: the case id travels inside the box, so the table does
   not even say which case was open. Nothing of the reporter's unlock touches the session.
 * A handler's row is tied to the handler: another account in the same browser gets nothing
