@@ -611,6 +611,23 @@ INVENTORY: tuple[Entry, ...] = (
         notes=_("Varslingsmottakere får innsyn gjennom sekretariatet, ikke gjennom Mine data."),
     ),
     Entry(
+        "whistleblowing.Unlock",
+        _("Opplåste nøkler i varslingsmottaket"),
+        _(
+            "En opplåst nøkkel holdes i en låst boks i 15 minutter; nøkkelen til boksen "
+            "finnes bare i nettleseren som låste den opp."
+        ),
+        ART6_LEGAL,
+        Retention(
+            _("Femten minutter; slettes når nøkkelen låses, ved utlogging eller når tiden er ute."),
+            enforced_by="whistleblowing.tasks.unlock_sweep",
+        ),
+        Erasure.OWN_APP,
+        ("handler",),
+        in_export=False,
+        notes=WB_NOTE,
+    ),
+    Entry(
         "whistleblowing.AuditEvent",
         _("Logg i varslingsmottaket"),
         _("Hvem som leste og gjorde hva i en sak."),

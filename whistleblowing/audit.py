@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -15,11 +16,17 @@ def case_ref(case_id: object) -> str:
 
 
 def audit(
-    *, actor: Any, action: str, case: Case | None = None, **data: str | int | bool | None
+    *,
+    actor: Any,
+    action: str,
+    case: Case | None = None,
+    at: datetime | None = None,
+    **data: str | int | bool | None,
 ) -> AuditEvent:
+    """``at`` defaults to now; what the reporter does is passed in rounded to the day."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
-        at=timezone.now(),
+        at=at or timezone.now(),
         actor=user,
         action=action,
         case=case,

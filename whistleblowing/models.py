@@ -180,7 +180,9 @@ class Message(models.Model):
     body_blob = models.BinaryField()
 
     class Meta:
-        ordering = ["created_at", "id"]
+        # By id: a reporter's message is stored with its day only (dates.day_start), so
+        # its time cannot order it among the handlers' messages of that day.
+        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"Melding {self.pk}"
@@ -259,6 +261,30 @@ class UsedFormToken(models.Model):
 
     def __str__(self) -> str:
         return self.token_hash[:8]
+
+
+class UnlockKind(models.TextChoices):
+    HANDLER = "handler", _("Saksbehandlers nøkkel")
+    REPORTER = "reporter", _("Varslers sak")
+
+
+class Unlock(models.Model):
+    """A secret unlocked for a few minutes (see ``whistleblowing.unlock``).
+
+    ``blob`` is the secret encrypted under a random key that only the browser holds (in a
+    cookie); ``key_hash`` finds the row from that key and reveals nothing of it. The row is
+    deleted at lock, at logout, on the first access after ``expires_at`` and by the sweep."""
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=16, choices=UnlockKind.choices)
+    handler = models.ForeignKey(
+        Handler, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    blob = models.BinaryField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk}"
 
 
 class AuditEvent(models.Model):

@@ -4,6 +4,12 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "whistleblowing.tasks.deadline_sweep",
         "schedule": 60 * 60,
     },
+    # Unlocked keys (issue 15 item 1): nothing usable stays in the database after the
+    # 15-minute window, even when the browser never comes back.
+    "whistleblowing-unlock-sweep": {
+        "task": "whistleblowing.tasks.unlock_sweep",
+        "schedule": 60,
+    },
     # Retention (W14): delete cases five years after closing.
     "whistleblowing-retention-sweep": {
         "task": "whistleblowing.tasks.retention_sweep",

@@ -45,7 +45,7 @@ def deadlines(case: Case, now: datetime | None = None) -> Deadlines:
     now = now or timezone.now()
     ack_by = None
     if case.status == CaseStatus.RECEIVED:
-        ack_by = case.created_at + timedelta(days=dates.ACKNOWLEDGE_WITHIN_DAYS)
+        ack_by = dates.acknowledge_by(case.created_at)
     feedback_by = (
         case.feedback_due_at
         if case.status == CaseStatus.ACKNOWLEDGED and case.feedback_given_at is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from config.celery import MAIL_RETRY
-from whistleblowing import services
+from whistleblowing import services, unlock
 
 
 @shared_task(acks_late=True, **MAIL_RETRY)
@@ -27,3 +27,9 @@ def deadline_sweep() -> dict[str, int]:
 def retention_sweep() -> dict[str, int]:
     result = services.retention_sweep()
     return {"deleted": result.deleted, "files": result.files}
+
+
+@shared_task(acks_late=True)
+def unlock_sweep() -> dict[str, int]:
+    """Delete unlocked secrets whose 15-minute window has passed (see ``unlock``)."""
+    return {"deleted": unlock.sweep()}

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -46,6 +47,26 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 
 # --- reporter ---------------------------------------------------------------------------
+# The reporter side never shares a request with a login (issue 15 item 3): a signed-in
+# visitor is asked to log out first (GET), and a form posted with a login (signed in in
+# another tab) ends the login and is shown again, unsent, with its text kept.
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    return bool(request.user.is_authenticated)
+
+
+def _signed_out_notice() -> str:
+    return _(
+        "Du var logget inn i Gruppeportalen, så vi sendte ingenting: det du sender som "
+        "varsler, skal ikke kunne knyttes til kontoen din. Nå er du logget ut. Det du "
+        "skrev, står fortsatt her (filer må velges på nytt). Se over og send igjen."
+    )
+
+
+def _sign_out_first(request: HttpRequest, form: Any) -> None:
+    logout(request)
+    form.add_error(None, _signed_out_notice())
 
 
 @login_not_required
@@ -55,7 +76,11 @@ def report(request: HttpRequest) -> HttpResponse:
     """The reporting page: what, who reads it, protection, deadlines; the form (W1–W7)."""
     recipients = _recipient_choices()
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and _signed_in(request):
+        form = forms.ReportForm(request.POST, recipients=recipients)
+        _sign_out_first(request, form)
+        status = 409
+    elif request.method == "POST":
         form = forms.ReportForm(request.POST, request.FILES, recipients=recipients)
         if not ratelimit.allow(request, "submit"):
             form.is_valid()
@@ -115,7 +140,7 @@ def report(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "whistleblowing/report.html",
-        {"form": form, "ready": bool(recipients)},
+        {"form": form, "ready": bool(recipients), "signed_in": _signed_in(request)},
         status=status,
     )
     return _no_store(response)
@@ -127,7 +152,10 @@ def report(request: HttpRequest) -> HttpResponse:
 def reporter_login(request: HttpRequest) -> HttpResponse:
     form = forms.ReceiptForm(request.POST or None)
     status = 200
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _signed_in(request):
+        _sign_out_first(request, form)
+        status = 409
+    elif request.method == "POST" and form.is_valid():
         if not ratelimit.allow(request, "receipt"):
             form.add_error(None, _("For mange forsøk på kort tid. Vent et kvarter og prøv igjen."))
             status = 429
@@ -141,22 +169,25 @@ def reporter_login(request: HttpRequest) -> HttpResponse:
                 status = 400
             else:
                 case, key = opened
-                request.session.cycle_key()
-                unlock.put(request, unlock.REPORTER_SLOT, key, label=str(case.pk))
-                return redirect("whistleblowing:reporter_case")
+                response = redirect("whistleblowing:reporter_case")
+                unlock.put_reporter_case(request, response, case.pk, key)
+                return _no_store(response)
     return _no_store(
-        render(request, "whistleblowing/reporter_login.html", {"form": form}, status=status)
+        render(
+            request,
+            "whistleblowing/reporter_login.html",
+            {"form": form, "signed_in": _signed_in(request)},
+            status=status,
+        )
     )
 
 
 def _reporter_case(request: HttpRequest) -> tuple[Case, bytes] | None:
-    key = unlock.get(request, unlock.REPORTER_SLOT)
-    case_id = unlock.label(request, unlock.REPORTER_SLOT)
-    case = Case.objects.filter(pk=case_id).first() if key is not None and case_id else None
-    if key is None or case is None:
-        unlock.forget(request, unlock.REPORTER_SLOT)
+    opened = unlock.reporter_case(request)
+    case = Case.objects.filter(pk=opened[0]).first() if opened else None
+    if opened is None or case is None:
         return None
-    return case, key
+    return case, opened[1]
 
 
 @login_not_required
@@ -164,14 +195,30 @@ def _reporter_case(request: HttpRequest) -> tuple[Case, bytes] | None:
 @require_http_methods(["GET", "POST"])
 def reporter_case(request: HttpRequest) -> HttpResponse:
     """The reporter's own case: acknowledgement, messages, answer and add files (W5, W7)."""
+    if request.method == "GET" and _signed_in(request):
+        # Not even looked up: the case and the login never meet in one request.
+        return _no_store(
+            render(
+                request,
+                "whistleblowing/reporter_login.html",
+                {"form": forms.ReceiptForm(), "signed_in": True},
+            )
+        )
+    signed_in_post = request.method == "POST" and _signed_in(request)
+    if signed_in_post:
+        logout(request)  # before the case is even looked up
     opened = _reporter_case(request)
     if opened is None:
         messages.info(request, _("Skriv inn kvitteringskoden din for å se saken."))
         return redirect("whistleblowing:reporter_login")
     case, key = opened
-    form = forms.ReporterMessageForm(request.POST or None, request.FILES or None)
     status = 200
-    if request.method == "POST":
+    if signed_in_post:
+        form = forms.ReporterMessageForm(request.POST)
+        form.add_error(None, _signed_out_notice())
+        status = 409
+    elif request.method == "POST":
+        form = forms.ReporterMessageForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 services.reporter_message_send(
@@ -186,6 +233,8 @@ def reporter_case(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Takk. Det du sendte er lagt til i saken."))
                 return redirect("whistleblowing:reporter_case")
         status = 400
+    else:
+        form = forms.ReporterMessageForm()
     view = selectors.case_view(case, key, for_reporter=True)
     return _no_store(
         render(
@@ -200,9 +249,10 @@ def reporter_case(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_POST
 def reporter_logout(request: HttpRequest) -> HttpResponse:
-    unlock.forget(request, unlock.REPORTER_SLOT)
+    response = redirect("whistleblowing:report")
+    unlock.forget(request, response, unlock.REPORTER)
     messages.info(request, _("Saken er lukket i denne nettleseren."))
-    return redirect("whistleblowing:report")
+    return response
 
 
 # --- handlers -----------------------------------------------------------------------------
@@ -222,8 +272,8 @@ def handler_cases(request: HttpRequest) -> HttpResponse:
         {
             "handler": handler,
             "rows": selectors.cases_for_handler(handler),
-            "unlocked": unlock.get(request, unlock.HANDLER_SLOT) is not None,
-            "seconds_left": unlock.seconds_left(request, unlock.HANDLER_SLOT),
+            "unlocked": unlock.get(request, unlock.HANDLER, handler=handler) is not None,
+            "seconds_left": unlock.seconds_left(request, unlock.HANDLER, handler=handler),
             "warnings": selectors.routing_warnings(),
         },
     )
@@ -254,9 +304,10 @@ def handler_keys(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            unlock.put(request, unlock.HANDLER_SLOT, private)
+            response = redirect("whistleblowing:handler_cases")
+            unlock.put(request, response, unlock.HANDLER, private, handler=handler)
             messages.success(request, _("Nøkkelen din er klar og låst opp i 15 minutter."))
-            return redirect("whistleblowing:handler_cases")
+            return response
     return render(
         request,
         "whistleblowing/handler_keys.html",
@@ -285,8 +336,9 @@ def handler_unlock(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            unlock.put(request, unlock.HANDLER_SLOT, private)
-            return HttpResponseRedirect(next_url)
+            response = HttpResponseRedirect(next_url)
+            unlock.put(request, response, unlock.HANDLER, private, handler=handler)
+            return response
     return render(
         request,
         "whistleblowing/handler_unlock.html",
@@ -298,9 +350,10 @@ def handler_unlock(request: HttpRequest) -> HttpResponse:
 @require_POST
 def handler_lock(request: HttpRequest) -> HttpResponse:
     get_handler(request)
-    unlock.forget(request, unlock.HANDLER_SLOT)
+    response = redirect("whistleblowing:handler_cases")
+    unlock.forget(request, response, unlock.HANDLER)
     messages.info(request, _("Nøkkelen din er låst."))
-    return redirect("whistleblowing:handler_cases")
+    return response
 
 
 def _grant_candidates(case: Case, handler: Handler) -> list[tuple[int, str]]:
@@ -328,7 +381,7 @@ def _detail(
         "view": view,
         "excluded": display_name(excluded) if excluded else "",
         "deadlines": selectors.deadlines(case),
-        "seconds_left": unlock.seconds_left(request, unlock.HANDLER_SLOT),
+        "seconds_left": unlock.seconds_left(request, unlock.HANDLER, handler=handler),
         "ack_form": bound.get("ack_form") or forms.AcknowledgeForm(),
         "message_form": bound.get("message_form") or forms.HandlerMessageForm(),
         "log_form": bound.get("log_form") or forms.LogEntryForm(),
@@ -349,7 +402,7 @@ def _open(request: HttpRequest, pk: Any, *, read: bool = True) -> Any:
     case, grant = get_case_for_handler(handler, pk, read=read)
     if grant.access != Access.READ:
         return handler, case, None
-    private = unlock.get(request, unlock.HANDLER_SLOT)
+    private = unlock.get(request, unlock.HANDLER, handler=handler)
     if private is None:
         return _unlock_redirect(request)
     key = services.case_key_for_handler(handler=handler, case=case, private_key=private)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from whistleblowing import crypto, routing, uploads
+from whistleblowing import crypto, dates, routing, uploads
 from whistleblowing.audit import audit
 from whistleblowing.models import (
     HANDLERS_GROUP,
@@ -62,8 +63,19 @@ def _store_attachments(
         )
         attachment.file.save("vedlegg.bin", ContentFile(crypto.encrypt(key, data)), save=False)
         attachment.save()
+        _file_time(attachment, now)
         stored.append(attachment)
     return stored
+
+
+def _file_time(attachment: Attachment, moment: Any) -> None:
+    """The stored file's times say no more than its row (a reporter's: the day only)."""
+    try:
+        path = attachment.file.path
+    except NotImplementedError:  # a storage without local files keeps its own times
+        return
+    stamp = moment.timestamp()
+    os.utime(path, (stamp, stamp))
 
 
 def _delete_files_on_rollback(attachments: list[Attachment]) -> None:
@@ -254,7 +266,9 @@ def report_submit(
     receipt_salt = crypto.new_case_key()[: crypto.SALT_BYTES]
     receipt_key = crypto.derive_key(receipt, receipt_salt, params)
     receipt_hash = crypto.hash_receipt(receipt)
-    now = timezone.now()
+    # The day only, for every row this request writes: the hour of a report is a clue to
+    # who sent it, and the deadlines count calendar days (dates.py).
+    now = dates.day_start(timezone.now())
     stored: list[Attachment] = []
     try:
         with transaction.atomic():
@@ -300,6 +314,7 @@ def report_submit(
                 actor=None,
                 action="case.submitted",
                 case=case,
+                at=now,
                 category=case.category,
                 youth_wing=case.youth_wing,
                 files=len(stored),
@@ -342,7 +357,12 @@ def reporter_open(*, receipt: str) -> tuple[Case, bytes] | None:
             crypto.KdfParams(case.receipt_opslimit, case.receipt_memlimit),
         )
         key = crypto.decrypt(receipt_key, bytes(case.receipt_key_blob))
-        audit(actor=None, action="case.reporter_opened", case=case)
+        audit(
+            actor=None,
+            action="case.reporter_opened",
+            case=case,
+            at=dates.day_start(timezone.now()),
+        )
         return case, key
     return None
 
@@ -362,7 +382,7 @@ def reporter_message_send(
             case = Case.objects.select_for_update().get(pk=case.pk)
             if not case.is_open:
                 raise ValidationError(_("Saken er avsluttet. Du kan ikke legge til mer i den."))
-            now = timezone.now()
+            now = dates.day_start(timezone.now())  # see report_submit
             message = None
             if body.strip():
                 message = Message.objects.create(
@@ -378,6 +398,7 @@ def reporter_message_send(
                 actor=None,
                 action="case.reporter_wrote",
                 case=case,
+                at=now,
                 message=bool(message),
                 files=len(stored),
             )

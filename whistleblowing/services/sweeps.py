@@ -75,7 +75,8 @@ def notify(case_id: str, kind: str, ref: int = 0) -> bool:
     if case is None:
         return False
     with transaction.atomic():
-        if not _record(case, kind, timezone.now(), ref=ref):
+        # These notices follow a reporter's action at once: kept to the day, as it is.
+        if not _record(case, kind, dates.day_start(timezone.now()), ref=ref):
             return False
         _mail(readers(case))
     return True
@@ -117,11 +118,12 @@ def deadline_sweep(now: datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     result = SweepResult()
     received = Case.objects.filter(status=CaseStatus.RECEIVED)
-    day = timedelta(days=1)
+    # Calendar days since the day of receipt (created_at is kept to the day, dates.py).
     limit = dates.ACKNOWLEDGE_WITHIN_DAYS
+    day_limit = dates.day_reached_before(now, limit)
 
     # Day 14 without acknowledgement: escalate and mark overdue (W5, W10, W11).
-    for case in received.filter(created_at__lte=now - limit * day).exclude(
+    for case in received.filter(created_at__lt=day_limit).exclude(
         _due(NotificationKind.ESCALATION_DAY_14)
     ):
         with transaction.atomic():
@@ -142,7 +144,7 @@ def deadline_sweep(now: datetime | None = None) -> SweepResult:
         (7, NotificationKind.REMINDER_DAY_7),
     ):
         due = received.filter(
-            created_at__lte=now - days * day, created_at__gt=now - limit * day
+            created_at__lt=dates.day_reached_before(now, days), created_at__gte=day_limit
         ).exclude(_due(kind))
         for case in due:
             with transaction.atomic():

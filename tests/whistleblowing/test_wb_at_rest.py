@@ -1,0 +1,179 @@
+"""Issue 15 item 1: a copy of everything at rest opens no case, during the unlock window
+without the browser, and after it at all.
+
+A handler unlocks their key and reads two cases; a reporter opens their case with the
+receipt. Then the copies are taken as the issue's attacker took them (see ``at_rest``):
+the database (``pg_dump``, or the SQLite file), the data folders (media, the file cache of
+``make run``), Redis with its data directory when ``REDIS_URL`` is set, and the logs. The
+attack tries every plausible key it finds there against every box and every handler key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import whistleblowing as f
+from tests.factories.groups import enable_totp
+from tests.whistleblowing import at_rest
+from whistleblowing import services
+from whistleblowing.schedule import BEAT_SCHEDULE
+
+pytestmark = pytest.mark.django_db(transaction=True)
+WINDOW = dt.timedelta(minutes=15)
+
+
+@pytest.fixture
+def data_dir(settings: Any, tmp_path: Path) -> Path:
+    """The stores as they are outside tests: the file cache of ``make run`` in the data
+    folder, or Redis (production) when REDIS_URL is set."""
+    data = tmp_path / "data"
+    settings.MEDIA_ROOT = str(data / "media")
+    if not settings.REDIS_URL:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(data / "cache"),
+            }
+        }
+    cache.clear()
+    return data
+
+
+def _submit(client: Client, description: str) -> str:
+    page = client.get(reverse("whistleblowing:report")).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    response = client.post(
+        reverse("whistleblowing:report"),
+        {
+            "category": "financial",
+            "youth_wing": "no",
+            "relation": "affected",
+            "description": description,
+            "anonymous": "yes",
+            "token": token,
+        },
+    )
+    return re.search(r'data-testid="receipt">([\d ]+)<', response.content.decode()).group(1)
+
+
+@pytest.fixture
+def unlocked(data_dir: Path) -> dict[str, Any]:
+    """Two cases, a handler unlocked reading both, a reporter inside their own case."""
+    handler = f.make_handler()
+    f.make_handler(role="secretary_general")  # holds a standby key to both cases
+    reporter = Client()
+    receipt = _submit(reporter, "Kassereren tok penger fra lagskassen.")
+    first = services.reporter_open(receipt=receipt)
+    assert first is not None
+    second = f.submit(description="Et annet varsel.").case
+    enable_totp(handler.user)
+    staff = Client()
+    staff.force_login(handler.user)
+    response = staff.post(reverse("whistleblowing:handler_unlock"), {"passphrase": f.PASSPHRASE})
+    assert response.status_code == 302
+    for case in (first[0], second):
+        page = staff.get(reverse("whistleblowing:case_detail", args=[case.pk]))
+        assert page.status_code == 200, "the handler must really be unlocked"
+    assert reporter.post(reverse("whistleblowing:reporter_login"), {"receipt": receipt}).url
+    own = reporter.get(reverse("whistleblowing:reporter_case"))
+    assert own.status_code == 200 and 'data-testid="status"' in own.content.decode()
+    private = services.handler_unlock(actor=None, handler=handler, passphrase=f.PASSPHRASE)
+    return {
+        "staff": staff,
+        "reporter": reporter,
+        "cases": {str(first[0].pk), str(second.pk)},
+        "secrets": {
+            "handler private key": private,
+            "case key (reporter's)": first[1],
+            "case key (other)": f.case_key(handler, second),
+        },
+    }
+
+
+def browser_cookies(*clients: Client) -> list[bytes]:
+    return [morsel.value.encode() for c in clients for morsel in c.cookies.values()]
+
+
+def unlock_keys(*clients: Client) -> dict[str, bytes]:
+    """The wrapping keys the browsers hold (their cookies, decoded)."""
+    found = {}
+    for client in clients:
+        for name, morsel in client.cookies.items():
+            if "wb_" in name and morsel.value:
+                found[f"cookie {name}"] = at_rest._b64(morsel.value.encode()) or b""
+    return found
+
+
+def copies(workdir: Path, data: Path, caplog: Any, since: float) -> list[bytes]:
+    workdir.mkdir(exist_ok=True)
+    return [
+        at_rest.database_copy(workdir),
+        *at_rest.folder_copy([data]),
+        *at_rest.folder_copy([Path(settings.DATA_DIR)], since=since),
+        *at_rest.redis_copy(),
+        caplog.text.encode(),
+    ]
+
+
+def run_beat() -> None:
+    """What beat runs in the app: every periodic whistleblowing task (all idempotent)."""
+    for entry in BEAT_SCHEDULE.values():
+        module, name = str(entry["task"]).rsplit(".", 1)
+        getattr(importlib.import_module(module), name)()
+
+
+def test_during_the_window_the_server_side_alone_opens_nothing(
+    unlocked: dict[str, Any], data_dir: Path, tmp_path: Path, caplog: Any
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    started = time.time() - 60
+    material = copies(tmp_path / "copy", data_dir, caplog, started)
+
+    outcome = at_rest.attack(material)
+    assert outcome.candidates > 0 and outcome.boxes > 0, "the attack had nothing to try"
+    assert outcome.opened_cases == set()
+    secrets = {**unlocked["secrets"], **unlock_keys(unlocked["staff"], unlocked["reporter"])}
+    assert at_rest.secrets_in(material, secrets) == []
+
+    # The browser's cookies are the missing half: with them the same attack opens both
+    # cases, so it would have found a key that was anywhere at rest.
+    with_browser = [*material, *browser_cookies(unlocked["staff"], unlocked["reporter"])]
+    assert at_rest.attack(with_browser).opened_cases == unlocked["cases"]
+
+
+def test_after_the_window_a_copy_of_everything_at_rest_opens_no_case(
+    unlocked: dict[str, Any], data_dir: Path, tmp_path: Path, caplog: Any
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    started = time.time() - 60
+    with time_machine.travel(timezone.now() + WINDOW + dt.timedelta(minutes=1), tick=False):
+        run_beat()
+        material = copies(tmp_path / "copy", data_dir, caplog, started)
+        browser = browser_cookies(unlocked["staff"], unlocked["reporter"])
+
+        outcome = at_rest.attack(material)
+        assert outcome.candidates > 0 and outcome.boxes > 0, "the attack had nothing to try"
+        assert outcome.opened_cases == set()
+        secrets = {**unlocked["secrets"], **unlock_keys(unlocked["staff"], unlocked["reporter"])}
+        assert at_rest.secrets_in(material, secrets) == []
+        # Even the browser's key opens nothing any more: the boxes are gone.
+        assert at_rest.attack([*material, *browser]).opened_cases == set()
+        # And the pages say so: the handler is locked, the reporter must type the receipt.
+        case = next(iter(unlocked["cases"]))
+        detail = unlocked["staff"].get(reverse("whistleblowing:case_detail", args=[case]))
+        assert reverse("whistleblowing:handler_unlock") in detail.url
+        assert unlocked["reporter"].get(reverse("whistleblowing:reporter_case")).status_code == 302
