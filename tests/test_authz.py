@@ -7,6 +7,7 @@ import pkgutil
 from collections.abc import Iterator
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 import tests.authz as authz_pkg
@@ -14,6 +15,9 @@ from tests.authz import ROLES, Case
 from tests.conftest import World
 
 OUR_NAMESPACES = ("groups", "meetings", "attendance", "whistleblowing")
+# The portal's layout: every HTML page a role gets is a full page of it, so a template that
+# fails half-way, or a page that falls back to a bare default, shows up here.
+LAYOUT_LANDMARK = '<main id="main"'
 
 
 def _modules() -> list[object]:
@@ -66,6 +70,8 @@ def test_role_gets_expected_status(case: Case, module: object, role: str, world:
     if setup:
         setup(world)
     client = world.client_for(role)
+    if case.reauthenticated and role != "anonymous":
+        _reauthenticate(client)
     url = reverse(case.name, kwargs=case.kwargs(world)) + (f"?{case.query}" if case.query else "")
     data = case.data(world) if case.data else {}
     response = (
@@ -77,3 +83,17 @@ def test_role_gets_expected_status(case: Case, module: object, role: str, world:
         f"{role} {case.method.upper()} {url}: got {response.status_code}, "
         f"expected {case.expect[role]}"
     )
+    is_html = response["Content-Type"].startswith("text/html")
+    if response.status_code in (200, 403, 404) and is_html and not case.fragment:
+        body = response.content.decode()
+        assert LAYOUT_LANDMARK in body, f"{role} GET {url}: not a page of the portal's layout"
+
+
+def _reauthenticate(client: Client) -> None:
+    """Type the password again, as allauth asks before its guarded pages open."""
+    from django.urls import reverse
+
+    from tests.factories.groups import PASSWORD
+
+    response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert response.status_code == 302, "reauthentication with the right password failed"

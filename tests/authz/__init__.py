@@ -51,6 +51,11 @@ class Case:
     data: Callable[[Any], dict[str, Any]] | None = None
     query: str = ""
     label: str = ""
+    # Log the client in as if the user had just typed their password: allauth's pages that
+    # guard secrets (MFA setup, recovery codes) otherwise redirect to reauthentication.
+    reauthenticated: bool = False
+    # An htmx fragment, not a page: the layout check of tests/test_authz.py skips it.
+    fragment: bool = False
 
     @property
     def id(self) -> str:
