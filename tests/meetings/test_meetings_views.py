@@ -268,3 +268,16 @@ def test_the_testament_is_one_page_E2(world: World) -> None:
     reader = PdfReader(BytesIO(response.content))
     assert len(reader.pages) == 1
     assert "Ny barnehage" in reader.pages[0].extract_text()
+
+
+@pytest.mark.parametrize("value", ["abc", "", "0", "1e3", "99999999999999999999999"])
+def test_a_meeting_request_reference_that_is_no_id_shows_the_empty_form_with_a_message(
+    world: World, value: str
+) -> None:
+    """Issue 15 item 7: ``?krav=abc`` was a ValueError and a 500."""
+    response = world.client_for("leader").get(
+        reverse("meetings:create", args=[world.group.pk]), {"krav": value}
+    )
+    assert response.status_code == 200
+    assert "Fant ikke kravet om møte" in response.content.decode()
+    assert response.context["form"]["description"].value() in (None, "")
