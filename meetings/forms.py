@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.singleline import SingleLineCharField
 from groups.models import Committee, CouncilGroup, Membership, MembershipStatus
 from meetings.models import (
     REMINDER_CHOICES,
@@ -77,10 +78,10 @@ class MembershipMultipleChoice(forms.ModelMultipleChoiceField):
 
 class MeetingForm(AccessibleForm):
     kind = forms.ChoiceField(label=_("Type møte"), choices=MeetingKind.choices)
-    title = forms.CharField(label=_("Tittel"), max_length=200)
+    title = SingleLineCharField(label=_("Tittel"), max_length=200)
     starts_at = _dt_field(_("Starter"))
     ends_at = _dt_field(_("Slutter"))
-    place = forms.CharField(label=_("Sted"), max_length=200, required=False)
+    place = SingleLineCharField(label=_("Sted"), max_length=200, required=False)
     mode = forms.ChoiceField(label=_("Møteform"), choices=MeetingMode.choices)
     digital_link = forms.URLField(label=_("Lenke til digitalt møte"), required=False)
     committee = forms.ModelChoiceField(
@@ -112,7 +113,7 @@ class CouncilMeetingForm(AccessibleForm):
     )
     starts_at = _dt_field(_("Starter"))
     ends_at = _dt_field(_("Slutter"))
-    place = forms.CharField(label=_("Sted"), max_length=200, required=False)
+    place = SingleLineCharField(label=_("Sted"), max_length=200, required=False)
 
     def __init__(self, *args: Any, group: CouncilGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -127,7 +128,7 @@ class PlanForm(AccessibleForm):
 
 
 class CancelForm(AccessibleForm):
-    reason = forms.CharField(label=_("Grunn til avlysning"), max_length=300)
+    reason = SingleLineCharField(label=_("Grunn til avlysning"), max_length=300)
 
 
 class SummonForm(AccessibleForm):
@@ -144,7 +145,7 @@ class SummonForm(AccessibleForm):
 
 
 class AgendaItemForm(AccessibleForm):
-    title = forms.CharField(label=_("Sak"), max_length=300)
+    title = SingleLineCharField(label=_("Sak"), max_length=300)
     description = forms.CharField(
         label=_("Beskrivelse"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -159,7 +160,7 @@ class DecideForm(AccessibleForm):
             (AgendaStatus.DECLINED, _("Avvis")),
         ],
     )
-    reason = forms.CharField(label=_("Begrunnelse"), max_length=500, required=False)
+    reason = SingleLineCharField(label=_("Begrunnelse"), max_length=500, required=False)
 
 
 class MinutesItemForm(AccessibleForm):
@@ -187,7 +188,7 @@ class MinutesForm(AccessibleForm):
 
 
 class ReopenForm(AccessibleForm):
-    reason = forms.CharField(label=_("Hvorfor må referatet rettes?"), max_length=300)
+    reason = SingleLineCharField(label=_("Hvorfor må referatet rettes?"), max_length=300)
 
 
 class DissentForm(AccessibleForm):
@@ -195,7 +196,7 @@ class DissentForm(AccessibleForm):
 
 
 class ConflictDeclareForm(AccessibleForm):
-    reason = forms.CharField(label=_("Hva kan gjøre deg inhabil?"), max_length=1000)
+    reason = SingleLineCharField(label=_("Hva kan gjøre deg inhabil?"), max_length=1000)
     certain = forms.BooleanField(
         label=_("Jeg er inhabil og fratrer saken (ingen tvil)"), required=False
     )
@@ -232,8 +233,8 @@ class CaseForm(AccessibleForm):
     council_meeting = forms.ModelChoiceField(
         label=_("Kommunestyremøte / utvalgsmøte"), queryset=CouncilMeeting.objects.none()
     )
-    number = forms.CharField(label=_("Saksnummer"), max_length=40, required=False)
-    title = forms.CharField(label=_("Sak"), max_length=300)
+    number = SingleLineCharField(label=_("Saksnummer"), max_length=40, required=False)
+    title = SingleLineCharField(label=_("Sak"), max_length=300)
     recommendation = forms.CharField(
         label=_("Innstilling"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -281,7 +282,7 @@ class DeviationForm(AccessibleForm):
 
 class DeviationRecordForm(AccessibleForm):
     membership = MembershipChoice(label=_("Medlem"), queryset=Membership.objects.none())
-    reason = forms.CharField(label=_("Begrunnelse"), required=False)
+    reason = SingleLineCharField(label=_("Begrunnelse"), required=False)
 
     def __init__(self, *args: Any, group: CouncilGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -289,7 +290,7 @@ class DeviationRecordForm(AccessibleForm):
 
 
 class ProgrammeIssueForm(AccessibleForm):
-    title = forms.CharField(label=_("Programpunkt"), max_length=300)
+    title = SingleLineCharField(label=_("Programpunkt"), max_length=300)
     sector = forms.ChoiceField(label=_("Sektor"), choices=Sector.choices)
     assignee = MembershipChoice(
         label=_("Ansvarlig"), queryset=Membership.objects.none(), required=False
@@ -320,6 +321,6 @@ class ReminderForm(AccessibleForm):
 
 
 class SearchForm(AccessibleForm):
-    q = forms.CharField(label=_("Søk"), required=False, max_length=100)
+    q = SingleLineCharField(label=_("Søk"), required=False, max_length=100)
     date_from = _date_field(_("Fra dato"), required=False)
     date_to = _date_field(_("Til dato"), required=False)

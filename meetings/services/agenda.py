@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.singleline import require_single_line
 from groups.audit import audit
 from groups.models import Membership, Seat, User
 from meetings import tasks
@@ -52,6 +53,7 @@ def agenda_item_submit(
         raise ValidationError(_("Møtet er avholdt eller avlyst; meld saken inn til et annet møte."))
     if not title.strip():
         raise ValidationError({"title": _("Saken må ha en tittel.")})
+    require_single_line(title=title)
     now = timezone.now()
     with transaction.atomic():
         last = meeting.agenda_items.filter(is_media_strategy=False).aggregate(n=Max("order"))["n"]
@@ -157,6 +159,7 @@ def case_create(
     """G12: the leader distributes the council's cases among the members beforehand."""
     if not can_manage_group(actor, council_meeting.group_id):
         raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+    require_single_line(title=title, number=number)
     _check_case_values(council_meeting, responsible, due_date)
     with transaction.atomic():
         case = CouncilCase.objects.create(
