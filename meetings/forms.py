@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from typing import Any
 
 from django import forms
@@ -144,11 +146,39 @@ class SummonForm(AccessibleForm):
         self.fields["memberships"].queryset = _members(group)  # type: ignore[attr-defined]
 
 
+SUBMIT_KEY = re.compile(r"[A-Za-z0-9_-]{22,64}")
+
+
+def new_submit_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
 class AgendaItemForm(AccessibleForm):
+    """G9. Each rendering carries its own ``submit_key``: the service stores it with the
+    item, and a unique constraint turns a second send of the same form into the first
+    item (as check-in turns a second scan into the open presence)."""
+
     title = SingleLineCharField(label=_("Sak"), max_length=300)
     description = forms.CharField(
         label=_("Beskrivelse"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    submit_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["submit_key"] = new_submit_key()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not SUBMIT_KEY.fullmatch(cleaned.get("submit_key") or ""):
+            # The form shown again gets a good key, so sending it once more works.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("submit_key")] = new_submit_key()
+            raise forms.ValidationError(
+                _("Skjemaet var ufullstendig eller for gammelt. Send saken på nytt.")
+            )
+        return cleaned
 
 
 class DecideForm(AccessibleForm):
