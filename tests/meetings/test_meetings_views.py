@@ -281,3 +281,32 @@ def test_a_meeting_request_reference_that_is_no_id_shows_the_empty_form_with_a_m
     assert response.status_code == 200
     assert "Fant ikke kravet om møte" in response.content.decode()
     assert response.context["form"]["description"].value() in (None, "")
+
+
+def test_the_meeting_request_list_is_paginated(world: World) -> None:
+    """Issue 15 item 14: every open request of the group's history was on one page."""
+    from django.utils import timezone
+
+    from meetings.models import MeetingRequest, RequestKind
+    from meetings.views.lists import REQUEST_PAGE_SIZE
+
+    now = timezone.now()
+    for n in range(REQUEST_PAGE_SIZE + 5):
+        MeetingRequest.objects.create(
+            group=world.group,
+            kind=RequestKind.GROUP,
+            reason=f"Krav nummer {n:02d}",
+            created_at=now - dt.timedelta(minutes=n),
+        )
+    client = world.client_for("member")
+    url = reverse("meetings:requests", args=[world.group.pk])
+
+    first = client.get(url).content.decode()
+    second = client.get(url, {"side": 2}).content.decode()
+    junk = client.get(url, {"side": "abc"})
+
+    assert first.count('class="card"') == REQUEST_PAGE_SIZE
+    assert "Krav nummer 00" in first and "Krav nummer 24" not in first
+    assert "?side=2" in first and "Side 1 av 2" in first
+    assert second.count('class="card"') == 5 and "Krav nummer 24" in second
+    assert junk.status_code == 200 and "Side 1 av 2" in junk.content.decode()
