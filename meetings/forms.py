@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.params import ModelMultipleIdChoiceField
 from config.singleline import SingleLineCharField
 from groups.models import Committee, CouncilGroup, Membership, MembershipStatus
 from meetings.models import (
@@ -73,7 +74,7 @@ class MembershipChoice(forms.ModelChoiceField):
         return obj.user.full_name
 
 
-class MembershipMultipleChoice(forms.ModelMultipleChoiceField):
+class MembershipMultipleChoice(ModelMultipleIdChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.user.full_name
 
@@ -173,8 +174,9 @@ class AgendaItemForm(AccessibleForm):
         cleaned = super().clean() or {}
         if not SUBMIT_KEY.fullmatch(cleaned.get("submit_key") or ""):
             # The form shown again gets a good key, so sending it once more works.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("submit_key")] = new_submit_key()
+            fresh = {name: self.data.get(name) for name in self.data}
+            fresh[self.add_prefix("submit_key")] = new_submit_key()
+            self.data = fresh
             raise forms.ValidationError(
                 _("Skjemaet var ufullstendig eller for gammelt. Send saken på nytt.")
             )

@@ -310,3 +310,18 @@ def test_the_meeting_request_list_is_paginated(world: World) -> None:
     assert "?side=2" in first and "Side 1 av 2" in first
     assert second.count('class="card"') == 5 and "Krav nummer 24" in second
     assert junk.status_code == 200 and "Side 1 av 2" in junk.content.decode()
+
+
+@pytest.mark.parametrize(
+    "value", ["-71620419377426997248", "99999999999999999999999", "abc", "1.5"]
+)
+def test_summoning_an_id_beyond_any_row_is_refused_on_the_form(world: World, value: str) -> None:
+    """Issue 15 item 7 (found by tests/test_fuzz.py): a number beyond the id column's range
+    reached SQLite through ``pk__in`` and raised OverflowError."""
+    meeting = make_meeting(world.group, kind=MeetingKind.BOARD, starts_at=at(2031, 5, 5, 18))
+    response = world.client_for("leader").post(
+        reverse("meetings:summon", args=[meeting.pk]), {"memberships": [value]}
+    )
+    assert response.status_code == 200
+    assert "er ikke en gyldig verdi" in response.content.decode()
+    assert not meeting.summoned.exists()
