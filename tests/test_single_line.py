@@ -7,6 +7,7 @@ import datetime as dt
 import importlib
 import inspect
 from collections.abc import Iterator
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -65,7 +66,8 @@ def test_a_meeting_title_with_a_line_break_is_refused_on_the_form_keeping_the_in
 def test_the_service_refuses_a_title_or_place_with_a_line_break_too(world: World, brk: str) -> None:
     start = timezone.now() + dt.timedelta(days=30)
     for field in ("title", "place"):
-        values = {"title": "Gruppemøte", "place": "Rådhuset", field: f"Linje{brk}to"}
+        values: dict[str, Any] = {"title": "Gruppemøte", "place": "Rådhuset"}
+        values[field] = f"Linje{brk}to"
         with pytest.raises(ValidationError) as err:
             services.meeting_schedule(
                 actor=world.users["leader"],
@@ -87,10 +89,11 @@ def test_every_one_line_text_field_of_the_apps_forms_refuses_line_breaks() -> No
             if not issubclass(form, forms.BaseForm) or form.__module__ != module.__name__:
                 continue
             for field_name, field in form.base_fields.items():
-                one_line = isinstance(field.widget, forms.TextInput)
-                if isinstance(field, forms.CharField) and one_line:
-                    if validate_single_line not in field.validators:
-                        missing.append(f"{app}.forms.{name}.{field_name}")
+                one_line = isinstance(field, forms.CharField) and isinstance(
+                    field.widget, forms.TextInput
+                )
+                if one_line and validate_single_line not in field.validators:
+                    missing.append(f"{app}.forms.{name}.{field_name}")
     assert not missing, f"one-line fields that accept line breaks: {missing}"
 
 

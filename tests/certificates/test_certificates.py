@@ -379,8 +379,8 @@ def test_a_stored_file_that_is_gone_answers_503_with_a_message_not_500(
     """Issue 15 item 14: a lost media volume gave FileNotFoundError and a 500."""
     run = generate(built, world, django_capture_on_commit_callbacks)
     certificate = Certificate.objects.get(user=world.users["member"])
-    certificate.file.storage.delete(certificate.file.name)
-    run.merged.storage.delete(run.merged.name)  # the one-pass file of all of them
+    certificate.file.storage.delete(str(certificate.file.name))
+    run.merged.storage.delete(str(run.merged.name))  # the one-pass file of all of them
     client = world.client_for("leader")
 
     one = client.get(
@@ -397,7 +397,7 @@ def test_without_the_one_pass_file_the_course_pdf_is_merged_from_the_certificate
     built: Built, world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     run = generate(built, world, django_capture_on_commit_callbacks)
-    run.merged.storage.delete(run.merged.name)
+    run.merged.storage.delete(str(run.merged.name))
 
     response = world.client_for("leader").get(
         reverse("attendance:certificates_all", args=[built.course.pk])
