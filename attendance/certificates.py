@@ -96,9 +96,17 @@ class StoredFileCorrupt(Exception):
     """A stored PDF no longer matches the hash recorded when it was written."""
 
 
+class StoredFileMissing(StoredFileCorrupt):
+    """A stored PDF is gone from the media storage (a lost volume, a partial restore)."""
+
+
 def read_verified(field: FieldFile, expected_sha256: str) -> bytes:
-    with field.open("rb") as handle:
-        data: bytes = handle.read()
+    try:
+        with field.open("rb") as handle:
+            data: bytes = handle.read()
+    except (FileNotFoundError, ValueError) as exc:  # ValueError: the row names no file
+        log.error("stored file %s is missing", field.name)
+        raise StoredFileMissing(field.name) from exc
     if sha256(data) != expected_sha256:
         log.error("stored file %s does not match its recorded sha256", field.name)
         raise StoredFileCorrupt(field.name)
@@ -397,5 +405,8 @@ def course_pdf(course: Course) -> bytes | None:
         and {c.run_id for c in valid} == {last.pk}
         and len(valid) == last.certificates.count()
     ):
-        return read_verified(last.merged, last.merged_sha256)
+        try:
+            return read_verified(last.merged, last.merged_sha256)
+        except StoredFileMissing:
+            pass  # the one-pass file is gone: the single certificates still make it
     return _merge([read_verified(c.file, c.sha256) for c in valid])

@@ -14,12 +14,13 @@ from attendance.models import (
     StudyPlan,
     StudyPolicy,
 )
+from config.singleline import SingleLineCharField
 from groups.models import CouncilGroup, Membership, MembershipStatus, User
 from meetings.models import Meeting
 
 
 class CourseForm(forms.Form):
-    title = forms.CharField(label=_("Navn på kurset"), max_length=200)
+    title = SingleLineCharField(label=_("Navn på kurset"), max_length=200)
     plan = forms.ModelChoiceField(
         label=_("Studieplan"), queryset=StudyPlan.objects.filter(is_approved=True)
     )
@@ -80,7 +81,7 @@ class PresenceForm(forms.Form):
     user = forms.ModelChoiceField(label=_("Deltaker"), queryset=User.objects.none())
     started_at = LocalDateTimeField(label=_("Kom"))
     ended_at = LocalDateTimeField(label=_("Gikk"), required=False)
-    reason = forms.CharField(label=_("Grunn (lagres i endringsloggen)"), max_length=300)
+    reason = SingleLineCharField(label=_("Grunn (lagres i endringsloggen)"), max_length=300)
 
     def __init__(self, *args: Any, users: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from attendance.models import CertificateRun
+from config.singleline import email_subject
 
 
 def certificates_ready(run_id: int) -> int:
@@ -34,4 +35,4 @@ def certificates_ready(run_id: int) -> int:
         body = render_to_string(
             "attendance/certificates/email_ready.txt", {"url": url, "count": run.total}
         )
-    return send_mail(subject, body, None, recipients)
+    return send_mail(email_subject(subject), body, None, recipients)

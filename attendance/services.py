@@ -35,6 +35,7 @@ from attendance.models import (
     SubsidyRate,
 )
 from attendance.permissions import can_lead, is_course_admin
+from config.singleline import require_single_line
 from groups.audit import audit
 from groups.models import CouncilGroup, Membership, MembershipStatus, Seat, User
 from groups.permissions import can_manage, membership_for
@@ -227,6 +228,7 @@ def course_create(
     _check_course_leader(group, course_leader)
     if not title.strip():
         raise ValidationError({"title": _("Kurset må ha et navn.")})
+    require_single_line(title=title)
     with transaction.atomic():
         course = Course.objects.create(
             group=group,
@@ -249,6 +251,7 @@ def course_update(
     _check_course_leader(course.group, course_leader)
     if not title.strip():
         raise ValidationError({"title": _("Kurset må ha et navn.")})
+    require_single_line(title=title)
     with transaction.atomic():
         course.plan, course.title, course.course_leader = plan, title.strip(), course_leader
         course.save(update_fields=["plan", "title", "course_leader"])

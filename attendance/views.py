@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from typing import Any
 
@@ -52,6 +51,7 @@ from attendance.permissions import (
     is_course_admin,
     require_course_admin,
 )
+from config.csvexport import csv_download
 from groups.forms import add_service_errors, run_form
 from groups.models import User
 from groups.permissions import can_manage, get_group_for_user
@@ -307,11 +307,7 @@ def attendance_list_csv(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     course = get_course_for_user(user, pk, "records")
     sessions, rows = selectors.attendance_list_rows(course)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="frammoteliste-kurs-{course.pk}.csv"'
-    response["Cache-Control"] = "no-store"
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_download(f"frammoteliste-kurs-{course.pk}.csv")
     header = [_("Navn"), _("Fødselsår"), _("Kjønn"), _("Postnummer")]
     header += [timezone.localtime(s.meeting.starts_at).strftime("%d.%m.%Y") for s in sessions]
     writer.writerow([*header, _("Timer i alt")])
@@ -586,11 +582,7 @@ def subsidy_csv(request: HttpRequest) -> HttpResponse:
     _form, report = _report_for(request)
     if report is None:
         return HttpResponse(_("Ugyldig år eller kvartal."), status=400, content_type="text/plain")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"opplaeringstilskudd-{report.year}-K{report.quarter}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_download(f"opplaeringstilskudd-{report.year}-K{report.quarter}.csv")
     rate = report.rate.amount_per_hour if report.rate else ""
     writer.writerow(
         [_("Kurs-id"), _("Kurs"), _("Gruppe"), _("Godkjente studietimer"), _("Sats"), _("Beløp")]

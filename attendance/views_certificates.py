@@ -50,12 +50,14 @@ def _stored(read: bytes | None) -> bytes:
     return read
 
 
-def _corrupt() -> HttpResponse:
-    return HttpResponse(
-        _("Filen er skadet og kan ikke lastes ned. Lag kursbevisene på nytt."),
-        status=503,
-        content_type="text/plain; charset=utf-8",
+def _corrupt(exc: service.StoredFileCorrupt) -> HttpResponse:
+    """503: the stored file is gone or altered; making the certificates again repairs it."""
+    message = (
+        _("Filen finnes ikke lenger og kan ikke lastes ned. Lag kursbevisene på nytt.")
+        if isinstance(exc, service.StoredFileMissing)
+        else _("Filen er skadet og kan ikke lastes ned. Lag kursbevisene på nytt.")
     )
+    return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
 
 
 # --- the course's certificate page ----------------------------------------------------------
@@ -109,8 +111,8 @@ def certificates_all(request: HttpRequest, pk: int) -> HttpResponse:
     course = _issuer_course(request, pk)
     try:
         data = _stored(service.course_pdf(course))
-    except service.StoredFileCorrupt:
-        return _corrupt()
+    except service.StoredFileCorrupt as exc:
+        return _corrupt(exc)
     return _pdf_response(data, f"kursbevis-kurs-{course.pk}.pdf")
 
 
@@ -125,8 +127,8 @@ def certificate_download(request: HttpRequest, pk: int, cert_pk: int) -> HttpRes
         raise Http404
     try:
         data = service.read_verified(certificate.file, certificate.sha256)
-    except service.StoredFileCorrupt:
-        return _corrupt()
+    except service.StoredFileCorrupt as exc:
+        return _corrupt(exc)
     return _pdf_response(data, f"kursbevis-{certificate.code}.pdf")
 
 

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, include, path
+from django.views.i18n import set_language
 
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "Gruppeportalen"
@@ -11,7 +12,8 @@ admin.site.site_header = "Gruppeportalen"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Public: anonymous reporters on the whistleblowing page switch language too (W1).
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("groups.urls")),
     path("moter/", include("meetings.urls")),
     path("studiearbeid/", include("attendance.urls")),

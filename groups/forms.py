@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.singleline import SingleLineCharField, validate_single_line
 from groups.models import (
     WEEKDAYS,
     BoardRole,
@@ -55,7 +56,7 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(label=_("Fullt navn"), max_length=200)
+    full_name = SingleLineCharField(label=_("Fullt navn"), max_length=200)
     birth_year = forms.IntegerField(
         label=_("Fødselsår"),
         required=False,
@@ -68,26 +69,27 @@ class ProfileForm(forms.Form):
     )
     postcode = forms.RegexField(
         label=_("Postnummer (hjemsted)"),
-        regex=r"^\d{4}$",
+        regex=r"^[0-9]{4}\Z",  # ASCII digits: \d would take other scripts' digits too
         required=False,
+        validators=[validate_single_line],
         error_messages={"invalid": _("Postnummer er fire sifre.")},
     )
 
 
 class GroupCreateForm(forms.Form):
-    area_name = forms.CharField(label=_("Kommune eller fylke"), max_length=120)
+    area_name = SingleLineCharField(label=_("Kommune eller fylke"), max_length=120)
     kind = forms.ChoiceField(label=_("Type gruppe"), choices=GroupKind.choices)
     period_start = forms.DateField(
         label=_("Perioden starter"),
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("En periode er fire år."),
     )
-    leader_name = forms.CharField(label=_("Gruppeleders navn"), max_length=200)
+    leader_name = SingleLineCharField(label=_("Gruppeleders navn"), max_length=200)
     leader_email = forms.EmailField(label=_("Gruppeleders e-post"))
 
 
 class MemberAddForm(forms.Form):
-    full_name = forms.CharField(label=_("Navn"), max_length=200)
+    full_name = SingleLineCharField(label=_("Navn"), max_length=200)
     email = forms.EmailField(label=_("E-post"))
     seat = forms.ChoiceField(label=_("Plass i gruppa"), choices=Seat.choices)
     joined_on = forms.DateField(
@@ -116,9 +118,9 @@ class DateForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    full_name = forms.CharField(label=_("Navn"), max_length=200)
+    full_name = SingleLineCharField(label=_("Navn"), max_length=200)
     email = forms.EmailField(label=_("E-post"))
-    from_party = forms.CharField(label=_("Valgt inn for partiet"), max_length=120)
+    from_party = SingleLineCharField(label=_("Valgt inn for partiet"), max_length=120)
     seat = forms.ChoiceField(label=_("Plass i gruppa"), choices=Seat.choices, initial=Seat.REGULAR)
 
 
@@ -132,7 +134,7 @@ class RulesDecisionForm(VotesForm):
 
 
 class CommitteeForm(forms.Form):
-    name = forms.CharField(label=_("Navn på utvalget"), max_length=160)
+    name = SingleLineCharField(label=_("Navn på utvalget"), max_length=160)
     kind = forms.ChoiceField(label=_("Type"), choices=CommitteeKind.choices)
 
 
@@ -158,7 +160,7 @@ class FactionLeaderForm(forms.Form):
 
 
 class RulesForm(forms.Form):
-    meeting_place = forms.CharField(label=_("Fast møtested (møtelokale)"), max_length=200)
+    meeting_place = SingleLineCharField(label=_("Fast møtested (møtelokale)"), max_length=200)
     meeting_weekdays = forms.TypedMultipleChoiceField(
         label=_("Møtedager"),
         choices=WEEKDAYS,

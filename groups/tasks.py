@@ -47,6 +47,8 @@ def send_invitation(user_id: int, group_id: int) -> None:
     from django.urls import reverse
     from django.utils import translation
 
+    from config.singleline import email_subject
+
     user = User.objects.filter(pk=user_id, is_active=True).first()
     group = CouncilGroup.objects.filter(pk=group_id).first()
     if user is None or group is None or user.has_usable_password():
@@ -64,7 +66,7 @@ def send_invitation(user_id: int, group_id: int) -> None:
         "reset_url": settings.SITE_URL + reverse("account_reset_password"),
     }
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("groups/email/invitation_subject.txt", context).strip()
+        subject = email_subject(render_to_string("groups/email/invitation_subject.txt", context))
         body = render_to_string("groups/email/invitation_body.txt", context)
     send_mail(subject, body, None, [user.email])
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.params import parse_id
 from config.pdf import render_pdf
 from groups import selectors, services
 from groups.forms import (
@@ -342,9 +343,10 @@ def committee_detail(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
                 request.path,
             )
         elif "remove_seat" in request.POST:
-            seat = get_object_or_404(
-                CommitteeSeat, pk=request.POST.get("remove_seat"), committee=committee
-            )
+            seat_pk = parse_id(request.POST["remove_seat"])
+            if seat_pk is None:
+                raise Http404
+            seat = get_object_or_404(CommitteeSeat, pk=seat_pk, committee=committee)
             services.committee_seat_remove(actor=actor, seat=seat)
             messages.success(request, _("Plassen er fjernet."))
             return redirect(request.path)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.params import ModelMultipleIdChoiceField
+from config.singleline import SingleLineCharField
 from groups.models import Committee, CouncilGroup, Membership, MembershipStatus
 from meetings.models import (
     REMINDER_CHOICES,
@@ -70,17 +74,17 @@ class MembershipChoice(forms.ModelChoiceField):
         return obj.user.full_name
 
 
-class MembershipMultipleChoice(forms.ModelMultipleChoiceField):
+class MembershipMultipleChoice(ModelMultipleIdChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.user.full_name
 
 
 class MeetingForm(AccessibleForm):
     kind = forms.ChoiceField(label=_("Type møte"), choices=MeetingKind.choices)
-    title = forms.CharField(label=_("Tittel"), max_length=200)
+    title = SingleLineCharField(label=_("Tittel"), max_length=200)
     starts_at = _dt_field(_("Starter"))
     ends_at = _dt_field(_("Slutter"))
-    place = forms.CharField(label=_("Sted"), max_length=200, required=False)
+    place = SingleLineCharField(label=_("Sted"), max_length=200, required=False)
     mode = forms.ChoiceField(label=_("Møteform"), choices=MeetingMode.choices)
     digital_link = forms.URLField(label=_("Lenke til digitalt møte"), required=False)
     committee = forms.ModelChoiceField(
@@ -112,7 +116,7 @@ class CouncilMeetingForm(AccessibleForm):
     )
     starts_at = _dt_field(_("Starter"))
     ends_at = _dt_field(_("Slutter"))
-    place = forms.CharField(label=_("Sted"), max_length=200, required=False)
+    place = SingleLineCharField(label=_("Sted"), max_length=200, required=False)
 
     def __init__(self, *args: Any, group: CouncilGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -127,7 +131,7 @@ class PlanForm(AccessibleForm):
 
 
 class CancelForm(AccessibleForm):
-    reason = forms.CharField(label=_("Grunn til avlysning"), max_length=300)
+    reason = SingleLineCharField(label=_("Grunn til avlysning"), max_length=300)
 
 
 class SummonForm(AccessibleForm):
@@ -143,11 +147,40 @@ class SummonForm(AccessibleForm):
         self.fields["memberships"].queryset = _members(group)  # type: ignore[attr-defined]
 
 
+SUBMIT_KEY = re.compile(r"[A-Za-z0-9_-]{22,64}")
+
+
+def new_submit_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
 class AgendaItemForm(AccessibleForm):
-    title = forms.CharField(label=_("Sak"), max_length=300)
+    """G9. Each rendering carries its own ``submit_key``: the service stores it with the
+    item, and a unique constraint turns a second send of the same form into the first
+    item (as check-in turns a second scan into the open presence)."""
+
+    title = SingleLineCharField(label=_("Sak"), max_length=300)
     description = forms.CharField(
         label=_("Beskrivelse"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    submit_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["submit_key"] = new_submit_key()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not SUBMIT_KEY.fullmatch(cleaned.get("submit_key") or ""):
+            # The form shown again gets a good key, so sending it once more works.
+            fresh = {name: self.data.get(name) for name in self.data}
+            fresh[self.add_prefix("submit_key")] = new_submit_key()
+            self.data = fresh
+            raise forms.ValidationError(
+                _("Skjemaet var ufullstendig eller for gammelt. Send saken på nytt.")
+            )
+        return cleaned
 
 
 class DecideForm(AccessibleForm):
@@ -159,7 +192,7 @@ class DecideForm(AccessibleForm):
             (AgendaStatus.DECLINED, _("Avvis")),
         ],
     )
-    reason = forms.CharField(label=_("Begrunnelse"), max_length=500, required=False)
+    reason = SingleLineCharField(label=_("Begrunnelse"), max_length=500, required=False)
 
 
 class MinutesItemForm(AccessibleForm):
@@ -187,7 +220,7 @@ class MinutesForm(AccessibleForm):
 
 
 class ReopenForm(AccessibleForm):
-    reason = forms.CharField(label=_("Hvorfor må referatet rettes?"), max_length=300)
+    reason = SingleLineCharField(label=_("Hvorfor må referatet rettes?"), max_length=300)
 
 
 class DissentForm(AccessibleForm):
@@ -195,7 +228,7 @@ class DissentForm(AccessibleForm):
 
 
 class ConflictDeclareForm(AccessibleForm):
-    reason = forms.CharField(label=_("Hva kan gjøre deg inhabil?"), max_length=1000)
+    reason = SingleLineCharField(label=_("Hva kan gjøre deg inhabil?"), max_length=1000)
     certain = forms.BooleanField(
         label=_("Jeg er inhabil og fratrer saken (ingen tvil)"), required=False
     )
@@ -232,8 +265,8 @@ class CaseForm(AccessibleForm):
     council_meeting = forms.ModelChoiceField(
         label=_("Kommunestyremøte / utvalgsmøte"), queryset=CouncilMeeting.objects.none()
     )
-    number = forms.CharField(label=_("Saksnummer"), max_length=40, required=False)
-    title = forms.CharField(label=_("Sak"), max_length=300)
+    number = SingleLineCharField(label=_("Saksnummer"), max_length=40, required=False)
+    title = SingleLineCharField(label=_("Sak"), max_length=300)
     recommendation = forms.CharField(
         label=_("Innstilling"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -281,7 +314,7 @@ class DeviationForm(AccessibleForm):
 
 class DeviationRecordForm(AccessibleForm):
     membership = MembershipChoice(label=_("Medlem"), queryset=Membership.objects.none())
-    reason = forms.CharField(label=_("Begrunnelse"), required=False)
+    reason = SingleLineCharField(label=_("Begrunnelse"), required=False)
 
     def __init__(self, *args: Any, group: CouncilGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -289,7 +322,7 @@ class DeviationRecordForm(AccessibleForm):
 
 
 class ProgrammeIssueForm(AccessibleForm):
-    title = forms.CharField(label=_("Programpunkt"), max_length=300)
+    title = SingleLineCharField(label=_("Programpunkt"), max_length=300)
     sector = forms.ChoiceField(label=_("Sektor"), choices=Sector.choices)
     assignee = MembershipChoice(
         label=_("Ansvarlig"), queryset=Membership.objects.none(), required=False
@@ -320,6 +353,6 @@ class ReminderForm(AccessibleForm):
 
 
 class SearchForm(AccessibleForm):
-    q = forms.CharField(label=_("Søk"), required=False, max_length=100)
+    q = SingleLineCharField(label=_("Søk"), required=False, max_length=100)
     date_from = _date_field(_("Fra dato"), required=False)
     date_to = _date_field(_("Til dato"), required=False)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from config.singleline import email_subject
 from groups.models import BoardRole, Membership, MembershipStatus
 from meetings.models import AgendaItem, CouncilCase, MeetingRequest, VoteDeviationNotice
 
@@ -26,7 +27,7 @@ def _send(subject: str, template: str, context: dict[str, object], to: list[str]
         return 0
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string(template, {**context, "SITE_URL": settings.SITE_URL})
-    return send_mail(subject, body, None, to)
+    return send_mail(email_subject(subject), body, None, to)
 
 
 def request_satisfied(request_id: int) -> int:

@@ -14,9 +14,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.authz import Case
+from tests.authz import Case, all_cases
 from tests.conftest import build_world
-from tests.test_authz import _all_cases
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +32,7 @@ def _role_that_sees(case: Case) -> str | None:
 
 def _pages() -> list[tuple[Case, object, str]]:
     pages = []
-    for case, module in _all_cases():
+    for case, module in all_cases():
         role = _role_that_sees(case)
         if case.method == "get" and role:
             pages.append((case, module, role))

@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Iterator
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-import tests.authz as authz_pkg
-from tests.authz import ROLES, Case
+from tests.authz import ROLES, Case, all_cases, case_url, client_for_case
 from tests.conftest import World
 
 OUR_NAMESPACES = ("groups", "meetings", "attendance", "whistleblowing")
-
-
-def _modules() -> list[object]:
-    return [
-        importlib.import_module(f"tests.authz.{info.name}")
-        for info in pkgutil.iter_modules(authz_pkg.__path__)
-    ]
-
-
-def _all_cases() -> list[tuple[Case, object]]:
-    return [(case, module) for module in _modules() for case in getattr(module, "CASES", [])]
+# The portal's layout: every HTML page a role gets is a full page of it, so a template that
+# fails half-way, or a page that falls back to a bare default, shows up here.
+LAYOUT_LANDMARK = '<main id="main"'
 
 
 def _url_names(resolver: URLResolver, prefix: str = "") -> Iterator[str]:
@@ -38,7 +27,7 @@ def _url_names(resolver: URLResolver, prefix: str = "") -> Iterator[str]:
 
 def test_every_url_pattern_of_ours_has_an_authorization_case() -> None:
     ours = {name for name in _url_names(get_resolver()) if name.split(":", 1)[0] in OUR_NAMESPACES}
-    covered = {case.name for case, _ in _all_cases()}
+    covered = {case.name for case, _ in all_cases()}
     assert ours, "no URL patterns found"
     assert not (ours - covered), (
         f"URL patterns without an authorization case: {sorted(ours - covered)}"
@@ -47,26 +36,25 @@ def test_every_url_pattern_of_ours_has_an_authorization_case() -> None:
 
 def test_every_case_names_a_real_url() -> None:
     names = set(_url_names(get_resolver()))
-    unknown = {case.name for case, _ in _all_cases()} - names
+    unknown = {case.name for case, _ in all_cases()} - names
     assert not unknown, f"cases for unknown URL names: {sorted(unknown)}"
 
 
 _PARAMS = [
     pytest.param(case, module, role, id=f"{case.id}-{role}")
-    for case, module in _all_cases()
+    for case, module in all_cases()
     for role in ROLES
 ]
 
 
 @pytest.mark.parametrize(("case", "module", "role"), _PARAMS)
 def test_role_gets_expected_status(case: Case, module: object, role: str, world: World) -> None:
-    from django.urls import reverse
 
     setup = getattr(module, "setup", None)
     if setup:
         setup(world)
-    client = world.client_for(role)
-    url = reverse(case.name, kwargs=case.kwargs(world)) + (f"?{case.query}" if case.query else "")
+    client = client_for_case(world, case, role)
+    url = case_url(world, case) + (f"?{case.query}" if case.query else "")
     data = case.data(world) if case.data else {}
     response = (
         getattr(client, case.method)(url, data)
@@ -77,3 +65,9 @@ def test_role_gets_expected_status(case: Case, module: object, role: str, world:
         f"{role} {case.method.upper()} {url}: got {response.status_code}, "
         f"expected {case.expect[role]}"
     )
+    is_html = response["Content-Type"].startswith("text/html")
+    if response.status_code in (200, 403, 404) and is_html and not case.fragment:
+        body = response.content.decode()
+        assert LAYOUT_LANDMARK in body, (
+            f"{role} {case.method.upper()} {url}: not a page of the portal's layout"
+        )

@@ -87,6 +87,9 @@ class AgendaItem(models.Model):
     )
     conclusion = models.TextField(_("konklusjon"), blank=True)
     closed_at = models.DateTimeField(_("ferdigbehandlet"), null=True, blank=True)
+    # One key per rendering of the submit form: sending the same form twice (a double
+    # click, two tabs, a retry) gives one item, never two (issue 15 item 14).
+    submit_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("sak på saklista")
@@ -96,7 +99,12 @@ class AgendaItem(models.Model):
             models.CheckConstraint(
                 condition=Q(disagrees_with_recommendation=False) | ~Q(conclusion=""),
                 name="agenda_conclusion_when_disagreeing",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "submit_key"],
+                condition=~Q(submit_key=""),
+                name="agenda_item_submitted_once",
+            ),
         ]
 
     def __str__(self) -> str:

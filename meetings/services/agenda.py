@@ -6,11 +6,12 @@ import datetime as dt
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.singleline import require_single_line
 from groups.audit import audit
 from groups.models import Membership, Seat, User
 from meetings import tasks
@@ -38,11 +39,21 @@ def _require_manager(actor: User, meeting: Meeting) -> None:
         raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
 
 
+def _submitted_before(meeting: Meeting, submit_key: str) -> AgendaItem | None:
+    if not submit_key:
+        return None
+    return AgendaItem.objects.filter(meeting=meeting, submit_key=submit_key).first()
+
+
 def agenda_item_submit(
-    *, actor: User, meeting: Meeting, title: str, description: str = ""
+    *, actor: User, meeting: Meeting, title: str, description: str = "", submit_key: str = ""
 ) -> AgendaItem:
     """G9: every group member can submit an item; it goes to the leader. Items the leader
-    adds go straight on the agenda."""
+    adds go straight on the agenda.
+
+    ``submit_key`` (one per rendering of the form) makes a repeat safe: the same key for
+    the same meeting returns the item made the first time, even when both requests run
+    at once (the unique constraint decides), and nothing is audited or sent twice."""
     if not can_view_meeting(actor, meeting):
         raise PermissionDenied
     manages = can_manage_meeting(actor, meeting)
@@ -53,19 +64,32 @@ def agenda_item_submit(
         raise ValidationError(_("Møtet er avholdt eller avlyst; meld saken inn til et annet møte."))
     if not title.strip():
         raise ValidationError({"title": _("Saken må ha en tittel.")})
+    require_single_line(title=title)
     now = timezone.now()
     with transaction.atomic():
+        earlier = _submitted_before(meeting, submit_key)
+        if earlier is not None:
+            return earlier
         last = meeting.agenda_items.filter(is_media_strategy=False).aggregate(n=Max("order"))["n"]
-        item = AgendaItem.objects.create(
-            meeting=meeting,
-            title=title.strip(),
-            description=description.strip(),
-            order=(last or 0) + 10,
-            status=AgendaStatus.ACCEPTED if manages else AgendaStatus.PROPOSED,
-            submitted_by=actor,
-            submitted_at=now,
-            decided_at=now if manages else None,
-        )
+        try:
+            with transaction.atomic():
+                item = AgendaItem.objects.create(
+                    meeting=meeting,
+                    title=title.strip(),
+                    description=description.strip(),
+                    order=(last or 0) + 10,
+                    status=AgendaStatus.ACCEPTED if manages else AgendaStatus.PROPOSED,
+                    submitted_by=actor,
+                    submitted_at=now,
+                    decided_at=now if manages else None,
+                    submit_key=submit_key,
+                )
+        except IntegrityError:
+            # The same form, sent at the same moment, won the race: that is our item.
+            earlier = _submitted_before(meeting, submit_key)
+            if earlier is None:
+                raise
+            return earlier
         audit(
             actor=actor,
             action="meeting.agenda_submit",
@@ -158,6 +182,7 @@ def case_create(
     """G12: the leader distributes the council's cases among the members beforehand."""
     if not can_manage_group(actor, council_meeting.group_id):
         raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+    require_single_line(title=title, number=number)
     _check_case_values(council_meeting, responsible, due_date)
     with transaction.atomic():
         case = CouncilCase.objects.create(

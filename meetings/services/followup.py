@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config.singleline import email_subject, require_single_line
 from groups.audit import audit
 from groups.models import CouncilGroup, Membership, User
 from meetings.models import (
@@ -78,6 +79,7 @@ def programme_issue_create(
     """E2: a programme issue is given to a member by sector, with a date to present it."""
     if not can_manage_group(actor, group.pk):
         raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+    require_single_line(title=title)
     _check_issue(group, assignee, start_on, present_by)
     with transaction.atomic():
         issue = ProgrammeIssue.objects.create(
@@ -187,7 +189,7 @@ def _send_reminder(meeting: Meeting, user: User) -> None:
             "date": local.strftime("%d.%m.%Y %H:%M"),
         }
         body = render_to_string("meetings/email/reminder.txt", context)
-    send_mail(subject, body, None, [user.email])
+    send_mail(email_subject(subject), body, None, [user.email])
 
 
 def reminders_send_due(*, now: dt.datetime | None = None) -> int:

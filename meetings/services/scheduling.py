@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from config.singleline import require_single_line
 from groups.audit import audit
 from groups.models import (
     BoardRole,
@@ -88,6 +89,7 @@ def council_meeting_create(
 ) -> CouncilMeeting:
     """G6, G11: the leader enters a council or committee meeting date."""
     _require_group_manager(actor, group)
+    require_single_line(place=place)
     if ends_at <= starts_at:
         raise ValidationError(_("Møtet må slutte etter at det starter."))
     if committee is not None and committee.group_id != group.pk:
@@ -141,6 +143,8 @@ def council_in_session(group: CouncilGroup, start: dt.datetime, end: dt.datetime
 
 # --- meetings --------------------------------------------------------------------------
 def _check_meeting(group: CouncilGroup, values: dict[str, Any], exclude_pk: int | None) -> None:
+    # Titles end up in e-mail subjects and calendar feeds: one line only (issue 15 item 9).
+    require_single_line(title=values.get("title"), place=values.get("place"))
     starts_at, ends_at = values["starts_at"], values["ends_at"]
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("Møtet må slutte etter at det starter.")})

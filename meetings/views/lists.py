@@ -24,6 +24,7 @@ from meetings.selectors import search_meetings
 from meetings.views._common import run, run_or_message
 
 PAGE_SIZE = 50
+REQUEST_PAGE_SIZE = 20
 SOCIAL_MINIMUM = 2  # G21
 
 
@@ -230,18 +231,20 @@ def request_list(request: HttpRequest, group_pk: int) -> HttpResponse:
         if created is not None:
             messages.success(request, _("Kravet er registrert med din underskrift."))
             return redirect("meetings:requests", group_pk=group.pk)
-    rows = (
+    page = Paginator(
         MeetingRequest.objects.filter(group=group)
         .exclude(status=RequestStatus.SCHEDULED)
-        .prefetch_related("signatures__membership__user")
-    )
+        .order_by("-created_at", "-pk")
+        .prefetch_related("signatures__membership__user"),
+        REQUEST_PAGE_SIZE,
+    ).get_page(request.GET.get("side"))
     return render(
         request,
         "meetings/requests.html",
         {
             "group": group,
             "form": form,
-            "rows": rows,
+            "page": page,
             "membership": membership,
             "manages": can_manage_group(request.user, group.pk),
         },

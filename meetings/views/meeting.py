@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.params import parse_id
 from config.pdf import render_pdf
 from meetings import services
 from meetings.forms import (
@@ -80,10 +81,17 @@ class ItemRow:
 def meeting_create(request: HttpRequest, group_pk: int) -> HttpResponse:
     group, _m = get_group_for_meetings(request.user, group_pk, "manage")
     from_request = None
-    if request.GET.get("krav"):
-        from_request = MeetingRequest.objects.filter(
-            pk=request.GET["krav"], group=group, status=RequestStatus.SATISFIED
-        ).first()
+    if "krav" in request.GET:
+        request_pk = parse_id(request.GET["krav"])
+        if request_pk is not None:
+            from_request = MeetingRequest.objects.filter(
+                pk=request_pk, group=group, status=RequestStatus.SATISFIED
+            ).first()
+        if from_request is None and request.method == "GET":
+            messages.warning(
+                request,
+                _("Fant ikke kravet om møte. Skjemaet er ikke fylt ut fra et krav."),
+            )
     ruleset = services.rules_in_force(group)
     initial: dict[str, Any] = {"kind": MeetingKind.GROUP, "mode": "physical"}
     if ruleset is not None:

@@ -6,6 +6,8 @@ Each app lists its cases in ``tests/authz/<app>.py`` as ``CASES: list[Case]``;
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,7 +53,56 @@ class Case:
     data: Callable[[Any], dict[str, Any]] | None = None
     query: str = ""
     label: str = ""
+    # Log the client in as if the user had just typed their password: allauth's pages that
+    # guard secrets (MFA setup, recovery codes) otherwise redirect to reauthentication.
+    reauthenticated: bool = False
+    # An htmx fragment, not a page: the layout check of tests/test_authz.py skips it.
+    fragment: bool = False
 
     @property
     def id(self) -> str:
         return f"{self.name}[{self.label or self.method}]"
+
+
+def modules() -> list[Any]:
+    """The apps' case modules (``tests/authz/<app>.py``), each with ``CASES`` and maybe
+    ``setup(world)``."""
+    return [
+        importlib.import_module(f"{__name__}.{info.name}")
+        for info in pkgutil.iter_modules(__path__)
+    ]
+
+
+def all_cases() -> list[tuple[Case, Any]]:
+    return [(case, module) for module in modules() for case in getattr(module, "CASES", [])]
+
+
+def client_for_case(world: Any, case: Case, role: str) -> Any:
+    """The test client of a role, reauthenticated when the case asks for it."""
+    from django.test import Client
+
+    return log_in(Client(), world, case, role)
+
+
+def log_in(client: Any, world: Any, case: Case, role: str) -> Any:
+    """Start a fresh session of the role on the client (a client keeps its loaded
+    middleware, which is the slow part of making one)."""
+    from django.urls import reverse
+
+    from tests.factories.groups import PASSWORD
+
+    client.cookies.clear()
+    if role == "anonymous":
+        return client
+    client.force_login(world.users[role])
+    if case.reauthenticated:
+        # Type the password again, as allauth asks before its guarded pages open.
+        response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+        assert response.status_code == 302, "reauthentication with the right password failed"
+    return client
+
+
+def case_url(world: Any, case: Case) -> str:
+    from django.urls import reverse
+
+    return reverse(case.name, kwargs=case.kwargs(world))

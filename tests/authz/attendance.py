@@ -109,7 +109,7 @@ CASES = [
     Case("attendance:attendance_list", COURSE_RECORDS, kwargs=_course),
     Case("attendance:attendance_list_csv", COURSE_RECORDS, kwargs=_course),
     Case("attendance:qr_screen", COURSE_LEAD, kwargs=_meeting),
-    Case("attendance:qr_code", COURSE_LEAD, kwargs=_meeting),
+    Case("attendance:qr_code", COURSE_LEAD, kwargs=_meeting, fragment=True),
     Case("attendance:presence_edit", COURSE_LEAD, kwargs=_meeting),
     Case(
         "attendance:presence_correct",

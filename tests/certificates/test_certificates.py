@@ -371,3 +371,37 @@ def test_s10_retention_sweep_deletes_certificates_and_their_files_with_the_atten
     # Running again changes nothing.
     with django_capture_on_commit_callbacks(execute=True):
         assert services.retention_sweep(now=due) == 0
+
+
+def test_a_stored_file_that_is_gone_answers_503_with_a_message_not_500(
+    built: Built, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Issue 15 item 14: a lost media volume gave FileNotFoundError and a 500."""
+    run = generate(built, world, django_capture_on_commit_callbacks)
+    certificate = Certificate.objects.get(user=world.users["member"])
+    certificate.file.storage.delete(str(certificate.file.name))
+    run.merged.storage.delete(str(run.merged.name))  # the one-pass file of all of them
+    client = world.client_for("leader")
+
+    one = client.get(
+        reverse("attendance:certificate_download", args=[built.course.pk, certificate.pk])
+    )
+    every = client.get(reverse("attendance:certificates_all", args=[built.course.pk]))
+
+    for response in (one, every):
+        assert response.status_code == 503
+        assert "Filen finnes ikke lenger" in response.content.decode()
+
+
+def test_without_the_one_pass_file_the_course_pdf_is_merged_from_the_certificates(
+    built: Built, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    run = generate(built, world, django_capture_on_commit_callbacks)
+    run.merged.storage.delete(str(run.merged.name))
+
+    response = world.client_for("leader").get(
+        reverse("attendance:certificates_all", args=[built.course.pk])
+    )
+
+    assert response.status_code == 200
+    assert len(PdfReader(io.BytesIO(response.content)).pages) == len(built.present)

@@ -133,3 +133,14 @@ def test_a_service_refusal_naming_a_field_the_form_lacks_is_shown_on_top() -> No
     add_service_errors(form, ValidationError({"name": "feil navn", "elsewhere": "annen feil"}))
     assert form.errors["name"] == ["feil navn"]
     assert form.non_field_errors() == ["annen feil"]
+
+
+@pytest.mark.parametrize("value", ["abc", "", "1.5", "-3", "٣", "99999999999999999999999"])
+def test_removing_a_seat_by_a_value_that_is_no_id_is_not_found(world: World, value: str) -> None:
+    """Issue 15 item 7: a crafted button value was a ValueError and a 500."""
+    client = world.client_for("leader")
+    url = reverse("groups:committee_detail", args=[world.group.pk, world.committee.pk])
+    seats = world.committee.seats.count()
+    response = client.post(url, {"remove_seat": value})
+    assert response.status_code == 404
+    assert world.committee.seats.count() == seats

@@ -268,3 +268,60 @@ def test_the_testament_is_one_page_E2(world: World) -> None:
     reader = PdfReader(BytesIO(response.content))
     assert len(reader.pages) == 1
     assert "Ny barnehage" in reader.pages[0].extract_text()
+
+
+@pytest.mark.parametrize("value", ["abc", "", "0", "1e3", "99999999999999999999999"])
+def test_a_meeting_request_reference_that_is_no_id_shows_the_empty_form_with_a_message(
+    world: World, value: str
+) -> None:
+    """Issue 15 item 7: ``?krav=abc`` was a ValueError and a 500."""
+    response = world.client_for("leader").get(
+        reverse("meetings:create", args=[world.group.pk]), {"krav": value}
+    )
+    assert response.status_code == 200
+    assert "Fant ikke kravet om møte" in response.content.decode()
+    assert response.context["form"]["description"].value() in (None, "")
+
+
+def test_the_meeting_request_list_is_paginated(world: World) -> None:
+    """Issue 15 item 14: every open request of the group's history was on one page."""
+    from django.utils import timezone
+
+    from meetings.models import MeetingRequest, RequestKind
+    from meetings.views.lists import REQUEST_PAGE_SIZE
+
+    now = timezone.now()
+    for n in range(REQUEST_PAGE_SIZE + 5):
+        MeetingRequest.objects.create(
+            group=world.group,
+            kind=RequestKind.GROUP,
+            reason=f"Krav nummer {n:02d}",
+            created_at=now - dt.timedelta(minutes=n),
+        )
+    client = world.client_for("member")
+    url = reverse("meetings:requests", args=[world.group.pk])
+
+    first = client.get(url).content.decode()
+    second = client.get(url, {"side": 2}).content.decode()
+    junk = client.get(url, {"side": "abc"})
+
+    assert first.count('class="card"') == REQUEST_PAGE_SIZE
+    assert "Krav nummer 00" in first and "Krav nummer 24" not in first
+    assert "?side=2" in first and "Side 1 av 2" in first
+    assert second.count('class="card"') == 5 and "Krav nummer 24" in second
+    assert junk.status_code == 200 and "Side 1 av 2" in junk.content.decode()
+
+
+@pytest.mark.parametrize(
+    "value", ["-71620419377426997248", "99999999999999999999999", "abc", "1.5"]
+)
+def test_summoning_an_id_beyond_any_row_is_refused_on_the_form(world: World, value: str) -> None:
+    """Issue 15 item 7 (found by tests/test_fuzz.py): a number beyond the id column's range
+    reached SQLite through ``pk__in`` and raised OverflowError."""
+    meeting = make_meeting(world.group, kind=MeetingKind.BOARD, starts_at=at(2031, 5, 5, 18))
+    response = world.client_for("leader").post(
+        reverse("meetings:summon", args=[meeting.pk]), {"memberships": [value]}
+    )
+    assert response.status_code == 200
+    assert "er ikke en gyldig verdi" in response.content.decode()
+    assert not meeting.summoned.exists()
