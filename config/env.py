@@ -73,7 +73,7 @@ def database_from_url(url: str) -> dict[str, object]:
         path = unquote(parsed.path)
         if path.startswith("//"):
             path = path[1:]
-        return sqlite_database(path.lstrip("/") if not path.startswith("/") else path)
+        return sqlite_database(path)
     raise ImproperlyConfiguredEnv(
         f"DATABASE_URL scheme {parsed.scheme!r} is not supported (use postgres:// or sqlite://)"
     )

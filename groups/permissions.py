@@ -11,7 +11,6 @@ from typing import Literal
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import CouncilGroup, Membership, MembershipStatus, User
@@ -59,12 +58,3 @@ def can_manage(user: User | AnonymousUser, group: CouncilGroup) -> bool:
         user.is_authenticated
         and (user.is_superuser or user.has_perm(PERMISSION_CODENAMES["manage"], group))
     )
-
-
-def is_board_member(user: User | AnonymousUser, group: CouncilGroup) -> bool:
-    membership = membership_for(user, group)
-    return bool(membership and membership.on_board)
-
-
-def has_member_rights_today(membership: Membership | None) -> bool:
-    return bool(membership and membership.has_member_rights(timezone.localdate()))

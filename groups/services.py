@@ -9,7 +9,6 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group as AuthGroup
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -606,13 +605,6 @@ def ruleset_decide(
     return ruleset
 
 
-def ruleset_create_initial(*, actor: User, group: CouncilGroup, fields: RuleFields) -> RuleSet:
-    """The first rules of a new group: proposed by the leader and adopted at the first meeting."""
-    return ruleset_propose(
-        actor=actor, group=group, fields=fields, change_summary=_("Første reglement for perioden.")
-    )
-
-
 @transaction.atomic
 def rules_acknowledge(*, actor: User, ruleset: RuleSet) -> RuleAcknowledgement:
     """G23: members and observers confirm they have read the rules in force."""
@@ -643,12 +635,3 @@ def ethics_acknowledge(*, actor: User, guidelines: EthicsGuidelines) -> EthicsAc
     if created:
         audit(actor=actor, action="ethics.acknowledge", target=guidelines, subject_user=actor)
     return ack
-
-
-def role_grant(*, actor: User, user: User, role: str) -> None:
-    """Put ``user`` in a central role (auth group): course_administrators, whistleblowing_handlers."""
-    if not actor.is_superuser:
-        raise PermissionDenied(_("Bare nettstedsadministratorer kan gi sentrale roller."))
-    group, _created = AuthGroup.objects.get_or_create(name=role)
-    user.groups.add(group)
-    audit(actor=actor, action="role.grant", target=user, subject_user=user, role=role)

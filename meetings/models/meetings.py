@@ -73,10 +73,6 @@ class CouncilMeeting(models.Model):
         body = self.committee.name if self.committee else str(_("Kommunestyret"))
         return f"{body} {self.starts_at:%d.%m.%Y}"
 
-    @property
-    def is_council(self) -> bool:
-        return self.committee_id is None
-
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Utkast")

@@ -31,6 +31,7 @@ from meetings.services.minutes import (
     minutes_snapshot,
 )
 from meetings.services.scheduling import (
+    SOCIAL_MINIMUM,
     council_meeting_create,
     council_meeting_update,
     meeting_cancel,
@@ -46,6 +47,7 @@ from meetings.services.scheduling import (
 )
 
 __all__ = [
+    "SOCIAL_MINIMUM",
     "agenda_item_close",
     "agenda_item_decide",
     "agenda_item_submit",

@@ -172,8 +172,6 @@ def _check_meeting(group: CouncilGroup, values: dict[str, Any], exclude_pk: int 
     if kind == MeetingKind.FACTION:
         # Factions of different committees may meet at the same time.
         clashes = clashes.exclude(Q(kind=MeetingKind.FACTION) & ~Q(committee=committee))
-    else:
-        pass
     clash = clashes.first()
     if clash is not None:
         local = timezone.localtime(clash.starts_at)
@@ -509,6 +507,9 @@ def plan_adopt(*, actor: User, plan: MeetingPlan) -> MeetingPlan:
         plan.save(update_fields=["status", "adopted_at", "adopted_by"])
         audit(actor=actor, action="meeting.plan_adopt", target=plan, group=plan.group)
     return plan
+
+
+SOCIAL_MINIMUM = 2  # G21, rules 12.0: "minst to ganger i året ... en sosial samling"
 
 
 def social_gatherings_in_year(group: CouncilGroup, year: int) -> int:

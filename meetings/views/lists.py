@@ -25,7 +25,6 @@ from meetings.views._common import run, run_or_message
 
 PAGE_SIZE = 50
 REQUEST_PAGE_SIZE = 20
-SOCIAL_MINIMUM = 2  # G21
 
 
 def meeting_list(request: HttpRequest) -> HttpResponse:
@@ -84,7 +83,7 @@ def group_plan(request: HttpRequest, group_pk: int) -> HttpResponse:
             "manages": manages,
             "year": year,
             "socials": socials,
-            "social_warning": socials < SOCIAL_MINIMUM,
+            "social_warning": socials < services.SOCIAL_MINIMUM,
             "plans": plans,
             "council": council,
             "ruleset": ruleset,
