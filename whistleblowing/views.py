@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from whistleblowing import crypto, forms, ratelimit, selectors, services, unlock
 from whistleblowing.models import Access, Case, CaseStatus, Handler
 from whistleblowing.permissions import get_case_for_handler, get_handler
+from whistleblowing.upload_handlers import guard_uploads
 
 
 def display_name(handler: Handler) -> str:
@@ -48,6 +49,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 # --- reporter ---------------------------------------------------------------------------
 
 
+@guard_uploads
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -159,6 +161,7 @@ def _reporter_case(request: HttpRequest) -> tuple[Case, bytes] | None:
     return case, key
 
 
+@guard_uploads
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -401,6 +404,7 @@ def case_acknowledge(request: HttpRequest, pk: Any) -> HttpResponse:
     )
 
 
+@guard_uploads
 @require_POST
 def case_message(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action(
