@@ -379,5 +379,6 @@ def test_the_forms_state_the_limits_and_the_allowed_types(sec, settings):
     assert re.search(r"høyst 25 filer og 100,0.MB", page)
     assert "Tillatte filtyper: PDF, PNG, JPEG" in page
     assert 'accept=".pdf,.png,.jpg' in page
+    assert f'data-max-body-bytes="{settings.WHISTLEBLOWING_MAX_BODY_BYTES}"' in page
     english = Client(HTTP_ACCEPT_LANGUAGE="en").get(REPORT).content.decode()
     assert "Up to 5 files per submission" in english
