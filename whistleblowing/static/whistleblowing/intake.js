@@ -22,9 +22,21 @@
     return bits;
   }
 
+  function pause() {
+    return new Promise(function (resolve) {
+      setTimeout(resolve, 0);
+    });
+  }
+
   async function solve(token, bits) {
     var encoder = new TextEncoder();
+    var lastPause = Date.now();
     for (var start = 0; ; start += BATCH) {
+      // Digests can resolve without giving the page a turn: let it load, paint and react.
+      if (Date.now() - lastPause > 25) {
+        await pause();
+        lastPause = Date.now();
+      }
       var work = [];
       for (var n = start; n < start + BATCH; n++) {
         work.push(crypto.subtle.digest("SHA-256", encoder.encode(token + ":" + n)));
