@@ -67,3 +67,20 @@ def test_a_file_over_the_limit_is_pointed_out_before_sending(
     page.get_by_role("button", name="Send varselet").click()
     assert page.url.endswith("/varsling/")
     assert page.get_by_label("Hva har skjedd?").input_value() == "Teksten min."  # nothing lost
+
+
+def test_the_page_loads_and_answers_while_a_hard_puzzle_is_being_solved(
+    page: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ratelimit.forget_secret()
+    f.make_handler()
+    monkeypatch.setattr(ratelimit, "BASE_BITS", 26)  # minutes of work: never done here
+    monkeypatch.setattr(ratelimit, "MAX_BITS", 26)
+    _crowd_is_past_its_threshold()
+    page.goto("/varsling/", wait_until="load", timeout=15_000)
+    status = page.locator("[data-puzzle]")
+    assert "gjør en kort beregning" in status.inner_text()
+    field = page.get_by_label("Hva har skjedd?")
+    field.fill("Skrevet mens nettleseren regner.")
+    assert field.input_value() == "Skrevet mens nettleseren regner."
+    assert page.evaluate("1 + 1") == 2  # the page's own thread still answers
