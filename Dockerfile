@@ -23,4 +23,4 @@ EXPOSE 8000
 # Bind, workers and an access log without address, user agent or /varsling/ lines:
 # config/gunicorn_conf.py. Behind a proxy, add --forwarded-allow-ips=<the proxy's address>
 # and BEHIND_TRUSTED_PROXY=true (docker-compose.yml does both).
-CMD ["gunicorn", "config.wsgi:application", "--config=config/gunicorn_conf.py"]
+CMD ["gunicorn", "config.wsgi:application", "--config=config/gunicorn_conf.py", "--preload"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from urllib.parse import parse_qs, unquote, urlparse
 
 
@@ -48,6 +50,30 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None or value == "":
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or networks (``10.0.0.0/8``, ``::1``), each checked."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfiguredEnv(
+                f"{name}: {item!r} is not an IP address or network"
+            ) from None
+    return networks
+
+
+def env_header(name: str) -> str:
+    """An HTTP header name (``X-Forwarded-For``) or empty; returned as it appears in
+    ``request.META`` (``HTTP_X_FORWARDED_FOR``)."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return ""
+    if not re.fullmatch(r"[A-Za-z0-9-]+", value):
+        raise ImproperlyConfiguredEnv(f"{name}={value!r} is not an HTTP header name")
+    return "HTTP_" + value.upper().replace("-", "_")
 
 
 def database_from_url(url: str) -> dict[str, object]:

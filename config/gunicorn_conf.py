@@ -33,6 +33,9 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 # No control socket: nothing here manages gunicorn through it, and it would need a
 # writable home directory in the container.
 control_socket_disable = True
+# One import before the fork: the workers share the in-memory secret that keys the
+# whistleblowing rate limits (whistleblowing/ratelimit.py).
+preload_app = True
 accesslog = "-"
 # Time, request line, status, bytes, duration: no %(h)s (address), %(a)s (user agent) or
 # %(f)s (referer).

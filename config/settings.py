@@ -19,8 +19,10 @@ from config.env import (
     ImproperlyConfiguredEnv,
     database_from_url,
     env_bool,
+    env_header,
     env_int,
     env_list,
+    env_networks,
     env_str,
     mailer_from_url,
     sqlite_database,
@@ -251,6 +253,33 @@ STORAGES = {
 }
 FILE_UPLOAD_PERMISSIONS = 0o600
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# No upload anywhere in the portal is spooled to the temp folder in clear: outside the
+# whistleblowing views (which install their own encrypting handler) nothing takes files,
+# so a file part is kept in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE and dropped beyond it.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+
+# --- Whistleblowing intake (issue 15 items 4, 5) ----------------------------------------
+# The largest request body a whistleblowing form accepts, refused by Content-Length before a
+# byte is read: 5 files of 10 MiB plus room for the text. The reverse proxy uses the same.
+WHISTLEBLOWING_MAX_BODY_BYTES = env_int("WHISTLEBLOWING_MAX_BODY_BYTES", 52 * 1024 * 1024)
+# What the reporter side may store in one case in all, the first report and every follow-up.
+WHISTLEBLOWING_CASE_MAX_FILES = env_int("WHISTLEBLOWING_CASE_MAX_FILES", 25)
+WHISTLEBLOWING_CASE_MAX_BYTES = env_int("WHISTLEBLOWING_CASE_MAX_BYTES", 100 * 1024 * 1024)
+if min(WHISTLEBLOWING_MAX_BODY_BYTES, WHISTLEBLOWING_CASE_MAX_BYTES) < 1024 * 1024:
+    raise ImproperlyConfiguredEnv(
+        "WHISTLEBLOWING_MAX_BODY_BYTES and WHISTLEBLOWING_CASE_MAX_BYTES must be at least 1 MiB"
+    )
+if WHISTLEBLOWING_CASE_MAX_FILES < 1:
+    raise ImproperlyConfiguredEnv("WHISTLEBLOWING_CASE_MAX_FILES must be at least 1")
+# The client address for rate limits: REMOTE_ADDR, unless the request comes from one of
+# TRUSTED_PROXIES, in which case the nearest untrusted address in TRUSTED_PROXY_HEADER
+# (e.g. X-Forwarded-For, as the proxy appends it). Neither is trusted by default.
+TRUSTED_PROXY_HEADER = env_header("TRUSTED_PROXY_HEADER")
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+if bool(TRUSTED_PROXY_HEADER) != bool(TRUSTED_PROXIES):
+    raise ImproperlyConfiguredEnv(
+        "TRUSTED_PROXY_HEADER and TRUSTED_PROXIES go together: set both or neither"
+    )
 
 # --- E-mail ---------------------------------------------------------------------------
 # Production refuses to start without a real mail server: invitations and password resets

@@ -40,8 +40,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
+    """Several files; the browser's picker offers the allowed types (uploads.TYPES), and the
+    help text states the limits (issue 15 items 5, 14)."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": uploads.accept_attribute()}))
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
@@ -54,11 +57,6 @@ class MultipleFileField(forms.FileField):
         uploads.check_files(files)
         return files
 
-
-ATTACHMENT_HELP = _(
-    "Valgfritt. Opptil 5 filer, høyst 10 MB hver. Bilder, PDF og dokumenter går fint; "
-    "programfiler tas ikke imot."
-)
 
 YES_NO = [("no", _("Nei")), ("yes", _("Ja"))]
 
@@ -115,12 +113,13 @@ class ReportForm(forms.Form):
             "Velg en person her hvis hen er involvert i saken. Personen får aldri tilgang."
         ),
     )
-    attachments = MultipleFileField(label=_("Vedlegg"), help_text=ATTACHMENT_HELP)
+    attachments = MultipleFileField(label=_("Vedlegg"))
     token = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, recipients: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["excluded_handler"].choices = [("", _("Ingen")), *recipients]  # type: ignore[attr-defined]
+        self.fields["attachments"].help_text = uploads.limits_help()
 
 
 class ReceiptForm(forms.Form):
@@ -136,7 +135,11 @@ class ReporterMessageForm(forms.Form):
     body = forms.CharField(
         label=_("Din melding"), widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
-    attachments = MultipleFileField(label=_("Legg ved filer"), help_text=ATTACHMENT_HELP)
+    attachments = MultipleFileField(label=_("Legg ved filer"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = uploads.limits_help()
 
 
 class KeySetupForm(forms.Form):

@@ -309,3 +309,16 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class RateCounter(models.Model):
+    """One rate-limit counter (``whistleblowing.ratelimit``). ``bucket`` is an HMAC under a
+    secret that lives only in memory, so no row points back to an address; ``expires_at``
+    is Unix seconds, after which the row is deleted."""
+
+    bucket = models.CharField(max_length=96, primary_key=True)
+    hits = models.IntegerField()
+    expires_at = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.bucket[:12]}… {self.hits}"

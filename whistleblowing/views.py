@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from whistleblowing import crypto, forms, ratelimit, selectors, services, unlock
+from whistleblowing import crypto, forms, intake, ratelimit, selectors, services, unlock
 from whistleblowing.models import Access, Case, CaseStatus, Handler
 from whistleblowing.permissions import get_case_for_handler, get_handler
+from whistleblowing.upload_handlers import guard_uploads
 
 
 def display_name(handler: Handler) -> str:
@@ -69,6 +70,7 @@ def _sign_out_first(request: HttpRequest, form: Any) -> None:
     form.add_error(None, _signed_out_notice())
 
 
+@guard_uploads
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -76,23 +78,14 @@ def report(request: HttpRequest) -> HttpResponse:
     """The reporting page: what, who reads it, protection, deadlines; the form (W1–W7)."""
     recipients = _recipient_choices()
     status = 200
+    retry_after = 0
     if request.method == "POST" and _signed_in(request):
         form = forms.ReportForm(request.POST, recipients=recipients)
         _sign_out_first(request, form)
         status = 409
     elif request.method == "POST":
         form = forms.ReportForm(request.POST, request.FILES, recipients=recipients)
-        if not ratelimit.allow(request, "submit"):
-            form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "Det er sendt mange varsler herfra på kort tid. Vent en stund og prøv "
-                    "igjen. Teksten din står fortsatt i skjemaet, men filer må velges på nytt."
-                ),
-            )
-            status = 429
-        elif form.is_valid():
+        if form.is_valid():
             data = form.cleaned_data
             if not forms.check_form_token(data["token"]):
                 form.add_error(
@@ -102,6 +95,17 @@ def report(request: HttpRequest) -> HttpResponse:
                         "her; velg eventuelle filer på nytt og send igjen."
                     ),
                 )
+            elif not (outcome := intake.attempt(request, "submit")).allowed:
+                form.add_error(
+                    None,
+                    _(
+                        "Det er sendt mange varsler herfra på kort tid. Vent en stund og prøv "
+                        "igjen. Teksten din står fortsatt i skjemaet, men filer må velges på nytt."
+                    )
+                    if outcome.refused
+                    else intake.unpaid_message(outcome, "submit"),
+                )
+                status, retry_after = 429, outcome.retry_after
             else:
                 try:
                     submitted = services.report_submit(
@@ -140,10 +144,15 @@ def report(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "whistleblowing/report.html",
-        {"form": form, "ready": bool(recipients), "signed_in": _signed_in(request)},
+        {
+            "form": form,
+            "ready": bool(recipients),
+            "signed_in": _signed_in(request),
+            **intake.context(request, "submit"),
+        },
         status=status,
     )
-    return _no_store(response)
+    return intake.limited(response, retry_after)
 
 
 @login_not_required
@@ -152,13 +161,22 @@ def report(request: HttpRequest) -> HttpResponse:
 def reporter_login(request: HttpRequest) -> HttpResponse:
     form = forms.ReceiptForm(request.POST or None)
     status = 200
+    retry_after = 0
     if request.method == "POST" and _signed_in(request):
         _sign_out_first(request, form)
         status = 409
     elif request.method == "POST" and form.is_valid():
-        if not ratelimit.allow(request, "receipt"):
-            form.add_error(None, _("For mange forsøk på kort tid. Vent et kvarter og prøv igjen."))
-            status = 429
+        # Only a well-formed receipt is counted; anything else costs no hashing either.
+        well_formed = crypto.normalise_receipt(form.cleaned_data["receipt"]) is not None
+        outcome = intake.attempt(request, "receipt") if well_formed else None
+        if outcome is not None and not outcome.allowed:
+            form.add_error(
+                None,
+                _("For mange forsøk på kort tid. Vent et kvarter og prøv igjen.")
+                if outcome.refused
+                else intake.unpaid_message(outcome, "receipt"),
+            )
+            status, retry_after = 429, outcome.retry_after
         else:
             opened = services.reporter_open(receipt=form.cleaned_data["receipt"])
             if opened is None:
@@ -172,13 +190,14 @@ def reporter_login(request: HttpRequest) -> HttpResponse:
                 response = redirect("whistleblowing:reporter_case")
                 unlock.put_reporter_case(request, response, case.pk, key)
                 return _no_store(response)
-    return _no_store(
+    return intake.limited(
         render(
             request,
             "whistleblowing/reporter_login.html",
-            {"form": form, "signed_in": _signed_in(request)},
+            {"form": form, "signed_in": _signed_in(request), **intake.context(request, "receipt")},
             status=status,
-        )
+        ),
+        retry_after,
     )
 
 
@@ -190,6 +209,7 @@ def _reporter_case(request: HttpRequest) -> tuple[Case, bytes] | None:
     return case, opened[1]
 
 
+@guard_uploads
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -454,6 +474,7 @@ def case_acknowledge(request: HttpRequest, pk: Any) -> HttpResponse:
     )
 
 
+@guard_uploads
 @require_POST
 def case_message(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action(

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import secrets
@@ -69,7 +70,9 @@ def main() -> None:
     # --- 2. submit-to-stored ÷ plain form post ------------------------------------------
     handler = f.make_handler()
     f.make_handler(role="secretary_general")
-    ratelimit.LIMITS["submit"] = (10**9, 10**9, 60)
+    ratelimit.LIMITS["submit"] = dataclasses.replace(
+        ratelimit.LIMITS["submit"], free=10**9, cap=10**9, crowd=None
+    )
     description = "Beskrivelse av hendelsen. " * 80  # ~2 KB
     attachment = b"%PDF-1.4\n" + secrets.token_bytes(100 * 1024)
     factory = RequestFactory()

@@ -53,6 +53,8 @@ def read_blob(key: bytes, blob: bytes | memoryview) -> dict[str, Any]:
 def _store_attachments(
     *, case: Case, key: bytes, files: Sequence[UploadedFile], author: str, now: Any
 ) -> list[Attachment]:
+    if author == Author.REPORTER:
+        uploads.check_case_quota(case=case, author=author, files=files)
     stored = []
     for upload in files:
         upload.seek(0)
