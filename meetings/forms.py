@@ -178,12 +178,49 @@ class MinutesItemForm(AccessibleForm):
 
 
 class MinutesForm(AccessibleForm):
+    """G13: who was present (the group's members as checkboxes, guests as text), who led
+    the meeting, and notes."""
+
+    present = MembershipMultipleChoice(
+        label=_("Til stede"),
+        queryset=Membership.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Forhåndsutfylt med dem som har sjekket inn. Rett det som ikke stemmer."),
+    )
+    leader = MembershipChoice(
+        label=_("Møteleder"),
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label=_("Velg møteleder"),
+    )
     present_text = forms.CharField(
-        label=_("Til stede"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Andre til stede (gjester)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
     notes = forms.CharField(
         label=_("Merknader"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+    def __init__(self, *args: Any, group: CouncilGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = _members(group)  # type: ignore[attr-defined]
+        self.fields["leader"].queryset = _members(group)  # type: ignore[attr-defined]
+
+
+class ConfirmForm(AccessibleForm):
+    """An explicit yes before an action that cannot be undone (issue 17)."""
+
+    confirm = forms.BooleanField(
+        label=_("Jeg har sett over dette og vil gå videre"),
+        error_messages={"required": _("Kryss av for å bekrefte.")},
+    )
+
+    def __init__(self, *args: Any, label: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if label is not None:
+            self.fields["confirm"].label = label
 
 
 class ReopenForm(AccessibleForm):

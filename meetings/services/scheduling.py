@@ -491,13 +491,22 @@ def _day(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%d.%m.%Y")
 
 
-def plan_adopt(*, actor: User, plan: MeetingPlan) -> MeetingPlan:
-    """G7: the half-year plan is adopted; its meetings are then edited one by one."""
-    _require_group_manager(actor, plan.group)
+def plan_adopt_blockers(plan: MeetingPlan) -> list[str]:
+    """What stops ``plan_adopt``; the confirmation page shows it before the leader adopts."""
     if plan.status == PlanStatus.ADOPTED:
-        raise ValidationError(_("Møteplanen er allerede vedtatt."))
+        return [_("Møteplanen er allerede vedtatt.")]
     if not plan.meetings.exists():
-        raise ValidationError(_("Møteplanen har ingen møter."))
+        return [_("Møteplanen har ingen møter.")]
+    return []
+
+
+def plan_adopt(*, actor: User, plan: MeetingPlan) -> MeetingPlan:
+    """G7: the half-year plan is adopted; its meetings are then edited one by one. The view
+    asks for confirmation first, listing the plan's meetings."""
+    _require_group_manager(actor, plan.group)
+    blockers = plan_adopt_blockers(plan)
+    if blockers:
+        raise ValidationError(blockers)
     with transaction.atomic():
         plan.status = PlanStatus.ADOPTED
         plan.adopted_at = timezone.now()

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from groups.models import User
 from meetings import services
-from meetings.forms import CouncilMeetingForm, PlanForm, RequestForm, SearchForm
+from meetings.forms import ConfirmForm, CouncilMeetingForm, PlanForm, RequestForm, SearchForm
 from meetings.models import (
     CouncilMeeting,
     MeetingPlan,
@@ -138,14 +138,33 @@ def plan_generate(request: HttpRequest, group_pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    """G7: GET lists the plan's meetings; POST with the box ticked adopts the plan."""
     plan = MeetingPlan.objects.filter(pk=pk).first()
     group, _m = get_group_for_meetings(request.user, plan.group_id if plan else 0, "manage")
     assert plan is not None  # noqa: S101 (get_group_for_meetings raised 404 otherwise)
-    if run_or_message(request, services.plan_adopt, actor=request.user, plan=plan) is not None:
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None,
+        label=_("Jeg har sett over møtene og vil vedta møteplanen"),
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run(form, services.plan_adopt, actor=request.user, plan=plan) is not None
+    ):
         messages.success(request, _("Møteplanen er vedtatt."))
-    return redirect("meetings:plan", group_pk=group.pk)
+        return redirect("meetings:plan", group_pk=group.pk)
+    return render(
+        request,
+        "meetings/plan_adopt.html",
+        {
+            "group": group,
+            "plan": plan,
+            "form": form,
+            "blockers": services.plan_adopt_blockers(plan),
+            "meetings": list(plan.meetings.select_related("committee").order_by("starts_at")),
+        },
+    )
 
 
 def council_meeting_create(request: HttpRequest, group_pk: int) -> HttpResponse:

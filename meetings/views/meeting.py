@@ -1,4 +1,4 @@
-"""One meeting: details, agenda, minutes, dissent, conflicts of interest, PDF."""
+"""One meeting: details, agenda, minutes, dissent, conflicts of interest."""
 
 from __future__ import annotations
 
@@ -6,14 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.pdf import render_pdf
 from meetings import services
 from meetings.forms import (
     AccessibleForm,
@@ -40,7 +38,6 @@ from meetings.models import (
     MeetingRequest,
     MeetingStatus,
     Minutes,
-    MinutesVersion,
     RequestStatus,
 )
 from meetings.permissions import (
@@ -51,6 +48,7 @@ from meetings.permissions import (
 )
 from meetings.views._common import conflict_for, item_for, run, run_or_message
 from meetings.views.item_forms import CONFLICT, DISSENT, LEAVE, MINUTES, Panel
+from meetings.views.minutes import minutes_form_initial, page_record
 
 FormKey = tuple[str, int]
 
@@ -269,6 +267,7 @@ def _detail_context(
             row.minutes = Panel(MINUTES, item.pk, bound.get((MINUTES.key, item.pk)))
         (accepted if item.status == AgendaStatus.ACCEPTED else pending).append(row)
     versions = list(minutes.versions.all()) if minutes else []
+    writes = manages and started and not locked and meeting.status != MeetingStatus.CANCELLED
     return {
         "meeting": meeting,
         "manages": manages,
@@ -286,13 +285,15 @@ def _detail_context(
         and membership is not None
         and (manages or membership.seat != "party_member"),
         "submit_form": bound.get(("submit", 0)) or AgendaItemForm(prefix="submit"),
-        "minutes_form": bound.get(("minutes_meta", 0))
-        or MinutesForm(
-            prefix="meta",
-            initial={"notes": minutes.notes, "present_text": minutes.present_text}
-            if minutes
-            else None,
-        ),
+        "record": page_record(meeting, minutes),
+        "minutes_form": (
+            bound.get(("minutes_meta", 0))
+            or MinutesForm(
+                prefix="meta", group=meeting.group, initial=minutes_form_initial(meeting, minutes)
+            )
+        )
+        if writes
+        else None,
         "reopen_form": bound.get(("reopen", 0)) or ReopenForm(prefix="reopen"),
         "pending_decision": ConflictDecision.PENDING,
         "disqualified": ConflictDecision.DISQUALIFIED,
@@ -461,7 +462,7 @@ def conflict_leave(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, "manage")
-    form = MinutesForm(request.POST, prefix="meta")
+    form = MinutesForm(request.POST, prefix="meta", group=meeting.group)
     if (
         form.is_valid()
         and run(
@@ -471,20 +472,6 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         return _done(request, meeting, _("Referatet er lagret."), "referat")
     return _rerender(request, meeting, ("minutes_meta", 0), form)
-
-
-@require_POST
-def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_meeting_for_user(request.user, pk, "manage")
-    version = run_or_message(request, services.minutes_approve, actor=request.user, meeting=meeting)
-    if version is not None:
-        return _done(
-            request,
-            meeting,
-            _("Referatet er godkjent og låst (versjon %(n)s).") % {"n": version.number},
-            "referat",
-        )
-    return redirect(reverse("meetings:detail", kwargs={"pk": meeting.pk}) + "#referat")
 
 
 @require_POST
@@ -504,23 +491,3 @@ def minutes_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         return _done(request, meeting, _("Referatet er åpnet for retting."), "referat")
     return _rerender(request, meeting, ("reopen", 0), form)
-
-
-def minutes_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    """An approved version of the minutes as PDF, rendered from its frozen content."""
-    meeting = get_meeting_for_user(request.user, pk)
-    version = MinutesVersion.objects.filter(minutes__meeting=meeting, number=number).first()
-    if version is None:
-        raise Http404
-    pdf = render_pdf(
-        "meetings/minutes_pdf.html",
-        {
-            "content": version.content,
-            "version": version,
-            "approved_at": timezone.localtime(version.approved_at),
-        },
-        title=_("Referat: %(title)s") % {"title": meeting.title},
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="referat-{meeting.pk}-v{number}.pdf"'
-    return response
