@@ -98,9 +98,25 @@ class MeetingForm(AccessibleForm):
     )
     description = forms.CharField(label=_("Beskrivelse"), widget=forms.Textarea, required=False)
 
-    def __init__(self, *args: Any, group: CouncilGroup, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        group: CouncilGroup,
+        faction_of: list[Committee] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``faction_of``: the committees a faction leader leads (G5); they set up faction
+        meetings of those committees only."""
         super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = Committee.objects.filter(group=group)  # type: ignore[attr-defined]
+        committees = Committee.objects.filter(group=group)
+        if faction_of is not None:
+            committees = committees.filter(pk__in=[c.pk for c in faction_of])
+            self.fields["kind"].choices = [(MeetingKind.FACTION, MeetingKind.FACTION.label)]  # type: ignore[attr-defined]
+            self.fields["committee"].required = True
+            self.fields["committee"].label = _("Utvalg (fraksjon)")
+            for name in ("council_slot", "is_decision_meeting"):
+                del self.fields[name]
+        self.fields["committee"].queryset = committees  # type: ignore[attr-defined]
 
 
 class CouncilMeetingForm(AccessibleForm):

@@ -17,9 +17,15 @@ from meetings.models import (
     CouncilMeeting,
     MeetingPlan,
     MeetingRequest,
+    RequestSignature,
     RequestStatus,
 )
-from meetings.permissions import active_memberships, can_manage_group, get_group_for_meetings
+from meetings.permissions import (
+    active_memberships,
+    can_manage_group,
+    get_group_for_meetings,
+    led_committees,
+)
 from meetings.selectors import search_meetings
 from meetings.views._common import run, run_or_message
 
@@ -81,6 +87,7 @@ def group_plan(request: HttpRequest, group_pk: int) -> HttpResponse:
         {
             "group": group,
             "manages": manages,
+            "led_committees": [] if manages else led_committees(request.user, group.pk),
             "year": year,
             "socials": socials,
             "social_warning": socials < SOCIAL_MINIMUM,
@@ -262,6 +269,13 @@ def request_list(request: HttpRequest, group_pk: int) -> HttpResponse:
             "form": form,
             "rows": rows,
             "membership": membership,
+            "signed": set(
+                RequestSignature.objects.filter(
+                    membership=membership, request__in=rows
+                ).values_list("request_id", flat=True)
+            )
+            if membership
+            else set(),
             "manages": can_manage_group(request.user, group.pk),
         },
     )

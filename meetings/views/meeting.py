@@ -44,6 +44,7 @@ from meetings.permissions import (
     can_manage_meeting,
     get_group_for_meetings,
     get_meeting_for_user,
+    meeting_scope,
     membership_in,
 )
 from meetings.views._common import conflict_for, item_for, run, run_or_message
@@ -76,9 +77,10 @@ class ItemRow:
 
 # --- create and edit -------------------------------------------------------------------
 def meeting_create(request: HttpRequest, group_pk: int) -> HttpResponse:
-    group, _m = get_group_for_meetings(request.user, group_pk, "manage")
+    group, _m = get_group_for_meetings(request.user, group_pk)
+    faction_of = meeting_scope(request.user, group.pk)
     from_request = None
-    if request.GET.get("krav"):
+    if request.GET.get("krav") and faction_of is None:
         from_request = MeetingRequest.objects.filter(
             pk=request.GET["krav"], group=group, status=RequestStatus.SATISFIED
         ).first()
@@ -89,7 +91,9 @@ def meeting_create(request: HttpRequest, group_pk: int) -> HttpResponse:
     if from_request is not None:
         initial["kind"] = MeetingKind.BOARD if from_request.kind == "board" else MeetingKind.GROUP
         initial["description"] = from_request.reason
-    form = MeetingForm(request.POST or None, group=group, initial=initial)
+    if faction_of is not None:
+        initial["kind"] = MeetingKind.FACTION
+    form = MeetingForm(request.POST or None, group=group, initial=initial, faction_of=faction_of)
     if request.method == "POST" and form.is_valid():
         meeting = run(
             form,
@@ -119,7 +123,12 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(meeting, f) for f in services.scheduling.MEETING_FIELDS}
     initial["starts_at"] = timezone.localtime(meeting.starts_at)
     initial["ends_at"] = timezone.localtime(meeting.ends_at)
-    form = MeetingForm(request.POST or None, group=meeting.group, initial=initial)
+    form = MeetingForm(
+        request.POST or None,
+        group=meeting.group,
+        initial=initial,
+        faction_of=meeting_scope(request.user, meeting.group_id),
+    )
     if (
         request.method == "POST"
         and form.is_valid()
@@ -330,17 +339,21 @@ def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """G9: a member submits an item for the agenda; it goes to the leader."""
     meeting = get_meeting_for_user(request.user, pk)
     form = AgendaItemForm(request.POST, prefix="submit")
-    if (
-        form.is_valid()
-        and run(
+    item = (
+        run(
             form,
             services.agenda_item_submit,
             actor=request.user,
             meeting=meeting,
             **form.cleaned_data,
         )
-        is not None
-    ):
+        if form.is_valid()
+        else None
+    )
+    if item is not None:
+        # The leader's own items go straight on the agenda (services.agenda_item_submit).
+        if item.status == AgendaStatus.ACCEPTED:
+            return _done(request, meeting, _("Saken er satt på saklista."), f"sak-{item.pk}")
         return _done(request, meeting, _("Saken er meldt inn til gruppeleder."), "saksliste")
     return _rerender(request, meeting, ("submit", 0), form)
 

@@ -35,6 +35,9 @@ MANAGE_REDIRECT = _all(
 )
 VIEW_REDIRECT = _all(404, anonymous=302, member=302, faction_leader=302, leader=302, site_admin=302)
 NOT_FOUND = _all(404, anonymous=302)
+FACTION_CREATE = _all(
+    404, anonymous=302, member=403, faction_leader=200, leader=200, site_admin=200
+)
 
 
 def setup(world: Any) -> None:
@@ -129,6 +132,20 @@ def _confirmed() -> dict[str, Any]:
     return {"method": "post", "data": lambda w: {"confirm": "on"}, "label": "confirmed"}
 
 
+def _faction_meeting(w: Any) -> dict[str, Any]:
+    start = timezone.localtime(timezone.now() + dt.timedelta(days=30)).replace(
+        hour=17, minute=0, second=0, microsecond=0
+    )
+    return {
+        "kind": MeetingKind.FACTION,
+        "committee": w.committee.pk,
+        "title": "Fraksjonsmøte oppvekst",
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "mode": "physical",
+    }
+
+
 CASES = [
     Case("meetings:list", LOGGED_IN),
     Case("meetings:list", LOGGED_IN, query="vis=tidligere&q=budsjett", label="past-search"),
@@ -143,7 +160,16 @@ CASES = [
     Case("meetings:council_meeting_edit", GROUP_MANAGE, kwargs=_pk("council")),
     Case("meetings:requests", GROUP_VIEW, kwargs=_group),
     Case("meetings:request_sign", VIEW_REDIRECT, kwargs=_pk("request"), **_post()),
-    Case("meetings:create", GROUP_MANAGE, kwargs=_group),
+    # G5: a faction leader sets up the faction meetings of their committee
+    Case("meetings:create", FACTION_CREATE, kwargs=_group),
+    Case(
+        "meetings:create",
+        _all(404, anonymous=302, member=403, faction_leader=302, leader=302, site_admin=302),
+        kwargs=_group,
+        method="post",
+        data=_faction_meeting,
+        label="faction-meeting-G5",
+    ),
     Case("meetings:detail", GROUP_VIEW, kwargs=_pk("meeting")),
     Case("meetings:detail", BOARD_ONLY, kwargs=_pk("board"), label="board-meeting-G17"),
     Case("meetings:edit", GROUP_MANAGE, kwargs=_pk("meeting")),
