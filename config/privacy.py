@@ -316,10 +316,14 @@ INVENTORY: tuple[Entry, ...] = (
         ART6_INTEREST,
         Retention(GROUP_ARCHIVE.text, anchors=("meeting__group__period_end",), years=1),
         Erasure.ANONYMISE,
-        ("written_by", "approved_by", "present_text"),
-        subjects=("written_by", "approved_by"),
+        ("written_by", "approved_by", "present_text", "present", "leader"),
+        subjects=("written_by", "approved_by", "leader__user", "present__user"),
         anonymise=("written_by", "approved_by"),
         export_exclude=("present_text", "notes"),
+        notes=_(
+            "Hvem som var til stede og møteleder er koblet til medlemskapet og går når det "
+            "slettes; det godkjente referatet beholder navnene."
+        ),
     ),
     Entry(
         "meetings.MinutesVersion",

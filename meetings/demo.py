@@ -157,6 +157,15 @@ def load(ctx: Any) -> None:
                 disagrees_with_recommendation=False,
                 conclusion="",
             )
+        # who was there and who led the meeting (the rest sent apologies)
+        services.minutes_save(
+            actor=leader,
+            meeting=meeting,
+            notes="",
+            present=[m for key, m in ms.items() if key in ("leader", "deputy", "member")],
+            leader=ms["leader"],
+            present_text="Lokallagsleder deltok under sak 1." if n == 0 else "",
+        )
         services.minutes_approve(actor=leader, meeting=meeting)
 
     # a faction meeting the faction leader calls (G5), a board meeting (G17), one social (G21)

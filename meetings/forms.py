@@ -102,9 +102,25 @@ class MeetingForm(AccessibleForm):
     )
     description = forms.CharField(label=_("Beskrivelse"), widget=forms.Textarea, required=False)
 
-    def __init__(self, *args: Any, group: CouncilGroup, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        group: CouncilGroup,
+        faction_of: list[Committee] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``faction_of``: the committees a faction leader leads (G5); they set up faction
+        meetings of those committees only."""
         super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = Committee.objects.filter(group=group)  # type: ignore[attr-defined]
+        committees = Committee.objects.filter(group=group)
+        if faction_of is not None:
+            committees = committees.filter(pk__in=[c.pk for c in faction_of])
+            self.fields["kind"].choices = [(MeetingKind.FACTION, MeetingKind.FACTION.label)]  # type: ignore[attr-defined]
+            self.fields["committee"].required = True
+            self.fields["committee"].label = _("Utvalg (fraksjon)")
+            for name in ("council_slot", "is_decision_meeting"):
+                del self.fields[name]
+        self.fields["committee"].queryset = committees  # type: ignore[attr-defined]
 
 
 class CouncilMeetingForm(AccessibleForm):
@@ -211,12 +227,49 @@ class MinutesItemForm(AccessibleForm):
 
 
 class MinutesForm(AccessibleForm):
+    """G13: who was present (the group's members as checkboxes, guests as text), who led
+    the meeting, and notes."""
+
+    present = MembershipMultipleChoice(
+        label=_("Til stede"),
+        queryset=Membership.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Forhåndsutfylt med dem som har sjekket inn. Rett det som ikke stemmer."),
+    )
+    leader = MembershipChoice(
+        label=_("Møteleder"),
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label=_("Velg møteleder"),
+    )
     present_text = forms.CharField(
-        label=_("Til stede"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Andre til stede (gjester)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
     notes = forms.CharField(
         label=_("Merknader"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+    def __init__(self, *args: Any, group: CouncilGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = _members(group)  # type: ignore[attr-defined]
+        self.fields["leader"].queryset = _members(group)  # type: ignore[attr-defined]
+
+
+class ConfirmForm(AccessibleForm):
+    """An explicit yes before an action that cannot be undone (issue 17)."""
+
+    confirm = forms.BooleanField(
+        label=_("Jeg har sett over dette og vil gå videre"),
+        error_messages={"required": _("Kryss av for å bekrefte.")},
+    )
+
+    def __init__(self, *args: Any, label: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if label is not None:
+            self.fields["confirm"].label = label
 
 
 class ReopenForm(AccessibleForm):

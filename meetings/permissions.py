@@ -22,7 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups.models import CouncilGroup, Membership, MembershipStatus, Seat, User
+from groups.models import Committee, CouncilGroup, Membership, MembershipStatus, Seat, User
 from meetings.models import CouncilCase, Meeting, MeetingKind
 
 Perm = Literal["view", "manage"]
@@ -107,6 +107,30 @@ def can_manage_meeting(user: User | AnonymousUser, meeting: Meeting) -> bool:
     if meeting.kind == MeetingKind.FACTION and m is not None and meeting.committee is not None:
         return meeting.committee.faction_leader_id == m.pk
     return bool(user.is_superuser)
+
+
+def led_committees(user: User | AnonymousUser, group_id: int) -> list[Committee]:
+    """G5: the committees whose faction the user leads in the group (with member rights)."""
+    m = membership_in(user, group_id)
+    if m is None:
+        return []
+    return list(Committee.objects.filter(group_id=group_id, faction_leader=m))
+
+
+def meeting_scope(user: User | AnonymousUser, group_id: int) -> list[Committee] | None:
+    """Which meetings the user may set up in the group: all (None) for its leaders; for a
+    faction leader the faction meetings of the committees they lead (G5: "Fraksjonsleder
+    har fullmakt til å kalle inn andre til fraksjonsmøte"); 403 for everyone else."""
+    if can_manage_group(user, group_id):
+        return None
+    led = led_committees(user, group_id)
+    if not led:
+        raise PermissionDenied(
+            _(
+                "Bare gruppeleder, nestleder og fraksjonsledere (for fraksjonsmøter) kan gjøre dette."
+            )
+        )
+    return led
 
 
 def get_meeting_for_user(user: User | AnonymousUser, pk: int, perm: Perm = "view") -> Meeting:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings.views import cases, followup, item_forms, lists, meeting
+from meetings.views import cases, followup, item_forms, lists, meeting, minutes
 
 app_name = "meetings"
 urlpatterns = [
@@ -36,9 +36,9 @@ urlpatterns = [
     path("habilitet/<int:pk>/avstemning/", meeting.conflict_vote, name="conflict_vote"),
     path("habilitet/<int:pk>/fratreden/", meeting.conflict_leave, name="conflict_leave"),
     path("<int:pk>/referat/", meeting.minutes_edit, name="minutes_edit"),
-    path("<int:pk>/referat/godkjenn/", meeting.minutes_approve, name="minutes_approve"),
+    path("<int:pk>/referat/godkjenn/", minutes.minutes_approve, name="minutes_approve"),
     path("<int:pk>/referat/apne/", meeting.minutes_reopen, name="minutes_reopen"),
-    path("<int:pk>/referat/v<int:number>.pdf", meeting.minutes_pdf, name="minutes_pdf"),
+    path("<int:pk>/referat/v<int:number>.pdf", minutes.minutes_pdf, name="minutes_pdf"),
     path("gruppe/<int:group_pk>/saker/", cases.case_list, name="cases"),
     path("kommunestyresak/<int:pk>/", cases.case_detail, name="case"),
     path("kommunestyresak/<int:pk>/endre/", cases.case_update, name="case_update"),

@@ -128,7 +128,20 @@ class Minutes(models.Model):
         _("status"), max_length=10, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT
     )
     notes = models.TextField(_("merknader"), blank=True)
-    present_text = models.TextField(_("til stede"), blank=True)
+    # Who was there: the group's members (pre-filled from check-in, see meetings.presence),
+    # the one who led the meeting, and a free line for guests.
+    present = models.ManyToManyField(
+        "groups.Membership", blank=True, related_name="minutes_present", verbose_name=_("til stede")
+    )
+    leader = models.ForeignKey(
+        "groups.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("møteleder"),
+    )
+    present_text = models.TextField(_("andre til stede"), blank=True)
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -24,12 +24,13 @@ from meetings.services.minutes import (
     conflict_record_leave,
     conflict_vote,
     dissent_add,
+    minutes_approval_check,
     minutes_approve,
     minutes_reopen,
     minutes_save,
     minutes_save_item,
-    minutes_snapshot,
 )
+from meetings.services.record import minutes_snapshot, version_record
 from meetings.services.scheduling import (
     SOCIAL_MINIMUM,
     council_meeting_create,
@@ -39,6 +40,7 @@ from meetings.services.scheduling import (
     meeting_summon,
     meeting_update,
     plan_adopt,
+    plan_adopt_blockers,
     plan_generate,
     request_create,
     request_sign,
@@ -68,12 +70,14 @@ __all__ = [
     "meeting_schedule",
     "meeting_summon",
     "meeting_update",
+    "minutes_approval_check",
     "minutes_approve",
     "minutes_reopen",
     "minutes_save",
     "minutes_save_item",
     "minutes_snapshot",
     "plan_adopt",
+    "plan_adopt_blockers",
     "plan_generate",
     "programme_issue_create",
     "programme_issue_update",
@@ -83,4 +87,5 @@ __all__ = [
     "request_sign",
     "rules_in_force",
     "social_gatherings_in_year",
+    "version_record",
 ]

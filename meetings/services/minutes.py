@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,6 +26,7 @@ from meetings.models import (
     MinutesVersion,
 )
 from meetings.permissions import can_manage_meeting, can_view_meeting, membership_in
+from meetings.services.record import Approval, minutes_snapshot
 
 LOCKED = _("Referatet er godkjent og låst. Gruppeleder kan åpne det for en ny versjon.")
 
@@ -51,18 +53,44 @@ def _refuse_before_start(meeting: Meeting, now: dt.datetime) -> None:
         raise ValidationError(_("Referatet skrives når møtet har begynt."))
 
 
-def minutes_save(*, actor: User, meeting: Meeting, notes: str, present_text: str) -> Minutes:
+def minutes_save(
+    *,
+    actor: User,
+    meeting: Meeting,
+    notes: str,
+    present_text: str = "",
+    present: Iterable[Membership] = (),
+    leader: Membership | None = None,
+) -> Minutes:
+    """G13: who was present (the group's members, and ``present_text`` for guests), who
+    led the meeting, and general notes."""
     _require_manager(actor, meeting)
     now = timezone.now()
     _refuse_before_start(meeting, now)
+    present = list(present)
+    if any(m.group_id != meeting.group_id for m in present):
+        raise ValidationError(
+            {"present": _("Bare gruppas egne medlemmer kan føres som til stede.")}
+        )
+    if leader is not None and leader.group_id != meeting.group_id:
+        raise ValidationError({"leader": _("Møtelederen må være medlem av gruppa.")})
     with transaction.atomic():
         minutes = _minutes_for(meeting)
         _refuse_if_locked(minutes)
         minutes.notes = notes.strip()
         minutes.present_text = present_text.strip()
+        minutes.leader = leader
         minutes.written_by = actor
         minutes.save()
-        audit(actor=actor, action="meeting.minutes_save", target=minutes, group=meeting.group)
+        minutes.present.set(present)
+        audit(
+            actor=actor,
+            action="meeting.minutes_save",
+            target=minutes,
+            group=meeting.group,
+            present_ids=sorted(m.pk for m in present),
+            leader_id=leader.pk if leader else None,
+        )
     return minutes
 
 
@@ -140,72 +168,76 @@ def dissent_add(*, actor: User, item: AgendaItem, text: str) -> Dissent:
     return dissent
 
 
-def minutes_snapshot(meeting: Meeting) -> dict[str, Any]:
-    """The frozen content of approved minutes: everything the PDF shows."""
+@dataclass(frozen=True)
+class ApprovalCheck:
+    """What the leader sees before approving (issue 17): ``blockers`` stop the approval;
+    the rest is missing from the record but may be approved as it is."""
+
+    blockers: list[str] = field(default_factory=list)
+    no_one_present: bool = False
+    no_leader: bool = False
+    not_closed: list[str] = field(default_factory=list)
+    no_discussion: list[str] = field(default_factory=list)
+
+    @property
+    def missing(self) -> bool:
+        return bool(self.no_one_present or self.no_leader or self.not_closed or self.no_discussion)
+
+
+def _blockers(meeting: Meeting, minutes: Minutes | None, now: dt.datetime) -> list[str]:
+    if meeting.status == MeetingStatus.CANCELLED:
+        return [_("Møtet er avlyst.")]
+    if now < meeting.starts_at:
+        return [_("Referatet skrives når møtet har begynt.")]
+    if minutes is not None and minutes.is_approved:
+        return [str(LOCKED)]
+    found = []
+    if meeting.agenda_items.filter(status=AgendaStatus.PROPOSED).exists():
+        found.append(
+            _("Noen innmeldte saker er ikke behandlet. Godta, utsett eller avvis dem først.")
+        )
+    if meeting.agenda_items.filter(conflicts__decision=ConflictDecision.PENDING).exists():
+        found.append(_("Et habilitetsspørsmål er ikke avgjort."))
+    return found
+
+
+def minutes_approval_check(meeting: Meeting) -> ApprovalCheck:
+    """What stops approval, and what the minutes lack: no one marked present, no meeting
+    leader, items not marked finished, items with no discussion written."""
     minutes = Minutes.objects.filter(meeting=meeting).first()
-    items = (
-        meeting.agenda_items.filter(status=AgendaStatus.ACCEPTED)
-        .prefetch_related("dissents__author", "conflicts__membership__user")
-        .order_by("order", "id")
+    items = list(meeting.agenda_items.filter(status=AgendaStatus.ACCEPTED).order_by("order", "id"))
+    numbered = [(f"{n}. {item.title}", item) for n, item in enumerate(items, start=1)]
+    return ApprovalCheck(
+        blockers=_blockers(meeting, minutes, timezone.now()),
+        no_one_present=minutes is None or not minutes.present.exists(),
+        no_leader=minutes is None or minutes.leader_id is None,
+        not_closed=[label for label, item in numbered if not item.is_closed],
+        no_discussion=[label for label, item in numbered if not item.discussion.strip()],
     )
-    local_start = timezone.localtime(meeting.starts_at)
-    local_end = timezone.localtime(meeting.ends_at)
-    return {
-        "meeting_id": meeting.pk,
-        "title": meeting.title,
-        "kind": meeting.get_kind_display(),
-        "group": str(meeting.group),
-        "date": local_start.strftime("%d.%m.%Y"),
-        "time": f"{local_start:%H:%M}–{local_end:%H:%M}",
-        "place": meeting.place,
-        "present": minutes.present_text if minutes else "",
-        "notes": minutes.notes if minutes else "",
-        "items": [
-            {
-                "number": n,
-                "title": item.title,
-                "recommendation": item.recommendation,
-                "discussion": item.discussion,
-                "disagrees": item.disagrees_with_recommendation,
-                "conclusion": item.conclusion,
-                "conflicts": [
-                    {
-                        "name": c.membership.user.full_name,
-                        "reason": c.reason,
-                        "decision": c.get_decision_display(),
-                        "votes_for": c.votes_for,
-                        "votes_against": c.votes_against,
-                    }
-                    for c in item.conflicts.all()
-                ],
-                "dissents": [
-                    {"author": d.author.full_name, "text": d.text} for d in item.dissents.all()
-                ],
-            }
-            for n, item in enumerate(items, start=1)
-        ],
-    }
 
 
 def minutes_approve(*, actor: User, meeting: Meeting) -> MinutesVersion:
-    """Approval locks the minutes and stores a numbered version; the meeting is held."""
+    """Approval locks the minutes and stores a numbered version, which names who approved
+    it and when; the meeting is held. The view asks for confirmation first and shows what
+    ``minutes_approval_check`` finds missing."""
     _require_manager(actor, meeting)
     now = timezone.now()
-    _refuse_before_start(meeting, now)
     with transaction.atomic():
         minutes = _minutes_for(meeting)
-        _refuse_if_locked(minutes)
-        if meeting.agenda_items.filter(status=AgendaStatus.PROPOSED).exists():
-            raise ValidationError(
-                _("Noen innmeldte saker er ikke behandlet. Godta, utsett eller avvis dem først.")
-            )
-        if meeting.agenda_items.filter(conflicts__decision=ConflictDecision.PENDING).exists():
-            raise ValidationError(_("Et habilitetsspørsmål er ikke avgjort."))
+        blockers = _blockers(meeting, minutes, now)
+        if blockers:
+            raise ValidationError(blockers)
         last = minutes.versions.order_by("-number").first()
+        number = (last.number + 1) if last else 1
         version = MinutesVersion.objects.create(
             minutes=minutes,
-            number=(last.number + 1) if last else 1,
-            content=minutes_snapshot(meeting),
+            number=number,
+            content=minutes_snapshot(
+                meeting,
+                approval=Approval(
+                    by=actor, at=now, number=number, reopen_reason=minutes.reopen_reason
+                ),
+            ),
             approved_at=now,
             approved_by=actor,
             reopen_reason=minutes.reopen_reason,

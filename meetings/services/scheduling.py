@@ -45,6 +45,7 @@ from meetings.models import (
     RequestStatus,
 )
 from meetings.permissions import can_manage_group, can_manage_meeting, membership_in
+from meetings.services.limits import check_span as _check_span
 
 MEETING_FIELDS = (
     "kind",
@@ -90,8 +91,7 @@ def council_meeting_create(
     """G6, G11: the leader enters a council or committee meeting date."""
     _require_group_manager(actor, group)
     require_single_line(place=place)
-    if ends_at <= starts_at:
-        raise ValidationError(_("Møtet må slutte etter at det starter."))
+    _check_span(group, starts_at, ends_at)
     if committee is not None and committee.group_id != group.pk:
         raise ValidationError(_("Utvalget hører ikke til denne gruppa."))
     with transaction.atomic():
@@ -113,8 +113,7 @@ def council_meeting_update(
     """G6, G11: the council moves a meeting. The plan follows when it is made again
     (``plan_generate`` moves the meetings prepared for it that nothing has been added to)."""
     _require_group_manager(actor, council_meeting.group)
-    if ends_at <= starts_at:
-        raise ValidationError({"ends_at": _("Møtet må slutte etter at det starter.")})
+    _check_span(council_meeting.group, starts_at, ends_at)
     with transaction.atomic():
         changed = sorted(
             f
@@ -146,8 +145,7 @@ def _check_meeting(group: CouncilGroup, values: dict[str, Any], exclude_pk: int 
     # Titles end up in e-mail subjects and calendar feeds: one line only (issue 15 item 9).
     require_single_line(title=values.get("title"), place=values.get("place"))
     starts_at, ends_at = values["starts_at"], values["ends_at"]
-    if ends_at <= starts_at:
-        raise ValidationError({"ends_at": _("Møtet må slutte etter at det starter.")})
+    _check_span(group, starts_at, ends_at)
     kind = values["kind"]
     committee = values.get("committee")
     if kind == MeetingKind.FACTION and committee is None:
@@ -233,7 +231,11 @@ def meeting_schedule(
     values.setdefault("mode", MeetingMode.PHYSICAL)
     probe = Meeting(group=group, kind=values["kind"], committee=values.get("committee"))
     if not can_manage_meeting(actor, probe):
-        raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+        raise PermissionDenied(
+            _(
+                "Bare gruppeleder, nestleder og fraksjonsledere (for fraksjonsmøter) kan gjøre dette."
+            )
+        )
     now = timezone.now()
     with transaction.atomic():
         _lock_group(group)
@@ -275,6 +277,10 @@ def meeting_update(*, actor: User, meeting: Meeting, **values: Any) -> Meeting:
     if meeting.status != MeetingStatus.PLANNED:
         raise ValidationError(_("Bare planlagte møter kan endres."))
     merged = {f: getattr(meeting, f) for f in MEETING_FIELDS} | values
+    # G5: a faction leader may not turn their faction meeting into another kind of meeting
+    probe = Meeting(group=meeting.group, kind=merged["kind"], committee=merged["committee"])
+    if not can_manage_meeting(actor, probe):
+        raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
     with transaction.atomic():
         _lock_group(meeting.group)
         _check_meeting(meeting.group, merged, meeting.pk)
@@ -493,13 +499,22 @@ def _day(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%d.%m.%Y")
 
 
-def plan_adopt(*, actor: User, plan: MeetingPlan) -> MeetingPlan:
-    """G7: the half-year plan is adopted; its meetings are then edited one by one."""
-    _require_group_manager(actor, plan.group)
+def plan_adopt_blockers(plan: MeetingPlan) -> list[str]:
+    """What stops ``plan_adopt``; the confirmation page shows it before the leader adopts."""
     if plan.status == PlanStatus.ADOPTED:
-        raise ValidationError(_("Møteplanen er allerede vedtatt."))
+        return [_("Møteplanen er allerede vedtatt.")]
     if not plan.meetings.exists():
-        raise ValidationError(_("Møteplanen har ingen møter."))
+        return [_("Møteplanen har ingen møter.")]
+    return []
+
+
+def plan_adopt(*, actor: User, plan: MeetingPlan) -> MeetingPlan:
+    """G7: the half-year plan is adopted; its meetings are then edited one by one. The view
+    asks for confirmation first, listing the plan's meetings."""
+    _require_group_manager(actor, plan.group)
+    blockers = plan_adopt_blockers(plan)
+    if blockers:
+        raise ValidationError(blockers)
     with transaction.atomic():
         plan.status = PlanStatus.ADOPTED
         plan.adopted_at = timezone.now()

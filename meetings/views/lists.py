@@ -12,14 +12,20 @@ from django.views.decorators.http import require_POST
 
 from groups.models import User
 from meetings import services
-from meetings.forms import CouncilMeetingForm, PlanForm, RequestForm, SearchForm
+from meetings.forms import ConfirmForm, CouncilMeetingForm, PlanForm, RequestForm, SearchForm
 from meetings.models import (
     CouncilMeeting,
     MeetingPlan,
     MeetingRequest,
+    RequestSignature,
     RequestStatus,
 )
-from meetings.permissions import active_memberships, can_manage_group, get_group_for_meetings
+from meetings.permissions import (
+    active_memberships,
+    can_manage_group,
+    get_group_for_meetings,
+    led_committees,
+)
 from meetings.selectors import search_meetings
 from meetings.views._common import run, run_or_message
 
@@ -81,6 +87,7 @@ def group_plan(request: HttpRequest, group_pk: int) -> HttpResponse:
         {
             "group": group,
             "manages": manages,
+            "led_committees": [] if manages else led_committees(request.user, group.pk),
             "year": year,
             "socials": socials,
             "social_warning": socials < services.SOCIAL_MINIMUM,
@@ -138,14 +145,33 @@ def plan_generate(request: HttpRequest, group_pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    """G7: GET lists the plan's meetings; POST with the box ticked adopts the plan."""
     plan = MeetingPlan.objects.filter(pk=pk).first()
     group, _m = get_group_for_meetings(request.user, plan.group_id if plan else 0, "manage")
     assert plan is not None  # noqa: S101 (get_group_for_meetings raised 404 otherwise)
-    if run_or_message(request, services.plan_adopt, actor=request.user, plan=plan) is not None:
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None,
+        label=_("Jeg har sett over møtene og vil vedta møteplanen"),
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run(form, services.plan_adopt, actor=request.user, plan=plan) is not None
+    ):
         messages.success(request, _("Møteplanen er vedtatt."))
-    return redirect("meetings:plan", group_pk=group.pk)
+        return redirect("meetings:plan", group_pk=group.pk)
+    return render(
+        request,
+        "meetings/plan_adopt.html",
+        {
+            "group": group,
+            "plan": plan,
+            "form": form,
+            "blockers": services.plan_adopt_blockers(plan),
+            "meetings": list(plan.meetings.select_related("committee").order_by("starts_at")),
+        },
+    )
 
 
 def council_meeting_create(request: HttpRequest, group_pk: int) -> HttpResponse:
@@ -245,6 +271,13 @@ def request_list(request: HttpRequest, group_pk: int) -> HttpResponse:
             "form": form,
             "page": page,
             "membership": membership,
+            "signed": set(
+                RequestSignature.objects.filter(
+                    membership=membership, request__in=[r.pk for r in page]
+                ).values_list("request_id", flat=True)
+            )
+            if membership
+            else set(),
             "manages": can_manage_group(request.user, group.pk),
         },
     )

@@ -1,4 +1,4 @@
-"""One meeting: details, agenda, minutes, dissent, conflicts of interest, PDF."""
+"""One meeting: details, agenda, minutes, dissent, conflicts of interest."""
 
 from __future__ import annotations
 
@@ -6,15 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.params import parse_id
-from config.pdf import render_pdf
 from meetings import services
 from meetings.forms import (
     AccessibleForm,
@@ -41,17 +39,18 @@ from meetings.models import (
     MeetingRequest,
     MeetingStatus,
     Minutes,
-    MinutesVersion,
     RequestStatus,
 )
 from meetings.permissions import (
     can_manage_meeting,
     get_group_for_meetings,
     get_meeting_for_user,
+    meeting_scope,
     membership_in,
 )
 from meetings.views._common import conflict_for, item_for, run, run_or_message
 from meetings.views.item_forms import CONFLICT, DISSENT, LEAVE, MINUTES, Panel
+from meetings.views.minutes import minutes_form_initial, page_record
 
 FormKey = tuple[str, int]
 
@@ -79,9 +78,10 @@ class ItemRow:
 
 # --- create and edit -------------------------------------------------------------------
 def meeting_create(request: HttpRequest, group_pk: int) -> HttpResponse:
-    group, _m = get_group_for_meetings(request.user, group_pk, "manage")
+    group, _m = get_group_for_meetings(request.user, group_pk)
+    faction_of = meeting_scope(request.user, group.pk)
     from_request = None
-    if "krav" in request.GET:
+    if "krav" in request.GET and faction_of is None:
         request_pk = parse_id(request.GET["krav"])
         if request_pk is not None:
             from_request = MeetingRequest.objects.filter(
@@ -99,7 +99,9 @@ def meeting_create(request: HttpRequest, group_pk: int) -> HttpResponse:
     if from_request is not None:
         initial["kind"] = MeetingKind.BOARD if from_request.kind == "board" else MeetingKind.GROUP
         initial["description"] = from_request.reason
-    form = MeetingForm(request.POST or None, group=group, initial=initial)
+    if faction_of is not None:
+        initial["kind"] = MeetingKind.FACTION
+    form = MeetingForm(request.POST or None, group=group, initial=initial, faction_of=faction_of)
     if request.method == "POST" and form.is_valid():
         meeting = run(
             form,
@@ -129,7 +131,12 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(meeting, f) for f in services.scheduling.MEETING_FIELDS}
     initial["starts_at"] = timezone.localtime(meeting.starts_at)
     initial["ends_at"] = timezone.localtime(meeting.ends_at)
-    form = MeetingForm(request.POST or None, group=meeting.group, initial=initial)
+    form = MeetingForm(
+        request.POST or None,
+        group=meeting.group,
+        initial=initial,
+        faction_of=meeting_scope(request.user, meeting.group_id),
+    )
     if (
         request.method == "POST"
         and form.is_valid()
@@ -277,6 +284,7 @@ def _detail_context(
             row.minutes = Panel(MINUTES, item.pk, bound.get((MINUTES.key, item.pk)))
         (accepted if item.status == AgendaStatus.ACCEPTED else pending).append(row)
     versions = list(minutes.versions.all()) if minutes else []
+    writes = manages and started and not locked and meeting.status != MeetingStatus.CANCELLED
     return {
         "meeting": meeting,
         "manages": manages,
@@ -294,13 +302,15 @@ def _detail_context(
         and membership is not None
         and (manages or membership.seat != "party_member"),
         "submit_form": bound.get(("submit", 0)) or AgendaItemForm(prefix="submit"),
-        "minutes_form": bound.get(("minutes_meta", 0))
-        or MinutesForm(
-            prefix="meta",
-            initial={"notes": minutes.notes, "present_text": minutes.present_text}
-            if minutes
-            else None,
-        ),
+        "record": page_record(meeting, minutes),
+        "minutes_form": (
+            bound.get(("minutes_meta", 0))
+            or MinutesForm(
+                prefix="meta", group=meeting.group, initial=minutes_form_initial(meeting, minutes)
+            )
+        )
+        if writes
+        else None,
         "reopen_form": bound.get(("reopen", 0)) or ReopenForm(prefix="reopen"),
         "pending_decision": ConflictDecision.PENDING,
         "disqualified": ConflictDecision.DISQUALIFIED,
@@ -337,17 +347,21 @@ def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """G9: a member submits an item for the agenda; it goes to the leader."""
     meeting = get_meeting_for_user(request.user, pk)
     form = AgendaItemForm(request.POST, prefix="submit")
-    if (
-        form.is_valid()
-        and run(
+    item = (
+        run(
             form,
             services.agenda_item_submit,
             actor=request.user,
             meeting=meeting,
             **form.cleaned_data,
         )
-        is not None
-    ):
+        if form.is_valid()
+        else None
+    )
+    if item is not None:
+        # The leader's own items go straight on the agenda (services.agenda_item_submit).
+        if item.status == AgendaStatus.ACCEPTED:
+            return _done(request, meeting, _("Saken er satt på saklista."), f"sak-{item.pk}")
         return _done(request, meeting, _("Saken er meldt inn til gruppeleder."), "saksliste")
     return _rerender(request, meeting, ("submit", 0), form)
 
@@ -469,7 +483,7 @@ def conflict_leave(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, "manage")
-    form = MinutesForm(request.POST, prefix="meta")
+    form = MinutesForm(request.POST, prefix="meta", group=meeting.group)
     if (
         form.is_valid()
         and run(
@@ -479,20 +493,6 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         return _done(request, meeting, _("Referatet er lagret."), "referat")
     return _rerender(request, meeting, ("minutes_meta", 0), form)
-
-
-@require_POST
-def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_meeting_for_user(request.user, pk, "manage")
-    version = run_or_message(request, services.minutes_approve, actor=request.user, meeting=meeting)
-    if version is not None:
-        return _done(
-            request,
-            meeting,
-            _("Referatet er godkjent og låst (versjon %(n)s).") % {"n": version.number},
-            "referat",
-        )
-    return redirect(reverse("meetings:detail", kwargs={"pk": meeting.pk}) + "#referat")
 
 
 @require_POST
@@ -512,23 +512,3 @@ def minutes_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         return _done(request, meeting, _("Referatet er åpnet for retting."), "referat")
     return _rerender(request, meeting, ("reopen", 0), form)
-
-
-def minutes_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    """An approved version of the minutes as PDF, rendered from its frozen content."""
-    meeting = get_meeting_for_user(request.user, pk)
-    version = MinutesVersion.objects.filter(minutes__meeting=meeting, number=number).first()
-    if version is None:
-        raise Http404
-    pdf = render_pdf(
-        "meetings/minutes_pdf.html",
-        {
-            "content": version.content,
-            "version": version,
-            "approved_at": timezone.localtime(version.approved_at),
-        },
-        title=_("Referat: %(title)s") % {"title": meeting.title},
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="referat-{meeting.pk}-v{number}.pdf"'
-    return response

@@ -35,6 +35,9 @@ MANAGE_REDIRECT = _all(
 )
 VIEW_REDIRECT = _all(404, anonymous=302, member=302, faction_leader=302, leader=302, site_admin=302)
 NOT_FOUND = _all(404, anonymous=302)
+FACTION_CREATE = _all(
+    404, anonymous=302, member=403, faction_leader=200, leader=200, site_admin=200
+)
 
 
 def setup(world: Any) -> None:
@@ -65,6 +68,10 @@ def setup(world: Any) -> None:
             minutes=minutes, number=1, approved_at=now, content=services.minutes_snapshot(m)
         )
     plan = MeetingPlan.objects.create(group=group, year=2031, half=1)
+    full_plan = MeetingPlan.objects.create(group=group, year=2031, half=2)
+    make_meeting(group, plan=full_plan, starts_at=future + dt.timedelta(days=20))
+    # under way, minutes not approved: approving it succeeds
+    held = make_meeting(group, starts_at=now - dt.timedelta(hours=1))
     request = MeetingRequest.objects.create(
         group=group, kind=RequestKind.GROUP, reason="Skole", created_at=now
     )
@@ -94,6 +101,8 @@ def setup(world: Any) -> None:
         board_item=board_item,
         conflict=conflict,
         plan=plan,
+        full_plan=full_plan,
+        held=held,
         request=request,
         case=case,
         council=council,
@@ -119,17 +128,48 @@ def _post(label: str = "") -> dict[str, Any]:
     return {"method": "post", "data": lambda w: {}, "label": label or "post"}
 
 
+def _confirmed() -> dict[str, Any]:
+    return {"method": "post", "data": lambda w: {"confirm": "on"}, "label": "confirmed"}
+
+
+def _faction_meeting(w: Any) -> dict[str, Any]:
+    start = timezone.localtime(timezone.now() + dt.timedelta(days=30)).replace(
+        hour=17, minute=0, second=0, microsecond=0
+    )
+    return {
+        "kind": MeetingKind.FACTION,
+        "committee": w.committee.pk,
+        "title": "Fraksjonsmøte oppvekst",
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "mode": "physical",
+    }
+
+
 CASES = [
     Case("meetings:list", LOGGED_IN),
     Case("meetings:list", LOGGED_IN, query="vis=tidligere&q=budsjett", label="past-search"),
     Case("meetings:plan", GROUP_VIEW, kwargs=_group),
     Case("meetings:plan_generate", GROUP_MANAGE, kwargs=_group, **_post()),
-    Case("meetings:plan_adopt", MANAGE_REDIRECT, kwargs=_pk("plan"), **_post()),
+    # irreversible steps ask first (issue 17): GET is the confirmation page, a POST without
+    # the box ticked shows it again, a confirmed POST acts and redirects
+    Case("meetings:plan_adopt", GROUP_MANAGE, kwargs=_pk("plan")),
+    Case("meetings:plan_adopt", GROUP_MANAGE, kwargs=_pk("plan"), **_post("unconfirmed")),
+    Case("meetings:plan_adopt", MANAGE_REDIRECT, kwargs=_pk("full_plan"), **_confirmed()),
     Case("meetings:council_meeting_create", GROUP_MANAGE, kwargs=_group),
     Case("meetings:council_meeting_edit", GROUP_MANAGE, kwargs=_pk("council")),
     Case("meetings:requests", GROUP_VIEW, kwargs=_group),
     Case("meetings:request_sign", VIEW_REDIRECT, kwargs=_pk("request"), **_post()),
-    Case("meetings:create", GROUP_MANAGE, kwargs=_group),
+    # G5: a faction leader sets up the faction meetings of their committee
+    Case("meetings:create", FACTION_CREATE, kwargs=_group),
+    Case(
+        "meetings:create",
+        _all(404, anonymous=302, member=403, faction_leader=302, leader=302, site_admin=302),
+        kwargs=_group,
+        method="post",
+        data=_faction_meeting,
+        label="faction-meeting-G5",
+    ),
     Case("meetings:detail", GROUP_VIEW, kwargs=_pk("meeting")),
     Case("meetings:detail", BOARD_ONLY, kwargs=_pk("board"), label="board-meeting-G17"),
     Case("meetings:edit", GROUP_MANAGE, kwargs=_pk("meeting")),
@@ -188,7 +228,10 @@ CASES = [
     Case("meetings:conflict_form", NOT_FOUND, kwargs=_form("conflict", "referat"), label="unknown"),
     Case("meetings:conflict_leave", GROUP_MANAGE, kwargs=_pk("conflict"), **_post()),
     Case("meetings:minutes_edit", GROUP_MANAGE, kwargs=_pk("meeting"), **_post()),
-    Case("meetings:minutes_approve", MANAGE_REDIRECT, kwargs=_pk("meeting"), **_post()),
+    Case("meetings:minutes_approve", GROUP_MANAGE, kwargs=_pk("meeting")),
+    Case("meetings:minutes_approve", BOARD_ONLY, kwargs=_pk("board"), label="board-G17"),
+    Case("meetings:minutes_approve", GROUP_MANAGE, kwargs=_pk("held"), **_post("unconfirmed")),
+    Case("meetings:minutes_approve", MANAGE_REDIRECT, kwargs=_pk("held"), **_confirmed()),
     Case("meetings:minutes_reopen", GROUP_MANAGE, kwargs=_pk("meeting"), **_post()),
     Case(
         "meetings:minutes_pdf",

@@ -79,7 +79,9 @@ def test_item_to_approved_minutes_pdf(page: Any) -> None:
 
     login_in_browser(page, world.users["leader"])
     page.goto(url)
-    page.get_by_role("button", name="Godkjenn referatet").click()
+    page.get_by_role("link", name="Godkjenn referatet").click()
+    page.get_by_label("Jeg har sett over referatet og vil godkjenne og låse det").check()
+    page.get_by_role("button", name="Godkjenn og lås referatet").click()
     page.get_by_text("Referatet er godkjent og låst (versjon 1).").wait_for()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Last ned referat versjon 1 (PDF)").click()

@@ -593,6 +593,9 @@ def test_a_member_declares_the_group_votes_and_the_disqualified_member_leaves_G1
             "decision": "Inhabil",
             "votes_for": 2,
             "votes_against": 1,
+            # the PDF says when the member left and came back, as the page does (issue 17)
+            "left_at": "12:00",
+            "returned_at": "12:25",
         }
     ]
 
