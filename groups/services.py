@@ -547,7 +547,6 @@ def ruleset_propose(
     return ruleset
 
 
-@transaction.atomic
 def ruleset_document(ruleset: RuleSet) -> str:
     """The rules as the group adopts them: sections 1.0-14.0 with today's members, board and
     factions, in Norwegian (the official text), as the fixed record of the adoption."""
@@ -562,6 +561,7 @@ def ruleset_document(ruleset: RuleSet) -> str:
         )
 
 
+@transaction.atomic
 def ruleset_decide(
     *, actor: User, ruleset: RuleSet, votes_for: int, votes_against: int, note: str = ""
 ) -> RuleSet:
