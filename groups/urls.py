@@ -1,6 +1,7 @@
 from django.urls import path
 
 from groups import views
+from groups.privacy import views as privacy_views
 
 app_name = "groups"
 
@@ -47,10 +48,8 @@ urlpatterns = [
     path("drift/live/", views.health_live, name="health_live"),
 ]
 
-# Privacy (issue 7): "Mine data", the notice, the inventory and erasure.
-from groups import privacy_views  # noqa: E402
-
 urlpatterns += [
+    # Privacy: "Mine data", the notice, the inventory and erasure.
     path("mine-data/", privacy_views.my_data, name="my_data"),
     path("mine-data/last-ned/", privacy_views.my_data_download, name="my_data_download"),
     path("personvern/", privacy_views.privacy_notice, name="privacy"),

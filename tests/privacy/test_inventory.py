@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 
 from config.privacy import INVENTORY, NOT_PERSONAL, Entry, Erasure
-from groups.privacy import _field_at, due_q, model_for
+from groups.privacy.services import _field_at, due_q, model_for
 
 OUR_APPS = ("groups", "meetings", "attendance", "whistleblowing")
 PERSONAL_NAME = re.compile(

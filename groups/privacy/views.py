@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from config.privacy import INVENTORY, NOT_PERSONAL, WB_NOTE, Erasure
-from groups import privacy
 from groups.forms import add_service_errors
 from groups.models import User
+from groups.privacy import services as privacy
 
 
 def _user(request: HttpRequest) -> User:
