@@ -94,7 +94,7 @@ def test_the_database_holds_one_item_per_key_and_meeting(world: World) -> None:
         make_item(meeting, submit_key="k" * 32)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_parallel_sends_of_the_same_form_give_one_item(world: World) -> None:
     """Six requests at once with one key: one item, the same one for all. Runs on SQLite
     by default and on PostgreSQL when DATABASE_URL points there (CI)."""
