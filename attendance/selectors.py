@@ -1,6 +1,6 @@
 """Reads of the attendance app: the attendance list, the subsidy report, queues and pages.
 
-Every figure comes from the rules engine through ``attendance.services``.
+Every figure comes from the rules engine through the adapter in ``attendance.services.courses``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,12 @@ from attendance.models import (
     Presence,
     SubsidyRate,
 )
-from attendance.services import CourseInputs, course_evaluation, course_inputs, course_outlook
+from attendance.services.courses import (
+    CourseInputs,
+    course_evaluation,
+    course_inputs,
+    course_outlook,
+)
 from groups.models import User
 
 

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
-from attendance import checkin
 from attendance.models import Consent, CourseStatus, Presence, PresenceCorrection, PresenceSource
+from attendance.services import checkin
 from groups.models import AuditEntry
 from tests.conftest import World
 from tests.factories.attendance import (

@@ -74,9 +74,9 @@ def main() -> None:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from attendance import certificates as service
-    from attendance.certificates import certificates_generate, plan_certificates
     from attendance.models import Certificate, CertificateRun
+    from attendance.services import certificates as service
+    from attendance.services.certificates import certificates_generate, plan_certificates
     from config import pdf
     from groups.models import BoardRole
     from tests.certificates.builders import make_course

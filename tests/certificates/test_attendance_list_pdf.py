@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
 
-from attendance import attendance_list_pdf as lists
 from attendance.models import CourseStatus
+from attendance.services import attendance_list as lists
 from tests.certificates.builders import Built, make_course
 from tests.conftest import World
 from tests.factories.meetings import OSLO

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from attendance import certificates as service
+from attendance.services import certificates as service
 from config import pdf
 
 NAMES = [

@@ -10,7 +10,6 @@ from django.core import mail
 from django.urls import reverse
 from pypdf import PdfReader
 
-from attendance import certificates as service
 from attendance.models import (
     Certificate,
     CertificateRun,
@@ -18,6 +17,7 @@ from attendance.models import (
     CourseStatus,
     RunStatus,
 )
+from attendance.services import certificates as service
 from tests.certificates.builders import Built, add_presence, make_course
 from tests.conftest import World
 

@@ -14,9 +14,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from attendance import tasks_certificates
-from attendance.certificates import certificates_generate
+from attendance import tasks
 from attendance.models import Certificate, CertificateRun, CourseStatus, RunStatus
+from attendance.services.certificates import certificates_generate
 from tests.certificates.builders import make_course
 from tests.conftest import build_world, login_in_browser
 
@@ -48,7 +48,7 @@ def test_leader_makes_certificates_watches_progress_and_participant_verifies_the
     queued: list[int] = []
     # Hold the task back, so the page is seen polling a queued run; the test then runs it
     # the way a worker would (eager mode is covered in test_certificates.py).
-    monkeypatch.setattr(tasks_certificates.generate_certificates, "delay", queued.append)
+    monkeypatch.setattr(tasks.generate_certificates, "delay", queued.append)
 
     login_in_browser(page, world.users["leader"])
     page.goto(reverse("attendance:course_detail", args=[course.pk]))

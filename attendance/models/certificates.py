@@ -13,14 +13,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-__all__ = [
-    "AttendanceListConfirmation",
-    "Certificate",
-    "CertificateRun",
-    "CertificateStatus",
-    "RunStatus",
-]
-
 
 class RunStatus(models.TextChoices):
     QUEUED = "queued", _("I kø")

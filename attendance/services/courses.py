@@ -1,14 +1,14 @@
-"""Writes of the attendance app for courses, and the adapter to the rules engine.
+"""Writes of the course workflow (S1, S2, S4, S7, S11, S13, S15), and the adapter to the
+rules engine.
 
 The adapter (``course_inputs``, ``course_evaluation``, ``course_outlook``) turns rows into
 ``attendance.rules`` input and returns the engine's result: nothing here re-implements a
-rule. Check-in, consent and presence writes are in ``attendance.checkin``.
+rule. Check-in, consent and presence writes are in ``attendance.services.checkin``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from attendance import rules
 from attendance.models import (
-    Consent,
     Course,
     CourseSession,
     CourseStatus,
@@ -28,7 +27,6 @@ from attendance.models import (
     ExemptionDecision,
     ExemptionGround,
     Presence,
-    PresenceCorrection,
     StudyChapter,
     StudyPlan,
     StudyPolicy,
@@ -543,96 +541,3 @@ def rate_set(*, actor: User, year: int, amount_per_hour: Decimal) -> SubsidyRate
         )
         audit(actor=actor, action="subsidy_rate.set", target=rate, year=year)
     return rate
-
-
-# --- retention (S10) -----------------------------------------------------------------------
-def retention_sweep(*, now: dt.datetime | None = None) -> int:
-    """S10: when a course's retention has run out (its last session ended the policy's
-    retention years ago, at least 5), delete its presence, consents, corrections, list
-    confirmations and certificates (rows and stored files). Idempotent; records one
-    SweepRun per kind for the data inventory; returns the number of courses swept."""
-    from attendance.models_certificates import (
-        AttendanceListConfirmation,
-        Certificate,
-        CertificateRun,
-    )
-    from groups.models import SweepRun
-
-    now = now or timezone.now()
-    swept = 0
-    counts = dict.fromkeys(
-        (
-            "attendance.Presence",
-            "attendance.Consent",
-            "attendance.PresenceCorrection",
-            "attendance.AttendanceListConfirmation",
-            "attendance.Certificate",
-            "attendance.CertificateRun",
-        ),
-        0,
-    )
-    candidates = (
-        Course.objects.filter(personal_data_deleted_at__isnull=True)
-        .exclude(sessions__isnull=True)
-        .distinct()
-    )
-    for course in candidates.iterator():
-        last = course.sessions.order_by("-meeting__ends_at").select_related("meeting").first()
-        if last is None:
-            continue
-        years = course_policy(course).retention_years
-        end = timezone.localtime(last.meeting.ends_at)
-        try:
-            due = end.replace(year=end.year + years)
-        except ValueError:  # 29 February
-            due = end.replace(year=end.year + years, day=28)
-        if due > now:
-            continue
-        with transaction.atomic():
-            meeting_ids = list(course.sessions.values_list("meeting_id", flat=True))
-            certificates = Certificate.objects.filter(course=course)
-            runs = CertificateRun.objects.filter(course=course)
-            files = [str(c.file.name) for c in certificates if c.file] + [
-                str(r.merged.name) for r in runs if r.merged
-            ]
-            deleted = {
-                "attendance.PresenceCorrection": PresenceCorrection.objects.filter(
-                    meeting_id__in=meeting_ids
-                ).delete()[0],
-                "attendance.Presence": Presence.objects.filter(meeting_id__in=meeting_ids).delete()[
-                    0
-                ],
-                "attendance.Consent": Consent.objects.filter(course=course).delete()[0],
-                "attendance.AttendanceListConfirmation": AttendanceListConfirmation.objects.filter(
-                    course=course
-                ).delete()[0],
-                "attendance.Certificate": certificates.delete()[0],
-                "attendance.CertificateRun": runs.delete()[0],
-            }
-            for key, value in deleted.items():
-                counts[key] += value
-            course.personal_data_deleted_at = now
-            course.save(update_fields=["personal_data_deleted_at"])
-            audit(
-                actor=None,
-                action="course.retention_delete",
-                target=course,
-                group=course.group,
-                presences=deleted["attendance.Presence"],
-                consents=deleted["attendance.Consent"],
-                certificates=deleted["attendance.Certificate"],
-            )
-            # Stored PDFs go only once the rows are gone for good.
-            transaction.on_commit(functools.partial(_delete_files, files))
-        swept += 1
-    SweepRun.objects.bulk_create(
-        SweepRun(name=key, ran_at=now, deleted=value) for key, value in counts.items()
-    )
-    return swept
-
-
-def _delete_files(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
-
-    for name in names:
-        default_storage.delete(name)

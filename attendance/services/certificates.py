@@ -1,7 +1,7 @@
 """Course certificates ("kursbevis", S8): request, generate, revoke, verify.
 
 Who gets one is the rules engine's answer (``ParticipantResult.qualifies``, read through the
-adapter in ``attendance.services``); nothing here re-implements a rule. A course's
+adapter in ``attendance.services.courses``); nothing here re-implements a rule. A course's
 certificates are laid out per batch by ``config.pdf.render_batch``: the page they share
 once, and what differs (name, QR code, code) per certificate, stamped on it. Each is
 stored as its own file with its sha256, plus the whole batch as one PDF for the leader.
@@ -25,9 +25,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.db.models.fields.files import FieldFile
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -41,8 +43,9 @@ from attendance.models import (
     RunStatus,
 )
 from attendance.permissions import can_lead, is_course_admin
-from attendance.services import course_evaluation, course_inputs
-from config.pdf import render_batch
+from attendance.services.courses import course_evaluation, course_inputs
+from attendance.tasks import generate_certificates
+from config.pdf import merge_pdfs, render_batch
 from groups.audit import audit
 from groups.models import User
 
@@ -129,8 +132,6 @@ def certificates_request(*, actor: User, course: Course) -> CertificateRun:
         )
     if not any(result.qualifies for result in evaluation.results.values()):
         raise ValidationError(_("Ingen deltakere har vært til stede nok til å få kursbevis."))
-    from attendance.tasks_certificates import generate_certificates
-
     now = timezone.now()
     with transaction.atomic():
         Course.objects.select_for_update().filter(pk=course.pk).first()
@@ -222,7 +223,7 @@ def certificates_generate(*, run_id: int) -> CertificateRun:
         status=RunStatus.RUNNING
     )
     run = CertificateRun.objects.select_related(
-        "course", "course__group", "course__plan", "course__course_leader"
+        "course", "course__group", "course__plan", "course__course_leader", "requested_by"
     ).get(pk=run_id)
     if not claimed:
         return run
@@ -242,9 +243,7 @@ def certificates_generate(*, run_id: int) -> CertificateRun:
         run.refresh_from_db()
         return run
     run.refresh_from_db()
-    from attendance.notify_certificates import certificates_ready
-
-    certificates_ready(run.pk)
+    _notify_ready(run)
     return run
 
 
@@ -272,7 +271,7 @@ def _generate(run: CertificateRun, stored: list[str]) -> None:
             files[item.user.pk] = (name, sha256(pdf))
             done += 1
         CertificateRun.objects.filter(pk=run.pk).update(done=done)
-    merged = merged_parts[0] if len(merged_parts) == 1 else _merge(merged_parts)
+    merged = merged_parts[0] if len(merged_parts) == 1 else merge_pdfs(merged_parts)
     merged_name = default_storage.save(
         f"certificates/runs/{course.pk}-{run.pk}.pdf", ContentFile(merged)
     )
@@ -326,10 +325,28 @@ def _generate(run: CertificateRun, stored: list[str]) -> None:
         )
 
 
-def _merge(parts: list[bytes]) -> bytes:
-    from config.pdf import merge_pdfs
-
-    return merge_pdfs(parts)
+def _notify_ready(run: CertificateRun) -> int:
+    """The e-mail telling the course leader (and whoever asked) that the certificates are
+    ready. It names no person and no course in the subject, and carries no attachment:
+    the PDFs stay in the portal."""
+    recipients = list(
+        dict.fromkeys(
+            user.email
+            for user in (run.course.course_leader, run.requested_by)
+            if user is not None and user.email
+        )
+    )
+    if not recipients:
+        return 0
+    url = settings.SITE_URL + reverse(
+        "attendance:certificate_run", kwargs={"pk": run.course_id, "run_pk": run.pk}
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Kursbevisene er klare")
+        body = render_to_string(
+            "attendance/certificates/email_ready.txt", {"url": url, "count": run.total}
+        )
+    return send_mail(subject, body, None, recipients)
 
 
 # --- revoke ------------------------------------------------------------------------------
@@ -398,4 +415,4 @@ def course_pdf(course: Course) -> bytes | None:
         and len(valid) == last.certificates.count()
     ):
         return read_verified(last.merged, last.merged_sha256)
-    return _merge([read_verified(c.file, c.sha256) for c in valid])
+    return merge_pdfs([read_verified(c.file, c.sha256) for c in valid])

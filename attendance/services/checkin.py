@@ -34,7 +34,7 @@ from attendance.models import (
     PresenceSource,
 )
 from attendance.permissions import can_lead
-from attendance.services import is_digital
+from attendance.services.courses import is_digital
 from groups.audit import audit
 from groups.models import User
 from meetings.models import Meeting, MeetingStatus

@@ -1,0 +1,42 @@
+"""Helpers the attendance views share: the current user, htmx, PDF and CSV responses."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from groups.models import User
+
+
+def current_user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):  # LoginRequiredMiddleware guarantees this
+        raise PermissionDenied
+    return user
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def csv_response(filename: str, rows: Iterable[Sequence[object]]) -> HttpResponse:
+    """A download of ``rows`` as CSV the way a spreadsheet in Norway opens it: UTF-8 with a
+    byte order mark, semicolons between the cells. Every CSV of the app is written here."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerows(rows)
+    return response
