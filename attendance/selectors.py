@@ -1,6 +1,6 @@
 """Reads of the attendance app: the attendance list, the subsidy report, queues and pages.
 
-Every figure comes from the rules engine through the adapter in ``attendance.services.courses``.
+Every figure comes from the rules engine through its adapter, ``attendance.engine``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from attendance import rules
+from attendance.engine import CourseInputs, course_evaluation, course_inputs, course_outlook
 from attendance.models import (
     Course,
     CourseSession,
@@ -23,13 +24,7 @@ from attendance.models import (
     Presence,
     SubsidyRate,
 )
-from attendance.services.courses import (
-    CourseInputs,
-    course_evaluation,
-    course_inputs,
-    course_outlook,
-)
-from groups.models import User
+from groups.models import CouncilGroup, Membership, MembershipStatus, Seat, User
 
 
 @dataclass(frozen=True)
@@ -143,6 +138,13 @@ def subsidy_report(year: int, quarter: int) -> SubsidyReport:
             amount = (rate.amount_per_hour * hours) if rate else Decimal(0)
             lines.append(SubsidyLine(course, hours, amount))
     return SubsidyReport(year, quarter, rate, lines)
+
+
+def regular_representatives(group: CouncilGroup) -> int:
+    """S4: the group's sitting members, for the exemption's few-representatives ground."""
+    return Membership.objects.filter(
+        group=group, seat=Seat.REGULAR, status=MembershipStatus.ACTIVE
+    ).count()
 
 
 def admin_queue() -> QuerySet[Course]:

@@ -20,8 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from attendance import selectors
 from attendance.models import AttendanceListConfirmation, Course, CourseStatus
+from attendance.selectors import course_status
 from config.pdf import render_pdf
 from groups.audit import audit
 from groups.models import User
@@ -64,7 +64,7 @@ class AttendanceList:
 
 
 def attendance_list(course: Course) -> AttendanceList:
-    status = selectors.course_status(course)
+    status = course_status(course)
     evaluation = status.evaluation
     rows = []
     totals = [Fraction(0)] * len(status.sessions)

@@ -1,7 +1,7 @@
 """Course certificates ("kursbevis", S8): request, generate, revoke, verify.
 
 Who gets one is the rules engine's answer (``ParticipantResult.qualifies``, read through the
-adapter in ``attendance.services.courses``); nothing here re-implements a rule. A course's
+adapter ``attendance.engine``); nothing here re-implements a rule. A course's
 certificates are laid out per batch by ``config.pdf.render_batch``: the page they share
 once, and what differs (name, QR code, code) per certificate, stamped on it. Each is
 stored as its own file with its sha256, plus the whole batch as one PDF for the leader.
@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from attendance.engine import course_evaluation, course_inputs
 from attendance.models import (
     Certificate,
     CertificateRun,
@@ -43,7 +44,6 @@ from attendance.models import (
     RunStatus,
 )
 from attendance.permissions import can_lead, is_course_admin
-from attendance.services.courses import course_evaluation, course_inputs
 from attendance.tasks import generate_certificates
 from config.pdf import merge_pdfs, render_batch
 from groups.audit import audit

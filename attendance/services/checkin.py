@@ -24,6 +24,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attendance.engine import is_digital
 from attendance.models import (
     Consent,
     Course,
@@ -34,7 +35,6 @@ from attendance.models import (
     PresenceSource,
 )
 from attendance.permissions import can_lead
-from attendance.services.courses import is_digital
 from groups.audit import audit
 from groups.models import User
 from meetings.models import Meeting, MeetingStatus

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from attendance.engine import course_policy
 from attendance.models import (
     AttendanceListConfirmation,
     Certificate,
@@ -18,7 +19,6 @@ from attendance.models import (
     Presence,
     PresenceCorrection,
 )
-from attendance.services.courses import course_policy
 from groups.audit import audit
 from groups.models import SweepRun
 

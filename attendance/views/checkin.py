@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from attendance import services
+from attendance import engine, services
 from attendance.forms import PresenceCorrectForm, PresenceForm
 from attendance.models import CourseSession, Presence
 from attendance.permissions import get_session_for_user
@@ -57,7 +57,7 @@ def _qr_context(request: HttpRequest, session: CourseSession) -> dict[str, Any]:
             qr.svg_inline(scale=8, title=_("QR-kode for innsjekking"), dark="#000")
         )
         context["checkin_url"] = url
-    if services.is_digital(meeting):
+    if engine.is_digital(meeting):
         context["digital_url"] = request.build_absolute_uri(
             reverse("attendance:scan", args=[services.link_token(meeting)])
         )
@@ -132,7 +132,7 @@ def checkin_view(request: HttpRequest, meeting_pk: int) -> HttpResponse:
             "consent": consent,
             "open_presence": open_presence,
             "errors": errors,
-            "retention_years": services.course_policy(course).retention_years,
+            "retention_years": engine.course_policy(course).retention_years,
         },
         status=400 if errors else 200,
     )

@@ -186,7 +186,7 @@ def exemption_request(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "course": course,
-            "representatives": services.regular_representatives(course.group),
+            "representatives": selectors.regular_representatives(course.group),
         },
     )
 
