@@ -2,18 +2,22 @@
 
 Rows in, ``attendance.rules`` input, the engine's result out: ``course_inputs`` reads a
 course's sessions, presence and policy in a fixed number of queries, ``course_evaluation``
-and ``course_outlook`` run the engine on them. Selectors and services both read the rules
-through here; nothing here re-implements a rule.
+and ``course_outlook`` run the engine on them, and ``reason_text`` says what a reason means
+in the user's language. Selectors and services both read the rules through here; nothing
+here re-implements a rule.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from attendance import rules
 from attendance.models import Course, ExemptionDecision, Presence, StudyPolicy
@@ -168,3 +172,190 @@ def hours_by_quarter(evaluation: rules.Evaluation, meetings: dict[int, Meeting])
     if extra and last_key:
         out[last_key] += extra
     return out
+
+
+# --- what the engine's reasons say, in the user's language ----------------------------------
+# rules.Reason carries a code, the sessions and participant it is about, and the numbers in
+# ``params``; its ``message`` is plain Norwegian for the engine's own readers. Users read
+# these texts instead: translated, and naming meetings and people rather than their keys.
+def percent_text(share: Fraction) -> str:
+    value = share * 100
+    if value.denominator == 1:
+        return f"{value.numerator} %"
+    return f"{formats.number_format(round(float(value), 1), 1)} %"
+
+
+def duration_text(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if rest == 0:
+        return ngettext("%(hours)s time", "%(hours)s timer", hours) % {"hours": hours}
+    return _("%(hours)s t %(minutes)s min") % {"hours": hours, "minutes": rest}
+
+
+def _session_label(key: object, inputs: CourseInputs) -> str:
+    meeting = inputs.meetings.get(key) if isinstance(key, int) else None
+    if meeting is None:
+        return str(key)
+    return f"{meeting.title} ({timezone.localtime(meeting.starts_at):%d.%m.%Y})"
+
+
+def _person_label(key: object, inputs: CourseInputs) -> str:
+    user = inputs.users.get(key) if isinstance(key, int) else None
+    return user.full_name if user is not None else str(key)
+
+
+def _too_few_hours(reason: rules.Reason, inputs: CourseInputs) -> str:
+    hours = reason.param("study_hours") or 0
+    return ngettext(
+        "Kurset har %(hours)s hel studietime; det må ha minst %(minimum)s.",
+        "Kurset har %(hours)s hele studietimer; det må ha minst %(minimum)s.",
+        hours,
+    ) % {"hours": hours, "minimum": reason.param("min_study_hours")}
+
+
+def _too_few_participants(reason: rules.Reason, inputs: CourseInputs) -> str:
+    count = reason.param("qualifying") or 0
+    values = {
+        "count": count,
+        "share": percent_text(inputs.policy.min_share),
+        "minimum": reason.param("min_participants"),
+    }
+    if reason.param("exemption"):
+        return (
+            ngettext(
+                "Kurset har %(count)s deltaker som har vært til stede minst %(share)s av tiden; "
+                "selv med unntak må minst én delta.",
+                "Kurset har %(count)s deltakere som har vært til stede minst %(share)s av tiden; "
+                "selv med unntak må minst én delta.",
+                count,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "Kurset har %(count)s deltaker som har vært til stede minst %(share)s av tiden; "
+            "det må ha minst %(minimum)s.",
+            "Kurset har %(count)s deltakere som har vært til stede minst %(share)s av tiden; "
+            "det må ha minst %(minimum)s.",
+            count,
+        )
+        % values
+    )
+
+
+def _decision_meeting(reason: rules.Reason, inputs: CourseInputs) -> str:
+    return _(
+        "Samlingen %(session)s er et beslutningsmøte (styremøte eller årsmøte) og kan ikke "
+        "være studiearbeid."
+    ) % {"session": _session_label(reason.session, inputs)}
+
+
+def _digital_not_allowed(reason: rules.Reason, inputs: CourseInputs) -> str:
+    return _(
+        "Samlingen %(session)s er digital, men studieplanen tillater ikke digitale samlinger."
+    ) % {"session": _session_label(reason.session, inputs)}
+
+
+def _invalid_session(reason: rules.Reason, inputs: CourseInputs) -> str:
+    if reason.other_session is not None:
+        return _(
+            "Samlingene %(first)s og %(second)s overlapper i tid; samme tid kan bare telle én gang."
+        ) % {
+            "first": _session_label(reason.other_session, inputs),
+            "second": _session_label(reason.session, inputs),
+        }
+    return _("Samlingen %(session)s slutter før den begynner, eller varer ingen tid.") % {
+        "session": _session_label(reason.session, inputs)
+    }
+
+
+def _under_age(reason: rules.Reason, inputs: CourseInputs) -> str:
+    values = {
+        "name": _person_label(reason.participant, inputs),
+        "age": reason.param("min_age"),
+        "year": reason.param("course_year"),
+    }
+    if reason.param("birth_year") is None:
+        return (
+            _(
+                "%(name)s mangler fødselsår, så alderskravet (%(age)s år innen utgangen av "
+                "kursåret) kan ikke kontrolleres."
+            )
+            % values
+        )
+    if values["year"] is None:
+        return (
+            _("%(name)s fyller ikke %(age)s år innen utgangen av kursåret og teller ikke med.")
+            % values
+        )
+    return (
+        _("%(name)s fyller ikke %(age)s år innen utgangen av %(year)s og teller ikke med.") % values
+    )
+
+
+def _hours_missing(reason: rules.Reason, inputs: CourseInputs) -> str:
+    hours = reason.param("hours_missing") or 0
+    return ngettext(
+        "Kurset mangler %(hours)s hel studietime; legg til flere samlinger.",
+        "Kurset mangler %(hours)s hele studietimer; legg til flere samlinger.",
+        hours,
+    ) % {"hours": hours}
+
+
+def _enough_participants(reason: rules.Reason, inputs: CourseInputs) -> str:
+    count = reason.param("qualified") or 0
+    return ngettext(
+        "%(count)s deltaker har allerede nok frammøte til at kurset holder.",
+        "%(count)s deltakere har allerede nok frammøte til at kurset holder.",
+        count,
+    ) % {"count": count}
+
+
+def _participants_needed(reason: rules.Reason, inputs: CourseInputs) -> str:
+    count = reason.param("missing") or 0
+    return ngettext(
+        "%(count)s deltaker til må delta %(time)s av den gjenstående tiden.",
+        "%(count)s deltakere til må delta %(time)s av den gjenstående tiden.",
+        count,
+    ) % {"count": count, "time": duration_text(reason.param("minutes_each") or 0)}
+
+
+def _not_enough_time(reason: rules.Reason, inputs: CourseInputs) -> str:
+    count = reason.param("missing") or 0
+    return ngettext(
+        "Det trengs %(count)s deltaker til, men det er ikke nok tid igjen til at hen når kravet.",
+        "Det trengs %(count)s deltakere til, men det er ikke nok tid igjen til at så mange "
+        "når kravet.",
+        count,
+    ) % {"count": count}
+
+
+REASON_TEXTS: dict[str, Callable[[rules.Reason, CourseInputs], str]] = {
+    "too_few_hours": _too_few_hours,
+    "too_few_participants": _too_few_participants,
+    "decision_meeting": _decision_meeting,
+    "digital_not_allowed": _digital_not_allowed,
+    "invalid_session": _invalid_session,
+    "under_age": _under_age,
+    "hours_missing": _hours_missing,
+    "enough_participants": _enough_participants,
+    "participants_needed": _participants_needed,
+    "not_enough_time": _not_enough_time,
+}
+
+
+def reason_text(reason: rules.Reason, inputs: CourseInputs) -> str:
+    """What ``reason`` says, in the active language, about the course of ``inputs``."""
+    return REASON_TEXTS[reason.code](reason, inputs)
+
+
+def reason_texts(
+    reasons: Iterable[rules.Reason], inputs: CourseInputs, *, codes: Collection[str] = ()
+) -> list[str]:
+    """The texts of ``reasons`` (only those with a code in ``codes``, when given)."""
+    return [reason_text(r, inputs) for r in reasons if not codes or r.code in codes]
+
+
+def blocking_texts(evaluation: rules.Evaluation, inputs: CourseInputs) -> list[str]:
+    """Why the course does not hold (participant notes left out), in the active language."""
+    return [reason_text(r, inputs) for r in evaluation.reasons if r.blocking]

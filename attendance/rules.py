@@ -3,8 +3,9 @@
 Input: a course's sessions, its participants and their presence intervals, and the policy
 in force (S15). Output: a frozen :class:`Evaluation` with the study hours, every
 participant's minutes present, who qualifies, whether the course holds, and every reason
-why not. Nothing else in the portal re-implements these rules; ``attendance.services``
-turns database rows into this input and reads the result.
+why not. Nothing else in the portal re-implements these rules; ``attendance.engine``
+turns database rows into this input, reads the result and says what each reason means in
+the user's language (from its code and numbers; ``Reason.message`` is plain Norwegian).
 
 Contract (binding, see issue 4; names may grow, not change):
 
@@ -47,6 +48,7 @@ from operator import attrgetter
 from types import MappingProxyType
 
 __all__ = [
+    "OUTLOOK_CODES",
     "REASON_CODES",
     "ROUNDING_POLICIES",
     "Evaluation",
@@ -72,6 +74,8 @@ REASON_CODES = (
     "under_age",
     "invalid_session",
 )
+# What the live view's outlook says (``Outlook.reasons``).
+OUTLOOK_CODES = ("hours_missing", "enough_participants", "participants_needed", "not_enough_time")
 
 _MINUTE = timedelta(minutes=1)
 _MINUTE_US = 60_000_000
@@ -194,8 +198,9 @@ class Presence:
 class Reason:
     """Why the course does not hold, or why one participant does not count.
 
-    ``message`` is Norwegian; ``params`` holds the numbers in it so that a translated UI
-    can say the same thing from ``code`` and ``params``.
+    ``message`` is plain Norwegian for this module's own readers (tests, logs); a user
+    interface says the same in the user's language from ``code``, ``session``,
+    ``other_session``, ``participant`` and ``params`` (the numbers in the message).
     """
 
     code: str
@@ -203,6 +208,7 @@ class Reason:
     session: Key | None = None
     participant: Key | None = None
     params: tuple[tuple[str, int], ...] = ()
+    other_session: Key | None = None  # the session another one overlaps (invalid_session)
 
     @property
     def blocking(self) -> bool:
@@ -299,6 +305,7 @@ def _session_problems(
                     f"Samlingene {latest_end.key} og {s.key} overlapper i tid; samme tid kan "
                     "bare telle én gang.",
                     session=s.key,
+                    other_session=latest_end.key,
                 )
             )
         if latest_end is None or s.end > latest_end.end:
@@ -531,9 +538,12 @@ def evaluate(
                     f"Deltaker {key} fyller ikke {min_age} år innen utgangen av "
                     f"{course_year} og teller ikke med."
                 )
-            notes.append(
-                Reason("under_age", message, participant=key, params=(("min_age", min_age),))
-            )
+            params = [("min_age", min_age)]
+            if birth_year is not None:
+                params.append(("birth_year", birth_year))
+            if course_year is not None:
+                params.append(("course_year", course_year))
+            notes.append(Reason("under_age", message, participant=key, params=tuple(params)))
         qualifies = meets_share and old_enough
         counts = qualifies and (leader_counts or not person.is_leader)
         if counts:
@@ -567,7 +577,11 @@ def evaluate(
             Reason(
                 "too_few_participants",
                 message,
-                params=(("qualifying", len(qualifying)), ("min_participants", needed)),
+                params=(
+                    ("qualifying", len(qualifying)),
+                    ("min_participants", needed),
+                    ("exemption", int(exemption)),
+                ),
             )
         )
     notes.sort(key=lambda r: repr(r.participant))
@@ -617,7 +631,8 @@ class Outlook:
     minutes_each: int  # how long each of them must still attend
     possible: bool
     participants: Mapping[Key, ParticipantOutlook]
-    messages: tuple[str, ...]
+    messages: tuple[str, ...]  # the ``message`` of each of ``reasons``
+    reasons: tuple[Reason, ...] = ()  # codes from OUTLOOK_CODES, the numbers in ``params``
 
 
 def outlook(
@@ -678,22 +693,40 @@ def outlook(
         candidates.append(required)
     possible = hours_missing == 0 and len(candidates) >= missing and minutes_total > 0
     minutes_each = candidates[missing - 1] if missing and len(candidates) >= missing else 0
-    messages: list[str] = []
+    notes: list[Reason] = []
     if hours_missing:
-        messages.append(
-            f"Kurset mangler {hours_missing} hele studietimer; legg til flere samlinger."
+        notes.append(
+            Reason(
+                "hours_missing",
+                f"Kurset mangler {hours_missing} hele studietimer; legg til flere samlinger.",
+                params=(("hours_missing", hours_missing),),
+            )
         )
     if missing == 0:
-        messages.append(
-            f"{len(qualified)} deltakere har allerede nok frammøte til at kurset holder."
+        notes.append(
+            Reason(
+                "enough_participants",
+                f"{len(qualified)} deltakere har allerede nok frammøte til at kurset holder.",
+                params=(("qualified", len(qualified)),),
+            )
         )
     elif len(candidates) >= missing:
         who = "1 deltaker til må" if missing == 1 else f"{missing} deltakere til må"
-        messages.append(f"{who} delta {_hours_text(minutes_each)} av den gjenstående tiden.")
+        notes.append(
+            Reason(
+                "participants_needed",
+                f"{who} delta {_hours_text(minutes_each)} av den gjenstående tiden.",
+                params=(("missing", missing), ("minutes_each", minutes_each)),
+            )
+        )
     else:
-        messages.append(
-            f"Det trengs {missing} deltakere til, men det er ikke nok tid igjen til at så "
-            "mange når kravet."
+        notes.append(
+            Reason(
+                "not_enough_time",
+                f"Det trengs {missing} deltakere til, men det er ikke nok tid igjen til at så "
+                "mange når kravet.",
+                params=(("missing", missing),),
+            )
         )
     return Outlook(
         minutes_total=minutes_total,
@@ -705,7 +738,8 @@ def outlook(
         minutes_each=minutes_each,
         possible=possible,
         participants=MappingProxyType(per),
-        messages=tuple(messages),
+        messages=tuple(r.message for r in notes),
+        reasons=tuple(notes),
     )
 
 

@@ -14,7 +14,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from attendance import rules
-from attendance.engine import CourseInputs, course_evaluation, course_inputs, course_outlook
+from attendance.engine import (
+    CourseInputs,
+    blocking_texts,
+    course_evaluation,
+    course_inputs,
+    course_outlook,
+    reason_texts,
+)
 from attendance.models import (
     Course,
     CourseSession,
@@ -48,6 +55,8 @@ class CourseStatusView:
     sessions: list[CourseSession]
     rows: list[ParticipantRow]
     threshold_percent: int
+    blocking_reasons: list[str]  # why the course does not hold, in the user's language
+    outlook_texts: list[str]  # what the live view says is still needed, likewise
 
 
 def course_status(course: Course, *, now: dt.datetime | None = None) -> CourseStatusView:
@@ -73,6 +82,8 @@ def course_status(course: Course, *, now: dt.datetime | None = None) -> CourseSt
         sessions=sessions,
         rows=rows,
         threshold_percent=int(threshold),
+        blocking_reasons=blocking_texts(evaluation, inputs),
+        outlook_texts=reason_texts(outlook.reasons, inputs),
     )
 
 

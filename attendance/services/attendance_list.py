@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attendance.engine import reason_texts
 from attendance.models import AttendanceListConfirmation, Course, CourseStatus
 from attendance.selectors import course_status
 from config.pdf import render_pdf
@@ -111,7 +112,7 @@ def attendance_list(course: Course) -> AttendanceList:
         study_hours=evaluation.study_hours,
         qualifying=len(evaluation.qualifying),
         holds=evaluation.holds,
-        reasons=[r.message for r in evaluation.reasons],
+        reasons=reason_texts(evaluation.reasons, status.inputs),
         fingerprint=fingerprint,
         confirmation=current,
         stale_confirmation=latest if current is None else None,

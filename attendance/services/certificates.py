@@ -34,7 +34,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from attendance.engine import course_evaluation, course_inputs
+from attendance.engine import blocking_texts, course_evaluation, course_inputs
 from attendance.models import (
     Certificate,
     CertificateRun,
@@ -124,11 +124,14 @@ def certificates_request(*, actor: User, course: Course) -> CertificateRun:
         )
     if course.status not in ISSUABLE:
         raise ValidationError(_("Kursbevis kan lages når kurset er markert som gjennomført."))
-    evaluation = course_evaluation(course)
+    inputs = course_inputs(course)
+    evaluation = course_evaluation(course, inputs=inputs)
     if not evaluation.holds:
         raise ValidationError(
-            [_("Kurset oppfyller ikke kravene, så det kan ikke gis kursbevis.")]
-            + [r.message for r in evaluation.reasons if r.blocking]
+            [
+                _("Kurset oppfyller ikke kravene, så det kan ikke gis kursbevis."),
+                *blocking_texts(evaluation, inputs),
+            ]
         )
     if not any(result.qualifies for result in evaluation.results.values()):
         raise ValidationError(_("Ingen deltakere har vært til stede nok til å få kursbevis."))

@@ -15,11 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attendance.engine import (
+    blocking_texts,
     course_evaluation,
     course_inputs,
     course_policy,
     hours_by_quarter,
     is_digital,
+    reason_texts,
 )
 from attendance.models import (
     Course,
@@ -189,16 +191,18 @@ def _transition(
     return course
 
 
+# What stops a course from being sent for approval: the sessions planned. Too few
+# participants is for the course to meet while it runs.
+SUBMIT_BLOCKERS = ("too_few_hours", "decision_meeting", "digital_not_allowed", "invalid_session")
+
+
 def course_submit(*, actor: User, course: Course) -> Course:
     """Send the course for approval. The engine must find nothing wrong with its sessions
     and at least the policy's study hours planned."""
     _require_lead(actor, course)
-    evaluation = course_evaluation(course)
-    blocking = [
-        r.message
-        for r in evaluation.reasons
-        if r.code in ("too_few_hours", "decision_meeting", "digital_not_allowed", "invalid_session")
-    ]
+    inputs = course_inputs(course)
+    evaluation = course_evaluation(course, inputs=inputs)
+    blocking = reason_texts(evaluation.reasons, inputs, codes=SUBMIT_BLOCKERS)
     if blocking:
         raise ValidationError(blocking)
     return _transition(
@@ -284,7 +288,7 @@ def course_report(*, actor: User, course: Course) -> Course:
     inputs = course_inputs(course)
     evaluation = course_evaluation(course, inputs=inputs)
     if not evaluation.holds:
-        raise ValidationError([r.message for r in evaluation.reasons if r.blocking])
+        raise ValidationError(blocking_texts(evaluation, inputs))
     return _transition(
         course,
         actor=actor,
