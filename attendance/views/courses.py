@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -203,21 +202,20 @@ def live(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_list(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     course = get_course_for_user(user, pk, "records")
-    sessions, rows = selectors.attendance_list_rows(course)
     return render(
         request,
         "attendance/attendance_list.html",
-        {"course": course, "sessions": sessions, "rows": rows},
+        {"course": course, "list": selectors.attendance_list(course)},
     )
 
 
 def attendance_list_csv(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     course = get_course_for_user(user, pk, "records")
-    sessions, rows = selectors.attendance_list_rows(course)
-    header = [_("Navn"), _("Fødselsår"), _("Kjønn"), _("Postnummer")]
-    header += [timezone.localtime(s.meeting.starts_at).strftime("%d.%m.%Y") for s in sessions]
-    return csv_response(f"frammoteliste-kurs-{course.pk}.csv", [[*header, _("Timer i alt")], *rows])
+    listing = selectors.attendance_list(course)
+    header = [_("Navn"), _("Fødselsår"), _("Kjønn"), _("Postnummer"), *listing.dates]
+    rows = [[*header, _("Timer i alt")], *(row.cells for row in listing.rows)]
+    return csv_response(f"frammoteliste-kurs-{course.pk}.csv", rows)
 
 
 def attendance_list_print(request: HttpRequest, pk: int) -> HttpResponse:
@@ -238,7 +236,7 @@ def attendance_list_print(request: HttpRequest, pk: int) -> HttpResponse:
         "attendance/certificates/attendance_list.html",
         {
             "course": course,
-            "list": lists.attendance_list(course),
+            "list": selectors.attendance_list(course),
             "is_course_leader": course.course_leader_id == user.pk,
             "confirmable": course.status in lists.CONFIRMABLE,
         },

@@ -305,11 +305,11 @@ def test_the_attendance_list_holds_name_birth_year_gender_postcode_hours_s12(wor
     member = world.users["member"]
     make_presence(meetings[0], member, end=meetings[0].starts_at + dt.timedelta(minutes=90))
     make_presence(meetings[1], member)
-    sessions, rows = selectors.attendance_list_rows(course)
-    row = next(r for r in rows if r[0] == member.full_name)
+    listing = selectors.attendance_list(course)
+    row = next(r.cells for r in listing.rows if r.name == member.full_name)
     assert row[1:4] == [str(member.birth_year), member.get_gender_display(), member.postcode]
     assert row[4:] == ["1,50", "2,00", "0,00", "0,00", "3,50"]
-    assert len(sessions) == 4
+    assert len(listing.sessions) == 4
 
 
 def test_the_retention_sweep_deletes_presence_five_years_after_the_course_s10(world: World):

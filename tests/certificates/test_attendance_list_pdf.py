@@ -120,3 +120,38 @@ def test_a_member_cannot_get_the_attendance_list(built: Built, world: World) -> 
         reverse("attendance:attendance_list_pdf", args=[built.course.pk])
     )
     assert response.status_code == 403
+
+
+def test_the_page_the_csv_and_the_pdf_show_the_same_list(built: Built, world: World) -> None:
+    client = world.client_for("leader")
+    pk = built.course.pk
+
+    page = client.get(reverse("attendance:attendance_list", args=[pk])).content.decode()
+    csv_lines = (
+        client.get(reverse("attendance:attendance_list_csv", args=[pk]))
+        .content.decode("utf-8-sig")
+        .splitlines()
+    )
+    pdf = pdf_text(client.get(reverse("attendance:attendance_list_pdf", args=[pk])).content)
+
+    header, *rows = [line.split(";") for line in csv_lines]
+    assert header[4:6] == ["04.03.2025", "11.03.2025"]
+    assert len(rows) == len(built.present) + len(built.partial)
+    for cells in rows:
+        assert "".join(f"<td>{cell}</td>" for cell in cells) in page
+        name, *rest = cells
+        assert re.search(rf"{re.escape(name)}( \(kursleder\))? {re.escape(' '.join(rest))}", pdf)
+    assert "Marit Medlem;1981;Kvinne;2390;3,00;3,00;6,00" in csv_lines
+
+
+def test_a_list_confirmed_in_english_is_still_confirmed_in_norwegian(
+    built: Built, world: World
+) -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        lists.attendance_list_confirm(actor=world.users["leader"], course=built.course)
+
+    text = pdf_text(lists.attendance_list_pdf(built.course))
+
+    assert "Bekreftet i Gruppeportalen av kursleder Liv Leder" in text
