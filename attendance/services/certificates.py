@@ -2,9 +2,9 @@
 
 Who gets one is the rules engine's answer (``ParticipantResult.qualifies``, read through the
 adapter ``attendance.engine``); nothing here re-implements a rule. A course's
-certificates are laid out per batch by ``config.pdf.render_batch``: the page they share
-once, and what differs (name, QR code, code) per certificate, stamped on it. Each is
-stored as its own file with its sha256, plus the whole batch as one PDF for the leader.
+certificates are rendered ``BATCH_SIZE`` at a time by ``certificates_pdf``: the page they
+share laid out once, and what differs (name, QR code, code) stamped on it. Each is stored
+as its own file with its sha256, plus the whole run as one PDF for the leader.
 Generating again makes a new version for everyone who qualifies and retires every earlier
 valid certificate: "replaced" where a newer one exists, "revoked" where not.
 """
@@ -44,17 +44,19 @@ from attendance.models import (
     RunStatus,
 )
 from attendance.permissions import can_lead, is_course_admin
+from attendance.services.certificates_pdf import render_certificates
 from attendance.tasks import generate_certificates
-from config.pdf import merge_pdfs, render_batch
+from config.pdf import merge_pdfs
 from groups.audit import audit
 from groups.models import User
 
 log = logging.getLogger(__name__)
 
+# Certificates per WeasyPrint pass: a course's run in one pass, with memory kept in bounds.
 BATCH_SIZE = 30
 CERTIFICATE_TEMPLATE = "attendance/pdf/certificate.html"
 # What differs between a course's certificates (name, QR code, code): laid out per
-# certificate and stamped on one shared page (config.pdf.render_batch).
+# certificate and stamped on one shared page (certificates_pdf).
 CERTIFICATE_SLOTS_TEMPLATE = "attendance/pdf/certificate_slots.html"
 # Crockford-like: no 0/O, 1/I/L or U, so a code read aloud or typed is unambiguous.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
@@ -259,11 +261,11 @@ def _generate(run: CertificateRun, stored: list[str]) -> None:
     merged_parts: list[bytes] = []
     done = 0
     for chunk in _chunks(planned, BATCH_SIZE):
-        batch = render_batch(
+        batch = render_certificates(
             CERTIFICATE_TEMPLATE,
+            CERTIFICATE_SLOTS_TEMPLATE,
             [p.context for p in chunk],
             title=_("Kursbevis"),
-            slots_template=CERTIFICATE_SLOTS_TEMPLATE,
         )
         merged_parts.append(batch.merged)
         for item, pdf in zip(chunk, batch.parts, strict=True):

@@ -1,7 +1,8 @@
 """A course's certificates share one laid out page and get what differs stamped on it
-(``config.pdf.render_batch`` with ``slots_template``): it must look exactly like laying out
-every certificate in full, say the same, and fall back to a full layout where a
-certificate's own parts would move the rest of its page (a long name, a version line)."""
+(``attendance.services.certificates_pdf``): it must look exactly like laying out every
+certificate in full (``config.pdf.render_batch``), say the same, and fall back to a full
+layout where a certificate's own parts would move the rest of its page (a long name, a
+version line)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 from attendance.services import certificates as service
+from attendance.services.certificates_pdf import render_certificates
 from config import pdf
 
 NAMES = [
@@ -58,11 +60,11 @@ def _contexts() -> list[dict[str, Any]]:
 
 def _batches(contexts: list[dict[str, Any]] | None = None) -> tuple[pdf.Batch, pdf.Batch]:
     contexts = contexts or _contexts()
-    stamped = pdf.render_batch(
+    stamped = render_certificates(
         service.CERTIFICATE_TEMPLATE,
+        service.CERTIFICATE_SLOTS_TEMPLATE,
         contexts,
         title="Kursbevis",
-        slots_template=service.CERTIFICATE_SLOTS_TEMPLATE,
     )
     full = pdf.render_batch(service.CERTIFICATE_TEMPLATE, contexts, title="Kursbevis")
     return stamped, full
@@ -133,3 +135,9 @@ def test_stamped_certificates_look_exactly_like_fully_laid_out_ones(tmp_path: Pa
     for page in stamped_pages:
         reference = tmp_path / page.name.replace("stamped-", "full-")
         assert page.read_bytes() == reference.read_bytes(), page.name
+
+
+def test_stamping_makes_weasyprint_warn_about_nothing(_no_fonttools_fallback: Any) -> None:
+    _batches()
+
+    assert _no_fonttools_fallback.messages == []  # e.g. "Anchor defined twice"
