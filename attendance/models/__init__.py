@@ -13,7 +13,9 @@ from attendance.models.certificates import (
     RunStatus,
 )
 from attendance.models.courses import (
+    ANNOUNCED_STATUSES,
     COURSE_ADMIN_GROUP,
+    FINISHED_STATUSES,
     Course,
     CourseSession,
     CourseStatus,
@@ -29,6 +31,7 @@ from attendance.models.policies import (
     SubsidyRate,
 )
 from attendance.models.presence import (
+    CORRECTION_REASON_LENGTH,
     Consent,
     Presence,
     PresenceCorrection,
@@ -36,7 +39,10 @@ from attendance.models.presence import (
 )
 
 __all__ = [
+    "ANNOUNCED_STATUSES",
+    "CORRECTION_REASON_LENGTH",
     "COURSE_ADMIN_GROUP",
+    "FINISHED_STATUSES",
     "AttendanceListConfirmation",
     "Certificate",
     "CertificateRun",

@@ -22,6 +22,12 @@ class CourseStatus(models.TextChoices):
     REPORTED = "reported", _("Rapportert")
 
 
+# S13: an approved course is announced openly, and stays announced once held.
+ANNOUNCED_STATUSES = (CourseStatus.APPROVED, CourseStatus.COMPLETED, CourseStatus.REPORTED)
+# Held: every session is over. Presence is final, the list can be confirmed, certificates made.
+FINISHED_STATUSES = (CourseStatus.COMPLETED, CourseStatus.REPORTED)
+
+
 class Course(models.Model):
     """S1: a course the group registers as study work (S11: the group leader's duty)."""
 
@@ -66,7 +72,7 @@ class Course(models.Model):
         indexes = [models.Index(fields=["status", "submitted_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                condition=~Q(status=CourseStatus.REJECTED) | ~Q(rejection_reason=""),
                 name="course_rejection_has_reason",
             )
         ]
@@ -78,6 +84,14 @@ class Course(models.Model):
     def is_editable(self) -> bool:
         """A submitted course cannot be edited without going back to draft."""
         return self.status in (CourseStatus.DRAFT, CourseStatus.REJECTED)
+
+    @property
+    def is_announced(self) -> bool:
+        return self.status in ANNOUNCED_STATUSES
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
 
 
 class ExemptionGround(models.TextChoices):
@@ -122,7 +136,9 @@ class Exemption(models.Model):
         ordering = ("-requested_at",)
         constraints = [
             models.UniqueConstraint(
-                fields=["course"], condition=Q(decision="pending"), name="one_pending_exemption"
+                fields=["course"],
+                condition=Q(decision=ExemptionDecision.PENDING),
+                name="one_pending_exemption",
             )
         ]
 

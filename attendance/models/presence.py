@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from attendance.models.courses import Course
 
+# The longest reason a leader can give for a correction of presence.
+CORRECTION_REASON_LENGTH = 300
+
 
 class Consent(models.Model):
     """S10: consent to be on the course's attendance list. No consent, no presence."""
@@ -93,7 +96,7 @@ class PresenceCorrection(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     at = models.DateTimeField(_("tidspunkt"))
-    reason = models.CharField(_("grunn"), max_length=300)
+    reason = models.CharField(_("grunn"), max_length=CORRECTION_REASON_LENGTH)
     old_started_at = models.DateTimeField(null=True, blank=True)
     old_ended_at = models.DateTimeField(null=True, blank=True)
     new_started_at = models.DateTimeField(null=True, blank=True)

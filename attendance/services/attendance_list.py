@@ -16,20 +16,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from attendance.models import AttendanceListConfirmation, Course, CourseStatus
+from attendance.models import AttendanceListConfirmation, Course
 from attendance.selectors import attendance_list
 from config.pdf import render_pdf
 from groups.audit import audit
 from groups.models import User
-
-CONFIRMABLE = (CourseStatus.COMPLETED, CourseStatus.REPORTED)
 
 
 def attendance_list_confirm(*, actor: User, course: Course) -> AttendanceListConfirmation:
     """S12: the course leader confirms the list as it is now; name and time are printed."""
     if course.course_leader_id != actor.pk:
         raise PermissionDenied(_("Bare kurslederen kan bekrefte frammøtelista."))
-    if course.status not in CONFIRMABLE:
+    if not course.is_finished:
         raise ValidationError(
             _("Frammøtelista kan bekreftes når kurset er markert som gjennomført.")
         )

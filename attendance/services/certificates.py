@@ -40,7 +40,6 @@ from attendance.models import (
     CertificateRun,
     CertificateStatus,
     Course,
-    CourseStatus,
     RunStatus,
 )
 from attendance.permissions import can_lead, is_course_admin
@@ -62,7 +61,6 @@ CERTIFICATE_SLOTS_TEMPLATE = "attendance/pdf/certificate_slots.html"
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 CODE_GROUPS = 3
 CODE_GROUP_LENGTH = 4
-ISSUABLE = (CourseStatus.COMPLETED, CourseStatus.REPORTED)
 # A run still queued or running after this long lost its worker (a course's run takes
 # seconds): a new request marks it failed instead of being blocked by it for ever.
 STALE_AFTER = dt.timedelta(minutes=15)
@@ -124,7 +122,7 @@ def certificates_request(*, actor: User, course: Course) -> CertificateRun:
         raise PermissionDenied(
             _("Bare kursleder, gruppeleder og kursadministratorer kan lage kursbevis.")
         )
-    if course.status not in ISSUABLE:
+    if not course.is_finished:
         raise ValidationError(_("Kursbevis kan lages når kurset er markert som gjennomført."))
     inputs = course_inputs(course)
     evaluation = course_evaluation(course, inputs=inputs)

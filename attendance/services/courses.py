@@ -321,7 +321,7 @@ def exemption_request(*, actor: User, course: Course, ground: str, reason: str) 
                 % {"count": representatives, "minimum": minimum}
             }
         )
-    if course.status in (CourseStatus.COMPLETED, CourseStatus.REPORTED):
+    if course.is_finished:
         raise ValidationError(_("Kurset er avsluttet; det kan ikke søkes om unntak nå."))
     if course.exemptions.filter(decision=ExemptionDecision.PENDING).exists():
         raise ValidationError(_("Kurset har allerede en søknad om unntak til behandling."))

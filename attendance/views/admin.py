@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from attendance import selectors, services
 from attendance.forms import ExemptionDecisionForm, PolicyForm, QuarterForm, RateForm, RejectForm
-from attendance.models import Exemption, StudyPolicy, SubsidyRate
+from attendance.models import CourseStatus, Exemption, StudyPolicy, SubsidyRate
 from attendance.permissions import get_course_for_user, require_course_admin
 from attendance.views._common import csv_response, current_user
 from groups.forms import add_service_errors, run_form
@@ -49,7 +49,13 @@ def admin_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "attendance/admin_decide.html",
-        {"course": course, "form": form, "status": status, "evaluation": status.evaluation},
+        {
+            "course": course,
+            "form": form,
+            "status": status,
+            "evaluation": status.evaluation,
+            "statuses": CourseStatus,
+        },
     )
 
 

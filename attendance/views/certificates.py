@@ -16,9 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from attendance import services
-from attendance.models import Certificate, CertificateRun, CertificateStatus, Course
+from attendance.models import Certificate, CertificateRun, CertificateStatus, Course, RunStatus
 from attendance.permissions import get_course_for_user
-from attendance.services.certificates import ISSUABLE
 from attendance.views._common import current_user, is_htmx, pdf_response
 
 
@@ -61,7 +60,8 @@ def certificates(request: HttpRequest, pk: int) -> HttpResponse:
             "mine": mine,
             "valid": services.valid_certificates(course) if issuer else [],
             "last_run": runs.first() if issuer else None,
-            "issuable": course.status in ISSUABLE,
+            "issuable": course.is_finished,
+            "statuses": CertificateStatus,
         },
     )
 
@@ -88,7 +88,7 @@ def certificate_run(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
         if is_htmx(request)
         else "attendance/certificates/run.html"
     )
-    return render(request, template, {"course": course, "run": run})
+    return render(request, template, {"course": course, "run": run, "statuses": RunStatus})
 
 
 def certificates_all(request: HttpRequest, pk: int) -> HttpResponse:

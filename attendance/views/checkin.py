@@ -102,14 +102,12 @@ def checkin_view(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         try:
-            if consent is None:
-                if request.POST.get("consent") != "yes":
-                    raise ValidationError(
-                        _("Du må krysse av for samtykke for å bli registrert som til stede.")
-                    )
-                consent = services.consent_give(actor=user, course=course)
-            presence, created = services.presence_check_in(
-                actor=user, meeting=meeting, source=grant.source, now=now
+            presence, created = services.presence_check_in_with_consent(
+                actor=user,
+                meeting=meeting,
+                consent_given=request.POST.get("consent") == "yes",
+                source=grant.source,
+                now=now,
             )
         except ValidationError as exc:
             errors = exc.messages

@@ -18,9 +18,8 @@ from django.views.decorators.http import require_POST
 
 from attendance import selectors, services
 from attendance.forms import CourseForm, ExemptionForm, SessionForm
-from attendance.models import Course, CourseSession
+from attendance.models import Course, CourseSession, CourseStatus
 from attendance.permissions import can_lead, get_course_for_user, is_course_admin
-from attendance.services import attendance_list as lists
 from attendance.views._common import csv_response, current_user, is_htmx, pdf_response
 from groups.forms import add_service_errors, run_form
 from groups.permissions import can_manage, get_group_for_user
@@ -76,6 +75,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "my_consent": services.active_consent(course, user),
             "exemptions": course.exemptions.order_by("-requested_at"),
             "policy": status.inputs.policy_record,
+            "statuses": CourseStatus,
         },
     )
 
@@ -238,7 +238,7 @@ def attendance_list_print(request: HttpRequest, pk: int) -> HttpResponse:
             "course": course,
             "list": selectors.attendance_list(course),
             "is_course_leader": course.course_leader_id == user.pk,
-            "confirmable": course.status in lists.CONFIRMABLE,
+            "confirmable": course.is_finished,
         },
     )
 

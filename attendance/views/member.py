@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from attendance import selectors, services
-from attendance.models import Consent, Course, CourseStatus, StudyPlan
+from attendance.models import ANNOUNCED_STATUSES, Consent, Course, StudyPlan
 from attendance.permissions import get_course_for_user
 from attendance.views._common import current_user
 
@@ -41,7 +41,7 @@ def announcement(request: HttpRequest, pk: int) -> HttpResponse:
     course = get_object_or_404(
         Course.objects.select_related("group", "plan", "course_leader"),
         pk=pk,
-        status__in=(CourseStatus.APPROVED, CourseStatus.COMPLETED, CourseStatus.REPORTED),
+        status__in=ANNOUNCED_STATUSES,
     )
     sessions = course.sessions.select_related("meeting", "chapter").order_by("meeting__starts_at")
     return render(request, "attendance/announcement.html", {"course": course, "sessions": sessions})

@@ -355,3 +355,21 @@ def test_the_live_outlook_says_what_is_still_needed(world: World):
     assert status.outlook.possible is False
     assert any("deltakere til" in m for m in status.outlook.messages)
     assert Course.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "announced", "finished"),
+    [
+        (CourseStatus.DRAFT, False, False),
+        (CourseStatus.SUBMITTED, False, False),
+        (CourseStatus.REJECTED, False, False),
+        (CourseStatus.APPROVED, True, False),
+        (CourseStatus.COMPLETED, True, True),
+        (CourseStatus.REPORTED, True, True),
+    ],
+)
+def test_a_course_is_announced_once_approved_and_finished_once_held_s13(
+    status: str, announced: bool, finished: bool
+) -> None:
+    course = Course(status=status)
+    assert (course.is_announced, course.is_finished) == (announced, finished)
