@@ -22,8 +22,9 @@ in a batch at least 2× as fast as 30 singles). So here:
 A certificate whose slots do not have exactly the shared page's sizes (a name on two
 lines, a version line) would move the rest of its page: those are laid out in full. One
 private pypdf call remains, ``PdfWriter._add_object`` (pypdf has no public way to add a
-form XObject); tests/certificates/test_batch_stamping.py guards this path, pixel for pixel
-against the full layout, so a library upgrade that changes it fails the suite.
+form XObject); tests/attendance/certificates/test_batch_stamping.py guards this path
+(pixel for pixel against the full layout), so a library upgrade that changes it fails the
+suite.
 """
 
 from __future__ import annotations

@@ -75,7 +75,7 @@ def main() -> None:
     from attendance.services.certificates import certificates_generate, plan_certificates
     from config import pdf
     from groups.models import BoardRole
-    from tests.certificates.builders import make_course
+    from tests.attendance.certificates.builders import make_held_course
     from tests.factories.groups import make_group, make_membership, make_user
 
     assert pdf.harfbuzz_subset_available(), "libharfbuzz-subset0 missing: numbers meaningless"
@@ -83,7 +83,7 @@ def main() -> None:
     leader = make_user(full_name="Lise Kursleder")
     make_membership(group, leader, board_role=BoardRole.LEADER)
     # --- memory first, in a fresh process: 50 certificates, then on to 500 ----------------
-    big = make_course(group, leader, present=49, partial=0).course
+    big = make_held_course(group, leader, present=49, partial=0).course
 
     def run_big() -> None:
         run = CertificateRun.objects.create(
@@ -99,7 +99,7 @@ def main() -> None:
     total_big = Certificate.objects.filter(course=big).count()
     assert total_big == 500, total_big
 
-    course = make_course(group, leader, present=N - 1, partial=2).course
+    course = make_held_course(group, leader, present=N - 1, partial=2).course
 
     def pipeline() -> None:
         run = CertificateRun.objects.create(

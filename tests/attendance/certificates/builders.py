@@ -1,5 +1,6 @@
-"""A completed course with presence, built straight on the models (the default plan and
-policy come from attendance's data migration)."""
+"""A course that has been held, with presence: ``make_held_course`` builds on
+``tests.factories.attendance.make_course`` (the one course factory), adding sessions with
+chapters and participants present for all or part of the time."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from attendance.models import (
 )
 from groups.models import CouncilGroup, User
 from meetings.models import Meeting
-from tests.factories.attendance import default_plan
+from tests.factories.attendance import default_plan, make_course
 from tests.factories.groups import make_membership, make_user
 from tests.factories.meetings import at, make_meeting
 
@@ -32,7 +33,7 @@ class Built:
     presences: dict[int, list[Presence]] = field(default_factory=dict)
 
 
-def make_course(
+def make_held_course(
     group: CouncilGroup,
     leader: User,
     *,
@@ -46,13 +47,13 @@ def make_course(
     plan = default_plan()
     first = start or at(2025, 3, 4)
     now = first - dt.timedelta(days=10)
-    course = Course.objects.create(
-        group=group,
+    course = make_course(
+        group,
+        leader,
+        status=status,
         plan=plan,
         title="Politisk arbeid i Grønnbygd",
-        course_leader=leader,
         created_at=now,
-        status=status,
         completed_at=first + dt.timedelta(days=30) if status == CourseStatus.COMPLETED else None,
     )
     chapters = list(plan.chapters.order_by("number"))

@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from config import pdf
-from tests.certificates.conftest import FALLBACK
+from tests.attendance.certificates.conftest import FALLBACK
 
 SIMPLE = "<p>Kursbevis æøå ÆØÅ</p>"
 

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from attendance.models import CourseStatus
 from attendance.services import attendance_list as lists
-from tests.certificates.builders import Built, make_course
+from tests.attendance.certificates.builders import Built, make_held_course
 from tests.conftest import World
 from tests.factories.meetings import OSLO
 
@@ -29,7 +29,7 @@ def built(world: World) -> Built:
     member = world.users["member"]
     member.birth_year, member.gender, member.postcode = 1981, "female", "2390"
     member.save()
-    return make_course(world.group, world.users["leader"], present_users=[member])
+    return make_held_course(world.group, world.users["leader"], present_users=[member])
 
 
 def test_the_attendance_list_pdf_holds_the_regulations_fields_totals_and_verdict(
@@ -92,7 +92,7 @@ def test_only_the_course_leader_confirms_and_only_once_per_content(
 
 
 def test_a_course_not_yet_completed_cannot_have_its_list_confirmed(world: World) -> None:
-    built = make_course(world.group, world.users["leader"], status=CourseStatus.APPROVED)
+    built = make_held_course(world.group, world.users["leader"], status=CourseStatus.APPROVED)
     with pytest.raises(ValidationError):
         lists.attendance_list_confirm(actor=world.users["leader"], course=built.course)
 

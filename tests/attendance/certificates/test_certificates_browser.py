@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from attendance import tasks
 from attendance.models import Certificate, CertificateRun, CourseStatus, RunStatus
 from attendance.services.certificates import certificates_generate
-from tests.certificates.builders import make_course
+from tests.attendance.certificates.builders import make_held_course
 from tests.conftest import build_world, login_in_browser
 
 pytestmark = [
@@ -38,7 +38,7 @@ def test_leader_makes_certificates_watches_progress_and_participant_verifies_the
 ) -> None:
     settings.SITE_URL = live_server.url
     world = build_world()
-    built = make_course(
+    built = make_held_course(
         world.group,
         world.users["leader"],
         present_users=[world.users["member"]],
