@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from attendance.models import (
     Consent,
@@ -15,6 +16,7 @@ from attendance.models import (
     Presence,
     PresenceSource,
 )
+from attendance.services.certificates import qr_data_uri, verify_url
 from groups.models import CouncilGroup, User
 from meetings.models import Meeting
 from tests.factories.attendance import default_plan, make_course
@@ -108,3 +110,45 @@ def add_presence(
     )
     built.presences.setdefault(user.pk, []).append(presence)
     return presence
+
+
+# Certificates of one course as the PDF templates get them, with the names that test the
+# layout: the third is two lines at 22 pt (the rest of its page moves down), the fourth has
+# a version line (its verification block is taller).
+CERTIFICATE_NAMES = [
+    "Kari Nordmann",
+    "Ola Østby",
+    "Anne-Kristine Margrethe Østby-Haraldsen Bjørnstad-Sørensen von Trondenes",
+    "Åse Ødegård",
+    "Per Li",
+]
+
+
+def certificate_code(n: int) -> str:
+    return f"ABCD-EFG{n + 2}-JKMN"
+
+
+def certificate_contexts() -> list[dict[str, Any]]:
+    contexts = []
+    for n, name in enumerate(CERTIFICATE_NAMES):
+        url = verify_url(certificate_code(n))
+        contexts.append(
+            {
+                "study_association": "Senterpartiskolen",
+                "course_title": "Politisk arbeid i Grønnbygd",
+                "plan_name": "Politisk arbeid",
+                "objectives": ["Kjenne arbeidsformene i kommunestyregruppa.", "Lære sammen."],
+                "chapters": ["1. Arbeidet i kommunestyregruppa"],
+                "study_hours": 6,
+                "dates": ["04.03.2025", "11.03.2025"],
+                "group_name": "Kommunestyregruppe i Grønnbygd",
+                "leader_name": "Liv Leder",
+                "issued_on": "01.04.2025",
+                "participant_name": name,
+                "code": certificate_code(n),
+                "verify_url": url,
+                "qr_data_uri": qr_data_uri(url),
+                "version": 2 if n == 3 else 1,
+            }
+        )
+    return contexts

@@ -8,52 +8,16 @@ import io
 import re
 import subprocess
 from pathlib import Path
-from typing import Any
 
 from pypdf import PdfReader
 
 from attendance.services import certificates as service
 from config import pdf
-
-NAMES = [
-    "Kari Nordmann",
-    "Ola Østby",
-    # Two lines at 22 pt: the rest of the page moves down.
-    "Anne-Kristine Margrethe Østby-Haraldsen Bjørnstad-Sørensen von Trondenes",
-    "Åse Ødegård",
-    "Per Li",
-]
-
-
-def _code(n: int) -> str:
-    return f"ABCD-EFG{n + 2}-JKMN"
-
-
-def _contexts() -> list[dict[str, Any]]:
-    contexts = []
-    for n, name in enumerate(NAMES):
-        url = service.verify_url(_code(n))
-        contexts.append(
-            {
-                "study_association": "Senterpartiskolen",
-                "course_title": "Politisk arbeid i Grønnbygd",
-                "plan_name": "Politisk arbeid",
-                "objectives": ["Kjenne arbeidsformene i kommunestyregruppa.", "Lære sammen."],
-                "chapters": ["1. Arbeidet i kommunestyregruppa"],
-                "study_hours": 6,
-                "dates": ["04.03.2025", "11.03.2025"],
-                "group_name": "Kommunestyregruppe i Grønnbygd",
-                "leader_name": "Liv Leder",
-                "issued_on": "01.04.2025",
-                "participant_name": name,
-                "code": _code(n),
-                "verify_url": url,
-                "qr_data_uri": service.qr_data_uri(url),
-                # A version line makes the verification block taller.
-                "version": 2 if n == 3 else 1,
-            }
-        )
-    return contexts
+from tests.attendance.certificates.builders import (
+    CERTIFICATE_NAMES,
+    certificate_code,
+    certificate_contexts,
+)
 
 
 def _pdftotext(data: bytes, tmp_path: Path, name: str) -> str:
@@ -66,7 +30,7 @@ def _pdftotext(data: bytes, tmp_path: Path, name: str) -> str:
 
 
 def test_each_cut_pdf_says_what_a_single_render_of_that_certificate_says(tmp_path: Path) -> None:
-    contexts = _contexts()
+    contexts = certificate_contexts()
 
     batch = pdf.render_batch(service.CERTIFICATE_TEMPLATE, contexts, title="Kursbevis")
 
@@ -79,20 +43,20 @@ def test_each_cut_pdf_says_what_a_single_render_of_that_certificate_says(tmp_pat
 
 
 def test_the_batch_has_one_pdf_per_person_in_order_with_their_name_and_code() -> None:
-    contexts = _contexts()
+    contexts = certificate_contexts()
 
     batch = pdf.render_batch(service.CERTIFICATE_TEMPLATE, contexts, title="Kursbevis")
 
     merged = PdfReader(io.BytesIO(batch.merged))
-    assert len(merged.pages) == len(NAMES)
+    assert len(merged.pages) == len(CERTIFICATE_NAMES)
     assert merged.metadata is not None and merged.metadata.title == "Kursbevis"
     for n, part in enumerate(batch.parts):
         reader = PdfReader(io.BytesIO(part))
         text = " ".join(" ".join(p.extract_text() or "" for p in reader.pages).split())
-        for word in re.split("[ -]", NAMES[n]):
+        for word in re.split("[ -]", CERTIFICATE_NAMES[n]):
             assert word in text
-        assert _code(n) in text
-        assert service.verify_url(_code(n)) in text.replace(" ", "")
-        others = [_code(m) for m in range(len(NAMES)) if m != n]
+        assert certificate_code(n) in text
+        assert service.verify_url(certificate_code(n)) in text.replace(" ", "")
+        others = [certificate_code(m) for m in range(len(CERTIFICATE_NAMES)) if m != n]
         assert not [code for code in others if code in text]
         assert reader.metadata is not None and reader.metadata.title == "Kursbevis"
