@@ -19,7 +19,7 @@ from attendance.models import (
     PresenceSource,
     StudyPlan,
 )
-from meetings.models import Meeting, MeetingKind, MeetingMode
+from meetings.models import Meeting, MeetingKind, MeetingMode, MeetingStatus
 
 DEMO_TITLE = "Studiering: Politisk arbeid i Grønnbygd"
 PARTICIPANTS = ("leader", "deputy", "member", "faction_leader", "substitute")
@@ -38,7 +38,7 @@ def _meetings(ctx: Any, now: dt.datetime) -> list[Meeting]:
             ends_at__lt=first - dt.timedelta(days=1),
             course_session__isnull=True,
         )
-        .exclude(status="cancelled")
+        .exclude(status=MeetingStatus.CANCELLED)
         .order_by("-starts_at")[:8]
         if not m.counts_as_decision_meeting and m.ends_at - m.starts_at >= dt.timedelta(hours=2)
     ][:4]

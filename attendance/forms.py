@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from attendance.models import (
+    CORRECTION_REASON_LENGTH,
     ExemptionGround,
     Rounding,
     StudyChapter,
@@ -16,7 +17,7 @@ from attendance.models import (
 )
 from config.singleline import SingleLineCharField
 from groups.models import CouncilGroup, Membership, MembershipStatus, User
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingStatus
 
 
 class CourseForm(forms.Form):
@@ -47,7 +48,7 @@ class SessionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = (  # type: ignore[attr-defined]
             Meeting.objects.filter(group=group, course_session__isnull=True)
-            .exclude(status="cancelled")
+            .exclude(status=MeetingStatus.CANCELLED)
             .order_by("starts_at")
         )
         self.fields["chapter"].queryset = plan.chapters.all()  # type: ignore[attr-defined]
@@ -81,7 +82,9 @@ class PresenceForm(forms.Form):
     user = forms.ModelChoiceField(label=_("Deltaker"), queryset=User.objects.none())
     started_at = LocalDateTimeField(label=_("Kom"))
     ended_at = LocalDateTimeField(label=_("Gikk"), required=False)
-    reason = SingleLineCharField(label=_("Grunn (lagres i endringsloggen)"), max_length=300)
+    reason = SingleLineCharField(
+        label=_("Grunn (lagres i endringsloggen)"), max_length=CORRECTION_REASON_LENGTH
+    )
 
     def __init__(self, *args: Any, users: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -3,8 +3,9 @@
 Input: a course's sessions, its participants and their presence intervals, and the policy
 in force (S15). Output: a frozen :class:`Evaluation` with the study hours, every
 participant's minutes present, who qualifies, whether the course holds, and every reason
-why not. Nothing else in the portal re-implements these rules; ``attendance.services``
-turns database rows into this input and reads the result.
+why not. Nothing else in the portal re-implements these rules; ``attendance.engine``
+turns database rows into this input, reads the result and says what each reason means in
+the user's language (from its code and numbers; ``Reason.message`` is plain Norwegian).
 
 Contract (binding, see issue 4; names may grow, not change):
 
@@ -47,6 +48,7 @@ from operator import attrgetter
 from types import MappingProxyType
 
 __all__ = [
+    "OUTLOOK_CODES",
     "REASON_CODES",
     "ROUNDING_POLICIES",
     "Evaluation",
@@ -72,6 +74,8 @@ REASON_CODES = (
     "under_age",
     "invalid_session",
 )
+# What the live view's outlook says (``Outlook.reasons``).
+OUTLOOK_CODES = ("hours_missing", "enough_participants", "participants_needed", "not_enough_time")
 
 _MINUTE = timedelta(minutes=1)
 _MINUTE_US = 60_000_000
@@ -194,8 +198,9 @@ class Presence:
 class Reason:
     """Why the course does not hold, or why one participant does not count.
 
-    ``message`` is Norwegian; ``params`` holds the numbers in it so that a translated UI
-    can say the same thing from ``code`` and ``params``.
+    ``message`` is plain Norwegian for this module's own readers (tests, logs); a user
+    interface says the same in the user's language from ``code``, ``session``,
+    ``other_session``, ``participant`` and ``params`` (the numbers in the message).
     """
 
     code: str
@@ -203,6 +208,7 @@ class Reason:
     session: Key | None = None
     participant: Key | None = None
     params: tuple[tuple[str, int], ...] = ()
+    other_session: Key | None = None  # the session another one overlaps (invalid_session)
 
     @property
     def blocking(self) -> bool:
@@ -299,6 +305,7 @@ def _session_problems(
                     f"Samlingene {latest_end.key} og {s.key} overlapper i tid; samme tid kan "
                     "bare telle én gang.",
                     session=s.key,
+                    other_session=latest_end.key,
                 )
             )
         if latest_end is None or s.end > latest_end.end:
@@ -473,6 +480,78 @@ def _hours_text(minutes: int) -> str:
     return f"{hours} t {rest} min"
 
 
+@dataclass(frozen=True, slots=True)
+class _Course:
+    """What ``evaluate`` and ``outlook`` both start from."""
+
+    people: dict[Key, Participant]
+    counted: dict[Key, Session]  # the sessions that count
+    session_reasons: list[Reason]  # why the others do not
+    minutes_by_session: dict[Key, int]
+    minutes_total: int
+    study_hours: int
+    course_year: int | None
+    present: dict[Key, dict[Key, int]]  # minutes per participant per session
+
+
+def _prepare(
+    sessions: Iterable[Session],
+    participants: Iterable[Participant],
+    presences: Iterable[Presence],
+    policy: Policy,
+    *,
+    digital_allowed: bool,
+    course_year: int | None,
+    until: datetime | None = None,
+) -> _Course:
+    if not isinstance(policy, Policy):
+        raise ValueError(f"policy must be a Policy, got {type(policy).__name__}")
+    session_list, people = _index(sessions, participants)
+    counted, reasons = _session_problems(session_list, digital_allowed)
+    minutes_by_session = {k: _minutes(s.end - s.start) for k, s in counted.items()}
+    if course_year is None and session_list:
+        course_year = min(session_list, key=lambda s: s.start).local_year
+    all_sessions = {s.key for s in session_list}
+    return _Course(
+        people=people,
+        counted=counted,
+        session_reasons=reasons,
+        minutes_by_session=minutes_by_session,
+        minutes_total=sum(minutes_by_session.values()),
+        study_hours=_total_hours(policy, minutes_by_session),
+        course_year=course_year,
+        present=_present_by_session(presences, counted, all_sessions, people, until),
+    )
+
+
+def _old_enough(person: Participant, course_year: int | None, policy: Policy) -> bool:
+    """S12: turns ``min_age`` by the end of the course's year (birth year is enough)."""
+    return (
+        person.birth_year is not None
+        and course_year is not None
+        and course_year - person.birth_year >= policy.min_age
+    )
+
+
+def _under_age(person: Participant, course_year: int | None, policy: Policy) -> Reason:
+    key, birth_year, min_age = person.key, person.birth_year, policy.min_age
+    params = [("min_age", min_age)]
+    if birth_year is None:
+        message = (
+            f"Deltaker {key} mangler fødselsår, så alderskravet ({min_age} år "
+            "innen utgangen av kursåret) kan ikke kontrolleres."
+        )
+    else:
+        message = (
+            f"Deltaker {key} fyller ikke {min_age} år innen utgangen av "
+            f"{course_year} og teller ikke med."
+        )
+        params.append(("birth_year", birth_year))
+    if course_year is not None:
+        params.append(("course_year", course_year))
+    return Reason("under_age", message, participant=key, params=tuple(params))
+
+
 def evaluate(
     sessions: Iterable[Session],
     participants: Iterable[Participant],
@@ -484,64 +563,41 @@ def evaluate(
     course_year: int | None = None,
 ) -> Evaluation:
     """Judge a course from its sessions and presence alone. See the module docstring."""
-    if not isinstance(policy, Policy):
-        raise ValueError(f"policy must be a Policy, got {type(policy).__name__}")
-    session_list, people = _index(sessions, participants)
-    counted, reasons = _session_problems(session_list, digital_allowed)
-    minutes_by_session = {k: _minutes(s.end - s.start) for k, s in counted.items()}
-    minutes_total = sum(minutes_by_session.values())
-    hours_by_session = _study_hours(minutes_by_session)
-    study_hours = _total_hours(policy, minutes_by_session)
-    if course_year is None and session_list:
-        course_year = min(session_list, key=lambda s: s.start).local_year
-
-    present = _present_by_session(presences, counted, {s.key for s in session_list}, people)
-    num, den = policy.min_share.numerator, policy.min_share.denominator
-    min_age, leader_counts = policy.min_age, policy.leader_counts
-    required = minutes_total * num  # a participant meets the share when got * den >= this
+    course = _prepare(
+        sessions,
+        participants,
+        presences,
+        policy,
+        digital_allowed=digital_allowed,
+        course_year=course_year,
+    )
+    minutes_total, study_hours = course.minutes_total, course.study_hours
+    share = policy.min_share
     shares: dict[int, Fraction] = {}  # equal minutes, equal share: build each Fraction once
-    no_share = Fraction(0)
     results: dict[Key, ParticipantResult] = {}
     notes: list[Reason] = []
     qualifying: set[Key] = set()
-    for key, person in people.items():
-        per_session = present[key]
+    for key, person in course.people.items():
+        per_session = course.present[key]
         got = sum(per_session.values())
-        if minutes_total:
-            meets_share = got * den >= required
-            share = shares.get(got)
-            if share is None:
-                share = shares[got] = Fraction(got, minutes_total)
-        else:
-            meets_share, share = False, no_share
-        birth_year = person.birth_year
-        old_enough = (
-            birth_year is not None
-            and course_year is not None
-            and course_year - birth_year >= min_age
+        # S14: exact integer arithmetic, never a rounded percentage.
+        meets_share = (
+            minutes_total > 0 and got * share.denominator >= minutes_total * share.numerator
         )
+        old_enough = _old_enough(person, course.course_year, policy)
         if not old_enough:
-            if birth_year is None:
-                message = (
-                    f"Deltaker {key} mangler fødselsår, så alderskravet ({min_age} år "
-                    "innen utgangen av kursåret) kan ikke kontrolleres."
-                )
-            else:
-                message = (
-                    f"Deltaker {key} fyller ikke {min_age} år innen utgangen av "
-                    f"{course_year} og teller ikke med."
-                )
-            notes.append(
-                Reason("under_age", message, participant=key, params=(("min_age", min_age),))
-            )
+            notes.append(_under_age(person, course.course_year, policy))
         qualifies = meets_share and old_enough
-        counts = qualifies and (leader_counts or not person.is_leader)
+        counts = qualifies and (policy.leader_counts or not person.is_leader)
         if counts:
             qualifying.add(key)
+        if got not in shares:
+            shares[got] = Fraction(got, minutes_total) if minutes_total else Fraction(0)
         results[key] = ParticipantResult(
-            key, got, share, old_enough, qualifies, counts, MappingProxyType(per_session)
+            key, got, shares[got], old_enough, qualifies, counts, MappingProxyType(per_session)
         )
 
+    reasons = course.session_reasons
     if study_hours < policy.min_study_hours:
         reasons.append(
             Reason(
@@ -567,22 +623,25 @@ def evaluate(
             Reason(
                 "too_few_participants",
                 message,
-                params=(("qualifying", len(qualifying)), ("min_participants", needed)),
+                params=(
+                    ("qualifying", len(qualifying)),
+                    ("min_participants", needed),
+                    ("exemption", int(exemption)),
+                ),
             )
         )
     notes.sort(key=lambda r: repr(r.participant))
-    all_reasons = (*reasons, *notes)
     return Evaluation(
         policy=policy,
         study_hours=study_hours,
         minutes_total=minutes_total,
-        hours_by_session=MappingProxyType(hours_by_session),
-        minutes_by_session=MappingProxyType(minutes_by_session),
+        hours_by_session=MappingProxyType(_study_hours(course.minutes_by_session)),
+        minutes_by_session=MappingProxyType(course.minutes_by_session),
         results=MappingProxyType(results),
         qualifying=frozenset(qualifying),
         holds=not reasons,
-        reasons=all_reasons,
-        course_year=course_year,
+        reasons=(*reasons, *notes),
+        course_year=course.course_year,
     )
 
 
@@ -617,7 +676,8 @@ class Outlook:
     minutes_each: int  # how long each of them must still attend
     possible: bool
     participants: Mapping[Key, ParticipantOutlook]
-    messages: tuple[str, ...]
+    messages: tuple[str, ...]  # the ``message`` of each of ``reasons``
+    reasons: tuple[Reason, ...] = ()  # codes from OUTLOOK_CODES, the numbers in ``params``
 
 
 def outlook(
@@ -636,31 +696,28 @@ def outlook(
     hold. A participant not yet seen at all can still come: they count as a newcomer."""
     _require_aware(now, "now")
     now = now.astimezone(UTC)
-    session_list, people = _index(sessions, participants)
-    counted, _ = _session_problems(session_list, digital_allowed)
-    minutes_by_session = {k: _minutes(s.end - s.start) for k, s in counted.items()}
-    minutes_total = sum(minutes_by_session.values())
-    remaining = sum(_minutes(s.end - max(s.start, now)) for s in counted.values() if s.end > now)
-    study_hours = _total_hours(policy, minutes_by_session)
-    hours_missing = max(0, policy.min_study_hours - study_hours)
-    if course_year is None and session_list:
-        course_year = min(session_list, key=lambda s: s.start).local_year
-    present = _present_by_session(
-        presences, counted, {s.key for s in session_list}, people, until=now
+    course = _prepare(
+        sessions,
+        participants,
+        presences,
+        policy,
+        digital_allowed=digital_allowed,
+        course_year=course_year,
+        until=now,
     )
-    num, den = policy.min_share.numerator, policy.min_share.denominator
-    required = -(-minutes_total * num // den)
+    minutes_total = course.minutes_total
+    remaining = sum(
+        _minutes(s.end - max(s.start, now)) for s in course.counted.values() if s.end > now
+    )
+    hours_missing = max(0, policy.min_study_hours - course.study_hours)
+    required = -(-minutes_total * policy.min_share.numerator // policy.min_share.denominator)
     per: dict[Key, ParticipantOutlook] = {}
     qualified: set[Key] = set()
     candidates: list[int] = []
-    for key, person in people.items():
-        got = sum(present.get(key, {}).values())
+    for key, person in course.people.items():
+        got = sum(course.present[key].values())
         need = max(0, required - got)
-        old_enough = (
-            person.birth_year is not None
-            and course_year is not None
-            and course_year - person.birth_year >= policy.min_age
-        )
+        old_enough = _old_enough(person, course.course_year, policy)
         counts_if_qualified = old_enough and (policy.leader_counts or not person.is_leader)
         can = minutes_total > 0 and need <= remaining and old_enough
         per[key] = ParticipantOutlook(key, got, need, can)
@@ -678,22 +735,40 @@ def outlook(
         candidates.append(required)
     possible = hours_missing == 0 and len(candidates) >= missing and minutes_total > 0
     minutes_each = candidates[missing - 1] if missing and len(candidates) >= missing else 0
-    messages: list[str] = []
+    notes: list[Reason] = []
     if hours_missing:
-        messages.append(
-            f"Kurset mangler {hours_missing} hele studietimer; legg til flere samlinger."
+        notes.append(
+            Reason(
+                "hours_missing",
+                f"Kurset mangler {hours_missing} hele studietimer; legg til flere samlinger.",
+                params=(("hours_missing", hours_missing),),
+            )
         )
     if missing == 0:
-        messages.append(
-            f"{len(qualified)} deltakere har allerede nok frammøte til at kurset holder."
+        notes.append(
+            Reason(
+                "enough_participants",
+                f"{len(qualified)} deltakere har allerede nok frammøte til at kurset holder.",
+                params=(("qualified", len(qualified)),),
+            )
         )
     elif len(candidates) >= missing:
         who = "1 deltaker til må" if missing == 1 else f"{missing} deltakere til må"
-        messages.append(f"{who} delta {_hours_text(minutes_each)} av den gjenstående tiden.")
+        notes.append(
+            Reason(
+                "participants_needed",
+                f"{who} delta {_hours_text(minutes_each)} av den gjenstående tiden.",
+                params=(("missing", missing), ("minutes_each", minutes_each)),
+            )
+        )
     else:
-        messages.append(
-            f"Det trengs {missing} deltakere til, men det er ikke nok tid igjen til at så "
-            "mange når kravet."
+        notes.append(
+            Reason(
+                "not_enough_time",
+                f"Det trengs {missing} deltakere til, men det er ikke nok tid igjen til at så "
+                "mange når kravet.",
+                params=(("missing", missing),),
+            )
         )
     return Outlook(
         minutes_total=minutes_total,
@@ -705,7 +780,8 @@ def outlook(
         minutes_each=minutes_each,
         possible=possible,
         participants=MappingProxyType(per),
-        messages=tuple(messages),
+        messages=tuple(r.message for r in notes),
+        reasons=tuple(notes),
     )
 
 

@@ -1,16 +1,38 @@
-"""Thin periodic tasks of the attendance app."""
+"""Celery tasks of the attendance app: thin, they take ids and call a service.
+
+The services are imported inside each task, because ``attendance.services.certificates``
+queues ``generate_certificates`` and imports this module at its top. The task names are
+explicit and fixed: queued messages and the beat schedule refer to them.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from attendance import services
+from config.celery import MAIL_RETRY
 
 
 @shared_task(ignore_result=True, name="attendance.tasks.retention_sweep")
 def retention_sweep() -> int:
     """S10: delete attendance data of courses past their retention. Idempotent."""
-    return services.retention_sweep()
+    from attendance.services import retention_sweep as sweep
+
+    return sweep()
 
 
-from attendance.tasks_certificates import generate_certificates  # noqa: E402, F401
+@shared_task(name="attendance.generate_certificates", acks_late=True, ignore_result=True)
+def generate_certificates(run_id: int) -> None:
+    """S8: render and store a run's certificates. acks_late is safe: the service claims a
+    queued run atomically, so a redelivered message finds the run taken and changes nothing."""
+    from attendance.services import certificates_generate
+
+    certificates_generate(run_id=run_id)
+
+
+@shared_task(name="attendance.notify_certificates_ready", ignore_result=True, **MAIL_RETRY)
+def notify_certificates_ready(run_id: int) -> int:
+    """Its own task, so a mail server that is down delays the e-mail instead of losing it:
+    a retried generate_certificates would find its run taken and send nothing."""
+    from attendance.services import certificates_ready_notify
+
+    return certificates_ready_notify(run_id)

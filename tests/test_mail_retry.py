@@ -146,9 +146,9 @@ def test_a_whistleblowing_notice_that_cannot_be_sent_is_recorded_without_the_cas
 def test_certificates_are_stored_and_their_e_mail_is_retried_on_its_own(
     world: World, mail_server: type[FlakyMailServer], django_capture_on_commit_callbacks: Any
 ) -> None:
-    from attendance import certificates as service
+    from attendance import services as service
     from attendance.models import RunStatus
-    from tests.certificates.builders import make_course
+    from tests.attendance.certificates.builders import make_held_course as make_course
 
     built = make_course(world.group, world.users["leader"], present_users=[world.users["member"]])
     with django_capture_on_commit_callbacks(execute=True):

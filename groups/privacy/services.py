@@ -313,6 +313,16 @@ def person_erase(*, actor: User, person: User) -> PersonErasure:
 
 
 # --- sweeps ----------------------------------------------------------------------------------
+def record_sweep(
+    entry: Entry, *, ran_at: dt.datetime, deleted: int = 0, anonymised: int = 0
+) -> SweepRun:
+    """One run of the sweep for ``entry``, under the name the inventory page looks it up
+    by. Every app's sweep records through here, so no run goes unseen."""
+    return SweepRun.objects.create(
+        name=entry.key, ran_at=ran_at, deleted=deleted, anonymised=anonymised
+    )
+
+
 def sweep_entry(entry: Entry, model: type[models.Model], now: dt.datetime) -> SweepRun | None:
     """Delete or anonymise the rows of ``entry`` whose retention has ended. Idempotent."""
     due = due_q(entry, model, now)
@@ -326,9 +336,7 @@ def sweep_entry(entry: Entry, model: type[models.Model], now: dt.datetime) -> Sw
             anonymised = rows.filter(_not_cleared_q(values)).update(**values)
         else:
             deleted, _kept = _delete_rows(rows, respect_keep=entry.erasure == Erasure.DELETE)
-        run = SweepRun.objects.create(
-            name=entry.key, ran_at=now, deleted=deleted, anonymised=anonymised
-        )
+        run = record_sweep(entry, ran_at=now, deleted=deleted, anonymised=anonymised)
         if deleted or anonymised:
             audit(
                 actor=None,

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
-from attendance import checkin
 from attendance.models import Consent, CourseStatus, Presence, PresenceCorrection, PresenceSource
+from attendance.services import checkin
 from groups.models import AuditEntry
 from tests.conftest import World
 from tests.factories.attendance import (
@@ -109,6 +109,44 @@ def test_scan_consent_and_present_from_that_minute_then_a_second_scan_changes_no
     assert presence.source == PresenceSource.QR
     assert Consent.objects.filter(course=course, user=world.users["member"]).count() == 1
     assert AuditEntry.objects.filter(action="presence.check_in").count() == 1
+
+
+def test_a_refused_check_in_stores_no_consent_either_s10(world: World, course_meeting):
+    """Consent and presence are one service in one transaction: a member who scanned just
+    before the end and ticks the box after it is refused, and nothing is stored."""
+    course, meeting = course_meeting
+    scanned = at(2031, 3, 4, 19, 55)  # the meeting ends at 20:00
+    with time_machine.travel(scanned, tick=False):
+        member = world.client_for("member")
+        _scan(member, meeting, scanned)
+    with time_machine.travel(scanned + dt.timedelta(minutes=10), tick=False):
+        refused = member.post(reverse("attendance:checkin", args=[meeting.pk]), {"consent": "yes"})
+
+    assert refused.status_code == 400
+    assert "ikke åpen nå" in refused.content.decode()
+    assert not Consent.objects.filter(course=course).exists()
+    assert not Presence.objects.exists()
+
+
+def test_consent_and_check_in_in_one_service_s10(world: World, course_meeting):
+    course, meeting = course_meeting
+    member = world.users["member"]
+    now = at(2031, 3, 4, 18, 3)
+    with pytest.raises(ValidationError, match="krysse av for samtykke"):
+        checkin.presence_check_in_with_consent(
+            actor=member, meeting=meeting, consent_given=False, source=PresenceSource.QR, now=now
+        )
+
+    presence, created = checkin.presence_check_in_with_consent(
+        actor=member, meeting=meeting, consent_given=True, source=PresenceSource.QR, now=now
+    )
+    again, created_again = checkin.presence_check_in_with_consent(
+        actor=member, meeting=meeting, consent_given=False, source=PresenceSource.QR, now=now
+    )
+
+    assert created and not created_again and again == presence
+    assert presence.consent == Consent.objects.get(course=course, user=member)
+    assert AuditEntry.objects.filter(action="course.consent_give").count() == 1
 
 
 def test_an_anonymous_scan_is_sent_to_log_in_and_keeps_the_right_to_check_in(

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from attendance import selectors, services
+from attendance import engine, selectors, services
 from attendance.models import (
     Consent,
     Course,
@@ -236,7 +236,7 @@ def test_exemption_only_for_few_representatives_or_illness_s4(world: World):
     for user in crowd(world, 2):
         for session in course.sessions.all():
             make_presence(session.meeting, user)
-    assert services.course_evaluation(course).holds
+    assert engine.course_evaluation(course).holds
 
 
 def test_a_course_is_judged_by_the_policy_in_force_at_its_first_session_s15(world: World):
@@ -245,14 +245,14 @@ def test_a_course_is_judged_by_the_policy_in_force_at_its_first_session_s15(worl
     new = make_course(
         world.group, world.users["leader"], meetings=four_sessions(world, at(2025, 3, 4, 18))
     )
-    assert services.course_policy(old).min_participants == 4
-    assert services.course_policy(new).min_participants == 6
+    assert engine.course_policy(old).min_participants == 4
+    assert engine.course_policy(new).min_participants == 6
     for course in (old, new):
         for user in crowd(world, 4):
             for session in course.sessions.all():
                 make_presence(session.meeting, user)
-    assert services.course_evaluation(old).holds
-    evaluation = services.course_evaluation(new)
+    assert engine.course_evaluation(old).holds
+    evaluation = engine.course_evaluation(new)
     assert not evaluation.holds
     assert "minst 6" in evaluation.reasons[0].message
 
@@ -267,7 +267,7 @@ def test_disqualified_time_is_subtracted_from_presence_s16(world: World):
     make_disqualification(
         meeting, world.memberships["member"], at(2024, 3, 5, 19), at(2024, 3, 5, 20, 30)
     )
-    result = services.course_evaluation(course).results[member.pk]
+    result = engine.course_evaluation(course).results[member.pk]
     assert result.minutes_present == 150
     assert not result.qualifies
 
@@ -277,8 +277,8 @@ def test_an_open_interval_counts_until_now_or_the_meetings_end(world: World):
     course = make_course(world.group, world.users["leader"], meetings=[meeting])
     presence = make_presence(meeting, world.users["member"])
     Presence.objects.filter(pk=presence.pk).update(ended_at=None)
-    during = services.course_evaluation(course, now=at(2024, 3, 5, 19))
-    after = services.course_evaluation(course, now=at(2024, 3, 6, 9))
+    during = engine.course_evaluation(course, now=at(2024, 3, 5, 19))
+    after = engine.course_evaluation(course, now=at(2024, 3, 6, 9))
     assert during.results[world.users["member"].pk].minutes_present == 60
     assert after.results[world.users["member"].pk].minutes_present == 120
 
@@ -305,11 +305,11 @@ def test_the_attendance_list_holds_name_birth_year_gender_postcode_hours_s12(wor
     member = world.users["member"]
     make_presence(meetings[0], member, end=meetings[0].starts_at + dt.timedelta(minutes=90))
     make_presence(meetings[1], member)
-    sessions, rows = selectors.attendance_list_rows(course)
-    row = next(r for r in rows if r[0] == member.full_name)
+    listing = selectors.attendance_list(course)
+    row = next(r.cells for r in listing.rows if r.name == member.full_name)
     assert row[1:4] == [str(member.birth_year), member.get_gender_display(), member.postcode]
     assert row[4:] == ["1,50", "2,00", "0,00", "0,00", "3,50"]
-    assert len(sessions) == 4
+    assert len(listing.sessions) == 4
 
 
 def test_the_retention_sweep_deletes_presence_five_years_after_the_course_s10(world: World):
@@ -355,3 +355,21 @@ def test_the_live_outlook_says_what_is_still_needed(world: World):
     assert status.outlook.possible is False
     assert any("deltakere til" in m for m in status.outlook.messages)
     assert Course.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "announced", "finished"),
+    [
+        (CourseStatus.DRAFT, False, False),
+        (CourseStatus.SUBMITTED, False, False),
+        (CourseStatus.REJECTED, False, False),
+        (CourseStatus.APPROVED, True, False),
+        (CourseStatus.COMPLETED, True, True),
+        (CourseStatus.REPORTED, True, True),
+    ],
+)
+def test_a_course_is_announced_once_approved_and_finished_once_held_s13(
+    status: str, announced: bool, finished: bool
+) -> None:
+    course = Course(status=status)
+    assert (course.is_announced, course.is_finished) == (announced, finished)

@@ -209,3 +209,16 @@ def test_the_admin_rejects_with_a_reason_or_is_told_to_give_one(world: World):
     course.refresh_from_db()
     assert course.status == CourseStatus.REJECTED
     assert course.rejection_reason == "Kapittel mangler"
+
+
+def test_the_course_page_links_the_open_announcement_only_once_approved_s13(world: World):
+    client = world.client_for("leader")
+    draft = make_course(world.group, world.users["leader"])
+    approved = make_course(world.group, world.users["leader"], status=CourseStatus.APPROVED)
+
+    def links_announcement(course: Course) -> bool:
+        page = client.get(reverse("attendance:course_detail", args=[course.pk]))
+        return reverse("attendance:announcement", args=[course.pk]) in page.content.decode()
+
+    assert links_announcement(approved)
+    assert not links_announcement(draft)

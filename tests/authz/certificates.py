@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.files.base import ContentFile
 
-from attendance.certificates import new_code, sha256
 from attendance.models import Certificate, CertificateRun, CourseStatus, RunStatus
+from attendance.services.certificates import new_code, sha256
 from tests.authz import PUBLIC, Case, expect
 from tests.conftest import World
 from tests.factories.attendance import make_course, make_presence, make_session_meeting

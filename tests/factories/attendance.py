@@ -67,12 +67,12 @@ def make_course(
     ensure_seed()
     fields.setdefault("title", f"Studiering {next(_seq)}")
     fields.setdefault("plan", default_plan())
+    fields.setdefault("created_at", timezone.now())
     course = Course.objects.create(
         group=group,
         course_leader=leader,
         status=status,
         created_by=leader,
-        created_at=timezone.now(),
         rejection_reason="Mangler plan" if status == CourseStatus.REJECTED else "",
         **fields,
     )

@@ -106,8 +106,8 @@ def _check_in(world: World) -> None:
     """A member scans the QR code, consents, is checked in, and checks out (S10, S16)."""
     import time_machine
 
-    from attendance import checkin
     from attendance.models import CourseStatus, Presence
+    from attendance.services import checkin
     from tests.factories.attendance import at, make_course, make_session_meeting
 
     meeting = make_session_meeting(world.group, starts_at=at(2031, 3, 4, 18))

@@ -13,14 +13,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-__all__ = [
-    "AttendanceListConfirmation",
-    "Certificate",
-    "CertificateRun",
-    "CertificateStatus",
-    "RunStatus",
-]
-
 
 class RunStatus(models.TextChoices):
     QUEUED = "queued", _("I kø")
@@ -57,7 +49,7 @@ class CertificateRun(models.Model):
             # One run at a time per course: a double click queues nothing twice.
             models.UniqueConstraint(
                 fields=["course"],
-                condition=Q(status__in=["queued", "running"]),
+                condition=Q(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]),
                 name="one_active_certificate_run",
             )
         ]
@@ -118,7 +110,7 @@ class Certificate(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["course", "user"],
-                condition=Q(status="valid"),
+                condition=Q(status=CertificateStatus.VALID),
                 name="one_valid_certificate_per_participant",
             ),
             models.UniqueConstraint(

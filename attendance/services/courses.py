@@ -1,16 +1,12 @@
-"""Writes of the attendance app for courses, and the adapter to the rules engine.
+"""Writes of the course workflow (S1, S2, S4, S7, S11, S13, S15).
 
-The adapter (``course_inputs``, ``course_evaluation``, ``course_outlook``) turns rows into
-``attendance.rules`` input and returns the engine's result: nothing here re-implements a
-rule. Check-in, consent and presence writes are in ``attendance.checkin``.
+What the rules say about a course comes from ``attendance.engine``; nothing here
+re-implements a rule. Check-in, consent and presence writes are in ``checkin``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,9 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from attendance import rules
+from attendance.engine import (
+    blocking_texts,
+    course_evaluation,
+    course_inputs,
+    course_policy,
+    hours_by_quarter,
+    is_digital,
+    reason_texts,
+)
 from attendance.models import (
-    Consent,
     Course,
     CourseSession,
     CourseStatus,
@@ -28,168 +31,18 @@ from attendance.models import (
     ExemptionDecision,
     ExemptionGround,
     Presence,
-    PresenceCorrection,
     StudyChapter,
     StudyPlan,
     StudyPolicy,
     SubsidyRate,
 )
 from attendance.permissions import can_lead, is_course_admin
+from attendance.selectors import regular_representatives
 from config.singleline import require_single_line
 from groups.audit import audit
-from groups.models import CouncilGroup, Membership, MembershipStatus, Seat, User
+from groups.models import CouncilGroup, MembershipStatus, User
 from groups.permissions import can_manage, membership_for
-from meetings.models import Meeting, MeetingMode, MeetingStatus
-from meetings.selectors import disqualified_intervals
-
-
-# --- the adapter ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class CourseInputs:
-    sessions: list[rules.Session]
-    participants: list[rules.Participant]
-    presences: list[rules.Presence]
-    policy: rules.Policy
-    policy_record: StudyPolicy
-    exemption: bool
-    digital_allowed: bool
-    course_year: int | None
-    users: dict[int, User]
-    meetings: dict[int, Meeting]
-
-
-def is_digital(meeting: Meeting) -> bool:
-    """S9: a session with any digital participation needs a plan that allows digital."""
-    return meeting.mode in (MeetingMode.DIGITAL, MeetingMode.HYBRID)
-
-
-def course_policy(course: Course, first_start: dt.datetime | None = None) -> StudyPolicy:
-    """S15: the policy in force at the course's first session (today for a course without)."""
-    if first_start is None:
-        first = course.sessions.order_by("meeting__starts_at").select_related("meeting").first()
-        first_start = first.meeting.starts_at if first else None
-    on = timezone.localdate(first_start) if first_start else timezone.localdate()
-    policy = StudyPolicy.in_force(on) or StudyPolicy.objects.order_by("valid_from").first()
-    if policy is None:
-        raise ValidationError(
-            _("Det finnes ingen regler for studiearbeid. Kontakt Senterpartiskolen.")
-        )
-    return policy
-
-
-def exemption_granted(course: Course) -> bool:
-    return course.exemptions.filter(decision=ExemptionDecision.GRANTED).exists()
-
-
-def course_inputs(course: Course, *, now: dt.datetime | None = None) -> CourseInputs:
-    """Rows to engine input, in a fixed number of queries whatever the course's size.
-
-    An open presence interval runs until ``now`` or the meeting's end, whichever is first;
-    a disqualified member's time out of the room is subtracted (S16)."""
-    now = now or timezone.now()
-    course_sessions = list(course.sessions.select_related("meeting").order_by("meeting__starts_at"))
-    meetings = {cs.meeting_id: cs.meeting for cs in course_sessions}
-    sessions = [
-        rules.Session(
-            key=m.pk,
-            start=m.starts_at,
-            end=m.ends_at,
-            digital=is_digital(m),
-            decision_meeting=m.counts_as_decision_meeting,
-        )
-        for m in meetings.values()
-    ]
-    first_start = course_sessions[0].meeting.starts_at if course_sessions else None
-    policy_record = course_policy(course, first_start)
-    rows = list(
-        Presence.objects.filter(meeting_id__in=meetings).values_list(
-            "user_id", "meeting_id", "started_at", "ended_at"
-        )
-    )
-    user_ids = {row[0] for row in rows} | {course.course_leader_id}
-    users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)}
-    presences = []
-    for user_id, meeting_id, start, end in rows:
-        if end is None:
-            end = min(now, meetings[meeting_id].ends_at)
-        presences.append(rules.Presence(user_id, meeting_id, start, max(start, end)))
-    absences = [
-        rules.Presence(user_id, meeting_id, left, max(left, returned))
-        for user_id, meeting_id, left, returned in disqualified_intervals(list(meetings))
-        if user_id in users
-    ]
-    if absences:
-        presences = rules.subtract(presences, absences)
-    participants = [
-        rules.Participant(
-            key=u.pk, birth_year=u.birth_year, is_leader=u.pk == course.course_leader_id
-        )
-        for u in users.values()
-    ]
-    return CourseInputs(
-        sessions=sessions,
-        participants=participants,
-        presences=presences,
-        policy=policy_record.to_rules(),
-        policy_record=policy_record,
-        exemption=exemption_granted(course),
-        digital_allowed=course.plan.allows_digital,
-        course_year=timezone.localtime(first_start).year if first_start else None,
-        users=users,
-        meetings=meetings,
-    )
-
-
-def course_evaluation(
-    course: Course, *, now: dt.datetime | None = None, inputs: CourseInputs | None = None
-) -> rules.Evaluation:
-    data = inputs or course_inputs(course, now=now)
-    return rules.evaluate(
-        data.sessions,
-        data.participants,
-        data.presences,
-        data.policy,
-        exemption=data.exemption,
-        digital_allowed=data.digital_allowed,
-        course_year=data.course_year,
-    )
-
-
-def course_outlook(
-    course: Course, *, now: dt.datetime, inputs: CourseInputs | None = None
-) -> rules.Outlook:
-    data = inputs or course_inputs(course, now=now)
-    return rules.outlook(
-        data.sessions,
-        data.participants,
-        data.presences,
-        data.policy,
-        now=now,
-        exemption=data.exemption,
-        digital_allowed=data.digital_allowed,
-        course_year=data.course_year,
-    )
-
-
-def quarter_of(moment: dt.datetime) -> tuple[int, int]:
-    local = timezone.localtime(moment)
-    return local.year, (local.month - 1) // 3 + 1
-
-
-def hours_by_quarter(evaluation: rules.Evaluation, meetings: dict[int, Meeting]) -> dict[str, int]:
-    """S7: the course's study hours per quarter of the sessions that gave them. Under
-    ``floor_total`` the hours gained by adding minutes across sessions go to the last one."""
-    out: dict[str, int] = {}
-    last_key = None
-    for key, hours in evaluation.hours_by_session.items():
-        year, quarter = quarter_of(meetings[int(str(key))].starts_at)
-        label = f"{year}-Q{quarter}"
-        out[label] = out.get(label, 0) + hours
-        last_key = label
-    extra = evaluation.study_hours - sum(evaluation.hours_by_session.values())
-    if extra and last_key:
-        out[last_key] += extra
-    return out
+from meetings.models import Meeting, MeetingStatus
 
 
 # --- course workflow (S1, S2, S11, S13) --------------------------------------------------
@@ -341,16 +194,18 @@ def _transition(
     return course
 
 
+# What stops a course from being sent for approval: the sessions planned. Too few
+# participants is for the course to meet while it runs.
+SUBMIT_BLOCKERS = ("too_few_hours", "decision_meeting", "digital_not_allowed", "invalid_session")
+
+
 def course_submit(*, actor: User, course: Course) -> Course:
     """Send the course for approval. The engine must find nothing wrong with its sessions
     and at least the policy's study hours planned."""
     _require_lead(actor, course)
-    evaluation = course_evaluation(course)
-    blocking = [
-        r.message
-        for r in evaluation.reasons
-        if r.code in ("too_few_hours", "decision_meeting", "digital_not_allowed", "invalid_session")
-    ]
+    inputs = course_inputs(course)
+    evaluation = course_evaluation(course, inputs=inputs)
+    blocking = reason_texts(evaluation.reasons, inputs, codes=SUBMIT_BLOCKERS)
     if blocking:
         raise ValidationError(blocking)
     return _transition(
@@ -436,7 +291,7 @@ def course_report(*, actor: User, course: Course) -> Course:
     inputs = course_inputs(course)
     evaluation = course_evaluation(course, inputs=inputs)
     if not evaluation.holds:
-        raise ValidationError([r.message for r in evaluation.reasons if r.blocking])
+        raise ValidationError(blocking_texts(evaluation, inputs))
     return _transition(
         course,
         actor=actor,
@@ -449,12 +304,6 @@ def course_report(*, actor: User, course: Course) -> Course:
 
 
 # --- exemption (S4) ------------------------------------------------------------------------
-def regular_representatives(group: CouncilGroup) -> int:
-    return Membership.objects.filter(
-        group=group, seat=Seat.REGULAR, status=MembershipStatus.ACTIVE
-    ).count()
-
-
 def exemption_request(*, actor: User, course: Course, ground: str, reason: str) -> Exemption:
     """S4: only for a group with fewer representatives than the participant minimum, or
     illness; decided by a course administrator."""
@@ -475,7 +324,7 @@ def exemption_request(*, actor: User, course: Course, ground: str, reason: str) 
                 % {"count": representatives, "minimum": minimum}
             }
         )
-    if course.status in (CourseStatus.COMPLETED, CourseStatus.REPORTED):
+    if course.is_finished:
         raise ValidationError(_("Kurset er avsluttet; det kan ikke søkes om unntak nå."))
     if course.exemptions.filter(decision=ExemptionDecision.PENDING).exists():
         raise ValidationError(_("Kurset har allerede en søknad om unntak til behandling."))
@@ -546,96 +395,3 @@ def rate_set(*, actor: User, year: int, amount_per_hour: Decimal) -> SubsidyRate
         )
         audit(actor=actor, action="subsidy_rate.set", target=rate, year=year)
     return rate
-
-
-# --- retention (S10) -----------------------------------------------------------------------
-def retention_sweep(*, now: dt.datetime | None = None) -> int:
-    """S10: when a course's retention has run out (its last session ended the policy's
-    retention years ago, at least 5), delete its presence, consents, corrections, list
-    confirmations and certificates (rows and stored files). Idempotent; records one
-    SweepRun per kind for the data inventory; returns the number of courses swept."""
-    from attendance.models_certificates import (
-        AttendanceListConfirmation,
-        Certificate,
-        CertificateRun,
-    )
-    from groups.models import SweepRun
-
-    now = now or timezone.now()
-    swept = 0
-    counts = dict.fromkeys(
-        (
-            "attendance.Presence",
-            "attendance.Consent",
-            "attendance.PresenceCorrection",
-            "attendance.AttendanceListConfirmation",
-            "attendance.Certificate",
-            "attendance.CertificateRun",
-        ),
-        0,
-    )
-    candidates = (
-        Course.objects.filter(personal_data_deleted_at__isnull=True)
-        .exclude(sessions__isnull=True)
-        .distinct()
-    )
-    for course in candidates.iterator():
-        last = course.sessions.order_by("-meeting__ends_at").select_related("meeting").first()
-        if last is None:
-            continue
-        years = course_policy(course).retention_years
-        end = timezone.localtime(last.meeting.ends_at)
-        try:
-            due = end.replace(year=end.year + years)
-        except ValueError:  # 29 February
-            due = end.replace(year=end.year + years, day=28)
-        if due > now:
-            continue
-        with transaction.atomic():
-            meeting_ids = list(course.sessions.values_list("meeting_id", flat=True))
-            certificates = Certificate.objects.filter(course=course)
-            runs = CertificateRun.objects.filter(course=course)
-            files = [str(c.file.name) for c in certificates if c.file] + [
-                str(r.merged.name) for r in runs if r.merged
-            ]
-            deleted = {
-                "attendance.PresenceCorrection": PresenceCorrection.objects.filter(
-                    meeting_id__in=meeting_ids
-                ).delete()[0],
-                "attendance.Presence": Presence.objects.filter(meeting_id__in=meeting_ids).delete()[
-                    0
-                ],
-                "attendance.Consent": Consent.objects.filter(course=course).delete()[0],
-                "attendance.AttendanceListConfirmation": AttendanceListConfirmation.objects.filter(
-                    course=course
-                ).delete()[0],
-                "attendance.Certificate": certificates.delete()[0],
-                "attendance.CertificateRun": runs.delete()[0],
-            }
-            for key, value in deleted.items():
-                counts[key] += value
-            course.personal_data_deleted_at = now
-            course.save(update_fields=["personal_data_deleted_at"])
-            audit(
-                actor=None,
-                action="course.retention_delete",
-                target=course,
-                group=course.group,
-                presences=deleted["attendance.Presence"],
-                consents=deleted["attendance.Consent"],
-                certificates=deleted["attendance.Certificate"],
-            )
-            # Stored PDFs go only once the rows are gone for good.
-            transaction.on_commit(functools.partial(_delete_files, files))
-        swept += 1
-    SweepRun.objects.bulk_create(
-        SweepRun(name=key, ran_at=now, deleted=value) for key, value in counts.items()
-    )
-    return swept
-
-
-def _delete_files(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
-
-    for name in names:
-        default_storage.delete(name)

@@ -1,10 +1,10 @@
 """Course certificates ("kursbevis", S8): request, generate, revoke, verify.
 
 Who gets one is the rules engine's answer (``ParticipantResult.qualifies``, read through the
-adapter in ``attendance.services``); nothing here re-implements a rule. A course's
-certificates are laid out per batch by ``config.pdf.render_batch``: the page they share
-once, and what differs (name, QR code, code) per certificate, stamped on it. Each is
-stored as its own file with its sha256, plus the whole batch as one PDF for the leader.
+adapter ``attendance.engine``); nothing here re-implements a rule. A course's
+certificates are rendered ``BATCH_SIZE`` at a time by ``certificates_pdf``: the page they
+share laid out once, and what differs (name, QR code, code) stamped on it. Each is stored
+as its own file with its sha256, plus the whole run as one PDF for the leader.
 Generating again makes a new version for everyone who qualifies and retires every earlier
 valid certificate: "replaced" where a newer one exists, "revoked" where not.
 """
@@ -25,39 +25,43 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.db.models.fields.files import FieldFile
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from attendance.engine import blocking_texts, course_evaluation, course_inputs
 from attendance.models import (
     Certificate,
     CertificateRun,
     CertificateStatus,
     Course,
-    CourseStatus,
     RunStatus,
 )
 from attendance.permissions import can_lead, is_course_admin
-from attendance.services import course_evaluation, course_inputs
-from config.pdf import render_batch
+from attendance.services.certificates_pdf import render_certificates
+from attendance.tasks import generate_certificates, notify_certificates_ready
+from config.pdf import merge_pdfs
+from config.singleline import email_subject
 from groups.audit import audit
 from groups.models import User
 
 log = logging.getLogger(__name__)
 
+# Certificates per WeasyPrint pass: a course's run in one pass, with memory kept in bounds.
 BATCH_SIZE = 30
 CERTIFICATE_TEMPLATE = "attendance/pdf/certificate.html"
 # What differs between a course's certificates (name, QR code, code): laid out per
-# certificate and stamped on one shared page (config.pdf.render_batch).
+# certificate and stamped on one shared page (certificates_pdf).
 CERTIFICATE_SLOTS_TEMPLATE = "attendance/pdf/certificate_slots.html"
 # Crockford-like: no 0/O, 1/I/L or U, so a code read aloud or typed is unambiguous.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 CODE_GROUPS = 3
 CODE_GROUP_LENGTH = 4
-ISSUABLE = (CourseStatus.COMPLETED, CourseStatus.REPORTED)
 # A run still queued or running after this long lost its worker (a course's run takes
 # seconds): a new request marks it failed instead of being blocked by it for ever.
 STALE_AFTER = dt.timedelta(minutes=15)
@@ -127,18 +131,19 @@ def certificates_request(*, actor: User, course: Course) -> CertificateRun:
         raise PermissionDenied(
             _("Bare kursleder, gruppeleder og kursadministratorer kan lage kursbevis.")
         )
-    if course.status not in ISSUABLE:
+    if not course.is_finished:
         raise ValidationError(_("Kursbevis kan lages når kurset er markert som gjennomført."))
-    evaluation = course_evaluation(course)
+    inputs = course_inputs(course)
+    evaluation = course_evaluation(course, inputs=inputs)
     if not evaluation.holds:
         raise ValidationError(
-            [_("Kurset oppfyller ikke kravene, så det kan ikke gis kursbevis.")]
-            + [r.message for r in evaluation.reasons if r.blocking]
+            [
+                _("Kurset oppfyller ikke kravene, så det kan ikke gis kursbevis."),
+                *blocking_texts(evaluation, inputs),
+            ]
         )
     if not any(result.qualifies for result in evaluation.results.values()):
         raise ValidationError(_("Ingen deltakere har vært til stede nok til å få kursbevis."))
-    from attendance.tasks_certificates import generate_certificates
-
     now = timezone.now()
     with transaction.atomic():
         Course.objects.select_for_update().filter(pk=course.pk).first()
@@ -230,7 +235,7 @@ def certificates_generate(*, run_id: int) -> CertificateRun:
         status=RunStatus.RUNNING
     )
     run = CertificateRun.objects.select_related(
-        "course", "course__group", "course__plan", "course__course_leader"
+        "course", "course__group", "course__plan", "course__course_leader", "requested_by"
     ).get(pk=run_id)
     if not claimed:
         return run
@@ -250,8 +255,6 @@ def certificates_generate(*, run_id: int) -> CertificateRun:
         run.refresh_from_db()
         return run
     run.refresh_from_db()
-    from attendance.tasks_certificates import notify_certificates_ready
-
     notify_certificates_ready.delay(run.pk)
     return run
 
@@ -265,11 +268,11 @@ def _generate(run: CertificateRun, stored: list[str]) -> None:
     merged_parts: list[bytes] = []
     done = 0
     for chunk in _chunks(planned, BATCH_SIZE):
-        batch = render_batch(
+        batch = render_certificates(
             CERTIFICATE_TEMPLATE,
+            CERTIFICATE_SLOTS_TEMPLATE,
             [p.context for p in chunk],
             title=_("Kursbevis"),
-            slots_template=CERTIFICATE_SLOTS_TEMPLATE,
         )
         merged_parts.append(batch.merged)
         for item, pdf in zip(chunk, batch.parts, strict=True):
@@ -280,7 +283,7 @@ def _generate(run: CertificateRun, stored: list[str]) -> None:
             files[item.user.pk] = (name, sha256(pdf))
             done += 1
         CertificateRun.objects.filter(pk=run.pk).update(done=done)
-    merged = merged_parts[0] if len(merged_parts) == 1 else _merge(merged_parts)
+    merged = merged_parts[0] if len(merged_parts) == 1 else merge_pdfs(merged_parts)
     merged_name = default_storage.save(
         f"certificates/runs/{course.pk}-{run.pk}.pdf", ContentFile(merged)
     )
@@ -334,10 +337,31 @@ def _generate(run: CertificateRun, stored: list[str]) -> None:
         )
 
 
-def _merge(parts: list[bytes]) -> bytes:
-    from config.pdf import merge_pdfs
-
-    return merge_pdfs(parts)
+def certificates_ready_notify(run_id: int) -> int:
+    """The e-mail telling the course leader (and whoever asked) that the certificates are
+    ready. It names no person and no course in the subject, and carries no attachment:
+    the PDFs stay in the portal."""
+    run = CertificateRun.objects.select_related("course__course_leader", "requested_by").get(
+        pk=run_id
+    )
+    recipients = list(
+        dict.fromkeys(
+            user.email
+            for user in (run.course.course_leader, run.requested_by)
+            if user is not None and user.email
+        )
+    )
+    if not recipients:
+        return 0
+    url = settings.SITE_URL + reverse(
+        "attendance:certificate_run", kwargs={"pk": run.course_id, "run_pk": run.pk}
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Kursbevisene er klare")
+        body = render_to_string(
+            "attendance/certificates/email_ready.txt", {"url": url, "count": run.total}
+        )
+    return send_mail(email_subject(subject), body, None, recipients)
 
 
 # --- revoke ------------------------------------------------------------------------------
@@ -409,4 +433,4 @@ def course_pdf(course: Course) -> bytes | None:
             return read_verified(last.merged, last.merged_sha256)
         except StoredFileMissing:
             pass  # the one-pass file is gone: the single certificates still make it
-    return _merge([read_verified(c.file, c.sha256) for c in valid])
+    return merge_pdfs([read_verified(c.file, c.sha256) for c in valid])

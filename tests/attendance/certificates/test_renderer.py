@@ -7,13 +7,18 @@ import pytest
 from pypdf import PdfReader
 
 from config import pdf
-from tests.certificates.conftest import FALLBACK
+from tests.attendance.certificates.conftest import FALLBACK
 
 SIMPLE = "<p>Kursbevis æøå ÆØÅ</p>"
 
 
 def _html(body: str) -> str:
     return f"<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>{body}</body></html>"
+
+
+def _render(html: str) -> bytes:
+    data: bytes = pdf.layout(html).write_pdf()
+    return data
 
 
 @pytest.mark.parametrize(
@@ -32,7 +37,7 @@ def _html(body: str) -> str:
 )
 def test_the_renderer_refuses_to_fetch_anything_but_data_and_static_files(body: str) -> None:
     with pytest.raises(pdf.RefusedURL):
-        pdf.render_html_to_pdf(_html(body))
+        _render(_html(body))
 
 
 def test_the_renderer_reads_data_urls_and_the_portals_static_files() -> None:
@@ -40,7 +45,7 @@ def test_the_renderer_reads_data_urls_and_the_portals_static_files() -> None:
     fetcher = pdf.PortalURLFetcher()
 
     font = fetcher.fetch(pdf.BASE_URL + "fonts/DejaVuSans.ttf")
-    data = pdf.render_html_to_pdf(_html(f'<img src="{svg}" alt="">{SIMPLE}'))
+    data = _render(_html(f'<img src="{svg}" alt="">{SIMPLE}'))
 
     assert font.read()[:4] == b"\x00\x01\x00\x00"  # a TrueType font
     assert data.startswith(b"%PDF")
@@ -74,13 +79,13 @@ def test_a_batch_is_one_pass_cut_into_one_pdf_per_document() -> None:
 
 
 def test_data_urls_are_not_kept_in_the_process_wide_image_cache() -> None:
-    cache = pdf._tools()[1]
+    cache = pdf.tools().cache
     for n in range(3):
         svg = (
             "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' "
             f"width='{n + 2}' height='4'/%3E"
         )
-        pdf.render_html_to_pdf(_html(f'<img src="{svg}" alt="">'))
+        _render(_html(f'<img src="{svg}" alt="">'))
 
     assert not [key for key in cache if isinstance(key, str) and key.startswith("data:")]
 
@@ -89,8 +94,8 @@ def test_garbage_collection_is_back_on_after_a_render_even_a_refused_one() -> No
     import gc
 
     assert gc.isenabled()
-    pdf.render_html_to_pdf(_html(SIMPLE))
+    _render(_html(SIMPLE))
     assert gc.isenabled()
     with pytest.raises(pdf.RefusedURL):
-        pdf.render_html_to_pdf(_html('<img src="file:///etc/passwd" alt="">'))
+        _render(_html('<img src="file:///etc/passwd" alt="">'))
     assert gc.isenabled()

@@ -24,17 +24,17 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attendance.engine import is_digital
 from attendance.models import (
+    CORRECTION_REASON_LENGTH,
     Consent,
     Course,
     CourseSession,
-    CourseStatus,
     Presence,
     PresenceCorrection,
     PresenceSource,
 )
 from attendance.permissions import can_lead
-from attendance.services import is_digital
 from groups.audit import audit
 from groups.models import User
 from meetings.models import Meeting, MeetingStatus
@@ -43,6 +43,13 @@ WINDOW_SECONDS = 30
 OPENS_BEFORE = dt.timedelta(minutes=30)  # the QR screen may be shown before the start
 GRANT_SECONDS = 15 * 60  # a scan lets the member log in and consent within 15 minutes
 CONSENT_VERSION = "2024-1"
+# A leader's correction may put arrival or departure this far outside the meeting (a
+# meeting that ran late, a time typed on the wrong side of midnight), but no further.
+CORRECTION_SLACK = dt.timedelta(hours=12)
+# Check-in attempts when SQLite reports a concurrent writer, and the pause between them
+# (growing by this much each time).
+LOCK_RETRIES = 20
+LOCK_BACKOFF_SECONDS = 0.02
 _SALT = "attendance.checkin"
 _SESSION_KEY = "attendance_checkin_grants"
 
@@ -178,7 +185,7 @@ def _course_session(meeting: Meeting) -> CourseSession:
     )
     if session is None:
         raise ValidationError(_("Møtet er ikke en samling i et kurs."))
-    if session.course.status in (CourseStatus.COMPLETED, CourseStatus.REPORTED):
+    if session.course.is_finished:
         raise ValidationError(_("Kurset er avsluttet; frammøtet kan ikke endres."))
     return session
 
@@ -190,25 +197,55 @@ def _minute(moment: dt.datetime) -> dt.datetime:
 def presence_check_in(
     *, actor: User, meeting: Meeting, source: str, now: dt.datetime | None = None
 ) -> tuple[Presence, bool]:
-    """Present from this minute. Returns (presence, created); a repeat changes nothing."""
+    """Present from this minute (S16), for a member who has consented (S10). Returns
+    (presence, created); a repeat changes nothing."""
+    return _checked_in(actor, meeting, source, now, consent_given=None)
+
+
+def presence_check_in_with_consent(
+    *,
+    actor: User,
+    meeting: Meeting,
+    consent_given: bool,
+    source: str,
+    now: dt.datetime | None = None,
+) -> tuple[Presence, bool]:
+    """S10, S16: the member is present from this minute, consenting first if they have not
+    yet (``consent_given``: they ticked the box). Consent and presence are stored in one
+    transaction: a refused check-in stores no consent. Returns (presence, created)."""
+    return _checked_in(actor, meeting, source, now, consent_given=consent_given)
+
+
+def _checked_in(
+    actor: User,
+    meeting: Meeting,
+    source: str,
+    now: dt.datetime | None,
+    *,
+    consent_given: bool | None,
+) -> tuple[Presence, bool]:
     now = now or timezone.now()
-    session = _course_session(meeting)
+    course = _course_session(meeting).course
     if not checkin_open(meeting, now, digital_link=source == PresenceSource.LINK):
         raise ValidationError(_("Innsjekkingen til dette møtet er ikke åpen nå."))
-    for attempt in range(_LOCK_RETRIES):
+    for attempt in range(LOCK_RETRIES):
         try:
-            return _check_in(actor, meeting, session.course, source, now)
+            with transaction.atomic():
+                if consent_given:
+                    consent_give(actor=actor, course=course)
+                elif consent_given is not None and active_consent(course, actor) is None:
+                    raise ValidationError(
+                        _("Du må krysse av for samtykke for å bli registrert som til stede.")
+                    )
+                return _check_in(actor, meeting, course, source, now)
         except OperationalError as exc:
             # SQLite reports a concurrent writer as "locked" instead of waiting (its
             # in-memory test database ignores the busy timeout); a check-in is safe to
             # retry, so try again shortly. PostgreSQL waits on the row lock instead.
-            if "locked" not in str(exc) or attempt == _LOCK_RETRIES - 1:
+            if "locked" not in str(exc) or attempt == LOCK_RETRIES - 1:
                 raise
-            time.sleep(0.02 * (attempt + 1))
+            time.sleep(LOCK_BACKOFF_SECONDS * (attempt + 1))
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-_LOCK_RETRIES = 20
 
 
 def _check_in(
@@ -286,8 +323,10 @@ def _check_interval(
         raise ValidationError({"started_at": _("Oppgi når deltakeren kom.")})
     if ended_at is not None and ended_at < started_at:
         raise ValidationError({"ended_at": _("Deltakeren kan ikke gå før hen kom.")})
-    day = dt.timedelta(hours=12)
-    if started_at < meeting.starts_at - day or (ended_at or started_at) > meeting.ends_at + day:
+    if (
+        started_at < meeting.starts_at - CORRECTION_SLACK
+        or (ended_at or started_at) > meeting.ends_at + CORRECTION_SLACK
+    ):
         raise ValidationError({"started_at": _("Tidene må ligge rundt møtet.")})
     return started_at
 
@@ -300,7 +339,7 @@ def _require_lead_of(actor: User, course: Course) -> None:
 def _require_reason(reason: str) -> str:
     if not reason.strip():
         raise ValidationError({"reason": _("Skriv en grunn; den lagres i endringsloggen.")})
-    return reason.strip()[:300]
+    return reason.strip()[:CORRECTION_REASON_LENGTH]
 
 
 def presence_add(

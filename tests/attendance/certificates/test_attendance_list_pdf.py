@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
 
-from attendance import attendance_list_pdf as lists
 from attendance.models import CourseStatus
-from tests.certificates.builders import Built, make_course
+from attendance.services import attendance_list as lists
+from tests.attendance.certificates.builders import Built, make_held_course
 from tests.conftest import World
 from tests.factories.meetings import OSLO
 
@@ -29,7 +29,7 @@ def built(world: World) -> Built:
     member = world.users["member"]
     member.birth_year, member.gender, member.postcode = 1981, "female", "2390"
     member.save()
-    return make_course(world.group, world.users["leader"], present_users=[member])
+    return make_held_course(world.group, world.users["leader"], present_users=[member])
 
 
 def test_the_attendance_list_pdf_holds_the_regulations_fields_totals_and_verdict(
@@ -92,7 +92,7 @@ def test_only_the_course_leader_confirms_and_only_once_per_content(
 
 
 def test_a_course_not_yet_completed_cannot_have_its_list_confirmed(world: World) -> None:
-    built = make_course(world.group, world.users["leader"], status=CourseStatus.APPROVED)
+    built = make_held_course(world.group, world.users["leader"], status=CourseStatus.APPROVED)
     with pytest.raises(ValidationError):
         lists.attendance_list_confirm(actor=world.users["leader"], course=built.course)
 
@@ -120,3 +120,38 @@ def test_a_member_cannot_get_the_attendance_list(built: Built, world: World) -> 
         reverse("attendance:attendance_list_pdf", args=[built.course.pk])
     )
     assert response.status_code == 403
+
+
+def test_the_page_the_csv_and_the_pdf_show_the_same_list(built: Built, world: World) -> None:
+    client = world.client_for("leader")
+    pk = built.course.pk
+
+    page = client.get(reverse("attendance:attendance_list", args=[pk])).content.decode()
+    csv_lines = (
+        client.get(reverse("attendance:attendance_list_csv", args=[pk]))
+        .content.decode("utf-8-sig")
+        .splitlines()
+    )
+    pdf = pdf_text(client.get(reverse("attendance:attendance_list_pdf", args=[pk])).content)
+
+    header, *rows = [line.split(";") for line in csv_lines]
+    assert header[4:6] == ["04.03.2025", "11.03.2025"]
+    assert len(rows) == len(built.present) + len(built.partial)
+    for cells in rows:
+        assert "".join(f"<td>{cell}</td>" for cell in cells) in page
+        name, *rest = cells
+        assert re.search(rf"{re.escape(name)}( \(kursleder\))? {re.escape(' '.join(rest))}", pdf)
+    assert "Marit Medlem;1981;Kvinne;2390;3,00;3,00;6,00" in csv_lines
+
+
+def test_a_list_confirmed_in_english_is_still_confirmed_in_norwegian(
+    built: Built, world: World
+) -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        lists.attendance_list_confirm(actor=world.users["leader"], course=built.course)
+
+    text = pdf_text(lists.attendance_list_pdf(built.course))
+
+    assert "Bekreftet i Gruppeportalen av kursleder Liv Leder" in text

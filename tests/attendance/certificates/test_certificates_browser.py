@@ -14,10 +14,10 @@ from django.urls import reverse
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from attendance import tasks_certificates
-from attendance.certificates import certificates_generate
+from attendance import tasks
 from attendance.models import Certificate, CertificateRun, CourseStatus, RunStatus
-from tests.certificates.builders import make_course
+from attendance.services.certificates import certificates_generate
+from tests.attendance.certificates.builders import make_held_course
 from tests.conftest import build_world, login_in_browser
 
 pytestmark = [
@@ -38,7 +38,7 @@ def test_leader_makes_certificates_watches_progress_and_participant_verifies_the
 ) -> None:
     settings.SITE_URL = live_server.url
     world = build_world()
-    built = make_course(
+    built = make_held_course(
         world.group,
         world.users["leader"],
         present_users=[world.users["member"]],
@@ -48,7 +48,7 @@ def test_leader_makes_certificates_watches_progress_and_participant_verifies_the
     queued: list[int] = []
     # Hold the task back, so the page is seen polling a queued run; the test then runs it
     # the way a worker would (eager mode is covered in test_certificates.py).
-    monkeypatch.setattr(tasks_certificates.generate_certificates, "delay", queued.append)
+    monkeypatch.setattr(tasks.generate_certificates, "delay", queued.append)
 
     login_in_browser(page, world.users["leader"])
     page.goto(reverse("attendance:course_detail", args=[course.pk]))

@@ -1,7 +1,8 @@
 """A course's certificates share one laid out page and get what differs stamped on it
-(``config.pdf.render_batch`` with ``slots_template``): it must look exactly like laying out
-every certificate in full, say the same, and fall back to a full layout where a
-certificate's own parts would move the rest of its page (a long name, a version line)."""
+(``attendance.services.certificates_pdf``): it must look exactly like laying out every
+certificate in full (``config.pdf.render_batch``), say the same, and fall back to a full
+layout where a certificate's own parts would move the rest of its page (a long name, a
+version line)."""
 
 from __future__ import annotations
 
@@ -15,54 +16,22 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from attendance import certificates as service
+from attendance.services import certificates as service
+from attendance.services.certificates_pdf import render_certificates
 from config import pdf
-
-NAMES = [
-    "Kari Nordmann",
-    "Ola Østby",
-    # Two lines at 22 pt: the rest of the page moves down, so laid out in full.
-    "Anne-Kristine Margrethe Østby-Haraldsen Bjørnstad-Sørensen von Trondenes",
-    "Åse Ødegård",
-    "Per Li",
-]
-
-
-def _contexts() -> list[dict[str, Any]]:
-    contexts = []
-    for n, name in enumerate(NAMES):
-        code = f"ABCD-EFG{n + 2}-JKMN"
-        url = service.verify_url(code)
-        contexts.append(
-            {
-                "study_association": "Senterpartiskolen",
-                "course_title": "Politisk arbeid i Grønnbygd",
-                "plan_name": "Politisk arbeid",
-                "objectives": ["Kjenne arbeidsformene i kommunestyregruppa.", "Lære sammen."],
-                "chapters": ["1. Arbeidet i kommunestyregruppa"],
-                "study_hours": 6,
-                "dates": ["04.03.2025", "11.03.2025"],
-                "group_name": "Kommunestyregruppe i Grønnbygd",
-                "leader_name": "Liv Leder",
-                "issued_on": "01.04.2025",
-                "participant_name": name,
-                "code": code,
-                "verify_url": url,
-                "qr_data_uri": service.qr_data_uri(url),
-                # A version line makes the verification block taller: laid out in full.
-                "version": 2 if n == 3 else 1,
-            }
-        )
-    return contexts
+from tests.attendance.certificates.builders import (
+    CERTIFICATE_NAMES,
+    certificate_contexts,
+)
 
 
 def _batches(contexts: list[dict[str, Any]] | None = None) -> tuple[pdf.Batch, pdf.Batch]:
-    contexts = contexts or _contexts()
-    stamped = pdf.render_batch(
+    contexts = contexts or certificate_contexts()
+    stamped = render_certificates(
         service.CERTIFICATE_TEMPLATE,
+        service.CERTIFICATE_SLOTS_TEMPLATE,
         contexts,
         title="Kursbevis",
-        slots_template=service.CERTIFICATE_SLOTS_TEMPLATE,
     )
     full = pdf.render_batch(service.CERTIFICATE_TEMPLATE, contexts, title="Kursbevis")
     return stamped, full
@@ -93,13 +62,17 @@ def _outline(data: bytes) -> list[tuple[int, str, int | None, float, float]]:
 def test_stamped_certificates_say_what_fully_laid_out_ones_say() -> None:
     stamped, full = _batches()
 
-    assert len(stamped.parts) == len(full.parts) == len(NAMES)
-    assert len(PdfReader(io.BytesIO(stamped.merged)).pages) == len(NAMES)
+    assert len(stamped.parts) == len(full.parts) == len(CERTIFICATE_NAMES)
+    assert len(PdfReader(io.BytesIO(stamped.merged)).pages) == len(CERTIFICATE_NAMES)
     for n, (part, reference) in enumerate(zip(stamped.parts, full.parts, strict=True)):
         assert len(PdfReader(io.BytesIO(part)).pages) == 1
         text = _text(part)
         assert sorted(text.split()) == sorted(_text(reference).split())
-        for expected in (*re.split("[ -]", NAMES[n]), f"ABCD-EFG{n + 2}-JKMN", "Politisk arbeid"):
+        for expected in (
+            *re.split("[ -]", CERTIFICATE_NAMES[n]),
+            f"ABCD-EFG{n + 2}-JKMN",
+            "Politisk arbeid",
+        ):
             assert expected in text
         assert service.verify_url(f"ABCD-EFG{n + 2}-JKMN") in text.replace(" ", "")
     assert _outline(stamped.merged) == _outline(full.merged)
@@ -107,7 +80,9 @@ def test_stamped_certificates_say_what_fully_laid_out_ones_say() -> None:
 
 
 def test_the_shared_page_is_stored_once_in_the_merged_pdf() -> None:
-    fitting = [c for c in _contexts() if c["version"] == 1 and len(c["participant_name"]) < 20]
+    fitting = [
+        c for c in certificate_contexts() if c["version"] == 1 and len(c["participant_name"]) < 20
+    ]
     stamped, _ = _batches(fitting * 4)
 
     merged = PdfReader(io.BytesIO(stamped.merged))
@@ -129,7 +104,13 @@ def test_stamped_certificates_look_exactly_like_fully_laid_out_ones(tmp_path: Pa
             check=True,
         )
     stamped_pages = sorted(tmp_path.glob("stamped-*.pgm"))
-    assert len(stamped_pages) == len(NAMES)
+    assert len(stamped_pages) == len(CERTIFICATE_NAMES)
     for page in stamped_pages:
         reference = tmp_path / page.name.replace("stamped-", "full-")
         assert page.read_bytes() == reference.read_bytes(), page.name
+
+
+def test_stamping_makes_weasyprint_warn_about_nothing(_no_fonttools_fallback: Any) -> None:
+    _batches()
+
+    assert _no_fonttools_fallback.messages == []  # e.g. "Anchor defined twice"

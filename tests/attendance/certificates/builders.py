@@ -1,10 +1,12 @@
-"""A completed course with presence, built straight on the models (the default plan and
-policy come from attendance's data migration)."""
+"""A course that has been held, with presence: ``make_held_course`` builds on
+``tests.factories.attendance.make_course`` (the one course factory), adding sessions with
+chapters and participants present for all or part of the time."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from attendance.models import (
     Consent,
@@ -14,9 +16,10 @@ from attendance.models import (
     Presence,
     PresenceSource,
 )
+from attendance.services.certificates import qr_data_uri, verify_url
 from groups.models import CouncilGroup, User
 from meetings.models import Meeting
-from tests.factories.attendance import default_plan
+from tests.factories.attendance import default_plan, make_course
 from tests.factories.groups import make_membership, make_user
 from tests.factories.meetings import at, make_meeting
 
@@ -32,7 +35,7 @@ class Built:
     presences: dict[int, list[Presence]] = field(default_factory=dict)
 
 
-def make_course(
+def make_held_course(
     group: CouncilGroup,
     leader: User,
     *,
@@ -46,13 +49,13 @@ def make_course(
     plan = default_plan()
     first = start or at(2025, 3, 4)
     now = first - dt.timedelta(days=10)
-    course = Course.objects.create(
-        group=group,
+    course = make_course(
+        group,
+        leader,
+        status=status,
         plan=plan,
         title="Politisk arbeid i Grønnbygd",
-        course_leader=leader,
         created_at=now,
-        status=status,
         completed_at=first + dt.timedelta(days=30) if status == CourseStatus.COMPLETED else None,
     )
     chapters = list(plan.chapters.order_by("number"))
@@ -107,3 +110,45 @@ def add_presence(
     )
     built.presences.setdefault(user.pk, []).append(presence)
     return presence
+
+
+# Certificates of one course as the PDF templates get them, with the names that test the
+# layout: the third is two lines at 22 pt (the rest of its page moves down), the fourth has
+# a version line (its verification block is taller).
+CERTIFICATE_NAMES = [
+    "Kari Nordmann",
+    "Ola Østby",
+    "Anne-Kristine Margrethe Østby-Haraldsen Bjørnstad-Sørensen von Trondenes",
+    "Åse Ødegård",
+    "Per Li",
+]
+
+
+def certificate_code(n: int) -> str:
+    return f"ABCD-EFG{n + 2}-JKMN"
+
+
+def certificate_contexts() -> list[dict[str, Any]]:
+    contexts = []
+    for n, name in enumerate(CERTIFICATE_NAMES):
+        url = verify_url(certificate_code(n))
+        contexts.append(
+            {
+                "study_association": "Senterpartiskolen",
+                "course_title": "Politisk arbeid i Grønnbygd",
+                "plan_name": "Politisk arbeid",
+                "objectives": ["Kjenne arbeidsformene i kommunestyregruppa.", "Lære sammen."],
+                "chapters": ["1. Arbeidet i kommunestyregruppa"],
+                "study_hours": 6,
+                "dates": ["04.03.2025", "11.03.2025"],
+                "group_name": "Kommunestyregruppe i Grønnbygd",
+                "leader_name": "Liv Leder",
+                "issued_on": "01.04.2025",
+                "participant_name": name,
+                "code": certificate_code(n),
+                "verify_url": url,
+                "qr_data_uri": qr_data_uri(url),
+                "version": 2 if n == 3 else 1,
+            }
+        )
+    return contexts

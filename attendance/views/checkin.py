@@ -1,0 +1,211 @@
+"""Check-in (S9, S10, S16): the QR screen, the scan, consent and check-in, check-out, and
+the leader's corrections of presence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from attendance import engine, services
+from attendance.forms import PresenceCorrectForm, PresenceForm
+from attendance.models import CourseSession, Presence
+from attendance.permissions import get_session_for_user
+from attendance.views._common import current_user
+from groups.forms import run_form
+from groups.models import User
+from meetings.models import Meeting
+
+
+@never_cache
+def qr_screen(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    session = get_session_for_user(current_user(request), meeting_pk, "lead")
+    return render(request, "attendance/qr_screen.html", _qr_context(request, session))
+
+
+@never_cache
+def qr_code(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    session = get_session_for_user(current_user(request), meeting_pk, "lead")
+    return render(request, "attendance/_qr_code.html", _qr_context(request, session))
+
+
+def _qr_context(request: HttpRequest, session: CourseSession) -> dict[str, Any]:
+    now = timezone.now()
+    meeting = session.meeting
+    is_open = services.checkin_open(meeting, now)
+    context: dict[str, Any] = {"session": session, "meeting": meeting, "course": session.course}
+    context["is_open"] = is_open
+    if is_open:
+        url = request.build_absolute_uri(
+            reverse("attendance:scan", args=[services.qr_token(meeting, now)])
+        )
+        qr = segno.make(url, error="m")
+        # segno writes the SVG itself and XML-escapes the title and our own URL in it.
+        context["qr_svg"] = mark_safe(  # noqa: S308
+            qr.svg_inline(scale=8, title=_("QR-kode for innsjekking"), dark="#000")
+        )
+        context["checkin_url"] = url
+    if engine.is_digital(meeting):
+        context["digital_url"] = request.build_absolute_uri(
+            reverse("attendance:scan", args=[services.link_token(meeting)])
+        )
+    return context
+
+
+@login_not_required
+@never_cache
+def scan(request: HttpRequest, token: str) -> HttpResponse:
+    """The QR code's URL: checks the token now (it expires in seconds), grants this browser
+    the right to check in for a while, then sends the member to log in if needed."""
+    now = timezone.now()
+    try:
+        grant = services.token_redeem(token, now)
+    except ValidationError as exc:
+        return render(request, "attendance/scan_refused.html", {"errors": exc.messages}, status=400)
+    services.grant_store(request.session, grant, now)
+    target = reverse("attendance:checkin", args=[grant.meeting_id])
+    if not request.user.is_authenticated:
+        return redirect_to_login(target)
+    return redirect(target)
+
+
+@never_cache
+def checkin_view(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    user = current_user(request)
+    now = timezone.now()
+    grant = services.grant_load(request.session, meeting_pk, now)
+    meeting = get_object_or_404(Meeting, pk=meeting_pk)
+    session = (
+        CourseSession.objects.select_related("course", "course__plan")
+        .filter(meeting=meeting)
+        .first()
+    )
+    if grant is None or session is None:
+        raise Http404
+    course = session.course
+    consent = services.active_consent(course, user)
+    open_presence = Presence.objects.filter(
+        meeting=meeting, user=user, ended_at__isnull=True
+    ).first()
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            presence, created = services.presence_check_in_with_consent(
+                actor=user,
+                meeting=meeting,
+                consent_given=request.POST.get("consent") == "yes",
+                source=grant.source,
+                now=now,
+            )
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            if created:
+                messages.success(
+                    request,
+                    _("Du er registrert som til stede fra kl. %(time)s.")
+                    % {"time": timezone.localtime(presence.started_at).strftime("%H:%M")},
+                )
+            else:
+                messages.info(request, _("Du var allerede sjekket inn. Ingenting er endret."))
+            return redirect("attendance:checkin", meeting.pk)
+    return render(
+        request,
+        "attendance/checkin.html",
+        {
+            "meeting": meeting,
+            "course": course,
+            "consent": consent,
+            "open_presence": open_presence,
+            "errors": errors,
+            "retention_years": engine.course_policy(course).retention_years,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_POST
+def checkout(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    user = current_user(request)
+    meeting = get_object_or_404(Meeting, pk=meeting_pk)
+    if not Presence.objects.filter(meeting=meeting, user=user).exists():
+        raise Http404
+    try:
+        presence = services.presence_check_out(actor=user, meeting=meeting)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Du er sjekket ut kl. %(time)s.")
+            % {"time": timezone.localtime(presence.ended_at).strftime("%H:%M")},
+        )
+    return redirect("attendance:my_hours")
+
+
+def presence_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """The leader adds presence for a member who consented (always with a reason)."""
+    user = current_user(request)
+    session = get_session_for_user(user, meeting_pk, "lead")
+    consenting = User.objects.filter(
+        course_consents__course=session.course, course_consents__withdrawn_at__isnull=True
+    ).order_by("full_name")
+    form = PresenceForm(request.POST or None, users=consenting)
+    response = run_form(
+        request,
+        form,
+        lambda d: services.presence_add(actor=user, meeting=session.meeting, **d),
+        _("Frammøtet er registrert."),
+        reverse("attendance:presence_edit", args=[meeting_pk]),
+    )
+    if response:
+        return response
+    presences = (
+        Presence.objects.filter(meeting=session.meeting)
+        .select_related("user")
+        .order_by("user__full_name", "started_at")
+    )
+    return render(
+        request,
+        "attendance/presence_edit.html",
+        {"session": session, "course": session.course, "form": form, "presences": presences},
+    )
+
+
+def presence_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    presence = get_object_or_404(Presence.objects.select_related("meeting", "user"), pk=pk)
+    session = get_session_for_user(user, presence.meeting_id, "lead")
+    initial = {
+        "started_at": timezone.localtime(presence.started_at).strftime("%Y-%m-%dT%H:%M"),
+        "ended_at": timezone.localtime(presence.ended_at).strftime("%Y-%m-%dT%H:%M")
+        if presence.ended_at
+        else None,
+    }
+    form = PresenceCorrectForm(request.POST or None, initial=initial)
+    response = run_form(
+        request,
+        form,
+        lambda d: services.presence_correct(actor=user, presence=presence, **d),
+        _("Frammøtet er rettet."),
+        reverse("attendance:presence_edit", args=[presence.meeting_id]),
+    )
+    if response:
+        return response
+    return render(
+        request,
+        "attendance/presence_correct.html",
+        {"form": form, "presence": presence, "session": session, "course": session.course},
+    )

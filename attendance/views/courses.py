@@ -1,0 +1,248 @@
+"""The course pages: the group's courses, the workflow, the live view and the attendance
+list (HTML, CSV, printable PDF). Thin: every rule is in services and the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from attendance import selectors, services
+from attendance.forms import CourseForm, ExemptionForm, SessionForm
+from attendance.models import Course, CourseSession, CourseStatus
+from attendance.permissions import can_lead, get_course_for_user, is_course_admin
+from attendance.views._common import csv_response, current_user, is_htmx, pdf_response
+from groups.forms import add_service_errors, run_form
+from groups.permissions import can_manage, get_group_for_user
+
+
+def group_courses(request: HttpRequest, group_pk: int) -> HttpResponse:
+    user = current_user(request)
+    group = get_group_for_user(user, group_pk, "view")
+    courses = group.courses.select_related("plan", "course_leader").order_by("-created_at")
+    return render(
+        request,
+        "attendance/group_courses.html",
+        {"group": group, "courses": courses, "can_manage": can_manage(user, group)},
+    )
+
+
+def course_create(request: HttpRequest, group_pk: int) -> HttpResponse:
+    user = current_user(request)
+    group = get_group_for_user(user, group_pk, "manage")
+    form = CourseForm(request.POST or None, group=group)
+    created: list[Course] = []
+
+    def action(data: dict[str, Any]) -> None:
+        created.append(services.course_create(actor=user, group=group, **data))
+
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Kurset er opprettet. Legg til møtene som samlinger."))
+            return redirect("attendance:course_detail", created[0].pk)
+    return render(request, "attendance/course_form.html", {"form": form, "group": group})
+
+
+def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    course = get_course_for_user(user, pk, "view")
+    lead = can_lead(user, course)
+    records = lead or is_course_admin(user)
+    status = selectors.course_status(course)
+    return render(
+        request,
+        "attendance/course_detail.html",
+        {
+            "course": course,
+            "status": status,
+            "evaluation": status.evaluation,
+            "sessions": status.sessions,
+            "can_lead": lead,
+            "can_see_records": records,
+            "my_consent": services.active_consent(course, user),
+            "exemptions": course.exemptions.order_by("-requested_at"),
+            "policy": status.inputs.policy_record,
+            "statuses": CourseStatus,
+        },
+    )
+
+
+def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    course = get_course_for_user(user, pk, "lead")
+    initial = {
+        "title": course.title,
+        "plan": course.plan_id,
+        "course_leader": course.course_leader_id,
+    }
+    form = CourseForm(request.POST or None, group=course.group, initial=initial)
+    response = run_form(
+        request,
+        form,
+        lambda d: services.course_update(actor=user, course=course, **d),
+        _("Kurset er lagret."),
+        reverse("attendance:course_detail", args=[course.pk]),
+    )
+    if response:
+        return response
+    return render(
+        request,
+        "attendance/course_form.html",
+        {"form": form, "group": course.group, "course": course},
+    )
+
+
+def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    course = get_course_for_user(user, pk, "lead")
+    form = SessionForm(request.POST or None, group=course.group, plan=course.plan)
+    response = run_form(
+        request,
+        form,
+        lambda d: services.course_session_add(actor=user, course=course, **d),
+        _("Møtet er lagt til som samling."),
+        reverse("attendance:course_detail", args=[course.pk]),
+    )
+    if response:
+        return response
+    chapters = course.plan.chapters.all()
+    return render(
+        request,
+        "attendance/session_form.html",
+        {"form": form, "course": course, "chapters": chapters},
+    )
+
+
+@require_POST
+def session_remove(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    user = current_user(request)
+    course = get_course_for_user(user, pk, "lead")
+    session = get_object_or_404(CourseSession, pk=session_pk, course=course)
+    try:
+        services.course_session_remove(actor=user, session=session)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Samlingen er fjernet fra kurset."))
+    return redirect("attendance:course_detail", course.pk)
+
+
+_TRANSITIONS: dict[str, tuple[Callable[..., Course], Any]] = {
+    "submit": (services.course_submit, gettext_lazy("Kurset er sendt til godkjenning.")),
+    "withdraw": (services.course_withdraw, gettext_lazy("Kurset er trukket tilbake til utkast.")),
+    "complete": (services.course_complete, gettext_lazy("Kurset er markert som gjennomført.")),
+    "report": (services.course_report, gettext_lazy("Kurset er rapportert til Senterpartiskolen.")),
+}
+
+
+@require_POST
+def course_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    course = get_course_for_user(user, pk, "lead")
+    step = _TRANSITIONS.get(request.POST.get("action", ""))
+    if step is None:
+        messages.error(request, _("Ukjent handling."))
+        return redirect("attendance:course_detail", course.pk)
+    try:
+        step[0](actor=user, course=course)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, str(step[1]))
+    return redirect("attendance:course_detail", course.pk)
+
+
+def exemption_request(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    course = get_course_for_user(user, pk, "lead")
+    form = ExemptionForm(request.POST or None)
+    response = run_form(
+        request,
+        form,
+        lambda d: services.exemption_request(actor=user, course=course, **d),
+        _("Søknaden om unntak er sendt til Senterpartiskolen."),
+        reverse("attendance:course_detail", args=[course.pk]),
+    )
+    if response:
+        return response
+    return render(
+        request,
+        "attendance/exemption_form.html",
+        {
+            "form": form,
+            "course": course,
+            "representatives": selectors.regular_representatives(course.group),
+        },
+    )
+
+
+@never_cache
+def live(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    course = get_course_for_user(user, pk, "records")
+    status = selectors.course_status(course)
+    template = "attendance/_live.html" if is_htmx(request) else "attendance/live.html"
+    return render(request, template, {"course": course, "status": status})
+
+
+def attendance_list(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    course = get_course_for_user(user, pk, "records")
+    return render(
+        request,
+        "attendance/attendance_list.html",
+        {"course": course, "list": selectors.attendance_list(course)},
+    )
+
+
+def attendance_list_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    course = get_course_for_user(user, pk, "records")
+    listing = selectors.attendance_list(course)
+    header = [_("Navn"), _("Fødselsår"), _("Kjønn"), _("Postnummer"), *listing.dates]
+    rows = [[*header, _("Timer i alt")], *(row.cells for row in listing.rows)]
+    return csv_response(f"frammoteliste-kurs-{course.pk}.csv", rows)
+
+
+def attendance_list_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The page for the printable list: the leader confirms it here. No "send" (S6)."""
+    user = current_user(request)
+    course = get_course_for_user(user, pk, "records")
+    if request.method == "POST":
+        try:
+            services.attendance_list_confirm(actor=user, course=course)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Frammøtelista er bekreftet."))
+        return redirect("attendance:attendance_list_print", course.pk)
+    return render(
+        request,
+        "attendance/certificates/attendance_list.html",
+        {
+            "course": course,
+            "list": selectors.attendance_list(course),
+            "is_course_leader": course.course_leader_id == user.pk,
+            "confirmable": course.is_finished,
+        },
+    )
+
+
+def attendance_list_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    course = get_course_for_user(current_user(request), pk, "records")
+    return pdf_response(services.attendance_list_pdf(course), f"frammoteliste-kurs-{course.pk}.pdf")
