@@ -11,6 +11,7 @@ from typing import Literal
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import CouncilGroup, Membership, MembershipStatus, User
@@ -58,3 +59,33 @@ def can_manage(user: User | AnonymousUser, group: CouncilGroup) -> bool:
         user.is_authenticated
         and (user.is_superuser or user.has_perm(PERMISSION_CODENAMES["manage"], group))
     )
+
+
+# --- member rights today: the one definition every app uses (G1, G2, G15, G16) -------------
+def active_memberships(user: User | AnonymousUser) -> list[Membership]:
+    """The user's memberships that carry member rights today."""
+    if not user.is_authenticated:
+        return []
+    today = timezone.localdate()
+    rows = Membership.objects.filter(user=user).exclude(status=MembershipStatus.LEFT)
+    return [m for m in rows.select_related("group") if m.has_member_rights(today)]
+
+
+def membership_in(user: User | AnonymousUser, group_id: int) -> Membership | None:
+    for m in active_memberships(user):
+        if m.group_id == group_id:
+            return m
+    return None
+
+
+def can_manage_group(user: User | AnonymousUser, group_id: int) -> bool:
+    if not user.is_authenticated:
+        return False
+    m = membership_in(user, group_id)
+    return bool(m and m.manages_group) or bool(user.is_superuser)
+
+
+def require_group_manager(actor: User | AnonymousUser, group_id: int) -> None:
+    """For services: refuse an actor who is not the group's leader or deputy (or site admin)."""
+    if not can_manage_group(actor, group_id):
+        raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))

@@ -22,22 +22,19 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups.models import Committee, CouncilGroup, Membership, MembershipStatus, Seat, User
+from groups.models import Committee, CouncilGroup, Membership, Seat, User
+from groups.permissions import (
+    active_memberships,
+    can_manage_group,
+    membership_in,
+    require_group_manager,
+)
 from meetings.models import CouncilCase, Meeting, MeetingKind
 
 Perm = Literal["view", "manage"]
 
 _OPEN_KINDS = (MeetingKind.MEMBERS, MeetingKind.SOCIAL)
 _GROUP_KINDS = (MeetingKind.GROUP, MeetingKind.FACTION, *_OPEN_KINDS)
-
-
-def active_memberships(user: User | AnonymousUser) -> list[Membership]:
-    """The user's memberships that carry member rights today."""
-    if not user.is_authenticated:
-        return []
-    today = timezone.localdate()
-    rows = Membership.objects.filter(user=user).exclude(status=MembershipStatus.LEFT)
-    return [m for m in rows.select_related("group") if m.has_member_rights(today)]
 
 
 def visible_kinds(membership: Membership, group: CouncilGroup) -> tuple[str, ...]:
@@ -71,13 +68,6 @@ def visible_meetings(user: User | AnonymousUser) -> QuerySet[Meeting]:
     return Meeting.objects.filter(visibility_q(user))
 
 
-def membership_in(user: User | AnonymousUser, group_id: int) -> Membership | None:
-    for m in active_memberships(user):
-        if m.group_id == group_id:
-            return m
-    return None
-
-
 def can_view_meeting(user: User | AnonymousUser, meeting: Meeting) -> bool:
     if not user.is_authenticated:
         return False
@@ -87,13 +77,6 @@ def can_view_meeting(user: User | AnonymousUser, meeting: Meeting) -> bool:
     if m is not None:
         return meeting.kind in visible_kinds(m, meeting.group)
     return bool(user.is_superuser)
-
-
-def can_manage_group(user: User | AnonymousUser, group_id: int) -> bool:
-    if not user.is_authenticated:
-        return False
-    m = membership_in(user, group_id)
-    return bool(m and m.manages_group) or bool(user.is_superuser)
 
 
 def can_manage_meeting(user: User | AnonymousUser, meeting: Meeting) -> bool:
@@ -133,6 +116,12 @@ def meeting_scope(user: User | AnonymousUser, group_id: int) -> list[Committee] 
     return led
 
 
+def require_meeting_manager(actor: User | AnonymousUser, meeting: Meeting) -> None:
+    """For services: refuse an actor who may not run ``meeting``."""
+    if not can_manage_meeting(actor, meeting):
+        raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+
+
 def get_meeting_for_user(user: User | AnonymousUser, pk: int, perm: Perm = "view") -> Meeting:
     """The meeting ``pk`` if ``user`` may ``perm`` it: 404 when they may not know it exists,
     403 when they see it but may not run it."""
@@ -142,8 +131,8 @@ def get_meeting_for_user(user: User | AnonymousUser, pk: int, perm: Perm = "view
         raise Http404 from None
     if not can_view_meeting(user, meeting):
         raise Http404
-    if perm == "manage" and not can_manage_meeting(user, meeting):
-        raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+    if perm == "manage":
+        require_meeting_manager(user, meeting)
     return meeting
 
 
@@ -160,8 +149,8 @@ def get_group_for_meetings(
     m = membership_in(user, group.pk)
     if m is None and not user.is_superuser:
         raise Http404
-    if perm == "manage" and not can_manage_group(user, group.pk):
-        raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+    if perm == "manage":
+        require_group_manager(user, group.pk)
     return group, m
 
 

@@ -31,12 +31,8 @@ from meetings.permissions import (
     can_manage_meeting,
     can_view_meeting,
     membership_in,
+    require_meeting_manager,
 )
-
-
-def _require_manager(actor: User, meeting: Meeting) -> None:
-    if not can_manage_meeting(actor, meeting):
-        raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
 
 
 def _submitted_before(meeting: Meeting, submit_key: str) -> AgendaItem | None:
@@ -107,7 +103,7 @@ def agenda_item_decide(
 ) -> AgendaItem:
     """G9: the leader accepts, defers or declines an item; deferring and declining need a
     reason, which the member sees."""
-    _require_manager(actor, item.meeting)
+    require_meeting_manager(actor, item.meeting)
     if decision not in (AgendaStatus.ACCEPTED, AgendaStatus.DEFERRED, AgendaStatus.DECLINED):
         raise ValidationError({"decision": _("Velg en gyldig avgjørelse.")})
     if item.is_media_strategy and decision != AgendaStatus.ACCEPTED:
@@ -137,7 +133,7 @@ def agenda_item_decide(
 
 def agenda_item_close(*, actor: User, item: AgendaItem) -> AgendaItem:
     """The item is dealt with. Disqualified members who left it return now (S16)."""
-    _require_manager(actor, item.meeting)
+    require_meeting_manager(actor, item.meeting)
     if item.status != AgendaStatus.ACCEPTED:
         raise ValidationError(_("Bare saker på saklista kan ferdigbehandles."))
     if item.is_closed:

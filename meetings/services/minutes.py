@@ -25,15 +25,14 @@ from meetings.models import (
     MinutesStatus,
     MinutesVersion,
 )
-from meetings.permissions import can_manage_meeting, can_view_meeting, membership_in
+from meetings.permissions import (
+    can_view_meeting,
+    membership_in,
+    require_meeting_manager,
+)
 from meetings.services.record import Approval, minutes_snapshot
 
 LOCKED = _("Referatet er godkjent og låst. Gruppeleder kan åpne det for en ny versjon.")
-
-
-def _require_manager(actor: User, meeting: Meeting) -> None:
-    if not can_manage_meeting(actor, meeting):
-        raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
 
 
 def _minutes_for(meeting: Meeting) -> Minutes:
@@ -64,7 +63,7 @@ def minutes_save(
 ) -> Minutes:
     """G13: who was present (the group's members, and ``present_text`` for guests), who
     led the meeting, and general notes."""
-    _require_manager(actor, meeting)
+    require_meeting_manager(actor, meeting)
     now = timezone.now()
     _refuse_before_start(meeting, now)
     present = list(present)
@@ -106,7 +105,7 @@ def minutes_save_item(
     """G13: what was discussed, and a short conclusion where the group disagrees with the
     recommendation (innstillingen)."""
     meeting = item.meeting
-    _require_manager(actor, meeting)
+    require_meeting_manager(actor, meeting)
     _refuse_before_start(meeting, timezone.now())
     if item.status != AgendaStatus.ACCEPTED:
         raise ValidationError(_("Bare saker på saklista får referat."))
@@ -220,7 +219,7 @@ def minutes_approve(*, actor: User, meeting: Meeting) -> MinutesVersion:
     """Approval locks the minutes and stores a numbered version, which names who approved
     it and when; the meeting is held. The view asks for confirmation first and shows what
     ``minutes_approval_check`` finds missing."""
-    _require_manager(actor, meeting)
+    require_meeting_manager(actor, meeting)
     now = timezone.now()
     with transaction.atomic():
         minutes = _minutes_for(meeting)
@@ -263,7 +262,7 @@ def minutes_approve(*, actor: User, meeting: Meeting) -> MinutesVersion:
 def minutes_reopen(*, actor: User, meeting: Meeting, reason: str) -> Minutes:
     """A correction: the approved versions stay as they are; the next approval makes a new
     version that says why."""
-    _require_manager(actor, meeting)
+    require_meeting_manager(actor, meeting)
     if not reason.strip():
         raise ValidationError({"reason": _("Skriv hvorfor referatet må rettes.")})
     with transaction.atomic():
@@ -339,7 +338,7 @@ def conflict_vote(
     """G18: where in doubt, the members present vote; a simple majority for
     disqualification decides it, a tie does not (no majority)."""
     item = conflict.agenda_item
-    _require_manager(actor, item.meeting)
+    require_meeting_manager(actor, item.meeting)
     _refuse_closed(item)
     if conflict.decision != ConflictDecision.PENDING:
         raise ValidationError(_("Habilitetsspørsmålet er allerede avgjort."))
@@ -379,7 +378,7 @@ def conflict_record_leave(
     ``returned_at``, or when the item is closed)."""
     item = conflict.agenda_item
     meeting = item.meeting
-    _require_manager(actor, meeting)
+    require_meeting_manager(actor, meeting)
     if conflict.decision != ConflictDecision.DISQUALIFIED:
         raise ValidationError(_("Bare den som er inhabil fratrer saken."))
     minutes = Minutes.objects.filter(meeting=meeting).first()

@@ -26,6 +26,7 @@ from groups.models import (
     RuleSetStatus,
     User,
 )
+from groups.permissions import require_group_manager
 from meetings import plan as planner
 from meetings import tasks
 from meetings.models import (
@@ -44,7 +45,7 @@ from meetings.models import (
     RequestSignature,
     RequestStatus,
 )
-from meetings.permissions import can_manage_group, can_manage_meeting, membership_in
+from meetings.permissions import can_manage_meeting, membership_in
 from meetings.services.limits import check_span as _check_span
 
 MEETING_FIELDS = (
@@ -69,11 +70,6 @@ def _lock_group(group: CouncilGroup) -> None:
     CouncilGroup.objects.select_for_update().filter(pk=group.pk).first()
 
 
-def _require_group_manager(actor: User, group: CouncilGroup) -> None:
-    if not can_manage_group(actor, group.pk):
-        raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
-
-
 def rules_in_force(group: CouncilGroup) -> RuleSet | None:
     return group.rulesets.filter(status=RuleSetStatus.ADOPTED).first()
 
@@ -89,7 +85,7 @@ def council_meeting_create(
     place: str = "",
 ) -> CouncilMeeting:
     """G6, G11: the leader enters a council or committee meeting date."""
-    _require_group_manager(actor, group)
+    require_group_manager(actor, group.pk)
     require_single_line(place=place)
     _check_span(group, starts_at, ends_at)
     if committee is not None and committee.group_id != group.pk:
@@ -112,7 +108,7 @@ def council_meeting_update(
 ) -> CouncilMeeting:
     """G6, G11: the council moves a meeting. The plan follows when it is made again
     (``plan_generate`` moves the meetings prepared for it that nothing has been added to)."""
-    _require_group_manager(actor, council_meeting.group)
+    require_group_manager(actor, council_meeting.group.pk)
     _check_span(council_meeting.group, starts_at, ends_at)
     with transaction.atomic():
         changed = sorted(
@@ -370,7 +366,7 @@ def plan_generate(*, actor: User, group: CouncilGroup, year: int, half: int) -> 
     """G7, G14, G6, G11: generate the plan's meetings from the rules in force. Running it
     again after new council dates are entered adds only what is missing; nothing is planned
     in the past."""
-    _require_group_manager(actor, group)
+    require_group_manager(actor, group.pk)
     if half not in (1, 2):
         raise ValidationError(_("Velg vårhalvåret eller høsthalvåret."))
     ruleset = rules_in_force(group)
@@ -511,7 +507,7 @@ def plan_adopt_blockers(plan: MeetingPlan) -> list[str]:
 def plan_adopt(*, actor: User, plan: MeetingPlan) -> MeetingPlan:
     """G7: the half-year plan is adopted; its meetings are then edited one by one. The view
     asks for confirmation first, listing the plan's meetings."""
-    _require_group_manager(actor, plan.group)
+    require_group_manager(actor, plan.group.pk)
     blockers = plan_adopt_blockers(plan)
     if blockers:
         raise ValidationError(blockers)
