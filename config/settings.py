@@ -15,6 +15,11 @@ from pathlib import Path
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from config.celery import (
+    BROKER_VISIBILITY_TIMEOUT,
+    TASK_ACKS_LATE,
+    TASK_REJECT_ON_WORKER_LOST,
+)
 from config.env import (
     ImproperlyConfiguredEnv,
     database_from_url,
@@ -151,8 +156,11 @@ CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
     for _folder in ("queue", "processed", "control"):
         (DATA_DIR / "broker" / _folder).mkdir(parents=True, exist_ok=True)
+# Acks and the visibility timeout per task type: the decision and why are in config/celery.py.
+CELERY_TASK_ACKS_LATE = TASK_ACKS_LATE
+CELERY_TASK_REJECT_ON_WORKER_LOST = TASK_REJECT_ON_WORKER_LOST
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
-    {}
+    {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
     if REDIS_URL
     else {
         "data_folder_in": str(DATA_DIR / "broker" / "queue"),

@@ -122,3 +122,55 @@ def test_the_503_page_renders_without_the_database(monkeypatch: pytest.MonkeyPat
     _database_down(monkeypatch)
     _assert_unavailable_page(unavailable_response())
     assert "{%" not in loader.get_template("503.html").template.source
+
+
+# --- acks and the visibility timeout (config/celery.py) ---------------------------------
+
+
+def test_every_task_is_acknowledged_late() -> None:
+    from config.celery import app
+
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is False
+
+
+def test_the_visibility_timeout_outlasts_the_longest_retry_countdown() -> None:
+    """Redis counts a retry waiting for its ETA as taken: a shorter timeout would hand it
+    to a second worker and send the e-mail twice."""
+    from config.celery import BROKER_VISIBILITY_TIMEOUT, MAIL_RETRY
+
+    assert 2 * MAIL_RETRY["retry_backoff_max"] <= BROKER_VISIBILITY_TIMEOUT
+
+
+def test_the_visibility_timeout_is_set_for_redis_only(tmp_path: Any) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    def options(redis_url: str) -> dict[str, object]:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import json, django; django.setup(); from config.celery import app; "
+                "print(json.dumps(app.conf.broker_transport_options))",
+            ],
+            cwd=settings.BASE_DIR,
+            env={
+                "PATH": os.environ.get("PATH", ""),
+                "DJANGO_SETTINGS_MODULE": "config.settings",
+                "DATA_DIR": str(tmp_path),
+                "REDIS_URL": redis_url,
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+    assert options("redis://127.0.0.1:6379/10")["visibility_timeout"] == 3600
+    assert "visibility_timeout" not in options("")
