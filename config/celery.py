@@ -56,7 +56,9 @@ MAIL_RETRY: dict[str, Any] = {
 #   a timeout under that hands every waiting retry to a second worker, and the e-mail goes
 #   out twice. tests/test_unavailable.py checks the margin.
 # * It must be longer than any task runs, or a slow certificate run is started again while
-#   the first is still working (measured runs take seconds to a few minutes).
+#   the first is still working (its atomic claim then makes the second find nothing, but
+#   the run would be late). Not measured here for large courses: if a run ever nears an
+#   hour, raise this with it.
 # * Longer would only delay the redelivery of a one-off task after a crash; a notice is
 #   about deadlines counted in days, so an hour's delay is acceptable.
 BROKER_VISIBILITY_TIMEOUT = 60 * 60

@@ -23,6 +23,6 @@ class SessionStore(DatabaseSessionStore):
                 self._session_cache = {}
             else:
                 self._session_cache = self.load()
-        return self._session_cache  # type: ignore[no-any-return]
+        return self._session_cache
 
     _session = property(_get_session)
