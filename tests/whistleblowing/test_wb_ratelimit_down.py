@@ -108,3 +108,36 @@ def test_the_redis_store_refuses_instead_of_counting_nothing(settings):
         store.incr("submit:1:abc", 1, 60, 0)
     with pytest.raises(ratelimit.Unavailable):
         store.get("submit:1:abc", 0)
+
+
+def test_a_report_saved_while_the_broker_is_down_still_shows_its_receipt(
+    settings, sec, client, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    """The case is committed before the handlers' notice is queued: a broker that is away
+    then must not turn the answer into an error page, or the reporter loses the receipt
+    of a report that was saved (and sends it again)."""
+    import kombu.exceptions
+
+    from tests.whistleblowing.test_wb_views import receipt_from
+    from whistleblowing import tasks
+
+    settings.REDIS_URL = ""  # the counters are fine; only the broker is away
+
+    def broker_down(*args, **kwargs):
+        raise kombu.exceptions.OperationalError("Error 111 connecting to 127.0.0.1:6379")
+
+    monkeypatch.setattr(tasks.notify_handlers, "delay", broker_down)
+    _, data = report_form(client, ADDR)
+    with (
+        caplog.at_level(logging.ERROR),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        response = client.post(REPORT, data, REMOTE_ADDR=ADDR)
+    assert callbacks
+    assert response.status_code == 200
+    assert len(receipt_from(response).replace(" ", "")) == 16
+    assert Case.objects.count() == 1
+    assert any(
+        r.exc_info and isinstance(r.exc_info[1], kombu.exceptions.OperationalError)
+        for r in caplog.records
+    )
