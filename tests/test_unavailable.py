@@ -39,6 +39,22 @@ def _logged(caplog: pytest.LogCaptureFixture) -> BaseException:
     return exc
 
 
+def _masked(exc: BaseException) -> bool:
+    """Whether the session's AttributeError is anywhere in the exception's chain (the
+    logged traceback then begins with it: "During handling of the above exception ...")."""
+    stack: list[BaseException] = [exc]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if isinstance(item, AttributeError):
+            return True
+        for linked in (item.__cause__, item.__context__):
+            if linked is not None and id(linked) not in seen:
+                seen.add(id(linked))
+                stack.append(linked)
+    return False
+
+
 def _assert_unavailable_page(response: Any) -> None:
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -61,7 +77,7 @@ def test_logged_in_request_with_database_down_is_503_and_logs_the_database_error
     assert isinstance(exc, OperationalError)
     # Django's own session engine loads inside "except AttributeError", so the traceback
     # began with "'SessionStore' object has no attribute '_session_cache'".
-    assert exc.__context__ is None or not isinstance(exc.__context__, AttributeError)
+    assert not _masked(exc)
 
 
 @pytest.mark.django_db
@@ -174,3 +190,31 @@ def test_the_visibility_timeout_is_set_for_redis_only(tmp_path: Any) -> None:
 
     assert options("redis://127.0.0.1:6379/10")["visibility_timeout"] == 3600
     assert "visibility_timeout" not in options("")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="a real refused connection needs PostgreSQL (SQLite's test database is in memory); "
+    "the tests above are the equivalent on SQLite",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_postgresql_connection_is_503_with_the_psycopg_error_logged(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Not a patched method: the connection really goes to a port nobody listens on."""
+    import psycopg
+
+    client = Client(raise_request_exception=False)
+    client.force_login(make_user())
+    connection.close()
+    monkeypatch.setitem(connection.settings_dict, "PORT", "1")
+    try:
+        with caplog.at_level(logging.ERROR, logger="django.request"):
+            response = client.get("/")
+    finally:
+        connection.close()
+    _assert_unavailable_page(response)
+    exc = _logged(caplog)
+    assert isinstance(exc, OperationalError)
+    assert isinstance(exc.__cause__, psycopg.OperationalError)
+    assert not _masked(exc)
