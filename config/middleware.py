@@ -109,3 +109,66 @@ class PermissionsPolicyMiddleware:
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+# --- a dependency that is down (issue 20) ------------------------------------------------
+
+RETRY_AFTER_SECONDS = 30
+
+
+def _unavailable_errors() -> tuple[type[BaseException], ...]:
+    """The errors that mean a store is away, not that the code is wrong: the database
+    (OperationalError covers a refused or dropped connection, InterfaceError a connection
+    already closed), Redis used as cache or counter store, and the broker a view queues a
+    task on (kombu's OperationalError is what ``.delay()`` raises while Redis is down)."""
+    import kombu.exceptions
+    import redis.exceptions
+    from django.db import utils
+
+    return (
+        utils.OperationalError,
+        utils.InterfaceError,
+        redis.exceptions.ConnectionError,
+        redis.exceptions.TimeoutError,
+        kombu.exceptions.OperationalError,
+    )
+
+
+def dependency_unavailable(exc: BaseException | None) -> bool:
+    """Whether ``exc``, or an exception it was raised from or while handling, says a
+    database, cache or broker is unreachable."""
+    errors = _unavailable_errors()
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, errors):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def unavailable_response() -> HttpResponse:
+    """The 503 page: a template without a request, so no context processor runs and
+    nothing on it needs the database, the cache or the session."""
+    from django.template import loader
+
+    body = loader.get_template("503.html").render({"retry_after": RETRY_AFTER_SECONDS})
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``. Django calls it for any uncaught exception, from a view or from a
+    middleware (a session read in AuthenticationMiddleware fails before any view runs), and
+    then logs the exception itself on ``django.request`` with the response's reason
+    ("Service Unavailable" here). A store that is down is a 503 with Retry-After and a
+    "try again in a moment" page; anything else stays the plain 500 page."""
+    import sys
+
+    from django.views.defaults import server_error as default_server_error
+
+    if dependency_unavailable(sys.exc_info()[1]):
+        return unavailable_response()
+    return default_server_error(request)

@@ -15,6 +15,11 @@ from pathlib import Path
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from config.celery import (
+    BROKER_VISIBILITY_TIMEOUT,
+    TASK_ACKS_LATE,
+    TASK_REJECT_ON_WORKER_LOST,
+)
 from config.env import (
     ImproperlyConfiguredEnv,
     database_from_url,
@@ -151,8 +156,11 @@ CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
     for _folder in ("queue", "processed", "control"):
         (DATA_DIR / "broker" / _folder).mkdir(parents=True, exist_ok=True)
+# Acks and the visibility timeout per task type: the decision and why are in config/celery.py.
+CELERY_TASK_ACKS_LATE = TASK_ACKS_LATE
+CELERY_TASK_REJECT_ON_WORKER_LOST = TASK_REJECT_ON_WORKER_LOST
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
-    {}
+    {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
     if REDIS_URL
     else {
         "data_folder_in": str(DATA_DIR / "broker" / "queue"),
@@ -223,6 +231,8 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 60 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+# The database engine, but a failed read logs the database error, not an AttributeError.
+SESSION_ENGINE = "config.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -261,6 +271,10 @@ FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler
 # --- Whistleblowing intake (issue 15 items 4, 5) ----------------------------------------
 # The largest request body a whistleblowing form accepts, refused by Content-Length before a
 # byte is read: 5 files of 10 MiB plus room for the text. The reverse proxy uses the same.
+# W17: the public phone and e-mail for reporting outside the form; shown when the form
+# cannot take a report (the rate-limit store is down, issue 20).
+WHISTLEBLOWING_CONTACT_PHONE = env_str("WHISTLEBLOWING_CONTACT_PHONE", "")
+WHISTLEBLOWING_CONTACT_EMAIL = env_str("WHISTLEBLOWING_CONTACT_EMAIL", "")
 WHISTLEBLOWING_MAX_BODY_BYTES = env_int("WHISTLEBLOWING_MAX_BODY_BYTES", 52 * 1024 * 1024)
 # What the reporter side may store in one case in all, the first report and every follow-up.
 WHISTLEBLOWING_CASE_MAX_FILES = env_int("WHISTLEBLOWING_CASE_MAX_FILES", 25)

@@ -20,6 +20,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("varsling/", include("whistleblowing.urls")),
 ]
 
+# A database, cache or broker that is down is a 503 "try again in a moment" (issue 20).
+handler500 = "config.middleware.server_error"
+
 if settings.BENCHMARK_HELLO:
 
     @login_not_required

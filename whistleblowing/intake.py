@@ -4,25 +4,80 @@ and its limits. The rules are in ``ratelimit``, ``puzzle`` and ``uploads``."""
 
 from __future__ import annotations
 
+import functools
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from whistleblowing import puzzle, ratelimit, uploads
 
+logger = logging.getLogger(__name__)
+
+# How long a reporter is asked to wait while the counter store is away.
+UNAVAILABLE_RETRY_AFTER = 30
+_DOWN = "_wb_limiter_down"
+
+
+def public_contacts() -> dict[str, str]:
+    """W17: the phone and e-mail a reporter can use instead of the form. One place, so the
+    page and the "try again shortly" message name the same contacts."""
+    return {
+        "phone": settings.WHISTLEBLOWING_CONTACT_PHONE,
+        "email": settings.WHISTLEBLOWING_CONTACT_EMAIL,
+    }
+
+
+def unavailable_message(scope: str) -> str:
+    """Fail closed, in words: try again shortly, or use the phone or e-mail (issue 20)."""
+    text = _("Varslingsmottaket kan ikke ta imot akkurat nå. Prøv igjen om et øyeblikk.")
+    contacts = public_contacts()
+    if contacts["phone"] and contacts["email"]:
+        text += " " + _("Du kan også varsle på telefon %(phone)s eller e-post til %(email)s.") % (
+            contacts
+        )
+    elif contacts["phone"]:
+        text += " " + _("Du kan også varsle på telefon %(phone)s.") % contacts
+    elif contacts["email"]:
+        text += " " + _("Du kan også varsle på e-post til %(email)s.") % contacts
+    else:
+        text += " " + _("Du kan også kontakte generalsekretæren direkte.")
+    if scope == "submit":
+        text += " " + _("Teksten din står fortsatt i skjemaet, men filer må velges på nytt.")
+    return text
+
+
+def _store_down(request: HttpRequest, exc: ratelimit.Unavailable) -> None:
+    logger.warning("rate-limit store unavailable; refusing the attempt", exc_info=exc)
+    setattr(request, _DOWN, True)
+
 
 def attempt(request: HttpRequest, scope: str) -> ratelimit.Outcome:
-    return ratelimit.attempt(
-        request,
-        scope,
-        token=request.POST.get("puzzle_challenge", ""),
-        solution=request.POST.get("puzzle_solution", ""),
-    )
+    """Count one attempt; while the store is away, refuse it (503, nothing counted)."""
+    try:
+        return ratelimit.attempt(
+            request,
+            scope,
+            token=request.POST.get("puzzle_challenge", ""),
+            solution=request.POST.get("puzzle_solution", ""),
+        )
+    except ratelimit.Unavailable as exc:
+        _store_down(request, exc)
+        return ratelimit.Outcome(
+            allowed=False, unavailable=True, retry_after=UNAVAILABLE_RETRY_AFTER
+        )
 
 
 def unpaid_message(outcome: ratelimit.Outcome, scope: str) -> str:
+    """Why an attempt that was not refused did not go ahead: the store is away, or a cost
+    is due."""
+    if outcome.unavailable:
+        return unavailable_message(scope)
     if scope == "submit":
         text = _(
             "Vi tar imot uvanlig mange varsler akkurat nå, og for å stoppe misbruk må "
@@ -40,8 +95,15 @@ def unpaid_message(outcome: ratelimit.Outcome, scope: str) -> str:
 
 
 def context(request: HttpRequest, scope: str) -> dict[str, Any]:
-    """The puzzle challenge the form carries, and the limits the page states."""
-    cost = ratelimit.assess(request, scope)
+    """The puzzle challenge the form carries, and the limits the page states. While the
+    store is away the page says so (once) and ``limited`` makes it a 503."""
+    try:
+        cost = ratelimit.assess(request, scope)
+    except ratelimit.Unavailable as exc:
+        if not getattr(request, _DOWN, False):
+            messages.error(request, unavailable_message(scope))
+        _store_down(request, exc)
+        cost = ratelimit.NO_COST
     return {
         "challenge": puzzle.issue(scope, cost.bits),
         "cost": cost,
@@ -53,8 +115,36 @@ def context(request: HttpRequest, scope: str) -> dict[str, Any]:
     }
 
 
-def limited(response: HttpResponse, retry_after: int) -> HttpResponse:
+def limited(
+    response: HttpResponse, retry_after: int, request: HttpRequest | None = None
+) -> HttpResponse:
+    """Retry-After and no-store on a limited page; a 503 while the store is away."""
+    if request is not None and getattr(request, _DOWN, False):
+        response.status_code = 503
+        retry_after = UNAVAILABLE_RETRY_AFTER
     if retry_after:
         response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def fail_closed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For pages that count with ``ratelimit.allow`` (the passphrase pages): while the
+    store is away they answer 503 with the "try again shortly" page and its contacts. A
+    passphrase is never written back into a form, so there is no input to keep."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except ratelimit.Unavailable as exc:
+            _store_down(request, exc)
+            response = render(
+                request,
+                "whistleblowing/unavailable.html",
+                {"message": unavailable_message("passphrase"), "contacts": public_contacts()},
+                status=503,
+            )
+            return limited(response, UNAVAILABLE_RETRY_AFTER, request)
+
+    return wrapped

@@ -51,7 +51,8 @@ Several processes
     of live requests anyway.
 
 Where the counts live
-    With REDIS_URL: Redis, INCRBY and its expiry in one MULTI. Otherwise the database
+    With REDIS_URL: Redis, INCRBY and its expiry in one MULTI; while Redis cannot be
+    reached every call raises ``Unavailable`` (fail closed). Otherwise the database
     (``RateCounter``): one ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``, atomic on
     SQLite and PostgreSQL alike. Unlike the file cache used before, nothing evicts a
     counter before it expires; expired rows are deleted at most once a minute.
@@ -62,7 +63,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
-import logging
 import math
 import secrets
 import threading
@@ -77,8 +77,6 @@ from django.http import HttpRequest
 
 from whistleblowing import puzzle
 from whistleblowing.models import RateCounter
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -122,6 +120,11 @@ class Outcome:
     refused: bool = False  # this client is past its cap
     cost: Cost = NO_COST  # the cost that was due (and not paid, when not allowed)
     retry_after: int = 0
+    unavailable: bool = False  # the store is down: nothing was counted, nothing goes ahead
+
+    @property
+    def status(self) -> int:
+        return 503 if self.unavailable else 429
 
 
 # --- the secret -------------------------------------------------------------------------
@@ -204,6 +207,14 @@ def _client(request: HttpRequest, scope: str) -> str:
 # --- the stores -------------------------------------------------------------------------
 
 
+class Unavailable(Exception):
+    """The counter store cannot be reached. The limits fail closed (issue 20): nothing is
+    counted, so nothing goes ahead; the pages answer 503 with a "try again shortly" and
+    the phone and e-mail contacts (``intake.unavailable``). Counting nothing and letting
+    every attempt through, as before, would have left the receipt and passphrase guesses
+    unlimited for as long as an attacker could keep Redis busy or away."""
+
+
 class Store(Protocol):
     def incr(self, bucket: str, amount: int, ttl: int, now: int) -> int: ...
 
@@ -270,18 +281,14 @@ class RedisStore:
             pipe.set(key, 0, ex=ttl, nx=True)
             pipe.incrby(key, amount)
             return int(pipe.execute()[1])
-        except self._errors:
-            # Refusing every reporter while Redis is away would close the channel: count
-            # nothing, and say so (without the bucket, which is no one's business).
-            logger.warning("rate-limit store unavailable; attempt not counted")
-            return 0
+        except self._errors as exc:
+            raise Unavailable from exc
 
     def get(self, bucket: str, now: int) -> int:
         try:
             return int(self._client.get(self._prefix + bucket) or 0)
-        except self._errors:
-            logger.warning("rate-limit store unavailable; attempt not counted")
-            return 0
+        except self._errors as exc:
+            raise Unavailable from exc
 
 
 _stores: dict[str, Store] = {}

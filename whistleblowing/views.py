@@ -105,7 +105,7 @@ def report(request: HttpRequest) -> HttpResponse:
                     if outcome.refused
                     else intake.unpaid_message(outcome, "submit"),
                 )
-                status, retry_after = 429, outcome.retry_after
+                status, retry_after = outcome.status, outcome.retry_after
             else:
                 try:
                     submitted = services.report_submit(
@@ -152,7 +152,7 @@ def report(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
-    return intake.limited(response, retry_after)
+    return intake.limited(response, retry_after, request)
 
 
 @login_not_required
@@ -176,7 +176,7 @@ def reporter_login(request: HttpRequest) -> HttpResponse:
                 if outcome.refused
                 else intake.unpaid_message(outcome, "receipt"),
             )
-            status, retry_after = 429, outcome.retry_after
+            status, retry_after = outcome.status, outcome.retry_after
         else:
             opened = services.reporter_open(receipt=form.cleaned_data["receipt"])
             if opened is None:
@@ -198,6 +198,7 @@ def reporter_login(request: HttpRequest) -> HttpResponse:
             status=status,
         ),
         retry_after,
+        request,
     )
 
 
@@ -301,6 +302,7 @@ def handler_cases(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@intake.fail_closed
 def handler_keys(request: HttpRequest) -> HttpResponse:
     """First use: choose the passphrase that protects the private key. Later: change it."""
     handler = get_handler(request)
@@ -338,6 +340,7 @@ def handler_keys(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@intake.fail_closed
 def handler_unlock(request: HttpRequest) -> HttpResponse:
     handler = get_handler(request)
     if not handler.has_keys:

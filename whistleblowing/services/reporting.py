@@ -89,7 +89,11 @@ def _delete_files_on_rollback(attachments: list[Attachment]) -> None:
 def _queue_notification(case_id: object, kind: str, ref: int = 0) -> None:
     from whistleblowing.tasks import notify_handlers
 
-    transaction.on_commit(lambda: notify_handlers.delay(str(case_id), kind, ref))
+    # robust: the case is already committed when this runs; a broker that is away must not
+    # turn the reporter's answer (with the receipt) into an error page. Django logs the
+    # error with its traceback. Until the outbox of issue 20 re-sends it, that notice is
+    # lost (and logged); the report is not.
+    transaction.on_commit(lambda: notify_handlers.delay(str(case_id), kind, ref), robust=True)
 
 
 # --- handlers and keys ----------------------------------------------------------------
