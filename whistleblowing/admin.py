@@ -10,5 +10,6 @@ class HandlerAdmin(admin.ModelAdmin):
     list_display = ("user", "role", "gender", "hr_competence", "sexual_harassment_recipient",
                     "is_active", "key_created_at")  # fmt: skip
     list_filter = ("role", "sexual_harassment_recipient", "is_active")
-    fields = ("user", "role", "gender", "hr_competence", "sexual_harassment_recipient", "is_active")
+    fields = ("user", "role", "gender", "hr_competence", "sexual_harassment_recipient",
+              "is_active", "public_phone", "public_email")  # fmt: skip
     raw_id_fields = ("user",)
