@@ -81,7 +81,7 @@ def cases_for_handler(handler: Handler) -> list[CaseRow]:
 
 
 def routing_warnings() -> list[str]:
-    """W9 configuration checks shown on the handler dashboard (codes, rendered in template)."""
+    """W8, W9 configuration checks shown on the handler dashboard (codes, rendered in template)."""
     recipients = active_recipients()
     designated = [h for h in recipients if h.sexual_harassment_recipient]
     warnings = []
@@ -91,6 +91,8 @@ def routing_warnings() -> list[str]:
         warnings.append("hr")
     if not any(h.role == "secretary_general" for h in recipients):
         warnings.append("no_general")
+    if not routing.youth_wing_ready([as_recipient(h) for h in recipients]):
+        warnings.append("no_youth_general")
     return warnings
 
 
