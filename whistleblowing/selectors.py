@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from whistleblowing import dates, routing
@@ -78,6 +78,23 @@ def cases_for_handler(handler: Handler) -> list[CaseRow]:
     rows = [CaseRow(g.case, g.access, deadlines(g.case, now)) for g in grants]
     rows.sort(key=lambda r: (not r.case.is_open, not r.deadlines.urgent, r.case.created_at))
     return rows
+
+
+def cases_only_read_by(handler: Handler) -> int:
+    """Open cases for which this handler is the only active reader holding a key: taking
+    them away would leave a filed report without a reader (issue 12)."""
+    open_cases = Case.objects.filter(
+        status__in=[CaseStatus.RECEIVED, CaseStatus.ACKNOWLEDGED],
+        grants__handler=handler,
+        grants__access=Access.READ,
+    )
+    others = KeyGrant.objects.filter(
+        case=OuterRef("pk"),
+        access=Access.READ,
+        sealed_key__isnull=False,
+        handler__is_active=True,
+    ).exclude(handler=handler)
+    return open_cases.exclude(Exists(others)).distinct().count()
 
 
 def routing_warnings() -> list[str]:

@@ -203,3 +203,35 @@ def test_the_notice_without_contacts_says_where_to_turn(party_only):
     Handler.objects.filter(pk=party_only["ysg"].pk).update(public_phone="")
     page = Client().get(REPORT).content.decode()
     assert "Ingen telefon eller e-post er lagt inn ennå" in page
+
+
+# --- a filed report keeps a reader ------------------------------------------------------
+
+
+def _deactivate(handler: Handler):
+    from whistleblowing.admin import HandlerAdminForm
+
+    data = {
+        "user": handler.user_id,
+        "role": handler.role,
+        "gender": handler.gender,
+        "is_active": False,
+        "public_phone": "",
+        "public_email": "",
+    }
+    return HandlerAdminForm(data=data, instance=handler)
+
+
+def test_the_last_reader_of_an_open_case_cannot_be_deactivated(staff):
+    case = f.submit(youth_wing=True).case  # read by the youth wing's general alone
+    form = _deactivate(staff["ysg"])
+    assert not form.is_valid()
+    assert "1 åpne saker har ingen andre lesere" in str(form.errors)
+    # Once another reader holds a key, the youth general may go.
+    key = f.case_key(staff["ysg"], case)
+    services.access_grant(handler=staff["ysg"], case=case, key=key, target=staff["sg"])
+    assert _deactivate(staff["ysg"]).is_valid()
+    # A reader among several may always be deactivated.
+    f.submit(category="sexual_harassment")  # read by sh_f and sh_m
+    assert selectors.cases_only_read_by(staff["sh_f"]) == 0
+    assert _deactivate(staff["sh_f"]).is_valid()
