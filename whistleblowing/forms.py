@@ -130,7 +130,7 @@ class ReportForm(forms.Form):
         if not youth_ready:
             # W8: no youth-wing reader holds a key, so the channel is not offered as if it
             # worked, and nothing goes silently to someone else.
-            self.fields["youth_wing"].choices = [
+            self.fields["youth_wing"].choices = [  # type: ignore[attr-defined]
                 ("no", _("Nei")),
                 ("yes", _("Ja (kan ikke sendes her ennå, se under)")),
             ]

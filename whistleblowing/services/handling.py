@@ -86,7 +86,7 @@ AGE_BANDS: dict[str, Any] = {
 
 def _require_read(handler: Handler, case: Case) -> KeyGrant:
     grant = KeyGrant.objects.filter(case=case, handler=handler).first()
-    if grant is None or grant.access != Access.READ:
+    if grant is None or grant.access != Access.READ or grant.sealed_key is None:
         raise PermissionDenied
     return grant
 
@@ -94,7 +94,7 @@ def _require_read(handler: Handler, case: Case) -> KeyGrant:
 def case_key_for_handler(*, handler: Handler, case: Case, private_key: bytes) -> bytes:
     """Unseal the case key. Every decryption is logged (who, when)."""
     grant = _require_read(handler, case)
-    key = crypto.unseal(private_key, bytes(grant.sealed_key))
+    key = crypto.unseal(private_key, bytes(grant.sealed_key or b""))
     audit(actor=handler.user, action="case.decrypted", case=case, handler=handler.pk)
     return key
 
