@@ -235,3 +235,22 @@ def test_the_last_reader_of_an_open_case_cannot_be_deactivated(staff):
     f.submit(category="sexual_harassment")  # read by sh_f and sh_m
     assert selectors.cases_only_read_by(staff["sh_f"]) == 0
     assert _deactivate(staff["sh_f"]).is_valid()
+
+
+def test_the_informed_page_shows_the_deadline_state_and_no_content(staff):
+    from tests.whistleblowing.test_wb_views import handler_client
+
+    start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        case = f.submit(youth_wing=True, description="Hemmelig ungdomssak").case
+    url = reverse("whistleblowing:case_detail", args=[case.pk])
+    with time_machine.travel(start + dt.timedelta(days=1), tick=False):
+        client = handler_client(staff["sg"], unlock=False)  # metadata needs no key
+        page = client.get(url).content.decode()
+    assert "Innenfor fristen" in page and "Hemmelig ungdomssak" not in page
+    assert "ingen nøkkel til innholdet" in page
+    with time_machine.travel(start + dt.timedelta(days=15), tick=False):
+        services.deadline_sweep()
+        client.force_login(staff["sg"].user)
+        page = client.get(url).content.decode()
+    assert "Fristen er passert" in page and "Hemmelig ungdomssak" not in page
