@@ -596,7 +596,13 @@ INVENTORY: tuple[Entry, ...] = (
         Erasure.OWN_APP,
         ("handler", "granted_by"),
         in_export=False,
-        notes=WB_NOTE,
+        notes=_(
+            "Partiets generalsekretær har en nøkkel i reserve til partiets saker, slik at "
+            "saken kan løftes til hen etter 14 dager uten reaksjon. Ved varsler om "
+            "Senterungdommen får partiets generalsekretær bare vite at saken finnes, uten "
+            "nøkkel, med mindre en av Senterungdommens lesere gir tilgang eller varsleren "
+            "har bedt om at Senterungdommens generalsekretær ikke skal se saken."
+        ),
     ),
     Entry(
         "whistleblowing.Handler",

@@ -254,3 +254,9 @@ def test_the_informed_page_shows_the_deadline_state_and_no_content(staff):
         client.force_login(staff["sg"].user)
         page = client.get(url).content.decode()
     assert "Fristen er passert" in page and "Hemmelig ungdomssak" not in page
+
+
+def test_the_privacy_notice_says_who_holds_a_reserve_key_and_who_only_metadata():
+    page = Client().get(reverse("groups:privacy")).content.decode()
+    assert "har en nøkkel i reserve til partiets saker" in page
+    assert "bare vite at saken finnes, uten nøkkel" in page
