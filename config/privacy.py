@@ -119,7 +119,7 @@ AUDIT = Retention(
     years=5,
 )
 WHISTLEBLOWING = Retention(
-    _("Slettes senest fem år etter at saken er avsluttet (W14)."),
+    _("Slettes senest fem år etter at saken er avsluttet."),
     enforced_by="whistleblowing.tasks.retention_sweep",
 )
 
@@ -133,7 +133,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "groups.User",
         _("Profil"),
-        _("Innlogging, og navn, fødselsår, kjønn og postnummer til frammøtelista (S12)."),
+        _("Innlogging, og navn, fødselsår, kjønn og postnummer til frammøtelista."),
         ART6_CONTRACT,
         WHILE_ACCOUNT,
         Erasure.ANONYMISE,
@@ -149,7 +149,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "groups.Membership",
         _("Plasser i grupper"),
-        _("Hvem som er med i gruppa, med hvilken plass og rolle (G1–G5, G15, G16)."),
+        _("Hvem som er med i gruppa, med hvilken plass og rolle."),
         ART6_INTEREST,
         AFTER_MEMBERSHIP,
         Erasure.DELETE,
@@ -161,7 +161,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "groups.CommitteeSeat",
         _("Plasser i utvalg"),
-        _("Hvem som er i fraksjonen i et utvalg (G5)."),
+        _("Hvem som er i fraksjonen i et utvalg."),
         ART6_INTEREST,
         Retention(
             AFTER_MEMBERSHIP.text,
@@ -187,7 +187,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "groups.RuleSet",
         _("Reglement du har foreslått"),
-        _("Hvem som foreslo en endring i reglementet (G22)."),
+        _("Hvem som foreslo en endring i reglementet."),
         ART6_INTEREST,
         GROUP_ARCHIVE,
         Erasure.ANONYMISE,
@@ -203,7 +203,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "groups.RuleAcknowledgement",
         _("Bekreftelser av reglementet"),
-        _("Hvem som har lest gruppas reglement (G23)."),
+        _("Hvem som har lest gruppas reglement."),
         ART6_INTEREST,
         Retention(GROUP_ARCHIVE.text, anchors=("ruleset__group__period_end",), years=1),
         Erasure.DELETE,
@@ -213,7 +213,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "groups.EthicsAcknowledgement",
         _("Bekreftelser av etiske retningslinjer"),
-        _("Hvem som har lest partiets etiske retningslinjer (E1)."),
+        _("Hvem som har lest partiets etiske retningslinjer."),
         ART6_INTEREST,
         WHILE_ACCOUNT,
         Erasure.DELETE,
@@ -249,7 +249,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "meetings.Meeting",
         _("Møter du har satt opp"),
-        _("Hvem som kalte inn til møtet (G6, G10)."),
+        _("Hvem som kalte inn til møtet."),
         ART6_INTEREST,
         GROUP_ARCHIVE,
         Erasure.ANONYMISE,
@@ -259,7 +259,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "meetings.MeetingPlan",
         _("Møteplaner du har vedtatt"),
-        _("Hvem som vedtok halvårsplanen (G7)."),
+        _("Hvem som vedtok halvårsplanen."),
         ART6_INTEREST,
         GROUP_ARCHIVE,
         Erasure.ANONYMISE,
@@ -269,7 +269,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "meetings.MeetingRequest",
         _("Krav om møte"),
-        _("Hvem som ba om et gruppemøte eller styremøte (G6, G17)."),
+        _("Hvem som ba om et gruppemøte eller styremøte."),
         ART6_INTEREST,
         GROUP_ARCHIVE,
         Erasure.ANONYMISE,
@@ -280,7 +280,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "meetings.RequestSignature",
         _("Underskrifter på krav om møte"),
-        _("Hvem som støttet kravet om møte (G6)."),
+        _("Hvem som støttet kravet om møte."),
         ART6_INTEREST,
         Retention(GROUP_ARCHIVE.text, anchors=("request__group__period_end",), years=1),
         Erasure.DELETE,
@@ -291,7 +291,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "meetings.CouncilCase",
         _("Saker du har fått ansvar for"),
-        _("Fordeling av kommunestyrets saker blant medlemmene (G12)."),
+        _("Fordeling av kommunestyrets saker blant medlemmene."),
         ART6_INTEREST,
         Retention(GROUP_ARCHIVE.text, anchors=("council_meeting__group__period_end",), years=1),
         Erasure.ANONYMISE,
@@ -302,7 +302,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "meetings.AgendaItem",
         _("Saker du har meldt inn til saklista"),
-        _("Medlemmene melder inn saker til lederen (G9)."),
+        _("Medlemmene melder inn saker til lederen."),
         ART6_INTEREST,
         Retention(GROUP_ARCHIVE.text, anchors=("meeting__group__period_end",), years=1),
         Erasure.ANONYMISE,
@@ -312,7 +312,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "meetings.Minutes",
         _("Referater du har skrevet eller godkjent"),
-        _("Referat fra gruppemøter (G13, G17)."),
+        _("Referat fra gruppemøter."),
         ART6_INTEREST,
         Retention(GROUP_ARCHIVE.text, anchors=("meeting__group__period_end",), years=1),
         Erasure.ANONYMISE,
@@ -328,7 +328,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "meetings.MinutesVersion",
         _("Referatversjoner du har godkjent"),
-        _("Godkjente, låste referater (G13)."),
+        _("Godkjente, låste referater."),
         ART6_INTEREST,
         Retention(GROUP_ARCHIVE.text, anchors=("minutes__meeting__group__period_end",), years=1),
         Erasure.ANONYMISE,
@@ -340,7 +340,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "meetings.Dissent",
         _("Protokolltilførsler"),
-        _("Din protokolltilførsel i referatet (G25)."),
+        _("Din protokolltilførsel i referatet."),
         ART6_INTEREST,
         Retention(
             GROUP_ARCHIVE.text, anchors=("agenda_item__meeting__group__period_end",), years=1
@@ -354,7 +354,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "meetings.ConflictOfInterest",
         _("Habilitet"),
-        _("Når du har tatt opp din egen habilitet, og gruppas avgjørelse (G18, S16)."),
+        _("Når du har tatt opp din egen habilitet, og gruppas avgjørelse."),
         ART6_LEGAL,
         Retention(
             GROUP_ARCHIVE.text, anchors=("agenda_item__meeting__group__period_end",), years=1
@@ -368,7 +368,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "meetings.VoteDeviationNotice",
         _("Meldinger om avvikende stemme"),
-        _("At du vil stemme mot gruppas konklusjon (G19)."),
+        _("At du vil stemme mot gruppas konklusjon."),
         ART6_INTEREST,
         Retention(
             GROUP_ARCHIVE.text, anchors=("case__council_meeting__group__period_end",), years=1
@@ -381,7 +381,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "meetings.ProgrammeIssue",
         _("Programpunkter du følger opp"),
-        _("Oppfølging av programmet (E2)."),
+        _("Oppfølging av programmet."),
         ART6_INTEREST,
         GROUP_ARCHIVE,
         Erasure.ANONYMISE,
@@ -424,7 +424,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "attendance.Consent",
         _("Samtykker til frammøtelista"),
-        _("Samtykke til å stå på kursets frammøteliste (S10)."),
+        _("Samtykke til å stå på kursets frammøteliste."),
         ART6_CONSENT,
         ATTENDANCE_LIST,
         Erasure.KEEP,
@@ -435,7 +435,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "attendance.Presence",
         _("Frammøte"),
-        _("Når du var til stede på kurssamlinger, for studietimer og kursbevis (S8, S12, S16)."),
+        _("Når du var til stede på kurssamlinger, for studietimer og kursbevis."),
         ART6_LEGAL,
         ATTENDANCE_LIST,
         Erasure.KEEP,
@@ -459,7 +459,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "attendance.Course",
         _("Kurs du leder eller har behandlet"),
-        _("Kursleder og behandling av kurset (S1, S11, S13)."),
+        _("Kursleder og behandling av kurset."),
         ART6_LEGAL,
         ATTENDANCE_LIST,
         Erasure.ANONYMISE,
@@ -472,7 +472,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "attendance.Exemption",
         _("Søknader om unntak"),
-        _("Søknad om unntak fra deltakerkravet og avgjørelsen (S4)."),
+        _("Søknad om unntak fra deltakerkravet og avgjørelsen."),
         ART6_LEGAL,
         ATTENDANCE_LIST,
         Erasure.ANONYMISE,
@@ -483,7 +483,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "attendance.Certificate",
         _("Kursbevis"),
-        _("Kursbeviset ditt, med navn, kurs og studietimer, og en kontrollkode (S8)."),
+        _("Kursbeviset ditt, med navn, kurs og studietimer, og en kontrollkode."),
         ART6_LEGAL,
         Retention(
             _("Så lenge frammøtelista lagres (minst fem år). Last ned kursbeviset før det."),
@@ -509,7 +509,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "attendance.AttendanceListConfirmation",
         _("Frammøtelister du har bekreftet"),
-        _("Kurslederen bekrefter frammøtelista før rapportering (S12)."),
+        _("Kurslederen bekrefter frammøtelista før rapportering."),
         ART6_LEGAL,
         ATTENDANCE_LIST,
         Erasure.KEEP,
@@ -521,7 +521,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "attendance.StudyPolicy",
         _("Regelsett du har lagt inn"),
-        _("Hvem som endret reglene for studiearbeid (S15)."),
+        _("Hvem som endret reglene for studiearbeid."),
         ART6_INTEREST,
         Retention(_("Så lenge regelsettet finnes.")),
         Erasure.ANONYMISE,
@@ -531,7 +531,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "attendance.SubsidyRate",
         _("Satser du har lagt inn"),
-        _("Hvem som endret satsen for opplæringstilskudd (S7)."),
+        _("Hvem som endret satsen for opplæringstilskudd."),
         ART6_INTEREST,
         Retention(_("Så lenge satsen finnes.")),
         Erasure.ANONYMISE,
@@ -542,7 +542,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "whistleblowing.Case",
         _("Varslingssaker"),
-        _("Behandle varsler om kritikkverdige forhold (W1–W16)."),
+        _("Behandle varsler om kritikkverdige forhold."),
         ART6_LEGAL,
         WHISTLEBLOWING,
         Erasure.OWN_APP,
@@ -554,7 +554,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "whistleblowing.Message",
         _("Meldinger i varslingssaker"),
-        _("Dialog mellom varsler og mottaker (W5, W7)."),
+        _("Dialog mellom varsler og mottaker."),
         ART6_LEGAL,
         WHISTLEBLOWING,
         Erasure.OWN_APP,
@@ -566,7 +566,7 @@ INVENTORY: tuple[Entry, ...] = (
     Entry(
         "whistleblowing.LogEntry",
         _("Saksnotater i varslingssaker"),
-        _("Dokumentasjon av behandlingen (W14)."),
+        _("Dokumentasjon av behandlingen."),
         ART6_LEGAL,
         WHISTLEBLOWING,
         Erasure.OWN_APP,
@@ -596,19 +596,25 @@ INVENTORY: tuple[Entry, ...] = (
         Erasure.OWN_APP,
         ("handler", "granted_by"),
         in_export=False,
-        notes=WB_NOTE,
+        notes=_(
+            "Partiets generalsekretær har en nøkkel i reserve til partiets saker, slik at "
+            "saken kan løftes til hen etter 14 dager uten reaksjon. Ved varsler om "
+            "Senterungdommen får partiets generalsekretær bare vite at saken finnes, uten "
+            "nøkkel, med mindre en av Senterungdommens lesere gir tilgang eller varsleren "
+            "har bedt om at Senterungdommens generalsekretær ikke skal se saken."
+        ),
     ),
     Entry(
         "whistleblowing.Handler",
         _("Varslingsmottakere"),
-        _("Hvem som tar imot varsler, med rolle og kjønn (W8, W9)."),
+        _("Hvem som tar imot varsler, med rolle og kjønn."),
         ART6_LEGAL,
         Retention(
             _("Så lenge personen er varslingsmottaker."),
             enforced_by="whistleblowing (deaktivering av mottaker)",
         ),
         Erasure.OWN_APP,
-        ("user", "gender", "role"),
+        ("user", "gender", "role", "public_phone", "public_email"),
         subjects=("user",),
         in_export=False,
         represents_person=True,

@@ -116,10 +116,38 @@ class ReportForm(forms.Form):
     attachments = MultipleFileField(label=_("Vedlegg"))
     token = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, recipients: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        recipients: list[tuple[int, str]],
+        youth_ready: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.youth_ready = youth_ready
         self.fields["excluded_handler"].choices = [("", _("Ingen")), *recipients]  # type: ignore[attr-defined]
         self.fields["attachments"].help_text = uploads.limits_help()
+        if not youth_ready:
+            # W8: no youth-wing reader holds a key, so the channel is not offered as if it
+            # worked, and nothing goes silently to someone else.
+            self.fields["youth_wing"].choices = [  # type: ignore[attr-defined]
+                ("no", _("Nei")),
+                ("yes", _("Ja (kan ikke sendes her ennå, se under)")),
+            ]
+            self.fields["youth_wing"].help_text = YOUTH_NOT_READY
+
+    def clean_youth_wing(self) -> str:
+        value = str(self.cleaned_data.get("youth_wing", "no"))
+        if value == "yes" and not self.youth_ready:
+            raise forms.ValidationError(YOUTH_NOT_READY)
+        return value
+
+
+YOUTH_NOT_READY = _(
+    "Varsler om Senterungdommen kan ikke sendes her ennå: Senterungdommens generalsekretær "
+    "har ikke satt opp mottaket sitt. Ingenting blir sendt til andre i stedet. Kontakt "
+    "Senterungdommens generalsekretær på telefon eller e-post."
+)
 
 
 class ReceiptForm(forms.Form):

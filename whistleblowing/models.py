@@ -44,6 +44,10 @@ class Handler(models.Model):
         _("utpekt mottaker for seksuell trakassering"), default=False
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
+    # W17: what the report page shows reporters who prefer phone or e-mail, and what it
+    # shows instead of a channel that is not ready.
+    public_phone = models.CharField(_("telefon på varslingssiden"), max_length=40, blank=True)
+    public_email = models.EmailField(_("e-post på varslingssiden"), blank=True)
     public_key = models.BinaryField(null=True, blank=True, editable=False)
     private_key_blob = models.BinaryField(null=True, blank=True, editable=False)
     kdf_salt = models.BinaryField(null=True, blank=True, editable=False)
@@ -137,9 +141,10 @@ class Case(models.Model):
 class Access(models.TextChoices):
     """What a key grant lets the handler do in the portal.
 
-    The case key is sealed to the secretaries general at submission (unless excluded), so
-    that escalation on day 14 (W10) needs nobody to be unlocked at that moment; the grant's
-    ``access`` decides whether the case is listed and opened for them."""
+    Readers hold the case key sealed to their public key. On party reports the secretaries
+    general hold it in reserve ("standby"), so that escalation on day 14 (W10) needs nobody
+    to be unlocked at that moment. "Informed" (the party secretary general on youth-wing
+    reports) holds no key at all: the row is the metadata, nothing in it opens the case."""
 
     READ = "read", _("Kan lese")
     INFORMED = "informed", _("Informert (bare at saken finnes)")
@@ -150,7 +155,7 @@ class KeyGrant(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="grants")
     handler = models.ForeignKey(Handler, on_delete=models.CASCADE, related_name="grants")
     access = models.CharField(max_length=16, choices=Access.choices)
-    sealed_key = models.BinaryField()
+    sealed_key = models.BinaryField(null=True, blank=True)  # None for "informed"
     created_at = models.DateTimeField()
     granted_by = models.ForeignKey(
         Handler, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

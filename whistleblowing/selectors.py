@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from whistleblowing import dates, routing
@@ -80,8 +80,25 @@ def cases_for_handler(handler: Handler) -> list[CaseRow]:
     return rows
 
 
+def cases_only_read_by(handler: Handler) -> int:
+    """Open cases for which this handler is the only active reader holding a key: taking
+    them away would leave a filed report without a reader (issue 12)."""
+    open_cases = Case.objects.filter(
+        status__in=[CaseStatus.RECEIVED, CaseStatus.ACKNOWLEDGED],
+        grants__handler=handler,
+        grants__access=Access.READ,
+    )
+    others = KeyGrant.objects.filter(
+        case=OuterRef("pk"),
+        access=Access.READ,
+        sealed_key__isnull=False,
+        handler__is_active=True,
+    ).exclude(handler=handler)
+    return open_cases.exclude(Exists(others)).distinct().count()
+
+
 def routing_warnings() -> list[str]:
-    """W9 configuration checks shown on the handler dashboard (codes, rendered in template)."""
+    """W8, W9 configuration checks shown on the handler dashboard (codes, rendered in template)."""
     recipients = active_recipients()
     designated = [h for h in recipients if h.sexual_harassment_recipient]
     warnings = []
@@ -91,6 +108,8 @@ def routing_warnings() -> list[str]:
         warnings.append("hr")
     if not any(h.role == "secretary_general" for h in recipients):
         warnings.append("no_general")
+    if not routing.youth_wing_ready([as_recipient(h) for h in recipients]):
+        warnings.append("no_youth_general")
     return warnings
 
 

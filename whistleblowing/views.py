@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from whistleblowing import crypto, forms, intake, ratelimit, selectors, services, unlock
-from whistleblowing.models import Access, Case, CaseStatus, Handler
+from whistleblowing import crypto, forms, intake, ratelimit, routing, selectors, services, unlock
+from whistleblowing.models import Access, Case, CaseStatus, Handler, HandlerRole
 from whistleblowing.permissions import get_case_for_handler, get_handler
 from whistleblowing.upload_handlers import guard_uploads
 
@@ -27,10 +27,22 @@ def display_name(handler: Handler) -> str:
     return str(getattr(user, "full_name", "") or user.get_username())
 
 
-def _recipient_choices() -> list[tuple[int, str]]:
+def _recipient_choices(handlers: list[Handler]) -> list[tuple[int, str]]:
     return [
         (h.pk, f"{display_name(h)} ({h.get_role_display()})")
-        for h in sorted(services.active_recipients(), key=display_name)
+        for h in sorted(handlers, key=display_name)
+    ]
+
+
+def _youth_contacts() -> list[dict[str, str]]:
+    """W17: the youth wing's general's public phone and e-mail, for when the channel here
+    is not ready."""
+    return [
+        {"name": display_name(h), "phone": h.public_phone, "email": h.public_email}
+        for h in Handler.objects.filter(
+            role=HandlerRole.YOUTH_SECRETARY_GENERAL, is_active=True
+        ).select_related("user")
+        if h.public_phone or h.public_email
     ]
 
 
@@ -76,15 +88,19 @@ def _sign_out_first(request: HttpRequest, form: Any) -> None:
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
     """The reporting page: what, who reads it, protection, deadlines; the form (W1–W7)."""
-    recipients = _recipient_choices()
+    handlers = services.active_recipients()
+    recipients = _recipient_choices(handlers)
+    youth_ready = routing.youth_wing_ready([services.as_recipient(h) for h in handlers])
     status = 200
     retry_after = 0
     if request.method == "POST" and _signed_in(request):
-        form = forms.ReportForm(request.POST, recipients=recipients)
+        form = forms.ReportForm(request.POST, recipients=recipients, youth_ready=youth_ready)
         _sign_out_first(request, form)
         status = 409
     elif request.method == "POST":
-        form = forms.ReportForm(request.POST, request.FILES, recipients=recipients)
+        form = forms.ReportForm(
+            request.POST, request.FILES, recipients=recipients, youth_ready=youth_ready
+        )
         if form.is_valid():
             data = form.cleaned_data
             if not forms.check_form_token(data["token"]):
@@ -140,13 +156,19 @@ def report(request: HttpRequest) -> HttpResponse:
         if form.errors:
             status = status if status != 200 else 400
     else:
-        form = forms.ReportForm(initial={"token": forms.new_form_token()}, recipients=recipients)
+        form = forms.ReportForm(
+            initial={"token": forms.new_form_token()},
+            recipients=recipients,
+            youth_ready=youth_ready,
+        )
     response = render(
         request,
         "whistleblowing/report.html",
         {
             "form": form,
             "ready": bool(recipients),
+            "youth_ready": youth_ready,
+            "youth_contacts": [] if youth_ready else _youth_contacts(),
             "signed_in": _signed_in(request),
             **intake.context(request, "submit"),
         },

@@ -303,7 +303,10 @@ def attack(material: Iterable[bytes]) -> Outcome:
     cases = {str(c.pk): c for c in Case.objects.all()}
     content = {pk: bytes(c.content_blob) for pk, c in cases.items()}
     publics = {bytes(h.public_key or b""): h.pk for h in Handler.objects.exclude(public_key=None)}
-    grants = [(g.handler_id, bytes(g.sealed_key)) for g in KeyGrant.objects.all()]
+    grants = [
+        (g.handler_id, bytes(g.sealed_key or b""))
+        for g in KeyGrant.objects.exclude(sealed_key=None)  # "informed" holds no key
+    ]
     expanded, clean = expand(material)
     boxes = set(stored_boxes())
     boxes.update(c for c in clean if NONCE + MAC <= len(c) <= 64 * 1024 and _random_looking(c))

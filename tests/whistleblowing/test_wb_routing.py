@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from whistleblowing.routing import (
     INFORMED,
     READ,
@@ -9,6 +11,8 @@ from whistleblowing.routing import (
     Recipient,
     gender_balanced,
     route,
+    sealed,
+    youth_wing_ready,
 )
 
 SEC_A = Recipient(1, "secretariat", "female")
@@ -54,7 +58,7 @@ def test_excluded_handler_gets_nothing_not_even_a_reserve_key():
 
 
 def test_w8_falls_back_to_secretary_general_when_the_route_is_empty():
-    # The only youth general is excluded: the booklet's "or to the secretary general".
+    # The only youth general is excluded: the party's general reads it (issue 12).
     plan = route(category="roles", youth_wing=True, recipients=EVERYONE, excluded_id=4)
     assert plan == {3: READ}
     plan = route(category="other", youth_wing=False, recipients=[SG], excluded_id=None)
@@ -63,3 +67,46 @@ def test_w8_falls_back_to_secretary_general_when_the_route_is_empty():
 
 def test_nobody_to_receive_gives_an_empty_plan():
     assert route(category="other", youth_wing=False, recipients=[SEC_A], excluded_id=1) == {}
+
+
+def test_w8_youth_wing_report_without_a_youth_general_goes_nowhere_else():
+    # No silent fallback (issue 12): the party general does not read it instead.
+    party = [SEC_A, SEC_B, SG, SH_F, SH_M]
+    assert route(category="roles", youth_wing=True, recipients=party, excluded_id=None) == {}
+    assert not youth_wing_ready(party)
+    assert youth_wing_ready(EVERYONE)
+
+
+def test_w10_informed_holds_no_key_standby_and_read_do():
+    assert not sealed(INFORMED)
+    assert sealed(READ) and sealed(STANDBY)
+
+
+def test_w8_the_party_general_is_never_more_than_informed_while_a_youth_general_reads():
+    for excluded in (None, 1, 3, 5):
+        plan = route(category="roles", youth_wing=True, recipients=EVERYONE, excluded_id=excluded)
+        assert plan[4] == READ
+        assert {h: a for h, a in plan.items() if h != 4} == ({} if excluded == 3 else {3: INFORMED})
+
+
+def test_every_plan_has_a_reader_or_is_refused_and_never_reaches_the_excluded():
+    """Over every set of recipients, every exclusion and every route: a report is either
+    refused (empty plan) or has at least one reader; the excluded handler gets nothing."""
+    for size in range(len(EVERYONE) + 1):
+        for chosen in itertools.combinations(EVERYONE, size):
+            for excluded in (None, *(r.id for r in chosen)):
+                for category, youth in (
+                    ("other", False),
+                    ("sexual_harassment", False),
+                    ("roles", True),
+                ):
+                    plan = route(
+                        category=category,
+                        youth_wing=youth,
+                        recipients=chosen,
+                        excluded_id=excluded,
+                    )
+                    assert not plan or READ in plan.values()
+                    assert excluded not in plan
+                    if youth:
+                        assert STANDBY not in plan.values()

@@ -148,7 +148,7 @@ def test_w14_retention_sweep_deletes_everything_and_leaves_a_tombstone(
         key = f.case_key(staff["sec"], case)
         services.handler_message_send(handler=staff["sec"], case=case, key=key, body="Svar")
         services.case_close(handler=staff["sec"], case=case, key=key, reason="Ferdig")
-    old_grant_blob = bytes(KeyGrant.objects.filter(case=case).first().sealed_key)
+    old_grant_blob = bytes(KeyGrant.objects.filter(case=case).first().sealed_key or b"")
     old_receipt_blob = bytes(case.receipt_key_blob)
     file_path = Path(settings.MEDIA_ROOT) / str(Attachment.objects.get(case=case).file.name)
     assert file_path.exists()

@@ -38,16 +38,20 @@ from whistleblowing.services.reporting import (
 # Kinds of case-log entries (W12–W16). Stored inside the encrypted payload.
 LOG_KINDS: dict[str, Any] = {
     "note": gettext_lazy("Notat"),
-    "meeting": gettext_lazy("Møte (W13)"),
-    "guardian": gettext_lazy("Foresatte / annen voksen for person under 18 (W13)"),
-    "contact_affected": gettext_lazy("Kontakt med den som opplevde det (W12)"),
-    "police": gettext_lazy("Vurdering av politianmeldelse (W15)"),
-    "sanction": gettext_lazy("Reaksjon vedtatt (W16)"),
+    "meeting": gettext_lazy("Møte"),
+    "guardian": gettext_lazy("Foresatte / annen voksen for person under 18"),
+    "contact_affected": gettext_lazy("Kontakt med den som opplevde det"),
+    "police": gettext_lazy("Vurdering av politianmeldelse"),
+    "sanction": gettext_lazy("Reaksjon vedtatt"),
 }
 SYSTEM_KINDS: dict[str, Any] = {
-    "acknowledged": gettext_lazy("Mottak bekreftet til varsler (W5)"),
-    "access_granted": gettext_lazy("Tilgang gitt (W10)"),
-    "escalated": gettext_lazy("Løftet til generalsekretær (W10)"),
+    "acknowledged": gettext_lazy("Mottak bekreftet til varsler"),
+    "access_granted": gettext_lazy("Tilgang gitt"),
+    "escalated": gettext_lazy("Løftet til generalsekretær"),
+    "routed_to_party_general": gettext_lazy(
+        "Saken gikk til partiets generalsekretær fordi varsleren ba om at "
+        "Senterungdommens generalsekretær ikke skal se den"
+    ),
     "feedback": gettext_lazy("Tilbakemelding om behandlingen gitt"),
     "not_a_case": gettext_lazy("Vurdert: ikke en varslingssak"),
     "closed": gettext_lazy("Saken avsluttet"),
@@ -82,7 +86,7 @@ AGE_BANDS: dict[str, Any] = {
 
 def _require_read(handler: Handler, case: Case) -> KeyGrant:
     grant = KeyGrant.objects.filter(case=case, handler=handler).first()
-    if grant is None or grant.access != Access.READ:
+    if grant is None or grant.access != Access.READ or grant.sealed_key is None:
         raise PermissionDenied
     return grant
 
@@ -90,7 +94,7 @@ def _require_read(handler: Handler, case: Case) -> KeyGrant:
 def case_key_for_handler(*, handler: Handler, case: Case, private_key: bytes) -> bytes:
     """Unseal the case key. Every decryption is logged (who, when)."""
     grant = _require_read(handler, case)
-    key = crypto.unseal(private_key, bytes(grant.sealed_key))
+    key = crypto.unseal(private_key, bytes(grant.sealed_key or b""))
     audit(actor=handler.user, action="case.decrypted", case=case, handler=handler.pk)
     return key
 

@@ -27,6 +27,7 @@ from whistleblowing.models import (
     Category,
     Handler,
     KeyGrant,
+    LogEntry,
     Message,
     NotificationKind,
     Relation,
@@ -308,11 +309,25 @@ def report_submit(
                     case=case,
                     handler=by_id[handler_id],
                     access=access,
-                    sealed_key=crypto.seal(bytes(by_id[handler_id].public_key or b""), key),
+                    sealed_key=crypto.seal(bytes(by_id[handler_id].public_key or b""), key)
+                    if routing.sealed(access)
+                    else None,
                     created_at=now,
                 )
                 for handler_id, access in plan.items()
             )
+            if case.youth_wing and any(
+                by_id[h].role == routing.SECRETARY_GENERAL and a == routing.READ
+                for h, a in plan.items()
+            ):
+                # W8, W10: the youth wing's general was excluded; the readers see why the
+                # party's general holds the key.
+                LogEntry.objects.create(
+                    case=case,
+                    handler=None,
+                    created_at=now,
+                    payload_blob=_json_blob(key, {"kind": "routed_to_party_general"}),
+                )
             stored = _store_attachments(
                 case=case, key=key, files=files, author=Author.REPORTER, now=now
             )

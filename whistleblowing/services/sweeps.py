@@ -83,7 +83,9 @@ def notify(case_id: str, kind: str, ref: int = 0) -> bool:
 
 
 def _escalate(case: Case, now: datetime, reason: str) -> list[Handler]:
-    """W10: open the case for the secretaries general who hold a reserve key."""
+    """W10: open the case for the secretaries general who hold a reserve key. On a
+    youth-wing report the party's general is informed (metadata) and holds no key, so
+    escalation tells them and hands over no content."""
     generals = list(
         Handler.objects.filter(
             grants__case=case,
@@ -92,7 +94,7 @@ def _escalate(case: Case, now: datetime, reason: str) -> list[Handler]:
         ).select_related("user")
     )
     KeyGrant.objects.filter(
-        case=case, handler__in=generals, access__in=[Access.STANDBY, Access.INFORMED]
+        case=case, handler__in=generals, access=Access.STANDBY, sealed_key__isnull=False
     ).update(access=Access.READ)
     if case.escalated_at is None:
         case.escalated_at = now
