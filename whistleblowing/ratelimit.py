@@ -235,7 +235,7 @@ class DatabaseStore:
         table = connection.ops.quote_name(RateCounter._meta.db_table)
         # The table name is the model's own; every value goes as a parameter.
         sql = (
-            f"INSERT INTO {table} (bucket, hits, expires_at) VALUES (%s, %s, %s) "  # noqa: S608
+            f"INSERT INTO {table} (bucket, hits, expires_at) VALUES (%s, %s, %s) "  # noqa: S608  # nosec B608
             f"ON CONFLICT (bucket) DO UPDATE SET "
             f"hits = CASE WHEN {table}.expires_at < %s THEN excluded.hits "
             f"ELSE {table}.hits + excluded.hits END, "
