@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import whistleblowing as f
-from whistleblowing import views
+from whistleblowing.views import reporter as views
 
 IP = "203.0.113.77"
 FORWARDED = "198.51.100.23"

@@ -1,0 +1,176 @@
+"""The group's rules (G22, G23): in force, versions, PDF, proposals, decisions, acknowledgements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from config.pdf import render_pdf
+from groups import selectors, services
+from groups.forms import (
+    RulesDecisionForm,
+    RulesForm,
+    run_form,
+)
+from groups.models import (
+    CouncilGroup,
+    RuleSet,
+    RuleSetStatus,
+)
+from groups.permissions import can_manage, get_group_for_user, membership_for
+from groups.views.common import _user
+
+
+# --- the group's rules (G22, G23) ------------------------------------------------------------
+def _ruleset(group: CouncilGroup, version: int) -> RuleSet:
+    return get_object_or_404(RuleSet, group=group, version=version)
+
+
+def rules(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_group_for_user(request.user, pk, "view")
+    in_force = services.rules_in_force(group)
+    if in_force is None:
+        pending = group.rulesets.filter(status=RuleSetStatus.PROPOSED).first()
+        return render(
+            request,
+            "groups/rules_missing.html",
+            {"group": group, "pending": pending, "manage": can_manage(request.user, group)},
+        )
+    return rules_version(request, pk, in_force.version)
+
+
+def rules_version(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    group = get_group_for_user(request.user, pk, "view")
+    ruleset = _ruleset(group, version)
+    overview = selectors.group_overview(group, timezone.localdate())
+    me = membership_for(request.user, group)
+    return render(
+        request,
+        "groups/rules.html",
+        {
+            "group": group,
+            "ruleset": ruleset,
+            "overview": overview,
+            "versions": group.rulesets.order_by("-version"),
+            "manage": can_manage(request.user, group),
+            "is_leader": bool(me and me.is_leader) or request.user.is_superuser,
+            "acknowledged": ruleset.acknowledgements.filter(user=_user(request)).first(),
+            "decision_form": RulesDecisionForm(),
+            "changes": selectors.rules_changes(services.rules_in_force(group), ruleset)
+            if ruleset.status == RuleSetStatus.PROPOSED
+            else [],
+        },
+    )
+
+
+def rules_pdf(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    group = get_group_for_user(request.user, pk, "view")
+    ruleset = _ruleset(group, version)
+    pdf = render_pdf(
+        "groups/pdf/rules.html",
+        {
+            "group": group,
+            "ruleset": ruleset,
+            "overview": selectors.group_overview(group, timezone.localdate()),
+        },
+        title=str(ruleset),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="reglement-v{ruleset.version}.pdf"'
+    return response
+
+
+def rules_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_group_for_user(request.user, pk, "manage")
+    current = services.rules_in_force(group)
+    initial: dict[str, Any] = {}
+    if current:
+        initial = {
+            "meeting_place": current.meeting_place,
+            "meeting_weekdays": current.weekday_numbers,
+            "meeting_start": current.meeting_start,
+            "meeting_end": current.meeting_end,
+            "quarantine_months": current.quarantine_months,
+            "cooperation": current.cooperation,
+        }
+    form = RulesForm(request.POST or None, initial=initial)
+    done = run_form(
+        request,
+        form,
+        lambda d: services.ruleset_propose(
+            actor=_user(request),
+            group=group,
+            change_summary=d["change_summary"],
+            fields=services.RuleFields(
+                meeting_place=d["meeting_place"],
+                meeting_weekdays=d["meeting_weekdays"],
+                meeting_start=d["meeting_start"],
+                meeting_end=d["meeting_end"],
+                quarantine_months=d["quarantine_months"],
+                cooperation=d["cooperation"],
+            ),
+        ),
+        _("Forslaget er lagret. Legg det fram for gruppa, og før inn vedtaket."),
+        reverse("groups:rules_list", args=[group.pk]),
+    )
+    return done or render(
+        request, "groups/rules_propose.html", {"group": group, "form": form, "current": current}
+    )
+
+
+def rules_list(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_group_for_user(request.user, pk, "view")
+    return render(
+        request,
+        "groups/rules_list.html",
+        {
+            "group": group,
+            "versions": group.rulesets.order_by("-version"),
+            "manage": can_manage(request.user, group),
+        },
+    )
+
+
+@require_POST
+def rules_decide(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    group = get_group_for_user(request.user, pk, "manage")
+    ruleset = _ruleset(group, version)
+    form = RulesDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            decided = services.ruleset_decide(
+                actor=_user(request), ruleset=ruleset, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            if decided.status == RuleSetStatus.ADOPTED:
+                messages.success(request, _("Reglementet er vedtatt og gjelder fra nå."))
+            else:
+                messages.info(request, _("Forslaget fikk ikke flertall og er forkastet."))
+    else:
+        messages.error(request, _("Oppgi antall stemmer for og mot (hele tall, 0 eller mer)."))
+    return redirect("groups:rules_version", pk=group.pk, version=ruleset.version)
+
+
+@require_POST
+def rules_acknowledge(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    group = get_group_for_user(request.user, pk, "view")
+    ruleset = _ruleset(group, version)
+    try:
+        services.rules_acknowledge(actor=_user(request), ruleset=ruleset)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Takk! Du har bekreftet at du har lest reglementet."))
+    return redirect("groups:rules_version", pk=group.pk, version=ruleset.version)
