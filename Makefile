@@ -36,11 +36,7 @@ run: env
 	.venv/bin/python manage.py migrate --noinput -v0
 	.venv/bin/python manage.py demo
 	@echo "Starting portal on $(SITE_URL)/ with Celery worker and beat (Ctrl-C stops all)"
-	@trap 'kill 0' EXIT INT TERM; \
-	  .venv/bin/celery -A config worker --loglevel=WARNING --concurrency=2 & \
-	  .venv/bin/celery -A config beat --loglevel=WARNING & \
-	  .venv/bin/python manage.py runserver $(HOST):$(PORT) --noreload & \
-	  wait
+	@DEBUG=$${DEBUG:-false} .venv/bin/python -m config.runall $(HOST):$(PORT)
 
 test: env system-deps
 	.venv/bin/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)

@@ -168,6 +168,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
         "processed_folder": str(DATA_DIR / "broker" / "processed"),
         "control_folder": str(DATA_DIR / "broker" / "control"),
         "store_processed": False,
+        # An idle worker looks at the folder five times a second (a directory listing), so
+        # that it sees a shutdown within about a second: make run's Ctrl-C (config/runall.py).
+        "polling_interval": 0.2,
     }
 )
 CELERY_TASK_ALWAYS_EAGER = TESTING and not env_bool("CELERY_REAL_WORKER", False)

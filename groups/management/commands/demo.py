@@ -29,7 +29,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         rows = [
             ("Gruppeleder", "leader"),
+            ("Nestleder", "deputy"),
             ("Medlem", "member"),
+            ("Vararepresentant", "substitute"),
+            ("Ordfører (observatør)", "mayor"),
             ("Fraksjonsleder", "faction_leader"),
             ("Kursadministrator (MFA)", "course_admin"),
             ("Varslingsmottaker (MFA)", "handler"),
