@@ -38,8 +38,11 @@ run: env
 	@echo "Starting portal on $(SITE_URL)/ with Celery worker and beat (Ctrl-C stops all)"
 	@DEBUG=$${DEBUG:-false} .venv/bin/python -m config.runall $(HOST):$(PORT)
 
+# The suite runs in one process per core (pytest-xdist); `make test XDIST=` runs it in one.
+# Tests that start and stop their own servers share an xdist_group and run one after another.
+XDIST ?= -n auto --dist loadgroup
 test: env system-deps
-	.venv/bin/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	.venv/bin/python -m pytest -p no:cacheprovider $(XDIST) $(PYTEST_ARGS)
 
 lint: env
 	.venv/bin/ruff check .

@@ -118,6 +118,15 @@ def sqlite_database(path: str) -> dict[str, object]:
     }
 
 
+def redis_for_worker(url: str, worker: str) -> str:
+    """The Redis URL for one parallel test process ("gw0", "gw1", …): the database after the
+    configured one, plus the process's number (redis://h:6379/0 → /1 for gw0, /2 for gw1)."""
+    parts = urlparse(url)
+    base = int(parts.path.strip("/") or 0)
+    number = int(worker.removeprefix("gw") or 0)
+    return parts._replace(path=f"/{base + 1 + number}").geturl()
+
+
 def mailer_from_url(url: str, *, production: bool = False) -> dict[str, object]:
     """A MAILERS entry from console:// , locmem:// or smtp(s)://user:pass@host:port?tls=true
 

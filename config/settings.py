@@ -30,6 +30,7 @@ from config.env import (
     env_networks,
     env_str,
     mailer_from_url,
+    redis_for_worker,
     sqlite_database,
 )
 
@@ -44,6 +45,13 @@ PRODUCTION = PORTAL_ENV == "production"
 TESTING = PORTAL_ENV == "test"
 
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var")))
+# `make test` runs the suite in parallel processes (pytest-xdist): each gets its own data
+# folder (file broker, file cache) and, below, its own Redis database, so that one process's
+# cache.clear() or queued task never reaches another's. The test database is per process
+# already (a file per pid for SQLite; pytest-django's "_gwN" suffix for PostgreSQL).
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "") if TESTING else ""
+if _XDIST_WORKER:
+    DATA_DIR = DATA_DIR / f"test-{_XDIST_WORKER}"
 
 DEBUG = env_bool("DEBUG", PORTAL_ENV == "development")
 SECRET_KEY = env_str("SECRET_KEY", None if PRODUCTION else "dev-only-" + "x" * 50)
@@ -131,6 +139,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, broker --------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL and _XDIST_WORKER:
+    REDIS_URL = redis_for_worker(REDIS_URL, _XDIST_WORKER)
 if REDIS_URL:
     CACHES = {
         "default": {

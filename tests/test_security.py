@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from config.env import ImproperlyConfiguredEnv, database_from_url, env_bool
+from config.env import ImproperlyConfiguredEnv, database_from_url, env_bool, redis_for_worker
 from tests.conftest import World
 from tests.factories.groups import give_role, make_user
 
@@ -63,6 +63,12 @@ def test_env_helpers_reject_bad_values(monkeypatch: pytest.MonkeyPatch) -> None:
         database_from_url("mysql://x@y/z")
     parsed = database_from_url("postgres://u:p%40ss@db:5433/portal")
     assert (parsed["NAME"], parsed["PASSWORD"], parsed["PORT"]) == ("portal", "p@ss", "5433")
+
+
+def test_each_parallel_test_process_has_a_redis_database_of_its_own() -> None:
+    assert redis_for_worker("redis://127.0.0.1:6379/0", "gw0") == "redis://127.0.0.1:6379/1"
+    assert redis_for_worker("redis://127.0.0.1:6379/0", "gw1") == "redis://127.0.0.1:6379/2"
+    assert redis_for_worker("redis://:pw@r:6380", "gw2") == "redis://:pw@r:6380/3"
 
 
 @pytest.mark.django_db
