@@ -293,8 +293,7 @@ class ReasonForm(forms.Form):
 
 
 CONFIRM_TRIGGER = _(
-    "Jeg forstår at generalsekretæren får beskjed med en gang, og at det ikke kan trekkes "
-    "tilbake."
+    "Jeg forstår at generalsekretæren får beskjed med en gang, og at det ikke kan trekkes tilbake."
 )
 
 

@@ -21,6 +21,7 @@ class HandlerRole(models.TextChoices):
     # W5, W10: informed (metadata, no key) when a youth-wing report gets no reaction in 14 days.
     YOUTH_DEPUTY = "youth_deputy", _("Stedfortreder for Senterungdommens generalsekretær")
 
+
 CENTRAL_ROLES = (HandlerRole.SECRETARIAT, HandlerRole.SECRETARY_GENERAL)
 
 

@@ -25,9 +25,7 @@ urlpatterns = [
         name="case_trigger",
     ),
     path("behandling/sak/<uuid:pk>/bistand/", views.case_help, name="case_help"),
-    path(
-        "behandling/sak/<uuid:pk>/bistand/gitt/", views.case_help_answer, name="case_help_answer"
-    ),
+    path("behandling/sak/<uuid:pk>/bistand/gitt/", views.case_help_answer, name="case_help_answer"),
     path("behandling/sak/<uuid:pk>/alder/", views.case_age, name="case_age"),
     path("behandling/sak/<uuid:pk>/stans-sletting/", views.case_hold, name="case_hold"),
     path(

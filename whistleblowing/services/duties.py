@@ -126,9 +126,7 @@ def help_answer(*, handler: Handler, case: Case, key: bytes | None = None) -> He
     ).exists():
         raise PermissionDenied
     request = (
-        HelpRequest.objects.select_for_update()
-        .filter(case=case, answered_at__isnull=True)
-        .first()
+        HelpRequest.objects.select_for_update().filter(case=case, answered_at__isnull=True).first()
     )
     if request is None:
         raise ValidationError(_("Det er ingen åpen forespørsel om bistand i denne saken."))

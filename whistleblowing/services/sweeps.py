@@ -324,16 +324,20 @@ def retention_sweep(now: datetime | None = None) -> RetentionResult:
     result = RetentionResult()
     notice = NotificationKind.DELETION_NOTICE
     warn_until = now + timedelta(days=DELETION_NOTICE_DAYS)
-    for case in Case.objects.filter(delete_after__lte=warn_until).exclude(_due(notice)):
+    for closed in Case.objects.filter(delete_after__lte=warn_until).exclude(_due(notice)):
         with transaction.atomic():
-            if _record(case, notice, now):
-                _mail(readers(case))
-                audit(actor=None, action="case.deletion_notice", case=case)
+            if _record(closed, notice, now):
+                _mail(readers(closed))
+                audit(actor=None, action="case.deletion_notice", case=closed)
                 result.notices += 1
 
     told_before = now - timedelta(days=DELETION_NOTICE_DAYS)
     due = Case.objects.filter(delete_after__lte=now).filter(
-        Exists(Notification.objects.filter(case=OuterRef("pk"), kind=notice, created_at__lte=told_before))
+        Exists(
+            Notification.objects.filter(
+                case=OuterRef("pk"), kind=notice, created_at__lte=told_before
+            )
+        )
     )
     result.held = due.filter(_held(now)).count()
     for case_id in due.exclude(_held(now)).values_list("pk", flat=True):

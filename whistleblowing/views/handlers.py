@@ -18,8 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from whistleblowing import forms, intake, ratelimit, selectors, services, unlock
 from whistleblowing.models import CENTRAL_ROLES, Access, Case, CaseStatus, Handler
-from whistleblowing.services.handling import AGE_BANDS
 from whistleblowing.permissions import get_case_for_handler, get_handler
+from whistleblowing.services.handling import AGE_BANDS
 from whistleblowing.upload_handlers import guard_uploads
 from whistleblowing.views.common import (
     _apply_errors,
