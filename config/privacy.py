@@ -638,6 +638,48 @@ INVENTORY: tuple[Entry, ...] = (
         notes=WB_NOTE,
     ),
     Entry(
+        "whistleblowing.CaseTrigger",
+        _("Generalsekretæren informert i varslingssaker"),
+        _(
+            "Når en mottaker har bedt om at generalsekretæren informeres om en sak. Hvorfor "
+            "står kryptert i saksdokumentasjonen."
+        ),
+        ART6_LEGAL,
+        WHISTLEBLOWING,
+        Erasure.OWN_APP,
+        ("handler",),
+        in_export=False,
+        notes=WB_NOTE,
+    ),
+    Entry(
+        "whistleblowing.HelpRequest",
+        _("Bistand fra partiet sentralt i varslingssaker"),
+        _("Hvem som ba om bistand og når, og når bistanden ble gitt (fristen på 14 dager)."),
+        ART6_LEGAL,
+        WHISTLEBLOWING,
+        Erasure.OWN_APP,
+        ("requested_by", "answered_by"),
+        in_export=False,
+        notes=WB_NOTE,
+    ),
+    Entry(
+        "whistleblowing.LegalHold",
+        _("Stans av sletting i varslingssaker"),
+        _(
+            "Politiet eller en domstol trenger dokumentasjonen: saken slettes ikke før "
+            "datoen. Hvem som trenger den, står kryptert i saksdokumentasjonen."
+        ),
+        ART6_LEGAL,
+        Retention(
+            _("Slettes med saken, ved første sletting etter at stansen er over."),
+            enforced_by="whistleblowing.tasks.retention_sweep",
+        ),
+        Erasure.OWN_APP,
+        ("placed_by",),
+        in_export=False,
+        notes=WB_NOTE,
+    ),
+    Entry(
         "whistleblowing.AuditEvent",
         _("Logg i varslingsmottaket"),
         _("Hvem som leste og gjorde hva i en sak."),

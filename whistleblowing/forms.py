@@ -10,10 +10,11 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from whistleblowing import uploads
-from whistleblowing.models import Category, Relation
+from whistleblowing.models import Category, HoldReason, Relation, TriggerKind
 from whistleblowing.services.handling import (
     AGE_BANDS,
     LOG_KINDS,
+    NOT_REPORTED_REASONS,
     POLICE_DECISIONS,
     REPRIMAND_PARTS,
     SANCTIONS,
@@ -238,30 +239,35 @@ class LogEntryForm(forms.Form):
         required=False,
     )
     both_sides_heard = forms.BooleanField(label=_("Begge sider er hørt"), required=False)
-    age_band = forms.ChoiceField(
-        label=_("Alder på fornærmede"),
-        choices=[("", "—"), *AGE_BANDS.items()],
-        required=False,
-    )
     guardian_present = forms.BooleanField(
-        label=_("Foreldre eller foresatte deltok"), required=False
+        label=_("Foreldre eller foresatte deltok"),
+        required=False,
+        help_text=_("Må krysses av når fornærmede er under 18 år."),
     )
     objected_to_guardian = forms.BooleanField(
-        label=_("Fornærmede motsatte seg at foresatte deltok"), required=False
+        label=_("Fornærmede er over 16 år og motsatte seg at foresatte deltok"), required=False
     )
     other_adult_present = forms.BooleanField(
-        label=_("En annen myndig person deltok"), required=False
+        label=_("En annen myndig person deltok i stedet"), required=False
     )
     police_decision = forms.ChoiceField(
         label=_("Vurdering av anmeldelse"),
         choices=[("", "—"), *POLICE_DECISIONS.items()],
         required=False,
     )
-    aggrieved_heard = forms.BooleanField(
-        label=_("Fornærmede eller fornærmedes foresatte er hørt først"), required=False
-    )
     guardians_accused = forms.BooleanField(
-        label=_("Fornærmede eller foresatte er selv anklaget i saken"), required=False
+        label=_("Fornærmede eller foresatte er selv anklaget i saken"),
+        required=False,
+        help_text=_(
+            "Ellers må det først være dokumentert at synspunktet til fornærmede eller "
+            "foresatte er innhentet."
+        ),
+    )
+    not_reported_reason = forms.ChoiceField(
+        label=_("Hvorfor saken ikke er meldt"),
+        choices=[("", "—"), *NOT_REPORTED_REASONS.items()],
+        required=False,
+        help_text=_("Må velges når saken gjelder en person under 16 år og ikke er meldt."),
     )
     sanction = forms.ChoiceField(
         label=_("Reaksjon"), choices=[("", "—"), *SANCTIONS.items()], required=False
@@ -284,3 +290,74 @@ class GrantForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Begrunnelse"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+CONFIRM_TRIGGER = _(
+    "Jeg forstår at generalsekretæren får beskjed med en gang, og at det ikke kan trekkes tilbake."
+)
+
+
+class TriggerForm(forms.Form):
+    """W10: why the secretary general is to be informed now."""
+
+    kind = forms.ChoiceField(
+        label=_("Hvorfor skal generalsekretæren informeres?"),
+        choices=TriggerKind.choices,
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("Forklaring"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Lagres kryptert i saksdokumentasjonen. E-posten sier ingenting om saken."),
+    )
+    confirm = forms.BooleanField(label=CONFIRM_TRIGGER)
+
+
+class HelpRequestForm(forms.Form):
+    """W11: ask the central party for help."""
+
+    text = forms.CharField(
+        label=_("Hva trenger dere hjelp til?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Lagres kryptert i saksdokumentasjonen."),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "Jeg forstår at partiet sentralt får beskjed med en gang, og at de skal svare "
+            "innen 14 dager."
+        )
+    )
+
+
+class AgeForm(forms.Form):
+    """W13, W15: the age of the person the case is about."""
+
+    band = forms.ChoiceField(
+        label=_("Alder på den det gjelder (fornærmede)"),
+        choices=list(AGE_BANDS.items()),
+        widget=forms.RadioSelect,
+    )
+
+
+class HoldForm(forms.Form):
+    """W14: stop the deletion while the police or a court needs the documentation."""
+
+    reason = forms.ChoiceField(
+        label=_("Hvem trenger dokumentasjonen?"),
+        choices=HoldReason.choices,
+        widget=forms.RadioSelect,
+    )
+    ends_on = forms.DateField(
+        label=_("Stansen varer til"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    text = forms.CharField(
+        label=_("Forklaring (for eksempel hvem som ba om det)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Lagres kryptert i saksdokumentasjonen."),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "Jeg forstår at stansen ikke kan oppheves før datoen, og at saken slettes ved "
+            "første sletting etter den."
+        )
+    )

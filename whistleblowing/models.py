@@ -18,6 +18,11 @@ class HandlerRole(models.TextChoices):
     SECRETARIAT = "secretariat", _("Sekretariatet")
     SECRETARY_GENERAL = "secretary_general", _("Generalsekretær")
     YOUTH_SECRETARY_GENERAL = "youth_secretary_general", _("Senterungdommens generalsekretær")
+    # W5, W10: informed (metadata, no key) when a youth-wing report gets no reaction in 14 days.
+    YOUTH_DEPUTY = "youth_deputy", _("Stedfortreder for Senterungdommens generalsekretær")
+
+
+CENTRAL_ROLES = (HandlerRole.SECRETARIAT, HandlerRole.SECRETARY_GENERAL)
 
 
 class HandlerGender(models.TextChoices):
@@ -114,6 +119,8 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("avsluttet"), null=True, blank=True)
     delete_after = models.DateTimeField(_("slettes"), null=True, blank=True, db_index=True)
     content_blob = models.BinaryField()
+    # W13, W15: the affected person's age band, encrypted with the case key like the report.
+    age_blob = models.BinaryField(null=True, blank=True)
     # The reporter's access: see crypto.py.
     receipt_index = models.CharField(max_length=8, db_index=True)
     receipt_hash = models.CharField(max_length=200)
@@ -149,6 +156,10 @@ class Access(models.TextChoices):
     READ = "read", _("Kan lese")
     INFORMED = "informed", _("Informert (bare at saken finnes)")
     STANDBY = "standby", _("I reserve for eskalering")
+    # The youth wing's deputy on a youth-wing report: nothing until day 14 without a
+    # reaction, then informed. No key. Made at submission, so a deputy the reporter
+    # excluded never gets a row (the sweep cannot read whom the reporter excluded).
+    ON_ESCALATION = "on_escalation", _("Informeres ved eskalering")
 
 
 class KeyGrant(models.Model):
@@ -237,6 +248,12 @@ class NotificationKind(models.TextChoices):
     FEEDBACK_REMINDER = "feedback_reminder", _("Påminnelse om tilbakemelding")
     FEEDBACK_OVERDUE = "feedback_overdue", _("Tilbakemelding over frist")
     REPORTER_MESSAGE = "reporter_message", _("Ny melding fra varsler")
+    TRIGGER = "trigger", _("Generalsekretæren informert")
+    HELP_REQUESTED = "help_requested", _("Bistand fra sentralt bedt om")
+    HELP_REMINDER_7 = "help_reminder_7", _("Påminnelse om bistand dag 7")
+    HELP_REMINDER_12 = "help_reminder_12", _("Påminnelse om bistand dag 12")
+    HELP_OVERDUE = "help_overdue", _("Bistand ikke gitt innen 14 dager")
+    DELETION_NOTICE = "deletion_notice", _("Varsel om sletting om 30 dager")
 
 
 class Notification(models.Model):
@@ -256,6 +273,82 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.case_id}"
+
+
+class TriggerKind(models.TextChoices):
+    """W10: when the secretary general is informed without delay (the booklet's words)."""
+
+    IN_DOUBT = "in_doubt", _("Det er tvil om sak og håndtering")
+    AUTHORITIES = "authorities", _("Saken forutsetter håndtering av offentlig tilsyn eller politi")
+    BEYOND = "beyond", _("Saken kan ha betydning utover i organisasjonen og offentligheten")
+
+
+class CaseTrigger(models.Model):
+    """A handler marked the case (W10); the secretary general was informed at once. The
+    kind is metadata the informed general sees; the handler's words are in the case log."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="triggers")
+    kind = models.CharField(max_length=16, choices=TriggerKind.choices)
+    created_at = models.DateTimeField()
+    handler = models.ForeignKey(
+        Handler, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.case_id}"
+
+
+class HelpRequest(models.Model):
+    """W11: a local handler asked the central party for help. Its own 14-day clock runs
+    from ``requested_at`` (reminders and escalation in ``deadline_sweep``)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="help_requests")
+    requested_by = models.ForeignKey(
+        Handler, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        Handler, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    overdue = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Bistand {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None
+
+
+class HoldReason(models.TextChoices):
+    POLICE = "police", _("Politiet trenger dokumentasjonen")
+    COURT = "court", _("Domstolen trenger dokumentasjonen")
+
+
+class LegalHold(models.Model):
+    """W14: the case is not deleted before ``ends_at`` (the start of the end date)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="holds")
+    reason = models.CharField(max_length=16, choices=HoldReason.choices)
+    ends_at = models.DateTimeField(db_index=True)
+    placed_at = models.DateTimeField()
+    placed_by = models.ForeignKey(
+        Handler, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["placed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Hold {self.pk}"
 
 
 class UsedFormToken(models.Model):

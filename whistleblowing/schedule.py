@@ -1,5 +1,6 @@
 BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    # Deadlines (W5, W10, W11): the sweep finds what is due; running it twice is harmless.
+    # Deadlines (W5, W10, W11, and each request for central help): the sweep finds what is
+    # due; running it twice is harmless.
     "whistleblowing-deadline-sweep": {
         "task": "whistleblowing.tasks.deadline_sweep",
         "schedule": 60 * 60,
@@ -10,7 +11,8 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "whistleblowing.tasks.unlock_sweep",
         "schedule": 60,
     },
-    # Retention (W14): delete cases five years after closing.
+    # Retention (W14): notice to the readers 30 days before, then delete cases five years
+    # after closing unless a legal hold runs.
     "whistleblowing-retention-sweep": {
         "task": "whistleblowing.tasks.retention_sweep",
         "schedule": 24 * 60 * 60,

@@ -16,14 +16,17 @@ from whistleblowing.models import (
     Case,
     CaseStatus,
     Handler,
+    HoldReason,
     KeyGrant,
     LogEntry,
     Message,
+    TriggerKind,
 )
 from whistleblowing.services import active_recipients, read_blob
 from whistleblowing.services.handling import (
     AGE_BANDS,
     LOG_KINDS,
+    NOT_REPORTED_REASONS,
     POLICE_DECISIONS,
     REPRIMAND_PARTS,
     SANCTIONS,
@@ -135,11 +138,16 @@ def _describe_log(payload: dict[str, Any]) -> dict[str, Any]:
     for code_key, table in (
         ("age_band", AGE_BANDS),
         ("police_decision", POLICE_DECISIONS),
+        ("not_reported_reason", NOT_REPORTED_REASONS),
         ("sanction", SANCTIONS),
+        ("trigger", dict(TriggerKind.choices)),
+        ("hold_reason", dict(HoldReason.choices)),
     ):
         if payload.get(code_key):
             details.append(_label(table, payload[code_key]))
     details.extend(_label(REPRIMAND_PARTS, p) for p in payload.get("reprimand_parts") or [])
+    if payload.get("ends_on"):
+        details.append(str(payload["ends_on"]))
     return {
         "kind": kind,
         "label": _label({**LOG_KINDS, **SYSTEM_KINDS}, kind),

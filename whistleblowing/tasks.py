@@ -14,19 +14,37 @@ def notify_handlers(case_id: str, kind: str, ref: int = 0) -> bool:
 
 
 @shared_task(acks_late=True, **MAIL_RETRY)
+def notify_generals(case_id: str, kind: str, ref: int = 0) -> bool:
+    """W10: a handler marked the case; the secretaries general are told at once."""
+    return services.notify_generals(case_id, kind, ref)
+
+
+@shared_task(acks_late=True, **MAIL_RETRY)
+def notify_central(case_id: str, kind: str, ref: int = 0) -> bool:
+    """W11: a local handler asked the central party for help."""
+    return services.notify_central(case_id, kind, ref)
+
+
+@shared_task(acks_late=True, **MAIL_RETRY)
 def deadline_sweep() -> dict[str, int]:
     result = services.deadline_sweep()
     return {
         "reminders": result.reminders,
         "escalations": result.escalations,
         "feedback": result.feedback,
+        "help": result.help,
     }
 
 
 @shared_task(acks_late=True)
 def retention_sweep() -> dict[str, int]:
     result = services.retention_sweep()
-    return {"deleted": result.deleted, "files": result.files}
+    return {
+        "deleted": result.deleted,
+        "files": result.files,
+        "notices": result.notices,
+        "held": result.held,
+    }
 
 
 @shared_task(acks_late=True)

@@ -20,6 +20,15 @@ urlpatterns = [
     path("behandling/sak/<uuid:pk>/ikke-varslingssak/", views.case_triage, name="case_triage"),
     path("behandling/sak/<uuid:pk>/avslutt/", views.case_close, name="case_close"),
     path(
+        "behandling/sak/<uuid:pk>/informer-generalsekretaer/",
+        views.case_trigger,
+        name="case_trigger",
+    ),
+    path("behandling/sak/<uuid:pk>/bistand/", views.case_help, name="case_help"),
+    path("behandling/sak/<uuid:pk>/bistand/gitt/", views.case_help_answer, name="case_help_answer"),
+    path("behandling/sak/<uuid:pk>/alder/", views.case_age, name="case_age"),
+    path("behandling/sak/<uuid:pk>/stans-sletting/", views.case_hold, name="case_hold"),
+    path(
         "behandling/sak/<uuid:pk>/vedlegg/<uuid:attachment_pk>/",
         views.case_attachment,
         name="case_attachment",

@@ -72,6 +72,18 @@ CASES = [
     _post("case_triage", GRANTED_CASE),
     _post("case_close", GRANTED_CASE),
     _post("case_close", FOREIGN_CASE, kwargs=foreign, label="foreign"),
+    # Issue 12 duties (W10, W11, W13, W14): same rules, each also refused on a foreign case.
+    _post("case_trigger", GRANTED_CASE),
+    _post("case_trigger", FOREIGN_CASE, kwargs=foreign, label="foreign"),
+    _post("case_help", GRANTED_CASE),
+    _post("case_help", FOREIGN_CASE, kwargs=foreign, label="foreign"),
+    # Answering help needs no key for the informed; a reader is sent to unlock first.
+    _post("case_help_answer", GRANTED_CASE),
+    _post("case_help_answer", FOREIGN_CASE, kwargs=foreign, label="foreign"),
+    _post("case_age", GRANTED_CASE),
+    _post("case_age", FOREIGN_CASE, kwargs=foreign, label="foreign"),
+    _post("case_hold", GRANTED_CASE),
+    _post("case_hold", FOREIGN_CASE, kwargs=foreign, label="foreign"),
     Case(
         "whistleblowing:case_attachment",
         GRANTED_CASE,

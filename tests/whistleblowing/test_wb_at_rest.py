@@ -177,3 +177,77 @@ def test_after_the_window_a_copy_of_everything_at_rest_opens_no_case(
         detail = unlocked["staff"].get(reverse("whistleblowing:case_detail", args=[case]))
         assert reverse("whistleblowing:handler_unlock") in detail.url
         assert unlocked["reporter"].get(reverse("whistleblowing:reporter_case")).status_code == 302
+
+
+MARKERS = {
+    "trigger": "TRIGGERNOTE4471",
+    "help": "HELPNOTE5532",
+    "hold": "HOLDNOTE6693",
+    "meeting": "MEETINGNOTE7714",
+}
+CODES = (b"under_16", b"authorities", b"no_suspected_crime", b"views_heard", b"legal_hold")
+
+
+def test_after_triggers_help_holds_and_minors_records_a_copy_at_rest_opens_no_case(
+    data_dir: Path, tmp_path: Path, caplog: Any
+) -> None:
+    """Issue 12: the duties' events (a W10 trigger, a W11 help request and its answer, the
+    W13 age band and a meeting with a guardian, the W15 hearing and police report, a W14
+    hold, the day-14 escalation to the general and the deputy, a grant) leave nothing at
+    rest that opens a case, and none of what the handler wrote or chose is in clear."""
+    caplog.set_level(logging.DEBUG)
+    started = time.time() - 60
+    youth = f.make_handler(role="youth_secretary_general")
+    general = f.make_handler(role="secretary_general")
+    f.make_handler(role="youth_deputy")
+    secretariat = f.make_handler()
+    case = f.submit(youth_wing=True, description="Et varsel om Senterungdommen.").case
+    party = f.submit(description="Et varsel i partiet.").case
+    enable_totp(youth.user)
+    staff = Client()
+    staff.force_login(youth.user)
+    assert staff.post(reverse("whistleblowing:handler_unlock"), {"passphrase": f.PASSPHRASE})
+    url = lambda name: reverse(f"whistleblowing:{name}", args=[case.pk])  # noqa: E731
+    today = timezone.localdate()
+    steps = [
+        ("case_age", {"age-band": "under_16"}),
+        ("case_log", {"kind": "meeting", "text": MARKERS["meeting"],
+                      "meeting_date": today.isoformat(), "guardian_present": "on"}),
+        ("case_trigger", {"trigger-kind": "authorities", "trigger-text": MARKERS["trigger"],
+                          "trigger-confirm": "on"}),
+        ("case_help", {"help-text": MARKERS["help"], "help-confirm": "on"}),
+        ("case_log", {"kind": "views_heard", "text": "Hørt"}),
+        ("case_log", {"kind": "police", "text": "Meldt", "police_decision": "not_reported",
+                      "not_reported_reason": "no_suspected_crime"}),
+        ("case_hold", {"hold-reason": "police", "hold-text": MARKERS["hold"],
+                       "hold-ends_on": (today + dt.timedelta(days=400)).isoformat(),
+                       "hold-confirm": "on"}),
+    ]  # fmt: skip
+    for name, data in steps:
+        response = staff.post(url(name), data)
+        assert response.status_code == 302, (name, response.content[:2000])
+    services.help_answer(handler=general, case=case)
+    party_key = f.case_key(secretariat, party)
+    services.case_trigger_mark(
+        handler=secretariat, case=party, key=party_key, kind="in_doubt", text=MARKERS["trigger"]
+    )
+    with time_machine.travel(timezone.now() + dt.timedelta(days=15), tick=False):
+        assert services.deadline_sweep().escalations == 2  # both unacknowledged
+    key = f.case_key(youth, case)
+    services.access_grant(handler=youth, case=case, key=key, target=general)
+    material = copies(tmp_path / "copy", data_dir, caplog, started)
+
+    outcome = at_rest.attack(material)
+    assert outcome.candidates > 0 and outcome.boxes > 0, "the attack had nothing to try"
+    assert outcome.opened_cases == set()
+    secrets = {
+        "youth general's private key": services.handler_unlock(
+            actor=None, handler=youth, passphrase=f.PASSPHRASE
+        ),
+        "case key (youth wing)": key,
+        "case key (party)": party_key,
+        **unlock_keys(staff),
+    }
+    assert at_rest.secrets_in(material, secrets) == []
+    for marker in [m.encode() for m in MARKERS.values()] + list(CODES):
+        assert not [chunk for chunk in material if marker in chunk], marker

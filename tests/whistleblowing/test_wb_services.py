@@ -214,19 +214,30 @@ def test_w2_triage_not_a_whistleblowing_case_needs_a_reason(staff):
     assert case.delete_after is not None
 
 
-def test_w13_minor_without_guardian_is_refused_unless_over_16_and_objecting(staff):
+def test_w13_minor_meeting_without_guardian_is_refused_unless_over_16_and_objecting(staff):
     case = f.submit().case
     key = f.case_key(staff["sec"], case)
     add = lambda **fields: services.log_entry_add(  # noqa: E731
-        handler=staff["sec"], case=case, key=key, kind="guardian", text="Møte", fields=fields
-    )
+        handler=staff["sec"], case=case, key=key, kind="meeting", text="Møte",
+        fields={"meeting_date": date(2026, 3, 2), **fields},
+    )  # fmt: skip
+    services.case_age_record(handler=staff["sec"], case=case, key=key, band="under_16")
     with pytest.raises(ValidationError, match="foresatte delta"):
-        add(age_band="under_16", guardian_present=False)
+        add(guardian_present=False)
     with pytest.raises(ValidationError, match="foresatte delta"):
-        add(age_band="under_16", objected_to_guardian=True, other_adult_present=True)
-    add(age_band="16_17", objected_to_guardian=True, other_adult_present=True)
-    add(age_band="under_16", guardian_present=True)
-    assert LogEntry.objects.filter(case=case).count() == 2
+        add(objected_to_guardian=True, other_adult_present=True)
+    add(guardian_present=True)
+    services.case_age_record(handler=staff["sec"], case=case, key=key, band="16_17")
+    with pytest.raises(ValidationError, match="annen myndig person"):
+        add(objected_to_guardian=True)
+    add(objected_to_guardian=True, other_adult_present=True)
+    meetings = [
+        services.read_blob(key, e.payload_blob)
+        for e in LogEntry.objects.filter(case=case)
+        if services.read_blob(key, e.payload_blob)["kind"] == "meeting"
+    ]
+    assert [m["guardian_present"] for m in meetings] == [True, False]
+    assert meetings[1]["other_adult_present"] is True
 
 
 def test_w13_meeting_with_trusted_person_is_documented(staff):
@@ -245,17 +256,28 @@ def test_w13_meeting_with_trusted_person_is_documented(staff):
     assert payload["trusted_person_offered"] is True
 
 
-def test_w15_police_report_never_without_hearing_the_aggrieved(staff):
+def test_w15_police_report_never_before_the_aggrieved_is_heard(staff):
     case = f.submit().case
     key = f.case_key(staff["sec"], case)
+    log = lambda kind, **fields: services.log_entry_add(  # noqa: E731
+        handler=staff["sec"], case=case, key=key, kind=kind, text="Steg", fields=fields
+    )
     with pytest.raises(ValidationError, match="aldri anmeldes"):
-        services.log_entry_add(
-            handler=staff["sec"], case=case, key=key, kind="police", text="Anmeldt",
-            fields={"police_decision": "reported"},
-        )  # fmt: skip
+        log("police", police_decision="reported")
+    # A ticked box is not a hearing: it must be recorded first.
+    with pytest.raises(ValidationError, match="aldri anmeldes"):
+        log("police", police_decision="reported", aggrieved_heard=True)
+    log("views_heard")
+    entry = log("police", police_decision="reported")
+    assert services.read_blob(key, entry.payload_blob)["aggrieved_heard"] is True
+
+
+def test_w15_police_report_without_hearing_when_the_guardians_are_accused(staff):
+    case = f.submit().case
+    key = f.case_key(staff["sec"], case)
     services.log_entry_add(
         handler=staff["sec"], case=case, key=key, kind="police", text="Anmeldt",
-        fields={"police_decision": "reported", "aggrieved_heard": True},
+        fields={"police_decision": "reported", "guardians_accused": True},
     )  # fmt: skip
 
 

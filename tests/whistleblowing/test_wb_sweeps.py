@@ -154,6 +154,8 @@ def test_w14_retention_sweep_deletes_everything_and_leaves_a_tombstone(
     assert file_path.exists()
     case_id = case.pk
 
+    with time_machine.travel(START + dt.timedelta(days=5 * 365 - 29), tick=False):
+        assert services.retention_sweep().notices == 1  # W14: 30 days' notice first
     with time_machine.travel(START + dt.timedelta(days=5 * 365), tick=False):
         assert services.retention_sweep().deleted == 0  # not yet: 5 calendar years
     with (

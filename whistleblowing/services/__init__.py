@@ -1,7 +1,15 @@
 """All writes of the whistleblowing app (see the modules for the rules)."""
 
+from whistleblowing.services.duties import (
+    case_age_record,
+    case_trigger_mark,
+    help_answer,
+    help_request,
+    legal_hold_place,
+)
 from whistleblowing.services.handling import (
     access_grant,
+    age_band,
     attachment_read,
     case_acknowledge,
     case_close,
@@ -27,7 +35,13 @@ from whistleblowing.services.reporting import (
     reporter_message_send,
     reporter_open,
 )
-from whistleblowing.services.sweeps import deadline_sweep, notify, retention_sweep
+from whistleblowing.services.sweeps import (
+    deadline_sweep,
+    notify,
+    notify_central,
+    notify_generals,
+    retention_sweep,
+)
 
 __all__ = [
     "ReplayedSubmission",
@@ -35,21 +49,29 @@ __all__ = [
     "Submitted",
     "access_grant",
     "active_recipients",
+    "age_band",
     "as_recipient",
     "attachment_read",
     "case_acknowledge",
+    "case_age_record",
     "case_close",
     "case_key_for_handler",
     "case_mark_not_a_case",
+    "case_trigger_mark",
     "deadline_sweep",
     "handler_change_passphrase",
     "handler_for_user",
     "handler_message_send",
     "handler_setup_keys",
     "handler_unlock",
+    "help_answer",
+    "help_request",
     "is_handler_user",
+    "legal_hold_place",
     "log_entry_add",
     "notify",
+    "notify_central",
+    "notify_generals",
     "police_export_logged",
     "read_blob",
     "report_submit",

@@ -39,12 +39,19 @@ from whistleblowing.services.reporting import (
 LOG_KINDS: dict[str, Any] = {
     "note": gettext_lazy("Notat"),
     "meeting": gettext_lazy("Møte"),
-    "guardian": gettext_lazy("Foresatte / annen voksen for person under 18"),
     "contact_affected": gettext_lazy("Kontakt med den som opplevde det"),
+    "views_heard": gettext_lazy("Synspunkt på anmeldelse innhentet fra fornærmede eller foresatte"),
     "police": gettext_lazy("Vurdering av politianmeldelse"),
     "sanction": gettext_lazy("Reaksjon vedtatt"),
 }
 SYSTEM_KINDS: dict[str, Any] = {
+    # Entries of earlier versions: a meeting's guardian is now part of the meeting entry.
+    "guardian": gettext_lazy("Foresatte / annen voksen for person under 18"),
+    "age_recorded": gettext_lazy("Alder på den det gjelder registrert"),
+    "trigger": gettext_lazy("Generalsekretæren informert"),
+    "help_requested": gettext_lazy("Bistand fra partiet sentralt bedt om"),
+    "help_answered": gettext_lazy("Bistand fra partiet sentralt gitt"),
+    "legal_hold": gettext_lazy("Sletting stanset"),
     "acknowledged": gettext_lazy("Mottak bekreftet til varsler"),
     "access_granted": gettext_lazy("Tilgang gitt"),
     "escalated": gettext_lazy("Løftet til generalsekretær"),
@@ -77,6 +84,14 @@ POLICE_DECISIONS: dict[str, Any] = {
     "child_welfare": gettext_lazy("Bekymringsmelding sendt barnevernet"),
     "not_reported": gettext_lazy("Ikke anmeldt"),
 }
+# W15: the reasons the guidelines leave for not reporting a matter concerning a person
+# under 16 to the police ("skal det meldes" applies where a crime is suspected; a report
+# of concern to the child welfare service is also "meldt", and is a decision of its own).
+NOT_REPORTED_REASONS: dict[str, Any] = {
+    "no_suspected_crime": gettext_lazy("Det er ingen mistanke om et straffbart forhold"),
+    "already_reported": gettext_lazy("Forholdet er allerede meldt til politiet av andre"),
+}
+UNDER_16_REPORTED = ("reported", "child_welfare")
 AGE_BANDS: dict[str, Any] = {
     "adult": gettext_lazy("18 år eller eldre"),
     "16_17": gettext_lazy("16 eller 17 år"),
@@ -192,53 +207,114 @@ def handler_message_send(
     return message
 
 
-def _check_log_fields(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+def age_band(case: Case, key: bytes) -> str | None:
+    """W13, W15: the recorded age band of the person affected, or None."""
+    if not case.age_blob:
+        return None
+    band = read_blob(key, bytes(case.age_blob)).get("age_band")
+    return str(band) if band in AGE_BANDS else None
+
+
+def _kinds_logged(case: Case, key: bytes) -> list[dict[str, Any]]:
+    return [read_blob(key, bytes(e.payload_blob)) for e in LogEntry.objects.filter(case=case)]
+
+
+def _check_meeting(fields: dict[str, Any], band: str | None) -> dict[str, Any]:
+    """W13: under 18, parents or guardians take part; over 16 and objecting, another adult."""
+    if not isinstance(fields.get("meeting_date"), date):
+        raise ValidationError({"meeting_date": [_("Oppgi dato for møtet.")]})
+    guardian = bool(fields.get("guardian_present"))
+    objected = bool(fields.get("objected_to_guardian"))
+    other_adult = bool(fields.get("other_adult_present"))
+    if band in ("16_17", "under_16") and not guardian:
+        if band == "16_17" and objected and not other_adult:
+            raise ValidationError(
+                {
+                    "other_adult_present": [
+                        _(
+                            "Fornærmede er over 16 år og motsatte seg at foresatte deltok. "
+                            "Da skal en annen myndig person delta i møtet."
+                        )
+                    ]
+                }
+            )
+        if not (band == "16_17" and objected and other_adult):
+            raise ValidationError(
+                {
+                    "guardian_present": [
+                        _(
+                            "Når fornærmede er under 18 år, skal foreldre eller foresatte delta. "
+                            "Bare når fornærmede motsetter seg det og er over 16 år, kan en "
+                            "annen myndig person delta i stedet."
+                        )
+                    ]
+                }
+            )
+    return {
+        "meeting_date": fields["meeting_date"].isoformat(),
+        "trusted_person_offered": bool(fields.get("trusted_person_offered")),
+        "both_sides_heard": bool(fields.get("both_sides_heard")),
+        "guardian_present": guardian,
+        "objected_to_guardian": objected,
+        "other_adult_present": other_adult,
+    }
+
+
+def _check_police(
+    fields: dict[str, Any], band: str | None, earlier: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """W15: never reported before the aggrieved or their guardians are heard (a recorded
+    entry), unless they are the accused; under 16 a decision not to report needs a reason
+    the guidelines allow."""
+    decision = fields.get("police_decision")
+    if decision not in POLICE_DECISIONS:
+        raise ValidationError({"police_decision": [_("Velg en vurdering.")]})
+    accused = bool(fields.get("guardians_accused"))
+    heard = any(p.get("kind") == "views_heard" for p in earlier)
+    if decision == "reported" and not (heard or accused):
+        raise ValidationError(
+            {
+                "police_decision": [
+                    _(
+                        "En sak skal aldri anmeldes uten at fornærmede eller fornærmedes "
+                        "foresatte først er hørt, med mindre de selv er anklaget. Dokumenter "
+                        "først at synspunktet deres er innhentet."
+                    )
+                ]
+            }
+        )
+    reason = str(fields.get("not_reported_reason") or "")
+    if reason and reason not in NOT_REPORTED_REASONS:
+        raise ValidationError({"not_reported_reason": [_("Velg en grunn fra listen.")]})
+    if decision != "not_reported":
+        reason = ""
+    elif band == "under_16" and not reason:
+        raise ValidationError(
+            {
+                "not_reported_reason": [
+                    _(
+                        "Gjelder saken en person under 16 år, skal den meldes. Velg hvorfor "
+                        "den ikke er meldt."
+                    )
+                ]
+            }
+        )
+    return {
+        "police_decision": decision,
+        "aggrieved_heard": heard,
+        "guardians_accused": accused,
+        "not_reported_reason": reason,
+    }
+
+
+def _check_log_fields(
+    kind: str, fields: dict[str, Any], *, band: str | None, earlier: list[dict[str, Any]]
+) -> dict[str, Any]:
     """The booklet's rules for meetings, minors, police and sanctions (W13, W15, W16)."""
     if kind == "meeting":
-        if not isinstance(fields.get("meeting_date"), date):
-            raise ValidationError({"meeting_date": [_("Oppgi dato for møtet.")]})
-        return {
-            "meeting_date": fields["meeting_date"].isoformat(),
-            "trusted_person_offered": bool(fields.get("trusted_person_offered")),
-            "both_sides_heard": bool(fields.get("both_sides_heard")),
-        }
-    if kind == "guardian":
-        band = fields.get("age_band")
-        if band not in ("16_17", "under_16"):
-            raise ValidationError(
-                {"age_band": [_("Gjelder bare fornærmede under 18 år. Velg alder.")]}
-            )
-        guardian = bool(fields.get("guardian_present"))
-        objected = bool(fields.get("objected_to_guardian"))
-        other_adult = bool(fields.get("other_adult_present"))
-        if not guardian and not (band == "16_17" and objected and other_adult):
-            raise ValidationError(
-                _(
-                    "Når fornærmede er under 18 år, skal foreldre eller foresatte delta. "
-                    "Bare når fornærmede motsetter seg det og er over 16 år, kan en annen "
-                    "myndig person delta i stedet."
-                )
-            )
-        return {
-            "age_band": band,
-            "guardian_present": guardian,
-            "objected_to_guardian": objected,
-            "other_adult_present": other_adult,
-        }
+        return _check_meeting(fields, band)
     if kind == "police":
-        decision = fields.get("police_decision")
-        if decision not in POLICE_DECISIONS:
-            raise ValidationError({"police_decision": [_("Velg en vurdering.")]})
-        heard = bool(fields.get("aggrieved_heard"))
-        accused = bool(fields.get("guardians_accused"))
-        if decision == "reported" and not (heard or accused):
-            raise ValidationError(
-                _(
-                    "En sak skal aldri anmeldes uten at fornærmede eller fornærmedes "
-                    "foresatte først er hørt, med mindre de selv er anklaget."
-                )
-            )
-        return {"police_decision": decision, "aggrieved_heard": heard, "guardians_accused": accused}
+        return _check_police(fields, band, earlier)
     if kind == "sanction":
         sanction = fields.get("sanction")
         if sanction not in SANCTIONS:
@@ -249,9 +325,9 @@ def _check_log_fields(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
                 {"reprimand_parts": [_("Tilleggene gjelder bare skriftlig irettesettelse.")]}
             )
         return {"sanction": sanction, "reprimand_parts": parts}
-    if kind in ("note", "contact_affected"):
+    if kind in ("note", "contact_affected", "views_heard"):
         return {}
-    raise ValidationError(_("Ukjent type loggføring."))
+    raise ValidationError({"kind": [_("Ukjent type loggføring.")]})
 
 
 @transaction.atomic
@@ -262,7 +338,9 @@ def log_entry_add(
     _require_read(handler, case)
     case = _locked_open_case(case)
     _text(text, "text")
-    checked = _check_log_fields(kind, fields)
+    checked = _check_log_fields(
+        kind, fields, band=age_band(case, key), earlier=_kinds_logged(case, key)
+    )
     entry = _log(case, handler, key, kind, text=text, **checked)
     audit(actor=handler.user, action="case.logged", case=case, entry=entry.pk)
     return entry
@@ -307,12 +385,38 @@ def access_grant(*, handler: Handler, case: Case, key: bytes, target: Handler) -
     return grant
 
 
+def _check_under_16_reported(case: Case, key: bytes) -> None:
+    """W15: a case about a person under 16 is not closed before it is reported (to the
+    police or the child welfare service), or a reason the guidelines allow is recorded."""
+    if age_band(case, key) != "under_16":
+        return
+    for payload in _kinds_logged(case, key):
+        if payload.get("kind") != "police":
+            continue
+        if payload.get("police_decision") in UNDER_16_REPORTED:
+            return
+        if payload.get("not_reported_reason") in NOT_REPORTED_REASONS:
+            return
+    raise ValidationError(
+        {
+            "reason": [
+                _(
+                    "Saken gjelder en person under 16 år og kan ikke avsluttes før det er "
+                    "dokumentert at den er meldt til politiet eller barnevernet, eller hvorfor "
+                    "den ikke skal meldes."
+                )
+            ]
+        }
+    )
+
+
 def _close(
     *, handler: Handler, case: Case, key: bytes, status: str, kind: str, reason: str
 ) -> Case:
     _require_read(handler, case)
     case = _locked_open_case(case)
     _text(reason, "reason")
+    _check_under_16_reported(case, key)
     now = timezone.now()
     case.status = status
     case.closed_at = now

@@ -21,11 +21,13 @@ from whistleblowing import crypto, dates, routing, uploads
 from whistleblowing.audit import audit
 from whistleblowing.models import (
     HANDLERS_GROUP,
+    Access,
     Attachment,
     Author,
     Case,
     Category,
     Handler,
+    HandlerRole,
     KeyGrant,
     LogEntry,
     Message,
@@ -316,6 +318,23 @@ def report_submit(
                 )
                 for handler_id, access in plan.items()
             )
+            if case.youth_wing:
+                # W5, W10: the youth wing's deputy is told (metadata, no key) if the report
+                # gets no reaction in 14 days. The row is made now, while the excluded
+                # person is known; the sweep cannot read the report.
+                KeyGrant.objects.bulk_create(
+                    KeyGrant(
+                        case=case,
+                        handler=h,
+                        access=Access.ON_ESCALATION,
+                        sealed_key=None,
+                        created_at=now,
+                    )
+                    for h in recipients
+                    if h.role == HandlerRole.YOUTH_DEPUTY
+                    and h.pk != report.excluded_handler_id
+                    and h.pk not in plan
+                )
             if case.youth_wing and any(
                 by_id[h].role == routing.SECRETARY_GENERAL and a == routing.READ
                 for h, a in plan.items()

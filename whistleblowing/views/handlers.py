@@ -7,17 +7,19 @@ from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from whistleblowing import forms, intake, ratelimit, selectors, services, unlock
-from whistleblowing.models import Access, Case, CaseStatus, Handler
+from whistleblowing.models import CENTRAL_ROLES, Access, Case, CaseStatus, Handler
 from whistleblowing.permissions import get_case_for_handler, get_handler
+from whistleblowing.services.handling import AGE_BANDS
 from whistleblowing.upload_handlers import guard_uploads
 from whistleblowing.views.common import (
     _apply_errors,
@@ -163,9 +165,30 @@ def _detail(
         ),
         "triage_form": bound.get("triage_form") or forms.ReasonForm(prefix="triage"),
         "close_form": bound.get("close_form") or forms.ReasonForm(prefix="close"),
+        "trigger_form": bound.get("trigger_form") or forms.TriggerForm(prefix="trigger"),
+        "help_form": bound.get("help_form") or forms.HelpRequestForm(prefix="help"),
+        "age_form": bound.get("age_form") or forms.AgeForm(prefix="age"),
+        "hold_form": bound.get("hold_form") or forms.HoldForm(prefix="hold"),
+        "age_band": AGE_BANDS.get(services.age_band(case, key) or "", ""),
         "statuses": CaseStatus,
+        **_duties(handler, case),
     }
     return render(request, "whistleblowing/case_detail.html", context, status=400 if bound else 200)
+
+
+def _duties(handler: Handler, case: Case) -> dict[str, Any]:
+    """What readers and the informed both see of the duties: dates and who, no content."""
+    now = timezone.now()
+    return {
+        "triggers": list(case.triggers.select_related("handler__user")),
+        "help_requests": list(
+            case.help_requests.select_related("requested_by__user", "answered_by__user")
+        ),
+        "open_help": case.help_requests.filter(answered_at__isnull=True).first(),
+        "is_central": handler.role in CENTRAL_ROLES,
+        "holds": list(case.holds.select_related("placed_by__user")),
+        "held_until": max((h.ends_at for h in case.holds.all() if h.ends_at > now), default=None),
+    }
 
 
 def _open(request: HttpRequest, pk: Any, *, read: bool = True) -> Any:
@@ -191,7 +214,7 @@ def case_detail(request: HttpRequest, pk: Any) -> HttpResponse:
         return render(
             request,
             "whistleblowing/case_informed.html",
-            {"case": case, "deadlines": selectors.deadlines(case)},
+            {"case": case, "deadlines": selectors.deadlines(case), **_duties(handler, case)},
         )
     return _detail(request, handler, case, key)
 
@@ -329,3 +352,78 @@ def case_police_pdf(request: HttpRequest, pk: Any) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="varsel-{case.short_ref}.pdf"'
     return _no_store(response)
+
+
+@require_POST
+def case_trigger(request: HttpRequest, pk: Any) -> HttpResponse:
+    """W10: inform the secretary general now (confirmed: it cannot be taken back)."""
+    return _action(
+        request,
+        pk,
+        "trigger_form",
+        forms.TriggerForm(request.POST, prefix="trigger"),
+        lambda h, c, k, d: services.case_trigger_mark(
+            handler=h, case=c, key=k, kind=d["kind"], text=d["text"]
+        ),
+    )
+
+
+@require_POST
+def case_help(request: HttpRequest, pk: Any) -> HttpResponse:
+    """W11: ask the central party for help within 14 days."""
+    return _action(
+        request,
+        pk,
+        "help_form",
+        forms.HelpRequestForm(request.POST, prefix="help"),
+        lambda h, c, k, d: services.help_request(handler=h, case=c, key=k, text=d["text"]),
+    )
+
+
+@require_POST
+def case_help_answer(request: HttpRequest, pk: Any) -> HttpResponse:
+    """W11: someone central records that help is given. Needs no key, so an informed
+    secretary general (youth-wing report) can answer too; readers get a log entry."""
+    handler = get_handler(request)
+    case, grant = get_case_for_handler(handler, pk, read=False)
+    if handler.role not in CENTRAL_ROLES:
+        raise PermissionDenied
+    key = None
+    if grant.access == Access.READ:
+        private = unlock.get(request, unlock.HANDLER, handler=handler)
+        if private is None:
+            return _unlock_redirect(request)
+        key = services.case_key_for_handler(handler=handler, case=case, private_key=private)
+    try:
+        services.help_answer(handler=handler, case=case, key=key)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Registrert: bistand er gitt."))
+    return redirect("whistleblowing:case_detail", pk=case.pk)
+
+
+@require_POST
+def case_age(request: HttpRequest, pk: Any) -> HttpResponse:
+    """W13, W15: record whether the person affected is under 18 or under 16."""
+    return _action(
+        request,
+        pk,
+        "age_form",
+        forms.AgeForm(request.POST, prefix="age"),
+        lambda h, c, k, d: services.case_age_record(handler=h, case=c, key=k, band=d["band"]),
+    )
+
+
+@require_POST
+def case_hold(request: HttpRequest, pk: Any) -> HttpResponse:
+    """W14: stop the deletion while the police or a court needs the case."""
+    return _action(
+        request,
+        pk,
+        "hold_form",
+        forms.HoldForm(request.POST, prefix="hold"),
+        lambda h, c, k, d: services.legal_hold_place(
+            handler=h, case=c, key=k, reason=d["reason"], ends_on=d["ends_on"], text=d["text"]
+        ),
+    )
