@@ -90,9 +90,13 @@ def add_committee_seat(
 
 
 def make_ethics(**fields: Any) -> EthicsGuidelines:
-    fields.setdefault("version", f"2023-{next(_seq)}")
+    """A new version of the guidelines, after those there are (the migration ships one)."""
+    last = EthicsGuidelines.objects.order_by("-version").first()
+    fields.setdefault("version", (last.version + 1) if last else 1)
     fields.setdefault("title", "Senterpartiets etiske retningslinjer")
-    fields.setdefault("body", "Allmenngyldige etiske verdier og normer.")
+    fields.setdefault(
+        "sections", [{"heading": "Gaver", "text": "Allmenngyldige etiske verdier og normer."}]
+    )
     fields.setdefault("published_at", timezone.now())
     return EthicsGuidelines.objects.create(**fields)
 
