@@ -140,7 +140,8 @@ class StudyPlan(models.Model):
     A course points at the version it was planned with and keeps it."""
 
     # Null: a plan made outside the plan pages, a single version until one is added.
-    series = models.SlugField(_("plan"), max_length=80, null=True, blank=True)
+    # Null, not "": two such plans must not clash in the unique (series, version).
+    series = models.SlugField(_("plan"), max_length=80, null=True, blank=True)  # noqa: DJ001
     version = models.PositiveSmallIntegerField(_("versjon"), default=1)
     name = models.CharField(_("navn"), max_length=200)
     description = models.TextField(_("om studieplanen"), blank=True)

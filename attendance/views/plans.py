@@ -45,7 +45,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def plan_create(request: HttpRequest) -> HttpResponse:
     require_course_admin(request.user)
     user = current_user(request)
-    form = StudyPlanForm(request.POST or None, initial={"allows_digital": True})
+    form = StudyPlanForm(
+        request.POST if request.method == "POST" else None, initial={"allows_digital": True}
+    )
     created: list[StudyPlan] = []
     done = run_form(
         request,
@@ -65,7 +67,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = None
     if not plan.is_approved:
         form = StudyPlanForm(
-            request.POST or None,
+            request.POST if request.method == "POST" else None,
             initial={
                 "name": plan.name,
                 "description": plan.description,
@@ -128,7 +130,7 @@ def chapter_edit(request: HttpRequest, pk: int, chapter_pk: int | None = None) -
     else:
         last = plan.chapters.order_by("-number").first()
         initial = {"number": (last.number + 1) if last else 1}
-    form = ChapterForm(request.POST or None, initial=initial)
+    form = ChapterForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and "remove" in request.POST and chapter is not None:
         try:
             services.chapter_remove(actor=user, chapter=chapter)
@@ -159,7 +161,7 @@ def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("Versjonen er allerede godkjent."))
         return redirect("attendance:plan_edit", pk=plan.pk)
     form = PlanApproveForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"approved_on": timezone.localdate(), "make_default": plan.is_default},
     )
     done = run_form(

@@ -22,7 +22,9 @@ def ethics(request: HttpRequest) -> HttpResponse:
     if guidelines is None:
         raise Http404
     user = _user(request)
-    form = EthicsAcknowledgeForm(request.POST or None, initial={"version": guidelines.version})
+    form = EthicsAcknowledgeForm(
+        request.POST if request.method == "POST" else None, initial={"version": guidelines.version}
+    )
     if request.method == "POST":
         if form.is_valid() and form.cleaned_data["version"] == guidelines.version:
             services.ethics_acknowledge(actor=user, guidelines=guidelines)
@@ -92,7 +94,7 @@ def ethics_publish(request: HttpRequest) -> HttpResponse:
         if current
         else {}
     )
-    form = EthicsPublishForm(request.POST or None, initial=initial)
+    form = EthicsPublishForm(request.POST if request.method == "POST" else None, initial=initial)
     hunks = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
