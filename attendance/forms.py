@@ -22,13 +22,17 @@ from meetings.models import Meeting, MeetingStatus
 
 class CourseForm(forms.Form):
     title = SingleLineCharField(label=_("Navn på kurset"), max_length=200)
-    plan = forms.ModelChoiceField(
-        label=_("Studieplan"), queryset=StudyPlan.objects.filter(is_approved=True)
-    )
+    plan = forms.ModelChoiceField(label=_("Studieplan"), queryset=StudyPlan.objects.none())
     course_leader = forms.ModelChoiceField(label=_("Kursleder"), queryset=User.objects.none())
 
-    def __init__(self, *args: Any, group: CouncilGroup, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, group: CouncilGroup, keep: StudyPlan | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # S2: the latest approved versions; a course being edited may keep its own version.
+        current = StudyPlan.objects.current()
+        plans = current | StudyPlan.objects.filter(pk=keep.pk) if keep else current
+        self.fields["plan"].queryset = plans.order_by("name", "-version")  # type: ignore[attr-defined]
         members = Membership.objects.filter(group=group, status=MembershipStatus.ACTIVE)
         self.fields["course_leader"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             pk__in=members.values("user_id")
@@ -44,8 +48,26 @@ class SessionForm(forms.Form):
         label=_("Kapittel i studieplanen"), queryset=StudyChapter.objects.none(), required=False
     )
 
-    def __init__(self, *args: Any, group: CouncilGroup, plan: StudyPlan, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        group: CouncilGroup,
+        plan: StudyPlan,
+        chapter_url: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if chapter_url:
+            # S2: choosing a chapter shows its questions (htmx; the page works without it).
+            self.fields["chapter"].widget.attrs.update(
+                {
+                    "hx-get": chapter_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#chapter-questions",
+                    "hx-swap": "outerHTML",
+                    "aria-controls": "chapter-questions",
+                }
+            )
         self.fields["meeting"].queryset = (  # type: ignore[attr-defined]
             Meeting.objects.filter(group=group, course_session__isnull=True)
             .exclude(status=MeetingStatus.CANCELLED)
@@ -134,3 +156,64 @@ class QuarterForm(forms.Form):
     def current() -> dict[str, int]:
         today: dt.date = timezone.localdate()
         return {"year": today.year, "quarter": (today.month - 1) // 3 + 1}
+
+
+class StudyPlanForm(forms.Form):
+    """S2: a study plan version's own fields (chapters are edited one by one)."""
+
+    name = SingleLineCharField(label=_("Tittel på studieplanen"), max_length=200)
+    description = forms.CharField(
+        label=_("Om studieplanen"), required=False, max_length=5000, widget=forms.Textarea
+    )
+    learning_objectives = forms.CharField(
+        label=_("Læringsmål"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Ett mål per linje. Står på kursbeviset."),
+    )
+    allows_digital = forms.BooleanField(
+        label=_(
+            "Digitale samlinger er tillatt (alle, kursleder også, til stede samtidig, for "
+            "eksempel på Teams)"
+        ),
+        required=False,
+    )
+
+
+class ChapterForm(forms.Form):
+    number = forms.IntegerField(label=_("Kapittel nr."), min_value=1, max_value=99)
+    title = SingleLineCharField(label=_("Tittel"), max_length=200)
+    discussion_questions = forms.CharField(
+        label=_("Til diskusjon"),
+        required=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Ett spørsmål per linje."),
+    )
+    tips = forms.CharField(
+        label=_("Tips"),
+        required=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Ett tips per linje."),
+    )
+    learning_objectives = forms.CharField(
+        label=_("Læringsmål for kapittelet"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PlanApproveForm(forms.Form):
+    approved_on = forms.DateField(
+        label=_("Godkjent dato"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    make_default = forms.BooleanField(label=_("Standard studieplan for nye kurs"), required=False)
+    confirm = forms.BooleanField(
+        label=_(
+            "Jeg har kontrollert planen. Når den er godkjent, kan den ikke endres; endringer "
+            "blir en ny versjon."
+        ),
+        error_messages={"required": _("Kryss av for at du har kontrollert planen.")},
+    )

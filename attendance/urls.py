@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attendance.views import admin, certificates, checkin, courses, member
+from attendance.views import admin, certificates, checkin, courses, member, plans
 
 app_name = "attendance"
 
@@ -42,6 +42,30 @@ urlpatterns = [
     path("administrasjon/tilskudd.csv", admin.subsidy_csv, name="subsidy_csv"),
     path("administrasjon/regler/", admin.policies, name="policies"),
     path("administrasjon/satser/", admin.rates, name="rates"),
+    # Study plans and their versions (S2, S9, S13).
+    path("administrasjon/studieplaner/", plans.plan_list, name="plan_list"),
+    path("administrasjon/studieplaner/ny/", plans.plan_create, name="plan_create"),
+    path("administrasjon/studieplaner/<int:pk>/", plans.plan_edit, name="plan_edit"),
+    path(
+        "administrasjon/studieplaner/<int:pk>/kapittel/ny/",
+        plans.chapter_edit,
+        name="chapter_create",
+    ),
+    path(
+        "administrasjon/studieplaner/<int:pk>/kapittel/<int:chapter_pk>/",
+        plans.chapter_edit,
+        name="chapter_edit",
+    ),
+    path(
+        "administrasjon/studieplaner/<int:pk>/godkjenn/",
+        plans.plan_approve,
+        name="plan_approve",
+    ),
+    path(
+        "administrasjon/studieplaner/<int:pk>/ny-versjon/",
+        plans.plan_new_version,
+        name="plan_new_version",
+    ),
     # Course certificates (S8) and the printable attendance list (S12).
     path("kurs/<int:pk>/kursbevis/", certificates.certificates, name="certificates"),
     path(

@@ -11,4 +11,5 @@ def portal(request: HttpRequest) -> dict[str, object]:
         "SITE_URL": settings.SITE_URL,
         "is_course_admin": "course_administrators" in roles,
         "is_handler": "whistleblowing_handlers" in roles,
+        "is_secretariat": "secretariat" in roles,
     }

@@ -193,3 +193,38 @@ class RulesForm(forms.Form):
         if isinstance(start, dt.time) and isinstance(end, dt.time) and end <= start:
             self.add_error("meeting_end", _("Møtet må slutte etter at det begynner."))
         return data
+
+
+class EthicsPublishForm(forms.Form):
+    """E1: a new version of the ethical guidelines, written in the editing format of
+    ``groups.services.sections_to_text`` ("## " starts a section)."""
+
+    title = SingleLineCharField(label=_("Tittel"), max_length=200)
+    change_summary = forms.CharField(
+        label=_("Hva er endret?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Står øverst i den nye versjonen og i e-posten til de folkevalgte."),
+    )
+    text = forms.CharField(
+        label=_("Retningslinjene"),
+        max_length=200_000,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 24}),
+        help_text=_(
+            "En linje som begynner med «## » er en overskrift og starter et nytt avsnitt. "
+            "Tom linje skiller mellom avsnitt."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "Jeg har sett endringene. Versjonen gjelder fra nå, og alle folkevalgte blir bedt "
+            "om å bekrefte den."
+        ),
+        required=False,
+    )
+
+
+class EthicsAcknowledgeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)

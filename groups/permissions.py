@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups.models import CouncilGroup, Membership, MembershipStatus, User
+from groups.models import SECRETARIAT_GROUP, CouncilGroup, Membership, MembershipStatus, User
 
 Perm = Literal["view", "manage"]
 
@@ -89,3 +89,17 @@ def require_group_manager(actor: User | AnonymousUser, group_id: int) -> None:
     """For services: refuse an actor who is not the group's leader or deputy (or site admin)."""
     if not can_manage_group(actor, group_id):
         raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+
+
+# --- the party secretariat (E1) -----------------------------------------------------------------
+def is_secretariat(user: User | AnonymousUser) -> bool:
+    """The party secretariat publishes the ethical guidelines; site admins may too."""
+    if not user.is_authenticated:
+        return False
+    return bool(user.is_superuser) or user.groups.filter(name=SECRETARIAT_GROUP).exists()
+
+
+def require_secretariat(user: User | AnonymousUser) -> None:
+    """For views: 403 for a logged-in user outside the secretariat (the page is no secret)."""
+    if not is_secretariat(user):
+        raise PermissionDenied(_("Bare sekretariatet har tilgang til denne siden."))

@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from groups.models import (
+    ETHICS_SEATS,
     Committee,
     CommitteeSeat,
     CouncilGroup,
@@ -59,11 +60,50 @@ class GroupOverview:
 
     @property
     def not_acknowledged_ethics(self) -> list[Membership]:
-        return [row.membership for row in self.rows if not row.acknowledged_ethics]
+        """E1: the group's elected representatives who have not acknowledged the guidelines
+        in force (members without a seat are not asked)."""
+        return [
+            row.membership
+            for row in self.rows
+            if row.membership.seat in ETHICS_SEATS and not row.acknowledged_ethics
+        ]
 
 
 def current_ethics() -> EthicsGuidelines | None:
-    return EthicsGuidelines.objects.order_by("-published_at").first()
+    """E1: the version in force (the highest number)."""
+    return EthicsGuidelines.objects.order_by("-version").first()
+
+
+@dataclass(frozen=True)
+class EthicsShare:
+    group: CouncilGroup
+    asked: int
+    acknowledged: int
+
+    @property
+    def percent(self) -> int:
+        return (self.acknowledged * 100) // self.asked if self.asked else 100
+
+
+def ethics_share_per_group(guidelines: EthicsGuidelines, on: dt.date) -> list[EthicsShare]:
+    """E1, for the secretariat: per group, how many of its elected representatives have
+    acknowledged ``guidelines`` (counts only, no names)."""
+    acked = set(guidelines.acknowledgements.values_list("user_id", flat=True))
+    per_group: dict[int, set[int]] = {}
+    for group_id, user_id in (
+        Membership.objects.filter(status=MembershipStatus.ACTIVE, seat__in=ETHICS_SEATS)
+        .exclude(left_on__lte=on)
+        .values_list("group_id", "user_id")
+    ):
+        per_group.setdefault(group_id, set()).add(user_id)
+    return [
+        EthicsShare(
+            group=g,
+            asked=len(per_group.get(g.pk, set())),
+            acknowledged=len(per_group.get(g.pk, set()) & acked),
+        )
+        for g in CouncilGroup.objects.order_by("area_name")
+    ]
 
 
 def group_overview(group: CouncilGroup, on: dt.date) -> GroupOverview:

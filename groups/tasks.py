@@ -74,6 +74,48 @@ def send_invitation(user_id: int, group_id: int) -> None:
     send_mail(subject, body, None, [user.email])
 
 
+@shared_task(ignore_result=True, **MAIL_RETRY)
+def send_ethics_requests(guidelines_id: int) -> int:
+    """E1: one e-mail to each elected representative asked to acknowledge a version of the
+    ethical guidelines, with a link to it. Idempotent: a request is claimed (``emailed_at``
+    set) before its mail goes, so a rerun or a retry sends nobody a second mail; a failed
+    send releases the claim for the retry. Returns the number of mails sent."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    from config.singleline import email_subject
+    from groups.models import EthicsRequest
+
+    url = settings.SITE_URL + reverse("groups:ethics")
+    sent = 0
+    pending = EthicsRequest.objects.filter(
+        guidelines_id=guidelines_id,
+        emailed_at__isnull=True,
+        user__is_active=True,
+    ).select_related("user", "guidelines")
+    for request in pending.exclude(user__ethics_acknowledgements__guidelines_id=guidelines_id):
+        claimed = EthicsRequest.objects.filter(pk=request.pk, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
+        if not claimed:
+            continue
+        context = {"guidelines": request.guidelines, "url": url}
+        # The portal's language (users hold no language of their own; Norwegian first).
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = email_subject(render_to_string("groups/email/ethics_subject.txt", context))
+            body = render_to_string("groups/email/ethics_body.txt", context)
+        try:
+            send_mail(subject, body, None, [request.user.email])
+        except Exception:
+            EthicsRequest.objects.filter(pk=request.pk).update(emailed_at=None)
+            raise
+        sent += 1
+    return sent
+
+
 @shared_task(ignore_result=True, name=PRIVACY_SWEEP)
 def privacy_sweep() -> int:
     """Delete or anonymise what the inventory says is due. Idempotent; returns runs made."""

@@ -8,7 +8,7 @@ from fractions import Fraction
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from attendance import rules
@@ -122,34 +122,58 @@ class SubsidyRate(models.Model):
         return f"{self.year}: {self.amount_per_hour} kr"
 
 
-class StudyPlan(models.Model):
-    """S2: an approved study plan ("godkjent studieplan") and its learning objectives."""
+class StudyPlanQuerySet(models.QuerySet["StudyPlan"]):
+    def current(self) -> StudyPlanQuerySet:
+        """Approved versions not replaced by a later approved version of the same plan:
+        what a new course may follow."""
+        newer = StudyPlan.objects.filter(
+            series=OuterRef("series"), version__gt=OuterRef("version"), is_approved=True
+        )
+        return self.filter(is_approved=True).exclude(Exists(newer))
 
-    name = models.CharField(_("navn"), max_length=200, unique=True)
+
+class StudyPlan(models.Model):
+    """S2: one version of a study plan ("godkjent studieplan") and its learning objectives.
+
+    Versions of the same plan share ``series``. A draft is edited by course administrators;
+    once approved a version is a fixed record (its chapters too): a change is a new version.
+    A course points at the version it was planned with and keeps it."""
+
+    # Null: a plan made outside the plan pages, a single version until one is added.
+    # Null, not "": two such plans must not clash in the unique (series, version).
+    series = models.SlugField(_("plan"), max_length=80, null=True, blank=True)  # noqa: DJ001
+    version = models.PositiveSmallIntegerField(_("versjon"), default=1)
+    name = models.CharField(_("navn"), max_length=200)
     description = models.TextField(_("om studieplanen"), blank=True)
     learning_objectives = models.TextField(
         _("læringsmål"), help_text=_("Ett mål per linje. Står på kursbeviset.")
     )
     is_approved = models.BooleanField(_("godkjent"), default=False)
     approved_on = models.DateField(_("godkjent dato"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     allows_digital = models.BooleanField(_("tillater digitale samlinger"), default=True)
     is_default = models.BooleanField(_("standard for nye kurs"), default=False)
     study_association = models.CharField(
         _("studieforbund"), max_length=200, default="Senterpartiskolen"
     )
 
+    objects = StudyPlanQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("studieplan")
         verbose_name_plural = _("studieplaner")
-        ordering = ("name",)
+        ordering = ("name", "-version")
         constraints = [
             models.UniqueConstraint(
                 fields=["is_default"], condition=Q(is_default=True), name="one_default_plan"
-            )
+            ),
+            models.UniqueConstraint(fields=["series", "version"], name="plan_version_unique"),
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.name} (v{self.version})" if self.version > 1 else self.name
 
     @property
     def objectives(self) -> list[str]:
@@ -163,6 +187,8 @@ class StudyChapter(models.Model):
     discussion_questions = models.JSONField(
         _("til diskusjon"), default=list, blank=True, help_text=_("Spørsmålene i heftet.")
     )
+    # The booklet's "Tips" boxes: each tip one string.
+    tips = models.JSONField(_("tips"), default=list, blank=True)
     learning_objectives = models.TextField(_("læringsmål"), blank=True)
 
     class Meta:

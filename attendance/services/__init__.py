@@ -54,9 +54,23 @@ from attendance.services.courses import (
     policy_create,
     rate_set,
 )
+from attendance.services.plans import (
+    ChapterFields,
+    PlanFields,
+    chapter_remove,
+    chapter_save,
+    plan_approve,
+    plan_create,
+    plan_is_current,
+    plan_new_version,
+    plan_update,
+    plan_versions,
+)
 from attendance.services.retention import retention_sweep
 
 __all__ = [
+    "ChapterFields",
+    "PlanFields",
     "StoredFileCorrupt",
     "StoredFileMissing",
     "active_consent",
@@ -68,6 +82,8 @@ __all__ = [
     "certificates_generate",
     "certificates_ready_notify",
     "certificates_request",
+    "chapter_remove",
+    "chapter_save",
     "checkin_open",
     "consent_give",
     "consent_withdraw",
@@ -88,7 +104,13 @@ __all__ = [
     "grant_store",
     "link_token",
     "normalize_code",
+    "plan_approve",
     "plan_certificates",
+    "plan_create",
+    "plan_is_current",
+    "plan_new_version",
+    "plan_update",
+    "plan_versions",
     "policy_create",
     "presence_add",
     "presence_check_in",

@@ -66,9 +66,15 @@ def _check_course_leader(group: CouncilGroup, leader: User) -> None:
         raise ValidationError({"course_leader": _("Kurslederen må være medlem av gruppa.")})
 
 
-def _check_plan(plan: StudyPlan) -> None:
+def _check_plan(plan: StudyPlan, keep: StudyPlan | None = None) -> None:
+    """S2, S13: a course follows an approved plan, in its latest approved version (a course
+    may keep the version it was planned with)."""
     if not plan.is_approved:
         raise ValidationError({"plan": _("Kurset må følge en godkjent studieplan.")})
+    if plan != keep and not StudyPlan.objects.current().filter(pk=plan.pk).exists():
+        raise ValidationError(
+            {"plan": _("Det finnes en nyere godkjent versjon av studieplanen. Velg den.")}
+        )
 
 
 def course_create(
@@ -100,7 +106,16 @@ def course_update(
 ) -> Course:
     _require_lead(actor, course)
     _require_editable(course)
-    _check_plan(plan)
+    _check_plan(plan, keep=course.plan)
+    if plan != course.plan and course.sessions.filter(chapter__isnull=False).exists():
+        raise ValidationError(
+            {
+                "plan": _(
+                    "Samlingene er planlagt etter kapitlene i studieplanen kurset følger. "
+                    "Fjern dem før du bytter studieplan."
+                )
+            }
+        )
     _check_course_leader(course.group, course_leader)
     if not title.strip():
         raise ValidationError({"title": _("Kurset må ha et navn.")})

@@ -21,6 +21,7 @@ from attendance.forms import CourseForm, ExemptionForm, SessionForm
 from attendance.models import Course, CourseSession, CourseStatus
 from attendance.permissions import can_lead, get_course_for_user, is_course_admin
 from attendance.views._common import csv_response, current_user, is_htmx, pdf_response
+from config.params import parse_id
 from groups.forms import add_service_errors, run_form
 from groups.permissions import can_manage, get_group_for_user
 
@@ -88,7 +89,7 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": course.plan_id,
         "course_leader": course.course_leader_id,
     }
-    form = CourseForm(request.POST or None, group=course.group, initial=initial)
+    form = CourseForm(request.POST or None, group=course.group, initial=initial, keep=course.plan)
     response = run_form(
         request,
         form,
@@ -106,9 +107,27 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """S2: the leader plans a session from a chapter of the course's plan version and sees
+    that chapter's "Til diskusjon" questions and tips (htmx swaps them when the chapter
+    changes; without JavaScript, ``?chapter=`` or a redisplayed form shows them)."""
     user = current_user(request)
     course = get_course_for_user(user, pk, "lead")
-    form = SessionForm(request.POST or None, group=course.group, plan=course.plan)
+    chapters = course.plan.chapters.order_by("number")
+    chosen_id = parse_id(
+        request.POST.get("chapter") if request.method == "POST" else request.GET.get("chapter")
+    )
+    chosen = next((c for c in chapters if c.pk == chosen_id), None)
+    if is_htmx(request) and request.method == "GET":
+        return render(
+            request, "attendance/_session_chapter.html", {"course": course, "chosen": chosen}
+        )
+    form = SessionForm(
+        request.POST or None,
+        group=course.group,
+        plan=course.plan,
+        initial={"chapter": chosen.pk} if chosen else {},
+        chapter_url=reverse("attendance:session_add", args=[course.pk]),
+    )
     response = run_form(
         request,
         form,
@@ -118,11 +137,10 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if response:
         return response
-    chapters = course.plan.chapters.all()
     return render(
         request,
         "attendance/session_form.html",
-        {"form": form, "course": course, "chapters": chapters},
+        {"form": form, "course": course, "chapters": chapters, "chosen": chosen},
     )
 
 

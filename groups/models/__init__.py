@@ -16,9 +16,12 @@ from groups.models.groups import (
 )
 from groups.models.privacy import PersonErasure, SweepRun
 from groups.models.rules import (
+    ETHICS_SEATS,
+    SECRETARIAT_GROUP,
     WEEKDAYS,
     EthicsAcknowledgement,
     EthicsGuidelines,
+    EthicsRequest,
     RuleAcknowledgement,
     RuleSet,
     RuleSetStatus,
@@ -27,6 +30,8 @@ from groups.models.users import Gender, User
 
 __all__ = [
     "BOARD_SEATS",
+    "ETHICS_SEATS",
+    "SECRETARIAT_GROUP",
     "WEEKDAYS",
     "AuditEntry",
     "BoardRole",
@@ -39,6 +44,7 @@ __all__ = [
     "CouncilGroupUserObjectPermission",
     "EthicsAcknowledgement",
     "EthicsGuidelines",
+    "EthicsRequest",
     "Gender",
     "GroupKind",
     "Heartbeat",

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from groups.models.groups import CouncilGroup
+from groups.models.groups import CouncilGroup, Seat
 
 WEEKDAYS = [
     (0, _("mandag")),
@@ -109,26 +109,71 @@ class RuleAcknowledgement(models.Model):
         return f"{self.user} – v{self.ruleset.version}"
 
 
-class EthicsGuidelines(models.Model):
-    """E1: a version of the party's ethical guidelines, site-wide."""
+# E1: who must go through the ethical guidelines: "alle folkevalgte" and the local chapter's
+# board (the chapter leader's seat). Party members without a seat are not asked.
+ETHICS_SEATS = (Seat.REGULAR, Seat.SUBSTITUTE, Seat.OTHER_BODY, Seat.CHAPTER_LEADER)
 
-    version = models.CharField(_("versjon"), max_length=40, unique=True)
+# The Django auth group of the party secretariat: publishes the ethical guidelines (E1).
+SECRETARIAT_GROUP = "secretariat"
+
+
+class EthicsGuidelines(models.Model):
+    """E1: one version of the party's ethical guidelines, site-wide. A published version is
+    a fixed record: its sections are never edited; a change is a new version. The version in
+    force is the one with the highest number."""
+
+    version = models.PositiveIntegerField(_("versjon"), unique=True)
     title = models.CharField(_("tittel"), max_length=200)
-    body = models.TextField(_("tekst"))
+    # [{"heading": "...", "text": "..."}], in the booklet's order. The first may have no
+    # heading (the preamble).
+    sections = models.JSONField(_("avsnitt"), default=list)
+    change_summary = models.TextField(_("hva er endret"), blank=True)
     published_at = models.DateTimeField(_("publisert"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("publisert av"),
+    )
 
     class Meta:
         verbose_name = _("etiske retningslinjer")
         verbose_name_plural = _("etiske retningslinjer")
-        ordering = ("-published_at",)
+        ordering = ("-version",)
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.version})"
+        return f"{self.title} (v{self.version})"
+
+
+class EthicsRequest(models.Model):
+    """E1: an elected representative was asked to acknowledge this version (one e-mail each;
+    ``emailed_at`` makes the mail task safe to run twice)."""
+
+    guidelines = models.ForeignKey(
+        EthicsGuidelines, on_delete=models.PROTECT, related_name="requests"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ethics_requests"
+    )
+    requested_at = models.DateTimeField(_("bedt om bekreftelse"))
+    emailed_at = models.DateTimeField(_("e-post sendt"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["guidelines", "user"], name="ethics_request_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – v{self.guidelines.version}"
 
 
 class EthicsAcknowledgement(models.Model):
+    """E1: an elected representative has gone through this version of the guidelines."""
+
     guidelines = models.ForeignKey(
-        EthicsGuidelines, on_delete=models.CASCADE, related_name="acknowledgements"
+        EthicsGuidelines, on_delete=models.PROTECT, related_name="acknowledgements"
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ethics_acknowledgements"
@@ -141,4 +186,4 @@ class EthicsAcknowledgement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.guidelines.version}"
+        return f"{self.user} – v{self.guidelines.version}"

@@ -13,6 +13,17 @@ from groups.services.committees import (
 from groups.services.common import (
     membership_sync_permissions,
 )
+from groups.services.ethics import (
+    Section,
+    elected_representatives,
+    ethics_acknowledge,
+    ethics_changes,
+    ethics_due,
+    ethics_in_force,
+    ethics_publish,
+    sections_from_text,
+    sections_to_text,
+)
 from groups.services.members import (
     group_create,
     member_add,
@@ -27,7 +38,6 @@ from groups.services.members import (
 )
 from groups.services.rules import (
     RuleFields,
-    ethics_acknowledge,
     rules_acknowledge,
     ruleset_decide,
     ruleset_document,
@@ -36,10 +46,16 @@ from groups.services.rules import (
 
 __all__ = [
     "RuleFields",
+    "Section",
     "committee_create",
     "committee_seat_add",
     "committee_seat_remove",
+    "elected_representatives",
     "ethics_acknowledge",
+    "ethics_changes",
+    "ethics_due",
+    "ethics_in_force",
+    "ethics_publish",
     "faction_leader_elect",
     "faction_members",
     "group_create",
@@ -53,6 +69,8 @@ __all__ = [
     "ruleset_decide",
     "ruleset_document",
     "ruleset_propose",
+    "sections_from_text",
+    "sections_to_text",
     "transfer_approve",
     "transfer_propose",
     "user_get_or_invite",

@@ -1,4 +1,4 @@
-"""The group's rules (G22, G23) and the ethical guidelines (E1)."""
+"""The group's rules (G22, G23)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,6 @@ from django.utils.translation import gettext as _
 from groups.audit import audit
 from groups.models import (
     CouncilGroup,
-    EthicsAcknowledgement,
-    EthicsGuidelines,
     RuleAcknowledgement,
     RuleSet,
     RuleSetStatus,
@@ -166,15 +164,4 @@ def rules_acknowledge(*, actor: User, ruleset: RuleSet) -> RuleAcknowledgement:
             group=ruleset.group,
             subject_user=actor,
         )
-    return ack
-
-
-@transaction.atomic
-def ethics_acknowledge(*, actor: User, guidelines: EthicsGuidelines) -> EthicsAcknowledgement:
-    """E1: an elected representative has gone through the ethical guidelines."""
-    ack, created = EthicsAcknowledgement.objects.get_or_create(
-        guidelines=guidelines, user=actor, defaults={"acknowledged_at": timezone.now()}
-    )
-    if created:
-        audit(actor=actor, action="ethics.acknowledge", target=guidelines, subject_user=actor)
     return ack

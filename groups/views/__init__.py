@@ -2,8 +2,9 @@
 the rules and operations. One module per sub-domain; urls.py reads the names here."""
 
 from groups.views.committees import committee_create, committee_detail
+from groups.views.ethics import ethics, ethics_admin, ethics_publish, ethics_version
 from groups.views.health import health, health_live
-from groups.views.home import ethics, home, profile
+from groups.views.home import home, profile
 from groups.views.membership import (
     group_create,
     group_detail,
@@ -28,6 +29,9 @@ __all__ = [
     "committee_create",
     "committee_detail",
     "ethics",
+    "ethics_admin",
+    "ethics_publish",
+    "ethics_version",
     "group_create",
     "group_detail",
     "health",

@@ -1,10 +1,9 @@
-"""The member's own pages: home, profile, ethics acknowledgement."""
+"""The member's own pages: home and profile."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,16 +20,14 @@ from groups.views.common import _user
 def home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     today = timezone.localdate()
-    ethics = selectors.current_ethics()
     return render(
         request,
         "groups/home.html",
         {
             "groups": selectors.home_for(user, today),
-            "ethics": ethics,
-            "ethics_acknowledged": bool(
-                ethics and ethics.acknowledgements.filter(user=user).exists()
-            ),
+            # E1: the notice for an elected representative who has not acknowledged the
+            # version in force.
+            "ethics_due": services.ethics_due(user),
         },
     )
 
@@ -54,24 +51,3 @@ def profile(request: HttpRequest) -> HttpResponse:
         reverse("groups:profile"),
     )
     return done or render(request, "groups/profile.html", {"form": form})
-
-
-def ethics(request: HttpRequest) -> HttpResponse:
-    guidelines = selectors.current_ethics()
-    if guidelines is None:
-        raise Http404
-    user = _user(request)
-    if request.method == "POST":
-        services.ethics_acknowledge(actor=user, guidelines=guidelines)
-        messages.success(
-            request, _("Takk! Vi har registrert at du har gått gjennom retningslinjene.")
-        )
-        return redirect("groups:ethics")
-    return render(
-        request,
-        "groups/ethics.html",
-        {
-            "guidelines": guidelines,
-            "acknowledged": guidelines.acknowledgements.filter(user=user).first(),
-        },
-    )

@@ -71,6 +71,15 @@ def setup(world):
         requested_at=meeting.starts_at,
     )
     world.extra["plan"] = default_plan()
+    from attendance.models import StudyChapter, StudyPlan
+
+    draft = StudyPlan.objects.create(
+        series="utkast-plan", name="Utkast til plan", learning_objectives="Mål"
+    )
+    world.extra["draft_plan"] = draft
+    world.extra["draft_chapter"] = StudyChapter.objects.create(
+        plan=draft, number=1, title="Første kapittel"
+    )
 
 
 def _course(w):
@@ -136,4 +145,52 @@ CASES = [
     Case("attendance:subsidy_csv", ADMIN_ONLY),
     Case("attendance:policies", ADMIN_ONLY),
     Case("attendance:rates", ADMIN_ONLY),
+    # Study plans and versions (S2, S9, S13): course administrators only.
+    Case("attendance:plan_list", ADMIN_ONLY),
+    Case("attendance:plan_create", ADMIN_ONLY),
+    Case("attendance:plan_create", ADMIN_ONLY, method="post", data=lambda w: {}),
+    Case("attendance:plan_edit", ADMIN_ONLY, kwargs=lambda w: {"pk": w.extra["plan"].pk}),
+    Case(
+        "attendance:plan_edit",
+        ADMIN_ONLY,
+        kwargs=lambda w: {"pk": w.extra["draft_plan"].pk},
+        method="post",
+        data=lambda w: {},
+        label="draft-post",
+    ),
+    Case(
+        "attendance:chapter_create", ADMIN_ONLY, kwargs=lambda w: {"pk": w.extra["draft_plan"].pk}
+    ),
+    Case(
+        "attendance:chapter_edit",
+        ADMIN_ONLY,
+        kwargs=lambda w: {
+            "pk": w.extra["draft_plan"].pk,
+            "chapter_pk": w.extra["draft_chapter"].pk,
+        },
+    ),
+    Case(
+        "attendance:chapter_edit",
+        ADMIN_ONLY,
+        kwargs=lambda w: {
+            "pk": w.extra["draft_plan"].pk,
+            "chapter_pk": w.extra["draft_chapter"].pk,
+        },
+        method="post",
+        data=lambda w: {},
+    ),
+    Case("attendance:plan_approve", ADMIN_ONLY, kwargs=lambda w: {"pk": w.extra["draft_plan"].pk}),
+    Case(
+        "attendance:plan_approve",
+        ADMIN_ONLY,
+        kwargs=lambda w: {"pk": w.extra["draft_plan"].pk},
+        method="post",
+        data=lambda w: {},
+    ),
+    Case(
+        "attendance:plan_new_version",
+        _all(403, anonymous=302, course_admin=302, site_admin=302),
+        kwargs=lambda w: {"pk": w.extra["plan"].pk},
+        method="post",
+    ),
 ]

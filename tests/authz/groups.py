@@ -31,6 +31,17 @@ ACK_POST = expect(
     handler=404,
     site_admin=403,
 )
+# A bad acknowledgement (no version) is refused with a message and a redirect back.
+ACK_ETHICS_POST = expect(
+    anonymous=302,
+    outsider=302,
+    member=302,
+    faction_leader=302,
+    leader=302,
+    course_admin=302,
+    handler=302,
+    site_admin=302,
+)
 BOARD_ONLY = expect(
     anonymous=302,
     outsider=404,
@@ -59,7 +70,7 @@ def setup(world):
     from groups.models import MembershipStatus
     from tests.factories.groups import make_ethics, make_membership
 
-    make_ethics()
+    world.extra["ethics"] = make_ethics()
     world.extra["proposed"] = make_membership(
         world.group, status=MembershipStatus.PROPOSED, transfer_from_party="Venstre"
     )
@@ -69,6 +80,15 @@ CASES = [
     Case("groups:home", LOGGED_IN),
     Case("groups:profile", LOGGED_IN),
     Case("groups:ethics", LOGGED_IN),
+    Case("groups:ethics", ACK_ETHICS_POST, method="post", data=lambda w: {}),
+    Case(
+        "groups:ethics_version",
+        LOGGED_IN,
+        kwargs=lambda w: {"version": w.extra["ethics"].version},
+    ),
+    Case("groups:ethics_admin", SITE_ADMIN_ONLY),
+    Case("groups:ethics_publish", SITE_ADMIN_ONLY),
+    Case("groups:ethics_publish", SITE_ADMIN_ONLY, method="post", data=lambda w: {}),
     Case("groups:create", SITE_ADMIN_ONLY),
     Case("groups:detail", GROUP_VIEW, kwargs=_group),
     Case("groups:member_add", GROUP_MANAGE, kwargs=_group),

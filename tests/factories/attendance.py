@@ -39,11 +39,14 @@ def ensure_seed() -> None:
         return
     module = importlib.import_module("attendance.migrations.0002_default_plan_policy_rate")
     module.seed(django_apps, None)
+    versions = importlib.import_module("attendance.migrations.0004_study_plan_versions")
+    versions._series(django_apps, None)
+    versions.seed_additions(django_apps, None)
 
 
 def default_plan() -> StudyPlan:
     ensure_seed()
-    return StudyPlan.objects.get(name="Politisk arbeid")
+    return StudyPlan.objects.get(name="Politisk arbeid", version=1)
 
 
 def make_session_meeting(group: CouncilGroup, **fields: Any) -> Meeting:

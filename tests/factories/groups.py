@@ -89,10 +89,35 @@ def add_committee_seat(
     return CommitteeSeat.objects.create(committee=committee, membership=membership, role=role)
 
 
+def booklet_ethics() -> EthicsGuidelines:
+    """The guidelines the data migration ships (a transactional test elsewhere may have
+    flushed them; put them back the way the migration does)."""
+    import importlib
+
+    module = importlib.import_module("groups.migrations.0005_ethics_versions_and_requests")
+    found = EthicsGuidelines.objects.filter(
+        title=module.TITLE, change_summary=module.BOOKLET_SUMMARY
+    ).first()
+    if found:
+        return found
+    last = EthicsGuidelines.objects.order_by("-version").first()
+    return EthicsGuidelines.objects.create(
+        version=(last.version + 1) if last else 1,
+        title=module.TITLE,
+        sections=module.SECTIONS,
+        change_summary=module.BOOKLET_SUMMARY,
+        published_at=module.BOOKLET_PUBLISHED,
+    )
+
+
 def make_ethics(**fields: Any) -> EthicsGuidelines:
-    fields.setdefault("version", f"2023-{next(_seq)}")
+    """A new version of the guidelines, after those there are (the migration ships one)."""
+    last = EthicsGuidelines.objects.order_by("-version").first()
+    fields.setdefault("version", (last.version + 1) if last else 1)
     fields.setdefault("title", "Senterpartiets etiske retningslinjer")
-    fields.setdefault("body", "Allmenngyldige etiske verdier og normer.")
+    fields.setdefault(
+        "sections", [{"heading": "Gaver", "text": "Allmenngyldige etiske verdier og normer."}]
+    )
     fields.setdefault("published_at", timezone.now())
     return EthicsGuidelines.objects.create(**fields)
 
