@@ -154,3 +154,21 @@ def login_in_browser(page: Any, user: User, password: str | None = None) -> None
     page.get_by_label("E-post").fill(user.email)
     page.get_by_label("Passord").fill(password or PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """A test with ``serialized_rollback`` restores the migrated data for itself, and its
+    flush at the end leaves the database empty, without the content types and permissions
+    that migrate creates (Django inhibits post_migrate there). Whichever test runs next in
+    this process (the order differs under pytest-xdist) would then miss them: create them
+    again, as every other flush does."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("serialized_rollback"):
+        from django.core.management.sql import emit_post_migrate_signal
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    return result
