@@ -159,7 +159,9 @@ class ReportForm(forms.Form):
         if general_ready:
             choices.append((routing.TO_GENERAL, ADDRESS_LABELS[routing.TO_GENERAL]))
         self.fields["addressed_to"].choices = choices  # type: ignore[attr-defined]
-        self.fields["addressed_to"].help_text = ADDRESS_HELP
+        self.fields["addressed_to"].help_text = " ".join(
+            [*(str(ADDRESS_EXPLAINED[code]) for code, _label in choices), str(ADDRESS_ALWAYS)]
+        )
         if leaders:
             self.fields["leader"].choices = [("", _("Velg leder")), *leaders]  # type: ignore[attr-defined]
         else:
@@ -185,25 +187,33 @@ class ReportForm(forms.Form):
 
 
 ADDRESS_LABELS = {
+    routing.TO_CENTRAL: _("Varslingsmottakerne sentralt (velg dette hvis du er usikker)"),
+    routing.TO_LEADER: _("Nærmeste leder i gruppa, lokallaget eller fylkeslaget"),
+    routing.TO_UNION: _("De ansattes tillitsvalgte (saker som gjelder ansatte)"),
+    routing.TO_GENERAL: _("Generalsekretæren direkte"),
+}
+# What each choice means, in plain words; the help text joins those offered.
+ADDRESS_EXPLAINED = {
     routing.TO_CENTRAL: _(
-        "Varslingsmottakerne sentralt i partiet. Velg dette hvis du er usikker. Varsler om "
-        "seksuell trakassering går til de utpekte mottakerne, varsler om Senterungdommen til "
-        "Senterungdommens generalsekretær."
+        "Varslingsmottakerne sentralt er partiets utpekte mottakere; varsler om seksuell "
+        "trakassering går til dem som er utpekt for slike saker."
     ),
     routing.TO_LEADER: _(
-        "Nærmeste leder: lederen i gruppa, lokallaget eller fylkeslaget saken gjelder. Bare "
-        "lederen du velger under, leser varselet."
+        "Nærmeste leder er lederen i det organet saken gjelder, og bare lederen du velger "
+        "under, leser varselet."
     ),
-    routing.TO_UNION: _("Tillitsvalgt for de ansatte: for saker som gjelder ansatte i partiet."),
+    routing.TO_UNION: _(
+        "Saker som gjelder ansatte i partiet kan gå til de ansattes tillitsvalgte."
+    ),
     routing.TO_GENERAL: _(
-        "Generalsekretæren direkte: når det ikke er naturlig å gå til nærmeste leder, og "
+        "Generalsekretæren kan du velge når det ikke er naturlig å gå til nærmeste leder, og "
         "for saker som gjelder ansatte."
     ),
 }
-ADDRESS_HELP = _(
-    "Gjelder varselet Senterungdommen, går det alltid til Senterungdommens "
-    "generalsekretær: velg da det første valget. Får du ingen reaksjon innen 14 dager, "
-    "blir generalsekretæren i partiet varslet."
+ADDRESS_ALWAYS = _(
+    "Gjelder varselet Senterungdommen, går det alltid til Senterungdommens generalsekretær: "
+    "velg da det første valget. Får du ingen reaksjon innen 14 dager, blir generalsekretæren "
+    "i partiet varslet."
 )
 
 YOUTH_NOT_READY = _(
