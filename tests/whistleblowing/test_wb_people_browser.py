@@ -70,6 +70,19 @@ def test_the_secretariat_names_the_youth_general_and_the_route_turns_ok(
     assert page.get_by_text("har ikke laget nøkkel ennå", exact=True).count() == 1
     _shot(page, "people-warning")
 
+    # Named twice: refused on the field, with what was typed kept.
+    page.get_by_role("link", name="Legg til mottaker").click()
+    page.get_by_label("Personens e-postadresse i portalen").fill("ylva@example.org")
+    page.get_by_label("Rolle").select_option(label="Nærmeste leder")
+    page.get_by_role("button", name="Lagre").click()
+    page.get_by_text("Personen er allerede varslingsmottaker.").wait_for()
+    assert page.get_by_label("Personens e-postadresse i portalen").input_value() == (
+        "ylva@example.org"
+    )
+    assert page.get_by_text("Skriv navnet på organet personen leder").is_visible()
+    _shot(page, "people-add-error")
+    page.get_by_role("link", name="Avbryt").click()
+
     # Ylva makes her key (the same service her key page calls).
     handler = Handler.objects.get(user=ylva)
     services.handler_setup_keys(actor=ylva, handler=handler, passphrase=f.PASSPHRASE)

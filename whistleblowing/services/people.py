@@ -101,32 +101,31 @@ def handler_role_add(
 ) -> Handler:
     """Give a user who has an account a role as report recipient (W8, W9). The person
     then sets up their own key; until then no report is sealed to them."""
-    body_level, body_name = _check_role(
-        role=role, gender=gender, body_level=body_level, body_name=body_name
-    )
-    email = email.strip()
-    user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+    errors: dict[str, list[Any]] = {}
+    try:
+        body_level, body_name = _check_role(
+            role=role, gender=gender, body_level=body_level, body_name=body_name
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    user = get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()
+    existing = None
     if user is None:
-        raise ValidationError(
-            {
-                "email": [
-                    _(
-                        "Fant ingen aktiv bruker med denne e-postadressen. Personen må ha en "
-                        "bruker i portalen først."
-                    )
-                ]
-            }
-        )
-    existing = Handler.objects.select_for_update().filter(user=user).first()
-    in_group = user.groups.filter(name=HANDLERS_GROUP).exists()
-    if existing is not None and existing.is_active and in_group:
-        raise ValidationError(
-            {
-                "email": [
-                    _("Personen er allerede varslingsmottaker. Endre rollen i listen i stedet.")
-                ]
-            }
-        )
+        errors["email"] = [
+            _(
+                "Fant ingen aktiv bruker med denne e-postadressen. Personen må ha en bruker i "
+                "portalen først."
+            )
+        ]
+    else:
+        existing = Handler.objects.select_for_update().filter(user=user).first()
+        in_group = user.groups.filter(name=HANDLERS_GROUP).exists()
+        if existing is not None and existing.is_active and in_group:
+            errors["email"] = [
+                _("Personen er allerede varslingsmottaker. Endre rollen i listen i stedet.")
+            ]
+    if errors or user is None:
+        raise ValidationError(errors)
     handler = existing or Handler(user=user)
     handler.role = role
     handler.gender = gender
