@@ -644,7 +644,7 @@ INVENTORY: tuple[Entry, ...] = (
             enforced_by="whistleblowing (deaktivering av mottaker)",
         ),
         Erasure.OWN_APP,
-        ("user", "gender", "role", "public_phone", "public_email"),
+        ("user", "gender", "role"),
         subjects=("user",),
         in_export=False,
         represents_person=True,
@@ -708,6 +708,23 @@ INVENTORY: tuple[Entry, ...] = (
         ("placed_by",),
         in_export=False,
         notes=WB_NOTE,
+    ),
+    Entry(
+        "whistleblowing.PublicContact",
+        _("Offentlige varslingskontakter"),
+        _(
+            "Navn, telefon og e-post varslingssiden viser for dem som vil varsle på telefon "
+            "eller e-post."
+        ),
+        ART6_LEGAL,
+        Retention(
+            _("Så lenge personen er varslingskontakt; sekretariatet fjerner kontakten."),
+            enforced_by="whistleblowing (sekretariatet fjerner kontakten)",
+        ),
+        Erasure.OWN_APP,
+        ("name", "phone", "email"),
+        in_export=False,
+        notes=_("Kontaktene er offentlige og ikke knyttet til en brukerkonto."),
     ),
     Entry(
         "whistleblowing.AuditEvent",

@@ -284,10 +284,8 @@ FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler
 # --- Whistleblowing intake (issue 15 items 4, 5) ----------------------------------------
 # The largest request body a whistleblowing form accepts, refused by Content-Length before a
 # byte is read: 5 files of 10 MiB plus room for the text. The reverse proxy uses the same.
-# W17: the public phone and e-mail for reporting outside the form; shown when the form
-# cannot take a report (the rate-limit store is down, issue 20).
-WHISTLEBLOWING_CONTACT_PHONE = env_str("WHISTLEBLOWING_CONTACT_PHONE", "")
-WHISTLEBLOWING_CONTACT_EMAIL = env_str("WHISTLEBLOWING_CONTACT_EMAIL", "")
+# W17: the public phone and e-mail for reporting outside the form are data, edited by the
+# secretariat (whistleblowing.PublicContact), not settings.
 WHISTLEBLOWING_MAX_BODY_BYTES = env_int("WHISTLEBLOWING_MAX_BODY_BYTES", 52 * 1024 * 1024)
 # What the reporter side may store in one case in all, the first report and every follow-up.
 WHISTLEBLOWING_CASE_MAX_FILES = env_int("WHISTLEBLOWING_CASE_MAX_FILES", 25)

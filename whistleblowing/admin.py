@@ -1,4 +1,5 @@
-"""Site admins set each handler's role and designations; content is never shown here."""
+"""Site admins may look at handlers here; the secretariat's own page for people and routes
+is ``whistleblowing.views.people``. Content is never shown here."""
 
 from typing import Any
 
@@ -6,7 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext as _
 
-from whistleblowing import selectors
+from whistleblowing import services
 from whistleblowing.models import Handler
 
 
@@ -14,7 +15,7 @@ class HandlerAdminForm(forms.ModelForm):
     class Meta:
         model = Handler
         fields = ("user", "role", "gender", "hr_competence", "sexual_harassment_recipient",
-                  "is_active", "public_phone", "public_email")  # fmt: skip
+                  "is_active", "body_level", "body_name")  # fmt: skip
 
     def clean(self) -> dict[str, Any]:
         """A report already filed is never left without a reader (issue 12): the last
@@ -22,7 +23,7 @@ class HandlerAdminForm(forms.ModelForm):
         data = super().clean() or {}
         handler = self.instance
         if handler.pk and handler.is_active and data.get("is_active") is False:
-            count = selectors.cases_only_read_by(handler)
+            count = services.cases_only_read_by(handler)
             if count:
                 raise forms.ValidationError(
                     _(

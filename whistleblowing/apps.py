@@ -9,7 +9,11 @@ class WhistleblowingConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_out
 
-        from whistleblowing import logfilter, unlock
+        from config import healthchecks
+        from whistleblowing import logfilter, selectors, unlock
 
         user_logged_out.connect(unlock.on_logout, dispatch_uid="whistleblowing-unlock-logout")
         logfilter.install()
+        # No silent fallback (issue 12): a route nobody with a key can read is a failed
+        # row on the health page.
+        healthchecks.register(_("Varslingsruter"), selectors.route_health_checks)

@@ -1,4 +1,6 @@
-"""Demo data: the demo handler gets a key with a known passphrase, and one report waits.
+"""Demo data: the demo handler (in the secretariat, so they may also name recipients and
+edit contacts) gets a key with a known passphrase, one report waits, and the report page
+shows a public contact (W17) with made-up details.
 
 Idempotent: a second run finds the key and the demo report and adds nothing."""
 
@@ -8,7 +10,14 @@ import secrets
 from typing import Any
 
 from whistleblowing import services
-from whistleblowing.models import AuditEvent, Handler, HandlerGender, HandlerRole
+from whistleblowing.models import (
+    AuditEvent,
+    ContactRoute,
+    Handler,
+    HandlerGender,
+    HandlerRole,
+    PublicContact,
+)
 
 DEMO_PASSPHRASE = "demo-passphrase-2026"  # noqa: S105 - printed in the README on purpose
 
@@ -26,6 +35,15 @@ def load(ctx: Any) -> None:
     )
     if not handler.has_keys:
         services.handler_setup_keys(actor=user, handler=handler, passphrase=DEMO_PASSPHRASE)
+    if not PublicContact.objects.exists():
+        services.contact_save(
+            actor=user,
+            route=ContactRoute.SECRETARY_GENERAL,
+            title="Generalsekretær i Senterpartiet (demo)",
+            name="Gunnar Generalsen",
+            phone="400 00 000",
+            email="generalsekretaer@example.org",
+        )
     if AuditEvent.objects.filter(action="case.submitted", data__demo=True).exists():
         return
     submitted = services.report_submit(

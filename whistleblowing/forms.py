@@ -9,8 +9,18 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from whistleblowing import uploads
-from whistleblowing.models import Category, HoldReason, Relation, TriggerKind
+from config.singleline import SingleLineCharField
+from whistleblowing import routing, uploads
+from whistleblowing.models import (
+    BodyLevel,
+    Category,
+    ContactRoute,
+    HandlerGender,
+    HandlerRole,
+    HoldReason,
+    Relation,
+    TriggerKind,
+)
 from whistleblowing.services.handling import (
     AGE_BANDS,
     LOG_KINDS,
@@ -73,6 +83,19 @@ class ReportForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("Varsler om Senterungdommen går alltid til Senterungdommens generalsekretær."),
     )
+    addressed_to = forms.ChoiceField(
+        label=_("Hvem skal få varselet?"),
+        initial=routing.TO_CENTRAL,
+        required=False,  # nothing chosen: the central recipients, as the first choice says
+        widget=forms.RadioSelect,
+    )
+    leader = forms.TypedChoiceField(
+        label=_("Hvilken leder?"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Bare hvis du sender til nærmeste leder over."),
+    )
     relation = forms.ChoiceField(
         label=_("Hvordan kjenner du til saken?"), choices=Relation.choices, widget=forms.RadioSelect
     )
@@ -122,11 +145,30 @@ class ReportForm(forms.Form):
         *args: Any,
         recipients: list[tuple[int, str]],
         youth_ready: bool = True,
+        leaders: list[tuple[int, str]] | None = None,
+        union_ready: bool = False,
+        general_ready: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.youth_ready = youth_ready
         self.fields["excluded_handler"].choices = [("", _("Ingen")), *recipients]  # type: ignore[attr-defined]
+        # W8: only the routes someone can read now are offered (no silent fallback).
+        choices = [(routing.TO_CENTRAL, ADDRESS_LABELS[routing.TO_CENTRAL])]
+        if leaders:
+            choices.append((routing.TO_LEADER, ADDRESS_LABELS[routing.TO_LEADER]))
+        if union_ready:
+            choices.append((routing.TO_UNION, ADDRESS_LABELS[routing.TO_UNION]))
+        if general_ready:
+            choices.append((routing.TO_GENERAL, ADDRESS_LABELS[routing.TO_GENERAL]))
+        self.fields["addressed_to"].choices = choices  # type: ignore[attr-defined]
+        self.fields["addressed_to"].help_text = " ".join(
+            [*(str(ADDRESS_EXPLAINED[code]) for code, _label in choices), str(ADDRESS_ALWAYS)]
+        )
+        if leaders:
+            self.fields["leader"].choices = [("", _("Velg leder")), *leaders]  # type: ignore[attr-defined]
+        else:
+            del self.fields["leader"]
         self.fields["attachments"].help_text = uploads.limits_help()
         if not youth_ready:
             # W8: no youth-wing reader holds a key, so the channel is not offered as if it
@@ -137,12 +179,45 @@ class ReportForm(forms.Form):
             ]
             self.fields["youth_wing"].help_text = YOUTH_NOT_READY
 
+    def clean_addressed_to(self) -> str:
+        return str(self.cleaned_data.get("addressed_to") or routing.TO_CENTRAL)
+
     def clean_youth_wing(self) -> str:
         value = str(self.cleaned_data.get("youth_wing", "no"))
         if value == "yes" and not self.youth_ready:
             raise forms.ValidationError(YOUTH_NOT_READY)
         return value
 
+
+ADDRESS_LABELS = {
+    routing.TO_CENTRAL: _("Varslingsmottakerne sentralt (velg dette hvis du er usikker)"),
+    routing.TO_LEADER: _("Nærmeste leder i gruppa, lokallaget eller fylkeslaget"),
+    routing.TO_UNION: _("De ansattes tillitsvalgte (saker som gjelder ansatte)"),
+    routing.TO_GENERAL: _("Generalsekretæren direkte"),
+}
+# What each choice means, in plain words; the help text joins those offered.
+ADDRESS_EXPLAINED = {
+    routing.TO_CENTRAL: _(
+        "Varslingsmottakerne sentralt er partiets utpekte mottakere; varsler om seksuell "
+        "trakassering går til dem som er utpekt for slike saker."
+    ),
+    routing.TO_LEADER: _(
+        "Nærmeste leder er lederen i det organet saken gjelder, og bare lederen du velger "
+        "under, leser varselet."
+    ),
+    routing.TO_UNION: _(
+        "Saker som gjelder ansatte i partiet kan gå til de ansattes tillitsvalgte."
+    ),
+    routing.TO_GENERAL: _(
+        "Generalsekretæren kan du velge når det ikke er naturlig å gå til nærmeste leder, og "
+        "for saker som gjelder ansatte."
+    ),
+}
+ADDRESS_ALWAYS = _(
+    "Gjelder varselet Senterungdommen, går det alltid til Senterungdommens generalsekretær: "
+    "velg da det første valget. Får du ingen reaksjon innen 14 dager, blir generalsekretæren "
+    "i partiet varslet."
+)
 
 YOUTH_NOT_READY = _(
     "Varsler om Senterungdommen kan ikke sendes her ennå: Senterungdommens generalsekretær "
@@ -361,3 +436,56 @@ class HoldForm(forms.Form):
             "første sletting etter den."
         )
     )
+# --- the secretariat: people and routes (W8, W9, W17) ---------------------------------
+
+
+class HandlerRoleForm(forms.Form):
+    """A recipient's role and designations; ``with_email`` for a new one."""
+
+    email = forms.EmailField(
+        label=_("Personens e-postadresse i portalen"),
+        max_length=254,
+        help_text=_("Personen må ha en bruker i portalen. Hen lager sin egen nøkkel etterpå."),
+    )
+    role = forms.ChoiceField(label=_("Rolle"), choices=HandlerRole.choices)
+    body_level = forms.ChoiceField(
+        label=_("Nivå (for nærmeste leder)"),
+        choices=[("", "—"), *BodyLevel.choices],
+        required=False,
+    )
+    body_name = SingleLineCharField(
+        label=_("Organet personen leder (for nærmeste leder)"),
+        max_length=120,
+        required=False,
+        help_text=_("Slik varsleren kjenner det, for eksempel «Grønnbygd Senterparti»."),
+    )
+    gender = forms.ChoiceField(
+        label=_("Kjønn"),
+        choices=HandlerGender.choices,
+        initial=HandlerGender.OTHER,
+        help_text=_(
+            "Mottakerne for seksuell trakassering skal som hovedregel være av begge kjønn."
+        ),
+    )
+    hr_competence = forms.BooleanField(label=_("Har HR-kompetanse"), required=False)
+    sexual_harassment_recipient = forms.BooleanField(
+        label=_("Utpekt mottaker for varsler om seksuell trakassering"), required=False
+    )
+
+    def __init__(self, *args: Any, with_email: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_email:
+            del self.fields["email"]
+
+
+class ContactForm(forms.Form):
+    route = forms.ChoiceField(label=_("Gjelder"), choices=ContactRoute.choices)
+    name = SingleLineCharField(label=_("Navn"), max_length=120)
+    title = SingleLineCharField(
+        label=_("Tittel (valgfritt)"),
+        max_length=120,
+        required=False,
+        help_text=_("For eksempel «Personal- og økonomirådgiver i Senterpartiet»."),
+    )
+    phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
+    email = forms.EmailField(label=_("E-post"), max_length=254, required=False)

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from whistleblowing import puzzle, ratelimit, uploads
+from whistleblowing.models import PublicContact
 
 logger = logging.getLogger(__name__)
 
@@ -24,27 +25,34 @@ UNAVAILABLE_RETRY_AFTER = 30
 _DOWN = "_wb_limiter_down"
 
 
-def public_contacts() -> dict[str, str]:
-    """W17: the phone and e-mail a reporter can use instead of the form. One place, so the
-    page and the "try again shortly" message name the same contacts."""
-    return {
-        "phone": settings.WHISTLEBLOWING_CONTACT_PHONE,
-        "email": settings.WHISTLEBLOWING_CONTACT_EMAIL,
-    }
+def public_contacts(*routes: str) -> list[PublicContact]:
+    """W17: the phone and e-mail a reporter can use instead of the form, as the
+    secretariat keeps them (``PublicContact``, the one record). One place, so the report
+    page and the "try again shortly" message name the same contacts. ``routes`` narrows
+    them (the youth wing's notice shows the youth wing's)."""
+    contacts = PublicContact.objects.all()
+    if routes:
+        contacts = contacts.filter(route__in=routes)
+    return list(contacts)
+
+
+def _contact_line(contact: PublicContact) -> str:
+    parts = [f"{contact.name} ({contact.label})"]
+    if contact.phone:
+        parts.append(_("telefon %(phone)s") % {"phone": contact.phone})
+    if contact.email:
+        parts.append(_("e-post %(email)s") % {"email": contact.email})
+    return ", ".join(parts)
 
 
 def unavailable_message(scope: str) -> str:
     """Fail closed, in words: try again shortly, or use the phone or e-mail (issue 20)."""
     text = _("Varslingsmottaket kan ikke ta imot akkurat nå. Prøv igjen om et øyeblikk.")
     contacts = public_contacts()
-    if contacts["phone"] and contacts["email"]:
-        text += " " + _("Du kan også varsle på telefon %(phone)s eller e-post til %(email)s.") % (
-            contacts
-        )
-    elif contacts["phone"]:
-        text += " " + _("Du kan også varsle på telefon %(phone)s.") % contacts
-    elif contacts["email"]:
-        text += " " + _("Du kan også varsle på e-post til %(email)s.") % contacts
+    if contacts:
+        text += " " + _("Du kan også varsle på telefon eller e-post: %(contacts)s.") % {
+            "contacts": "; ".join(_contact_line(c) for c in contacts)
+        }
     else:
         text += " " + _("Du kan også kontakte generalsekretæren direkte.")
     if scope == "submit":

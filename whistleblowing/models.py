@@ -20,9 +20,21 @@ class HandlerRole(models.TextChoices):
     YOUTH_SECRETARY_GENERAL = "youth_secretary_general", _("Senterungdommens generalsekretær")
     # W5, W10: informed (metadata, no key) when a youth-wing report gets no reaction in 14 days.
     YOUTH_DEPUTY = "youth_deputy", _("Stedfortreder for Senterungdommens generalsekretær")
+    # W8: the leader of the body a report concerns, and the union representative for
+    # staff matters.
+    LEADER = "leader", _("Nærmeste leder")
+    UNION_REPRESENTATIVE = "union_representative", _("Tillitsvalgt for ansatte")
 
 
 CENTRAL_ROLES = (HandlerRole.SECRETARIAT, HandlerRole.SECRETARY_GENERAL)
+
+
+class BodyLevel(models.TextChoices):
+    """W8: the bodies whose leader may receive a report."""
+
+    GROUP = "group", _("Gruppe")
+    LOCAL = "local", _("Lokallag")
+    COUNTY = "county", _("Fylkeslag")
 
 
 class HandlerGender(models.TextChoices):
@@ -49,10 +61,11 @@ class Handler(models.Model):
         _("utpekt mottaker for seksuell trakassering"), default=False
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
-    # W17: what the report page shows reporters who prefer phone or e-mail, and what it
-    # shows instead of a channel that is not ready.
-    public_phone = models.CharField(_("telefon på varslingssiden"), max_length=40, blank=True)
-    public_email = models.EmailField(_("e-post på varslingssiden"), blank=True)
+    # W8: for a leader, the body they lead (its name as the reporter knows it).
+    body_level = models.CharField(
+        _("nivå"), max_length=10, choices=BodyLevel.choices, blank=True, default=""
+    )
+    body_name = models.CharField(_("organ"), max_length=120, blank=True, default="")
     public_key = models.BinaryField(null=True, blank=True, editable=False)
     private_key_blob = models.BinaryField(null=True, blank=True, editable=False)
     kdf_salt = models.BinaryField(null=True, blank=True, editable=False)
@@ -70,6 +83,44 @@ class Handler(models.Model):
     @property
     def has_keys(self) -> bool:
         return self.public_key is not None
+
+
+class ContactRoute(models.TextChoices):
+    """W17: which way of reporting a public contact belongs to."""
+
+    CENTRAL = "central", _("Varslingsmottaker sentralt")
+    SECRETARY_GENERAL = "secretary_general", _("Generalsekretær i Senterpartiet")
+    YOUTH_WING = "youth_wing", _("Senterungdommens generalsekretær")
+    STAFF = "staff", _("Tillitsvalgt for ansatte")
+
+
+class PublicContact(models.Model):
+    """W17: the one record of the phone and e-mail a reporter can use instead of the form,
+    shown on the report page and on the "try again shortly" pages. The secretariat edits
+    them (``whistleblowing.services.people``); nothing is hard-coded."""
+
+    route = models.CharField(_("gjelder"), max_length=20, choices=ContactRoute.choices)
+    title = models.CharField(
+        _("tittel"),
+        max_length=120,
+        blank=True,
+        help_text=_("For eksempel «Personal- og økonomirådgiver i Senterpartiet»."),
+    )
+    name = models.CharField(_("navn"), max_length=120)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+
+    class Meta:
+        ordering = ["route", "name", "pk"]
+        verbose_name = _("offentlig varslingskontakt")
+        verbose_name_plural = _("offentlige varslingskontakter")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_route_display()})"
+
+    @property
+    def label(self) -> str:
+        return self.title or str(self.get_route_display())
 
 
 class Category(models.TextChoices):

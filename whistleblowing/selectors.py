@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from whistleblowing import dates, routing
 from whistleblowing.models import (
@@ -22,7 +24,7 @@ from whistleblowing.models import (
     Message,
     TriggerKind,
 )
-from whistleblowing.services import active_recipients, read_blob
+from whistleblowing.services import active_recipients, named_handlers, read_blob
 from whistleblowing.services.handling import (
     AGE_BANDS,
     LOG_KINDS,
@@ -32,6 +34,7 @@ from whistleblowing.services.handling import (
     SANCTIONS,
     SYSTEM_KINDS,
 )
+from whistleblowing.services.people import cases_only_read_by as cases_only_read_by
 from whistleblowing.services.reporting import as_recipient
 
 
@@ -83,23 +86,6 @@ def cases_for_handler(handler: Handler) -> list[CaseRow]:
     return rows
 
 
-def cases_only_read_by(handler: Handler) -> int:
-    """Open cases for which this handler is the only active reader holding a key: taking
-    them away would leave a filed report without a reader (issue 12)."""
-    open_cases = Case.objects.filter(
-        status__in=[CaseStatus.RECEIVED, CaseStatus.ACKNOWLEDGED],
-        grants__handler=handler,
-        grants__access=Access.READ,
-    )
-    others = KeyGrant.objects.filter(
-        case=OuterRef("pk"),
-        access=Access.READ,
-        sealed_key__isnull=False,
-        handler__is_active=True,
-    ).exclude(handler=handler)
-    return open_cases.exclude(Exists(others)).distinct().count()
-
-
 def routing_warnings() -> list[str]:
     """W8, W9 configuration checks shown on the handler dashboard (codes, rendered in template)."""
     recipients = active_recipients()
@@ -114,6 +100,74 @@ def routing_warnings() -> list[str]:
     if not routing.youth_wing_ready([as_recipient(h) for h in recipients]):
         warnings.append("no_youth_general")
     return warnings
+
+
+ROUTE_TITLES = {
+    routing.CENTRAL: gettext_lazy("Varslingsmottakerne sentralt (sekretariatet)"),
+    routing.SEXUAL_HARASSMENT: gettext_lazy("Seksuell trakassering (utpekte mottakere)"),
+    routing.GENERAL: gettext_lazy("Generalsekretæren direkte"),
+    routing.YOUTH_WING: gettext_lazy("Senterungdommen (Senterungdommens generalsekretær)"),
+    routing.UNION: gettext_lazy("Saker som gjelder ansatte (tillitsvalgt for ansatte)"),
+    routing.LEADERS: gettext_lazy("Nærmeste leder"),
+}
+
+
+@dataclass(frozen=True)
+class RouteRow:
+    """One route of the route-health panel (W8, W9): who reads what it receives now."""
+
+    code: str
+    title: str
+    body: str
+    readers: list[Handler]
+    waiting: list[Handler]
+    fallback: list[Handler]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.readers)
+
+
+def route_health() -> list[RouteRow]:
+    """Every route with its readers who hold a key, and those named without one."""
+    handlers = named_handlers()
+    by_id = {h.pk: h for h in handlers}
+    rows = []
+    for health in routing.route_health([as_recipient(h) for h in handlers]):
+        title = str(ROUTE_TITLES[health.code])
+        if health.body:
+            title = f"{title}: {health.body}"
+        rows.append(
+            RouteRow(
+                code=health.code,
+                title=title,
+                body=health.body,
+                readers=[by_id[i] for i in health.readers],
+                waiting=[by_id[i] for i in health.waiting],
+                fallback=[by_id[i] for i in health.fallback],
+            )
+        )
+    return rows
+
+
+def routes_without_reader() -> list[str]:
+    """The titles of the routes no reader with a key can receive now (no silent
+    fallback, issue 12): for the health page."""
+    return [row.title for row in route_health() if not row.ok]
+
+
+def route_health_checks() -> list[Any]:
+    """The health page's row for the whistleblowing routes (``config.healthchecks``).
+    Route and body names only, never a person."""
+    from config.healthchecks import Check
+
+    missing = routes_without_reader()
+    detail = (
+        _("Uten leser med nøkkel: %(routes)s") % {"routes": "; ".join(missing)}
+        if missing
+        else _("Alle ruter har en leser med nøkkel")
+    )
+    return [Check(_("Varslingsruter"), not missing, detail)]
 
 
 @dataclass

@@ -14,6 +14,7 @@ from django.test import override_settings
 
 from tests.authz import PUBLIC, Case, _all
 from tests.factories import whistleblowing as f
+from whistleblowing.models import PublicContact
 
 FAST_KDF = {"opslimit": 1, "memlimit": 8192}
 
@@ -23,6 +24,12 @@ HANDLER_POST = _all(403, anonymous=302, handler=302)
 GRANTED_CASE = _all(403, anonymous=302, handler=302)
 # A case the handler holds no grant for (excluded by the reporter): it does not exist.
 FOREIGN_CASE = _all(403, anonymous=302, handler=404)
+# The secretariat's people-and-routes pages: site admins and handlers in the secretariat
+# role (the world's handler is one); everyone else may know the page, not use it.
+SECRETARIAT_PAGE = _all(403, anonymous=302, handler=200, site_admin=200)
+# A POST with a bound but empty form: redisplayed with its errors.
+SECRETARIAT_FORM = _all(403, anonymous=302, handler=400, site_admin=400)
+SECRETARIAT_POST = _all(403, anonymous=302, handler=302, site_admin=302)
 REPORTER_ONLY = _all(302)
 # The reporter's own case: without the case cookie, to the receipt page; a signed-in user
 # is shown why they must log out first (issue 15 item 3), and nothing is looked up.
@@ -38,6 +45,10 @@ def setup(world: Any) -> None:
     world.extra["wb_case"] = granted
     world.extra["wb_attachment"] = granted.attachments.get()
     world.extra["wb_foreign"] = foreign
+    world.extra["wb_leader"] = f.make_handler(role="leader", keys=False)
+    world.extra["wb_contact"] = PublicContact.objects.create(
+        route="secretary_general", name="Knut Generalsen", phone="922 30 101"
+    )
 
 
 def case(world: Any) -> dict[str, Any]:
@@ -46,6 +57,14 @@ def case(world: Any) -> dict[str, Any]:
 
 def foreign(world: Any) -> dict[str, Any]:
     return {"pk": world.extra["wb_foreign"].pk}
+
+
+def leader(world: Any) -> dict[str, Any]:
+    return {"pk": world.extra["wb_leader"].pk}
+
+
+def contact(world: Any) -> dict[str, Any]:
+    return {"pk": world.extra["wb_contact"].pk}
 
 
 def _post(name: str, statuses: dict[str, int], kwargs: Any = case, label: str = "") -> Case:
@@ -94,4 +113,39 @@ CASES = [
     ),
     Case("whistleblowing:case_police_pdf", GRANTED_CASE, kwargs=case),
     Case("whistleblowing:case_police_pdf", FOREIGN_CASE, kwargs=foreign, label="foreign"),
+    Case("whistleblowing:people", SECRETARIAT_PAGE),
+    Case("whistleblowing:people_add", SECRETARIAT_PAGE),
+    Case(
+        "whistleblowing:people_add",
+        SECRETARIAT_FORM,
+        method="post",
+        data=lambda w: {"email": "ingen@example.org", "role": "leader"},
+    ),
+    Case("whistleblowing:people_edit", SECRETARIAT_PAGE, kwargs=leader),
+    Case(
+        "whistleblowing:people_edit",
+        SECRETARIAT_FORM,
+        kwargs=leader,
+        method="post",
+        data=lambda w: {"role": "leader", "gender": "other"},
+    ),
+    Case("whistleblowing:people_end", SECRETARIAT_PAGE, kwargs=leader),
+    _post("people_end", SECRETARIAT_POST, kwargs=leader),
+    Case("whistleblowing:contact_add", SECRETARIAT_PAGE),
+    Case(
+        "whistleblowing:contact_add",
+        SECRETARIAT_FORM,
+        method="post",
+        data=lambda w: {"route": "central", "name": ""},
+    ),
+    Case("whistleblowing:contact_edit", SECRETARIAT_PAGE, kwargs=contact),
+    Case(
+        "whistleblowing:contact_edit",
+        SECRETARIAT_FORM,
+        kwargs=contact,
+        method="post",
+        data=lambda w: {"route": "central", "name": "Knut", "phone": "ikke et nummer"},
+    ),
+    Case("whistleblowing:contact_delete", SECRETARIAT_PAGE, kwargs=contact),
+    _post("contact_delete", SECRETARIAT_POST, kwargs=contact),
 ]

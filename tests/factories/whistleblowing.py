@@ -38,6 +38,8 @@ def make_handler(
     keys: bool = True,
     user: Any = None,
     passphrase: str = PASSPHRASE,
+    body_level: str = "",
+    body_name: str = "",
 ) -> Handler:
     user = user or make_user(handler_group=True)
     if not user.groups.filter(name=HANDLERS_GROUP).exists():
@@ -50,6 +52,8 @@ def make_handler(
             "gender": gender,
             "sexual_harassment_recipient": sexual_harassment_recipient,
             "hr_competence": hr_competence,
+            "body_level": body_level,
+            "body_name": body_name,
         },
     )
     if keys and not handler.has_keys:
@@ -69,6 +73,8 @@ def report(**overrides: Any) -> services.ReportInput:
         "name": "",
         "contact": "",
         "excluded_handler_id": None,
+        "addressed_to": "central",
+        "leader_id": None,
     }
     values.update(overrides)
     return services.ReportInput(**values)

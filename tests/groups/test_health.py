@@ -25,6 +25,15 @@ from tests.factories.groups import make_user
 ALARM = '<span class="badge badge-warning">Feil</span>'
 
 
+@pytest.fixture(autouse=True)
+def _own_parts_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page's own parts: what other apps register (``config.healthchecks``, such as
+    the whistleblowing routes) is tested with those apps."""
+    from config import healthchecks
+
+    monkeypatch.setattr(healthchecks, "_providers", [])
+
+
 @pytest.fixture
 def real_worker(transactional_db: None) -> Iterator[None]:
     app.conf.task_always_eager = False

@@ -8,7 +8,7 @@ import pytest
 
 from tests.factories import whistleblowing as f
 from whistleblowing import demo, services
-from whistleblowing.models import Case, Handler
+from whistleblowing.models import Case, Handler, PublicContact
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +18,7 @@ def test_demo_load_is_idempotent_and_the_passphrase_works():
     demo.load(ctx)
     demo.load(ctx)
     assert Case.objects.count() == 1
+    assert PublicContact.objects.count() == 1  # W17: the report page has a contact
     handler = Handler.objects.get(user=ctx.users["handler"])
     key = f.case_key(handler, Case.objects.get(), passphrase=demo.DEMO_PASSPHRASE)
     assert (

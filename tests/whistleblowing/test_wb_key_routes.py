@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from tests.factories import whistleblowing as f
 from whistleblowing import crypto, selectors, services
-from whistleblowing.models import Access, Case, Handler, KeyGrant
+from whistleblowing.models import Access, Case, Handler, KeyGrant, PublicContact
 
 pytestmark = pytest.mark.django_db
 REPORT = reverse("whistleblowing:report")
@@ -60,6 +60,11 @@ def staff():
             role="secretariat", gender="female", sexual_harassment_recipient=True
         ),
         "sh_m": f.make_handler(role="secretariat", gender="male", sexual_harassment_recipient=True),
+        "leader": f.make_handler(
+            role="leader", body_level="local", body_name="Grønnbygd Senterparti"
+        ),
+        "leader_2": f.make_handler(role="leader", body_level="county", body_name="Fjellfylket"),
+        "union": f.make_handler(role="union_representative"),
     }
 
 
@@ -70,6 +75,17 @@ def test_every_handlers_key_opens_exactly_the_cases_its_route_names(staff):
         "youth_wing": f.submit(youth_wing=True).case,
         "youth_wing_ysg_excluded": f.submit(
             youth_wing=True, excluded_handler_id=staff["ysg"].pk
+        ).case,
+        # W8: addressed by the reporter to the nearest leader, the union representative
+        # (staff matters) or the general.
+        "nearest_leader": f.submit(addressed_to="leader", leader_id=staff["leader"].pk).case,
+        "nearest_leader_harassment": f.submit(
+            category="sexual_harassment", addressed_to="leader", leader_id=staff["leader_2"].pk
+        ).case,
+        "staff_union": f.submit(addressed_to="union").case,
+        "staff_general": f.submit(addressed_to="general").case,
+        "staff_union_general_excluded": f.submit(
+            addressed_to="union", excluded_handler_id=staff["sg"].pk
         ).case,
     }
     # The designated recipients leave; the one secretariat handler left is excluded, so
@@ -83,6 +99,11 @@ def test_every_handlers_key_opens_exactly_the_cases_its_route_names(staff):
         "youth_wing": {"ysg"},
         "youth_wing_ysg_excluded": {"sg"},
         "party_secretariat_excluded": {"sg"},
+        "nearest_leader": {"leader", "sg"},
+        "nearest_leader_harassment": {"leader_2", "sg"},
+        "staff_union": {"union", "sg"},
+        "staff_general": {"sg"},
+        "staff_union_general_excluded": {"union"},
     }
     privates = {name: _private_key(handler) for name, handler in staff.items()}
     opened = {
@@ -94,6 +115,17 @@ def test_every_handlers_key_opens_exactly_the_cases_its_route_names(staff):
     informed = KeyGrant.objects.get(case=cases["youth_wing"], handler=staff["sg"])
     assert informed.access == Access.INFORMED and informed.sealed_key is None
     assert not KeyGrant.objects.filter(access=Access.INFORMED, sealed_key__isnull=False).exists()
+
+
+def test_a_leader_without_a_key_is_never_sealed_to_and_the_report_is_refused_W8(staff):
+    waiting = f.make_handler(role="leader", keys=False, body_level="group", body_name="Gruppa")
+    with pytest.raises(ValidationError) as refused:
+        f.submit(addressed_to="leader", leader_id=waiting.pk)
+    assert "leader" in refused.value.error_dict
+    with pytest.raises(ValidationError) as refused:
+        f.submit(addressed_to="leader", leader_id=staff["sec"].pk)  # not a leader
+    assert "leader" in refused.value.error_dict
+    assert not Case.objects.exists()
 
 
 def test_informed_general_is_listed_with_metadata_but_holds_nothing_to_open(staff):
@@ -136,7 +168,7 @@ def test_escalation_of_a_youth_wing_report_hands_over_no_content(staff):
 def party_only():
     """The party is set up; the youth wing's general exists but has no key yet."""
     ysg = f.make_handler(role="youth_secretary_general", keys=False)
-    Handler.objects.filter(pk=ysg.pk).update(public_phone="+47 400 00 000")
+    PublicContact.objects.create(route="youth_wing", name="Ylva Ung", phone="+47 400 00 000")
     return {
         "sec": f.make_handler(role="secretariat"),
         "sg": f.make_handler(role="secretary_general"),
@@ -162,7 +194,7 @@ def test_form_says_the_youth_channel_is_not_ready_and_shows_the_contacts(party_o
     page = client.get(REPORT).content.decode()
     assert 'id="youth-not-ready"' in page
     assert "Varsler om Senterungdommen kan ikke sendes her ennå" in page
-    assert "+47 400 00 000" in page and 'href="tel:+47 400 00 000"' in page
+    assert "+47 400 00 000" in page and 'href="tel:+4740000000"' in page
     assert "Senterungdommens generalsekretær har ikke satt opp mottaket sitt" in page
     assert "går alltid til Senterungdommens generalsekretær" not in page
 
@@ -200,7 +232,7 @@ def test_route_health_warns_that_the_youth_channel_is_not_ready(party_only):
 
 
 def test_the_notice_without_contacts_says_where_to_turn(party_only):
-    Handler.objects.filter(pk=party_only["ysg"].pk).update(public_phone="")
+    PublicContact.objects.all().delete()
     page = Client().get(REPORT).content.decode()
     assert "Ingen telefon eller e-post er lagt inn ennå" in page
 
@@ -216,8 +248,8 @@ def _deactivate(handler: Handler):
         "role": handler.role,
         "gender": handler.gender,
         "is_active": False,
-        "public_phone": "",
-        "public_email": "",
+        "body_level": "",
+        "body_name": "",
     }
     return HandlerAdminForm(data=data, instance=handler)
 

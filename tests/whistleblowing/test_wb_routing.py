@@ -5,12 +5,18 @@ from __future__ import annotations
 import itertools
 
 from whistleblowing.routing import (
+    ADDRESSED,
     INFORMED,
     READ,
     STANDBY,
+    TO_GENERAL,
+    TO_LEADER,
+    TO_UNION,
     Recipient,
+    addressable,
     gender_balanced,
     route,
+    route_health,
     sealed,
     youth_wing_ready,
 )
@@ -110,3 +116,107 @@ def test_every_plan_has_a_reader_or_is_refused_and_never_reaches_the_excluded():
                     assert excluded not in plan
                     if youth:
                         assert STANDBY not in plan.values()
+
+
+# --- addressed routes: nearest leader, staff matters (W8) -------------------------------
+
+LEADER_A = Recipient(7, "leader", body="Grønnbygd Senterparti")
+LEADER_B = Recipient(8, "leader", body="Nabobygd Senterparti")
+UNION = Recipient(9, "union_representative")
+LEADER_NO_KEY = Recipient(10, "leader", has_key=False, body="Fjellfylket Senterparti")
+WITH_ADDRESSED = [*EVERYONE, LEADER_A, LEADER_B, UNION, LEADER_NO_KEY]
+
+
+def _addressed(to, leader_id=None, recipients=WITH_ADDRESSED, excluded=None, **kw):
+    return route(
+        category=kw.get("category", "other"),
+        youth_wing=kw.get("youth_wing", False),
+        recipients=recipients,
+        excluded_id=excluded,
+        addressed_to=to,
+        leader_id=leader_id,
+    )
+
+
+def test_w8_a_report_to_the_nearest_leader_is_read_by_that_leader_alone():
+    assert _addressed(TO_LEADER, 7) == {7: READ, 3: STANDBY}
+    # Sexual harassment too may go to the nearest leader (the booklet says so).
+    assert _addressed(TO_LEADER, 8, category="sexual_harassment") == {8: READ, 3: STANDBY}
+
+
+def test_w8_a_leader_without_a_key_or_not_a_leader_receives_nothing_and_nothing_goes_elsewhere():
+    assert _addressed(TO_LEADER, 10) == {}  # named, no key yet
+    assert _addressed(TO_LEADER, 1) == {}  # a secretariat handler is not a leader
+    assert _addressed(TO_LEADER, None) == {}
+    assert _addressed(TO_LEADER, 7, excluded=7) == {}
+
+
+def test_w8_staff_matters_go_to_the_union_representative_or_the_general():
+    assert _addressed(TO_UNION) == {9: READ, 3: STANDBY}
+    assert _addressed(TO_GENERAL) == {3: READ}
+    assert _addressed(TO_UNION, recipients=EVERYONE) == {}  # no union representative
+    assert _addressed(TO_GENERAL, excluded=3) == {}
+
+
+def test_w8_youth_wing_reports_cannot_be_addressed_elsewhere():
+    for to in (TO_LEADER, TO_UNION, TO_GENERAL):
+        assert _addressed(to, 7, youth_wing=True) == {}
+
+
+def test_w8_addressable_lists_only_routes_with_a_reader_who_holds_a_key():
+    routes = addressable(WITH_ADDRESSED)
+    assert [r.id for r in routes[TO_LEADER]] == [7, 8]
+    assert [r.id for r in routes[TO_UNION]] == [9]
+    assert [r.id for r in routes[TO_GENERAL]] == [3]
+    assert addressable([SEC_A, LEADER_NO_KEY]) == {TO_LEADER: [], TO_UNION: [], TO_GENERAL: []}
+
+
+def test_every_addressed_plan_has_its_reader_or_is_refused():
+    for to in ADDRESSED:
+        for leader_id in (None, 7, 8, 10):
+            for excluded in (None, 3, 7, 9):
+                plan = _addressed(to, leader_id, excluded=excluded)
+                assert not plan or READ in plan.values()
+                assert excluded not in plan
+                assert 10 not in plan  # no key, nothing sealed to it
+
+
+# --- route health (issue 12: no silent fallback) --------------------------------------
+
+
+def _health(recipients):
+    return {(h.code, h.body): h for h in route_health(recipients)}
+
+
+def test_route_health_names_the_readers_with_a_key_and_those_still_waiting():
+    health = _health(WITH_ADDRESSED)
+    assert health[("central", "")].readers == (1, 2, 5, 6)
+    assert health[("sexual_harassment", "")].readers == (5, 6)
+    assert health[("general", "")].readers == (3,)
+    assert health[("youth_wing", "")].readers == (4,)
+    assert health[("union", "")].readers == (9,)
+    assert health[("leader", "Grønnbygd Senterparti")].readers == (7,)
+    leader = health[("leader", "Fjellfylket Senterparti")]
+    assert not leader.ok and leader.waiting == (10,)
+    assert [h.code for h in route_health(WITH_ADDRESSED) if not h.ok] == ["leader"]
+
+
+def test_route_health_warns_on_every_route_without_a_reader():
+    youth_no_key = Recipient(11, "youth_secretary_general", has_key=False)
+    health = _health([SG, youth_no_key])
+    assert not health[("central", "")].ok and health[("central", "")].fallback == (3,)
+    assert not health[("sexual_harassment", "")].ok
+    assert health[("sexual_harassment", "")].fallback == (3,)
+    assert health[("general", "")].ok
+    youth = health[("youth_wing", "")]
+    assert not youth.ok and youth.waiting == (11,) and youth.fallback == ()
+    assert not health[("union", "")].ok
+    assert not health[("leader", "")].ok  # no leader named at all
+
+
+def test_route_health_of_the_youth_wing_turns_ok_once_its_general_has_a_key():
+    waiting = Recipient(11, "youth_secretary_general", has_key=False)
+    assert not _health([SG, waiting])[("youth_wing", "")].ok
+    keyed = Recipient(11, "youth_secretary_general", has_key=True)
+    assert _health([SG, keyed])[("youth_wing", "")].ok
+    assert youth_wing_ready([keyed]) and not youth_wing_ready([waiting])

@@ -196,12 +196,26 @@ def active_recipients() -> list[Handler]:
     )
 
 
+def named_handlers() -> list[Handler]:
+    """Everyone named as a recipient now (in the group, active), with or without a key:
+    what the route-health panel shows."""
+    return list(
+        Handler.objects.filter(
+            is_active=True, user__is_active=True, user__groups__name=HANDLERS_GROUP
+        )
+        .select_related("user")
+        .distinct()
+    )
+
+
 def as_recipient(handler: Handler) -> routing.Recipient:
     return routing.Recipient(
         id=handler.pk,
         role=handler.role,
         gender=handler.gender,
         sexual_harassment_recipient=handler.sexual_harassment_recipient,
+        has_key=handler.has_keys,
+        body=handler.body_name,
     )
 
 
@@ -219,6 +233,9 @@ class ReportInput:
     name: str = ""
     contact: str = ""
     excluded_handler_id: int | None = None
+    # W8: whom the reporter addressed (routing.ADDRESSED), and which leader.
+    addressed_to: str = routing.TO_CENTRAL
+    leader_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -239,8 +256,60 @@ def _validate_report(report: ReportInput) -> None:
         errors["description"] = [_("Beskrivelsen er for lang. Legg heller ved en fil.")]
     if not report.anonymous and not (report.name.strip() and report.contact.strip()):
         errors["name"] = [_("Skriv navn og hvordan vi kan nå deg, eller velg å varsle anonymt.")]
+    if report.addressed_to not in routing.ADDRESSED:
+        errors["addressed_to"] = [_("Velg hvem som skal få varselet.")]
+    elif report.youth_wing and report.addressed_to != routing.TO_CENTRAL:
+        errors["addressed_to"] = [_youth_always()]
+    elif report.addressed_to == routing.TO_LEADER and report.leader_id is None:
+        errors["leader"] = [_("Velg hvilken leder som skal få varselet.")]
+    elif (
+        report.addressed_to == routing.TO_LEADER and report.leader_id == report.excluded_handler_id
+    ):
+        errors["excluded_handler"] = [
+            _("Du har valgt at lederen du sender til, ikke skal se varselet. Velg én av delene.")
+        ]
     if errors:
         raise ValidationError(errors)
+
+
+def _youth_always() -> str:
+    return _(
+        "Varsler om Senterungdommen går alltid til Senterungdommens generalsekretær. Velg "
+        "«Varslingsmottakerne sentralt», eller svar nei på spørsmålet om Senterungdommen."
+    )
+
+
+def _not_ready(report: ReportInput) -> ValidationError:
+    """W8: an addressed route nobody can read is refused on its own field; nothing goes
+    silently elsewhere."""
+    if report.addressed_to == routing.TO_LEADER:
+        return ValidationError(
+            {
+                "leader": [
+                    _(
+                        "Denne lederen kan ikke ta imot varsler her ennå. Ingenting er lagret. "
+                        "Velg en annen mottaker, eller bruk telefon eller e-post."
+                    )
+                ]
+            }
+        )
+    if report.addressed_to != routing.TO_CENTRAL:
+        return ValidationError(
+            {
+                "addressed_to": [
+                    _(
+                        "Denne mottakeren kan ikke ta imot varsler her ennå. Ingenting er "
+                        "lagret. Velg en annen mottaker, eller bruk telefon eller e-post."
+                    )
+                ]
+            }
+        )
+    return ValidationError(
+        _(
+            "Varslingsmottaket er ikke klart til å ta imot varsler akkurat nå. "
+            "Ingenting er lagret. Kontakt generalsekretæren direkte."
+        )
+    )
 
 
 def report_submit(
@@ -257,14 +326,11 @@ def report_submit(
         youth_wing=report.youth_wing,
         recipients=[as_recipient(h) for h in recipients],
         excluded_id=report.excluded_handler_id,
+        addressed_to=report.addressed_to,
+        leader_id=report.leader_id,
     )
     if routing.READ not in plan.values():
-        raise ValidationError(
-            _(
-                "Varslingsmottaket er ikke klart til å ta imot varsler akkurat nå. "
-                "Ingenting er lagret. Kontakt generalsekretæren direkte."
-            )
-        )
+        raise _not_ready(report)
     token_hash = hashlib.sha256(form_token.encode("utf-8")).hexdigest()
     if UsedFormToken.objects.filter(token_hash=token_hash).exists():
         raise ReplayedSubmission(_replay_message())
@@ -296,6 +362,8 @@ def report_submit(
                         "name": "" if report.anonymous else report.name,
                         "contact": "" if report.anonymous else report.contact,
                         "excluded_handler_id": report.excluded_handler_id,
+                        "addressed_to": report.addressed_to,
+                        "leader_id": report.leader_id,
                     },
                 ),
                 receipt_index=crypto.receipt_index(receipt),
@@ -359,6 +427,7 @@ def report_submit(
                 youth_wing=case.youth_wing,
                 files=len(stored),
                 readers=sum(1 for a in plan.values() if a == routing.READ),
+                route=report.addressed_to,
             )
             _queue_notification(case.pk, NotificationKind.NEW_REPORT)
     except IntegrityError:

@@ -1,5 +1,5 @@
 """Views: the public reporting pages (no login, W1) in reporter.py and the handlers' pages
-(MFA, keys) in handlers.py. urls.py reads the names here."""
+(MFA, keys) in handlers.py, the secretariat's people and routes in people.py. urls.py reads the names here."""
 
 from whistleblowing.views.handlers import (
     case_acknowledge,
@@ -21,6 +21,15 @@ from whistleblowing.views.handlers import (
     handler_lock,
     handler_unlock,
 )
+from whistleblowing.views.people import (
+    contact_add,
+    contact_delete,
+    contact_edit,
+    people,
+    people_add,
+    people_edit,
+    people_end,
+)
 from whistleblowing.views.reporter import report, reporter_case, reporter_login, reporter_logout
 
 __all__ = [
@@ -38,10 +47,17 @@ __all__ = [
     "case_police_pdf",
     "case_triage",
     "case_trigger",
+    "contact_add",
+    "contact_delete",
+    "contact_edit",
     "handler_cases",
     "handler_keys",
     "handler_lock",
     "handler_unlock",
+    "people",
+    "people_add",
+    "people_edit",
+    "people_end",
     "report",
     "reporter_case",
     "reporter_login",

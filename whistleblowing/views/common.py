@@ -1,5 +1,5 @@
 """What the reporter's and the handlers' views share: display names, recipient choices,
-the youth wing's public contacts, refusals onto forms, no-store answers."""
+refusals onto forms, no-store answers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 
-from whistleblowing.models import Handler, HandlerRole
+from whistleblowing.models import Handler
 
 
 def display_name(handler: Handler) -> str:
@@ -20,18 +20,6 @@ def _recipient_choices(handlers: list[Handler]) -> list[tuple[int, str]]:
     return [
         (h.pk, f"{display_name(h)} ({h.get_role_display()})")
         for h in sorted(handlers, key=display_name)
-    ]
-
-
-def _youth_contacts() -> list[dict[str, str]]:
-    """W17: the youth wing's general's public phone and e-mail, for when the channel here
-    is not ready."""
-    return [
-        {"name": display_name(h), "phone": h.public_phone, "email": h.public_email}
-        for h in Handler.objects.filter(
-            role=HandlerRole.YOUTH_SECRETARY_GENERAL, is_active=True
-        ).select_related("user")
-        if h.public_phone or h.public_email
     ]
 
 

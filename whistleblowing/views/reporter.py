@@ -16,13 +16,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from whistleblowing import crypto, forms, intake, routing, selectors, services, unlock
-from whistleblowing.models import Case
+from whistleblowing.models import Case, ContactRoute, Handler, HandlerRole
 from whistleblowing.upload_handlers import guard_uploads
 from whistleblowing.views.common import (
     _apply_errors,
     _no_store,
     _recipient_choices,
-    _youth_contacts,
+    display_name,
 )
 
 # --- reporter ---------------------------------------------------------------------------
@@ -43,6 +43,38 @@ def _signed_out_notice() -> str:
     )
 
 
+def _addressable(handlers: list[Handler]) -> dict[str, Any]:
+    """W8: the addressed routes that work now, for the form: the leaders who hold a key,
+    and whether the union representative and the general can receive a report."""
+    by_id = {h.pk: h for h in handlers}
+    routes = routing.addressable([services.as_recipient(h) for h in handlers])
+    leaders = sorted((by_id[r.id] for r in routes[routing.TO_LEADER]), key=lambda h: h.body_name)
+    return {
+        "leaders": [
+            (
+                h.pk,
+                _("%(name)s, leder i %(body)s (%(level)s)")
+                % {
+                    "name": display_name(h),
+                    "body": h.body_name,
+                    "level": h.get_body_level_display(),
+                },
+            )
+            for h in leaders
+        ],
+        "union_ready": bool(routes[routing.TO_UNION]),
+        "general_ready": bool(routes[routing.TO_GENERAL]),
+    }
+
+
+def _union_named() -> bool:
+    """Is a union representative named who has no key yet (the staff route not ready)?"""
+    return any(
+        h.role == HandlerRole.UNION_REPRESENTATIVE and not h.has_keys
+        for h in services.named_handlers()
+    )
+
+
 def _sign_out_first(request: HttpRequest, form: Any) -> None:
     logout(request)
     form.add_error(None, _signed_out_notice())
@@ -57,15 +89,18 @@ def report(request: HttpRequest) -> HttpResponse:
     handlers = services.active_recipients()
     recipients = _recipient_choices(handlers)
     youth_ready = routing.youth_wing_ready([services.as_recipient(h) for h in handlers])
+    routes = _addressable(handlers)
     status = 200
     retry_after = 0
     if request.method == "POST" and _signed_in(request):
-        form = forms.ReportForm(request.POST, recipients=recipients, youth_ready=youth_ready)
+        form = forms.ReportForm(
+            request.POST, recipients=recipients, youth_ready=youth_ready, **routes
+        )
         _sign_out_first(request, form)
         status = 409
     elif request.method == "POST":
         form = forms.ReportForm(
-            request.POST, request.FILES, recipients=recipients, youth_ready=youth_ready
+            request.POST, request.FILES, recipients=recipients, youth_ready=youth_ready, **routes
         )
         if form.is_valid():
             data = form.cleaned_data
@@ -101,6 +136,8 @@ def report(request: HttpRequest) -> HttpResponse:
                             name=data["name"],
                             contact=data["contact"],
                             excluded_handler_id=data["excluded_handler"],
+                            addressed_to=data["addressed_to"],
+                            leader_id=data.get("leader"),
                         ),
                         files=data["attachments"],
                         form_token=data["token"],
@@ -126,6 +163,7 @@ def report(request: HttpRequest) -> HttpResponse:
             initial={"token": forms.new_form_token()},
             recipients=recipients,
             youth_ready=youth_ready,
+            **routes,
         )
     response = render(
         request,
@@ -134,7 +172,11 @@ def report(request: HttpRequest) -> HttpResponse:
             "form": form,
             "ready": bool(recipients),
             "youth_ready": youth_ready,
-            "youth_contacts": [] if youth_ready else _youth_contacts(),
+            "youth_contacts": []
+            if youth_ready
+            else intake.public_contacts(ContactRoute.YOUTH_WING),
+            "contacts": intake.public_contacts(),
+            "union_waiting": not routes["union_ready"] and _union_named(),
             "signed_in": _signed_in(request),
             **intake.context(request, "submit"),
         },

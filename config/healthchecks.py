@@ -1,0 +1,47 @@
+"""Checks other apps add to the health page (/drift/): a registry, so that groups, which
+draws the page, need not import them (whistleblowing imports nothing of groups, and groups
+nothing of whistleblowing).
+
+An app registers a provider in its ``AppConfig.ready``; the health page shows the checks
+the providers return after its own. A provider that fails shows as one failed row with the
+error's type; the page itself still answers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+Provider = Callable[[], list[Check]]
+
+_providers: list[tuple[object, Provider]] = []
+
+
+def register(name: object, provider: Provider) -> None:
+    """Add ``provider`` under ``name`` (a text, maybe lazily translated; shown if it fails). Registering the same provider
+    twice adds it once."""
+    if all(existing is not provider for _name, existing in _providers):
+        _providers.append((name, provider))
+
+
+def collect() -> list[Check]:
+    """What every registered provider reports now."""
+    checks: list[Check] = []
+    for name, provider in _providers:
+        try:
+            checks.extend(provider())
+        except Exception as exc:
+            logger.exception("health check provider %s failed", name)
+            checks.append(Check(str(name), False, type(exc).__name__))
+    return checks
