@@ -14,6 +14,7 @@ from groups.forms import (
     ProfileForm,
     run_form,
 )
+from groups.models import CouncilGroup
 from groups.views.common import _user
 
 
@@ -31,6 +32,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "ethics_acknowledged": bool(
                 ethics and ethics.acknowledgements.filter(user=user).exists()
             ),
+            # Site admins open new periods (G24): every group, each period on its own line.
+            "all_groups": CouncilGroup.objects.order_by("area_name", "kind", "-period_start")
+            if user.is_superuser
+            else [],
         },
     )
 

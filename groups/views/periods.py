@@ -180,7 +180,12 @@ def constitution_elect(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda d: services.constitution_elect(actor=_user(request), group=group, **d),
-        _("Gruppa er konstituert. Alle i gruppa blir bedt om å bekrefte reglementet."),
+        _("Gruppa er konstituert. Alle i gruppa blir bedt om å bekrefte reglementet.")
+        if services.rules_in_force(group)
+        else _(
+            "Gruppa er konstituert. Legg reglementet fram for gruppa: når det er vedtatt, får "
+            "alle det tilsendt og blir bedt om å bekrefte det."
+        ),
         reverse("groups:detail", args=[group.pk]),
     )
     return done or render(

@@ -614,3 +614,22 @@ def test_g23_a_double_click_on_send_sends_one_email_each_and_the_page_shows_who_
     response = client.post(url, {"token": "ikke-en-token", "kind": "send"}, follow=True)
     assert "Skjemaet er utløpt" in response.content.decode()
     assert len(mail.outbox) == 5
+
+
+@time_machine.travel(at(2027, 9, 20, 12), tick=False)
+def test_g24_the_demo_loads_again_after_its_group_got_a_new_period(db: None) -> None:
+    from groups import demo
+    from tests.factories.groups import make_user
+
+    ctx = demo.load()
+    admin = make_user(is_superuser=True, is_staff=True)
+    services.period_open(
+        actor=admin,
+        group=ctx.group,
+        period_start=ctx.group.period_end,
+        convener_name="Siv Strand",
+        convener_email="chapter-leader@demo.gruppeportalen.no",
+    )
+    again = demo.load()
+    assert again.group == ctx.group
+    assert CouncilGroup.objects.filter(area_name="Grønnbygd").count() == 2
