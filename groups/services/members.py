@@ -80,6 +80,9 @@ def group_create(
         raise PermissionDenied(_("Bare nettstedsadministratorer kan opprette grupper."))
     from groups.services.periods import normalized_area, period_check
 
+    # A double click is two requests of the same admin: the second waits here, then finds
+    # the first one's group and is refused as a duplicate.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
     if not normalized_area(area_name):
         raise ValidationError({"area_name": _("Oppgi kommune eller fylke.")})
     period_end = period_check(
