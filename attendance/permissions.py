@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from attendance.models import COURSE_ADMIN_GROUP, Course, CourseSession
 from groups.models import User
-from groups.permissions import can_manage
+from groups.permissions import can_manage, closed_message, period_closed
 
 Perm = Literal["view", "lead", "records", "decide"]
 
@@ -35,7 +35,7 @@ def is_course_admin(user: User | AnonymousUser) -> bool:
 
 
 def can_lead(user: User | AnonymousUser, course: Course) -> bool:
-    if not user.is_authenticated:
+    if not user.is_authenticated or period_closed(course.group):
         return False
     return course.course_leader_id == user.pk or can_manage(user, course.group)
 
@@ -53,6 +53,8 @@ def can_view(user: User | AnonymousUser, course: Course) -> bool:
 def check_course(user: User | AnonymousUser, course: Course, perm: Perm) -> Course:
     if not can_view(user, course):
         raise Http404
+    if perm == "lead" and period_closed(course.group):
+        raise PermissionDenied(closed_message(course.group))
     if perm == "lead" and not can_lead(user, course):
         raise PermissionDenied(_("Bare kursleder, gruppeleder og nestleder kan gjøre dette."))
     if perm == "records" and not (can_lead(user, course) or is_course_admin(user)):

@@ -89,9 +89,11 @@ def period_start(today: dt.date) -> dt.date:
 
 def load() -> DemoContext:
     start = period_start(timezone.localdate())
+    # The demo's own period: a later period opened from it (G24) points back at it.
     group, _ = CouncilGroup.objects.get_or_create(
         area_name="Grønnbygd",
         kind=GroupKind.MUNICIPAL,
+        previous_period=None,
         defaults={"period_start": start, "period_end": CouncilGroup.period_end_for(start)},
     )
     ctx = DemoContext(group=group)

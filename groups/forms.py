@@ -21,7 +21,9 @@ from groups.models import (
     Gender,
     GroupKind,
     Membership,
+    RulesDispatchKind,
     Seat,
+    SeatDecision,
 )
 
 
@@ -228,3 +230,88 @@ class EthicsPublishForm(forms.Form):
 
 class EthicsAcknowledgeForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+
+# --- a new period (G24) -------------------------------------------------------------------
+class PeriodOpenForm(forms.Form):
+    period_start = forms.DateField(
+        label=_("Den nye perioden starter"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("En periode er fire år."),
+    )
+    convener_name = SingleLineCharField(
+        label=_("Lokallagsleder som kaller inn (navn)"), max_length=200
+    )
+    convener_email = forms.EmailField(label=_("Lokallagsleders e-post"))
+
+
+class ConveneForm(forms.Form):
+    meeting_at = forms.DateTimeField(
+        label=_("Tidspunkt for konstituerende møte"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    place = SingleLineCharField(label=_("Sted"), max_length=200)
+
+
+class SeatsForm(forms.Form):
+    """One choice per seat of the last period: carried over or ended."""
+
+    def __init__(self, *args: Any, seats: list[Membership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.seats = seats
+        for m in seats:
+            self.fields[f"seat_{m.pk}"] = forms.ChoiceField(
+                label=f"{m.user.full_name} ({m.get_seat_display()})",
+                choices=SeatDecision.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Velg om plassen videreføres eller avsluttes.")},
+            )
+
+    def decisions(self) -> dict[int, str]:
+        return {m.pk: self.cleaned_data[f"seat_{m.pk}"] for m in self.seats}
+
+
+class NewMemberForm(forms.Form):
+    full_name = SingleLineCharField(label=_("Navn"), max_length=200)
+    email = forms.EmailField(label=_("E-post"))
+    seat = forms.ChoiceField(label=_("Plass i gruppa"), choices=Seat.choices)
+
+
+class ElectionForm(forms.Form):
+    leader = forms.ModelChoiceField(label=_("Gruppeleder"), queryset=Membership.objects.none())
+    leader_votes_for = forms.IntegerField(
+        label=_("Stemmer for gruppeleder"), min_value=0, max_value=999
+    )
+    leader_votes_against = forms.IntegerField(
+        label=_("Stemmer mot gruppeleder"), min_value=0, max_value=999
+    )
+    deputy = forms.ModelChoiceField(label=_("Nestleder"), queryset=Membership.objects.none())
+    deputy_votes_for = forms.IntegerField(
+        label=_("Stemmer for nestleder"), min_value=0, max_value=999
+    )
+    deputy_votes_against = forms.IntegerField(
+        label=_("Stemmer mot nestleder"), min_value=0, max_value=999
+    )
+    note = forms.CharField(
+        label=_("Merknad til protokollen"), required=False, widget=forms.Textarea
+    )
+
+    def __init__(self, *args: Any, candidates: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if candidates is not None:
+            for name in ("leader", "deputy"):
+                field = self.fields[name]
+                field.queryset = candidates  # type: ignore[attr-defined]
+                field.label_from_instance = lambda m: m.user.full_name  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        leader, deputy = data.get("leader"), data.get("deputy")
+        if leader is not None and deputy is not None and leader == deputy:
+            self.add_error("deputy", _("Nestlederen må være en annen enn gruppelederen."))
+        return data
+
+
+class RulesSendForm(forms.Form):
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(choices=RulesDispatchKind.choices)

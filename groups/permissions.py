@@ -6,6 +6,7 @@ with memberships by the services); the leader and deputy manage it.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from django.contrib.auth.models import AnonymousUser
@@ -14,7 +15,14 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups.models import SECRETARIAT_GROUP, CouncilGroup, Membership, MembershipStatus, User
+from groups.models import (
+    SECRETARIAT_GROUP,
+    CouncilGroup,
+    Membership,
+    MembershipStatus,
+    PeriodConstitution,
+    User,
+)
 
 Perm = Literal["view", "manage"]
 
@@ -24,9 +32,38 @@ PERMISSION_CODENAMES: dict[str, str] = {
 }
 
 
+# --- closed periods (G24) ---------------------------------------------------------------------
+def period_closed(group: CouncilGroup, on: dt.date | None = None) -> bool:
+    """Once the next period has begun, the last one's meetings, minutes and courses stay
+    readable and can no longer be edited."""
+    return group.is_closed(on or timezone.localdate())
+
+
+def closed_message(group: CouncilGroup) -> str:
+    return _(
+        "Perioden %(period)s er avsluttet. Det som ble gjort i perioden kan leses, men ikke endres."
+    ) % {"period": group.period_label}
+
+
+def require_open_period(group: CouncilGroup, on: dt.date | None = None) -> None:
+    """For services: refuse any change to a closed period's records."""
+    if period_closed(group, on):
+        raise PermissionDenied(closed_message(group))
+
+
+def require_open_period_of(group_id: int) -> None:
+    group = (
+        CouncilGroup.objects.filter(pk=group_id)
+        .only("closed_from", "period_start", "period_end")
+        .first()
+    )
+    if group is not None:
+        require_open_period(group)
+
+
 def get_group_for_user(user: User | AnonymousUser, pk: int, perm: Perm = "view") -> CouncilGroup:
     """The group ``pk`` if ``user`` may ``perm`` it: 404 when they may not even see it, 403
-    when they see it but may not manage it. Site admins may do both."""
+    when they see it but may not manage it (or its period is closed). Site admins may do both."""
     try:
         group = CouncilGroup.objects.get(pk=pk)
     except CouncilGroup.DoesNotExist:
@@ -34,11 +71,15 @@ def get_group_for_user(user: User | AnonymousUser, pk: int, perm: Perm = "view")
     if not user.is_authenticated:
         raise Http404
     if user.is_superuser:
+        if perm == "manage":
+            require_open_period(group)
         return group
     if not user.has_perm(PERMISSION_CODENAMES["view"], group):
         raise Http404
     if perm == "manage" and not user.has_perm(PERMISSION_CODENAMES["manage"], group):
         raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
+    if perm == "manage":
+        require_open_period(group)
     return group
 
 
@@ -57,6 +98,7 @@ def membership_for(user: User | AnonymousUser, group: CouncilGroup) -> Membershi
 def can_manage(user: User | AnonymousUser, group: CouncilGroup) -> bool:
     return bool(
         user.is_authenticated
+        and not period_closed(group)
         and (user.is_superuser or user.has_perm(PERMISSION_CODENAMES["manage"], group))
     )
 
@@ -81,12 +123,21 @@ def membership_in(user: User | AnonymousUser, group_id: int) -> Membership | Non
 def can_manage_group(user: User | AnonymousUser, group_id: int) -> bool:
     if not user.is_authenticated:
         return False
+    group = (
+        CouncilGroup.objects.filter(pk=group_id)
+        .only("closed_from", "period_start", "period_end")
+        .first()
+    )
+    if group is None or period_closed(group):
+        return False
     m = membership_in(user, group_id)
     return bool(m and m.manages_group) or bool(user.is_superuser)
 
 
 def require_group_manager(actor: User | AnonymousUser, group_id: int) -> None:
-    """For services: refuse an actor who is not the group's leader or deputy (or site admin)."""
+    """For services: refuse an actor who is not the group's leader or deputy (or site admin),
+    and any change once the group's period is closed."""
+    require_open_period_of(group_id)
     if not can_manage_group(actor, group_id):
         raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
 
@@ -103,3 +154,31 @@ def require_secretariat(user: User | AnonymousUser) -> None:
     """For views: 403 for a logged-in user outside the secretariat (the page is no secret)."""
     if not is_secretariat(user):
         raise PermissionDenied(_("Bare sekretariatet har tilgang til denne siden."))
+
+
+# --- the new period's constitution (G24) ------------------------------------------------------
+def can_constitute(user: User | AnonymousUser, group: CouncilGroup) -> bool:
+    """The convener (the local chapter leader named on the new period) and site admins
+    constitute the new group, until its leader and deputy are elected."""
+    if not user.is_authenticated or period_closed(group):
+        return False
+    constitution = PeriodConstitution.objects.filter(group=group).first()
+    if constitution is None or constitution.completed_at is not None:
+        return False
+    return bool(user.is_superuser or constitution.convener_id == user.pk)
+
+
+def get_group_to_constitute(user: User | AnonymousUser, pk: int) -> CouncilGroup:
+    """The new period ``pk`` for its convener: 404 when the user may not see the group (or
+    it is no new period), 403 when they see it but may not constitute it."""
+    group = get_group_for_user(user, pk, "view")
+    if not PeriodConstitution.objects.filter(group=group).exists():
+        raise Http404
+    if not can_constitute(user, group):
+        raise PermissionDenied(
+            _(
+                "Bare lokallagslederen som kaller inn, og nettstedsadministratorer, kan "
+                "konstituere gruppa, og bare til leder og nestleder er valgt."
+            )
+        )
+    return group

@@ -120,3 +120,50 @@ def send_ethics_requests(guidelines_id: int) -> int:
 def privacy_sweep() -> int:
     """Delete or anonymise what the inventory says is due. Idempotent; returns runs made."""
     return len(privacy.sweep_all())
+
+
+@shared_task(ignore_result=True, **MAIL_RETRY)
+def send_rules_delivery(delivery_id: int) -> None:
+    """G23: one member's copy of the rules (or a reminder). Idempotent: see
+    ``groups.services.rules_delivery_send``."""
+    from groups.services import rules_delivery_send
+
+    rules_delivery_send(delivery_id=delivery_id)
+
+
+@shared_task(ignore_result=True, **MAIL_RETRY)
+def send_constitution_summons(group_id: int, user_id: int, stamp: str) -> None:
+    """G24: the summons to the constituting meeting. Sends nothing when the meeting has been
+    moved since (a newer summons is on its way) or the group is constituted."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    from config.singleline import email_subject
+    from groups.models import PeriodConstitution
+
+    constitution = (
+        PeriodConstitution.objects.select_related("group", "convener")
+        .filter(group_id=group_id)
+        .first()
+    )
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if (
+        constitution is None
+        or user is None
+        or constitution.summoned_at is None
+        or constitution.summoned_at.isoformat() != stamp
+        or constitution.completed_at is not None
+    ):
+        return
+    context = {
+        "constitution": constitution,
+        "group": constitution.group,
+        "url": settings.SITE_URL + reverse("groups:detail", kwargs={"pk": group_id}),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = email_subject(render_to_string("groups/email/summons_subject.txt", context))
+        body = render_to_string("groups/email/summons_body.txt", context)
+    send_mail(subject, body, None, [user.email])

@@ -26,7 +26,9 @@ from groups.models import Committee, CouncilGroup, Membership, Seat, User
 from groups.permissions import (
     active_memberships,
     can_manage_group,
+    closed_message,
     membership_in,
+    period_closed,
     require_group_manager,
 )
 from meetings.models import CouncilCase, Meeting, MeetingKind
@@ -80,7 +82,7 @@ def can_view_meeting(user: User | AnonymousUser, meeting: Meeting) -> bool:
 
 
 def can_manage_meeting(user: User | AnonymousUser, meeting: Meeting) -> bool:
-    if not user.is_authenticated:
+    if not user.is_authenticated or period_closed(meeting.group):
         return False
     m = membership_in(user, meeting.group_id)
     if meeting.kind == MeetingKind.BOARD:
@@ -117,7 +119,10 @@ def meeting_scope(user: User | AnonymousUser, group_id: int) -> list[Committee] 
 
 
 def require_meeting_manager(actor: User | AnonymousUser, meeting: Meeting) -> None:
-    """For services: refuse an actor who may not run ``meeting``."""
+    """For services: refuse an actor who may not run ``meeting``, and any change to a meeting
+    of a closed period (G24)."""
+    if period_closed(meeting.group):
+        raise PermissionDenied(closed_message(meeting.group))
     if not can_manage_meeting(actor, meeting):
         raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
 

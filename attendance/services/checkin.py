@@ -37,6 +37,7 @@ from attendance.models import (
 from attendance.permissions import can_lead
 from groups.audit import audit
 from groups.models import User
+from groups.permissions import require_open_period
 from meetings.models import Meeting, MeetingStatus
 
 WINDOW_SECONDS = 30
@@ -332,6 +333,7 @@ def _check_interval(
 
 
 def _require_lead_of(actor: User, course: Course) -> None:
+    require_open_period(course.group)
     if not can_lead(actor, course):
         raise PermissionDenied(_("Bare kursleder, gruppeleder og nestleder kan gjøre dette."))
 

@@ -41,12 +41,13 @@ from attendance.selectors import regular_representatives
 from config.singleline import require_single_line
 from groups.audit import audit
 from groups.models import CouncilGroup, MembershipStatus, User
-from groups.permissions import can_manage, membership_for
+from groups.permissions import can_manage, membership_for, require_open_period
 from meetings.models import Meeting, MeetingStatus
 
 
 # --- course workflow (S1, S2, S11, S13) --------------------------------------------------
 def _require_lead(actor: User, course: Course) -> None:
+    require_open_period(course.group)  # G24: a closed period's courses stay as they were
     if not can_lead(actor, course):
         raise PermissionDenied(_("Bare kursleder, gruppeleder og nestleder kan gjøre dette."))
 
@@ -81,6 +82,7 @@ def course_create(
     *, actor: User, group: CouncilGroup, plan: StudyPlan, title: str, course_leader: User
 ) -> Course:
     """S1, S11: the group leader (or deputy) registers the group's work as a course."""
+    require_open_period(group)
     if not can_manage(actor, group):
         raise PermissionDenied(_("Bare gruppeleder og nestleder kan opprette kurs."))
     _check_plan(plan)

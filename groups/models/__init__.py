@@ -14,6 +14,13 @@ from groups.models.groups import (
     MembershipStatus,
     Seat,
 )
+from groups.models.periods import (
+    Election,
+    ElectionRole,
+    PeriodConstitution,
+    SeatDecision,
+    SeatTransition,
+)
 from groups.models.privacy import PersonErasure, SweepRun
 from groups.models.rules import (
     ETHICS_SEATS,
@@ -23,6 +30,9 @@ from groups.models.rules import (
     EthicsGuidelines,
     EthicsRequest,
     RuleAcknowledgement,
+    RulesDelivery,
+    RulesDispatch,
+    RulesDispatchKind,
     RuleSet,
     RuleSetStatus,
 )
@@ -42,6 +52,8 @@ __all__ = [
     "CouncilGroup",
     "CouncilGroupGroupObjectPermission",
     "CouncilGroupUserObjectPermission",
+    "Election",
+    "ElectionRole",
     "EthicsAcknowledgement",
     "EthicsGuidelines",
     "EthicsRequest",
@@ -50,11 +62,17 @@ __all__ = [
     "Heartbeat",
     "Membership",
     "MembershipStatus",
+    "PeriodConstitution",
     "PersonErasure",
     "RuleAcknowledgement",
     "RuleSet",
     "RuleSetStatus",
+    "RulesDelivery",
+    "RulesDispatch",
+    "RulesDispatchKind",
     "Seat",
+    "SeatDecision",
+    "SeatTransition",
     "SweepRun",
     "TaskFailure",
     "User",

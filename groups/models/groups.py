@@ -24,6 +24,17 @@ class CouncilGroup(models.Model):
     period_start = models.DateField(_("perioden starter"))
     period_end = models.DateField(_("perioden slutter"))
     created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
+    # G24: each four-year period is its own group; the new one points back at the last.
+    previous_period = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_period",
+        verbose_name=_("forrige periode"),
+    )
+    # The day the next period starts: from then this period's records are read-only.
+    closed_from = models.DateField(_("avsluttet fra"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("gruppe")
@@ -46,6 +57,10 @@ class CouncilGroup(models.Model):
     @property
     def period_label(self) -> str:
         return f"{self.period_start.year}–{self.period_end.year}"
+
+    def is_closed(self, on: dt.date) -> bool:
+        """G24: a period is closed (readable, not editable) once the next one has begun."""
+        return self.closed_from is not None and on >= self.closed_from
 
     @staticmethod
     def period_end_for(start: dt.date) -> dt.date:

@@ -187,3 +187,55 @@ class EthicsAcknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – v{self.guidelines.version}"
+
+
+class RulesDispatchKind(models.TextChoices):
+    SEND = "send", _("Reglementet sendt")
+    REMIND = "remind", _("Påminnelse")
+
+
+class RulesDispatch(models.Model):
+    """G23: the leader sends the rules in force to every member and observer in one step
+    (or reminds those who have not acknowledged). The token makes a double click one send."""
+
+    group = models.ForeignKey(CouncilGroup, on_delete=models.CASCADE, related_name="+")
+    ruleset = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="dispatches")
+    kind = models.CharField(_("type"), max_length=6, choices=RulesDispatchKind.choices)
+    token = models.UUIDField(unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sendt"))
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.ruleset} – {self.kind}"
+
+
+class RulesDelivery(models.Model):
+    """One e-mail of a dispatch: who got which version, and when."""
+
+    dispatch = models.ForeignKey(RulesDispatch, on_delete=models.CASCADE, related_name="deliveries")
+    ruleset = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="deliveries")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rule_deliveries"
+    )
+    kind = models.CharField(_("type"), max_length=6, choices=RulesDispatchKind.choices)
+    queued_at = models.DateTimeField(_("lagt i kø"))
+    sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-queued_at",)
+        constraints = [
+            models.UniqueConstraint(fields=["dispatch", "user"], name="one_delivery_per_dispatch"),
+            models.UniqueConstraint(
+                fields=["ruleset", "user"],
+                condition=Q(kind="send"),
+                name="rules_sent_once_per_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – v{self.ruleset.version} ({self.kind})"

@@ -16,7 +16,7 @@ from groups.models import (
     MembershipStatus,
     User,
 )
-from groups.permissions import PERMISSION_CODENAMES, can_manage
+from groups.permissions import PERMISSION_CODENAMES, can_manage, require_open_period
 
 
 # --- permissions kept in step with memberships ------------------------------------------
@@ -34,6 +34,7 @@ def membership_sync_permissions(membership: Membership) -> None:
 
 
 def _require_manager(actor: User, group: CouncilGroup) -> None:
+    require_open_period(group)
     if not can_manage(actor, group):
         raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
 

@@ -16,7 +16,6 @@ from groups.models import (
     BoardRole,
     Committee,
     CouncilGroup,
-    GroupKind,
     Membership,
     MembershipStatus,
     RuleSet,
@@ -75,16 +74,25 @@ def group_create(
     leader_email: str,
     leader_name: str,
 ) -> CouncilGroup:
-    """A site admin creates a group for a four-year period and appoints its first leader."""
+    """A site admin creates a group for a four-year period and appoints its first leader.
+    An absurd year, a duplicate or an overlap with the same area's period is refused."""
     if not actor.is_superuser:
         raise PermissionDenied(_("Bare nettstedsadministratorer kan opprette grupper."))
-    if kind not in GroupKind.values:
-        raise ValidationError({"kind": _("Ukjent type gruppe.")})
+    from groups.services.periods import normalized_area, period_check
+
+    # A double click is two requests of the same admin: the second waits here, then finds
+    # the first one's group and is refused as a duplicate.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    if not normalized_area(area_name):
+        raise ValidationError({"area_name": _("Oppgi kommune eller fylke.")})
+    period_end = period_check(
+        area_name=area_name, kind=kind, period_start=period_start, today=_today()
+    )
     group = CouncilGroup.objects.create(
-        area_name=area_name.strip(),
+        area_name=normalized_area(area_name),
         kind=kind,
         period_start=period_start,
-        period_end=CouncilGroup.period_end_for(period_start),
+        period_end=period_end,
     )
     leader, created = user_get_or_invite(email=leader_email, full_name=leader_name)
     membership = Membership.objects.create(
@@ -126,6 +134,20 @@ def member_add(
     joined_on: dt.date | None = None,
 ) -> Membership:
     _require_manager(actor, group)
+    return _member_create(
+        actor=actor, group=group, email=email, full_name=full_name, seat=seat, joined_on=joined_on
+    )
+
+
+def _member_create(
+    *,
+    actor: User,
+    group: CouncilGroup,
+    email: str,
+    full_name: str,
+    seat: str,
+    joined_on: dt.date | None,
+) -> Membership:
     _check_seat(group, seat)
     user, created = user_get_or_invite(email=email, full_name=full_name)
     if Membership.objects.filter(group=group, user=user).exists():

@@ -19,7 +19,7 @@ from groups.models import (
     RuleSetStatus,
     User,
 )
-from groups.permissions import membership_for
+from groups.permissions import membership_for, require_open_period
 from groups.selectors import group_overview
 
 
@@ -64,6 +64,7 @@ def ruleset_propose(
     *, actor: User, group: CouncilGroup, fields: RuleFields, change_summary: str
 ) -> RuleSet:
     """G22: changes are proposed through the group leader; the group then decides."""
+    require_open_period(group)
     membership = membership_for(actor, group)
     if not (membership and membership.is_leader) and not actor.is_superuser:
         raise PermissionDenied(_("Endringer i reglementet fremmes gjennom gruppeleder."))
@@ -108,6 +109,7 @@ def ruleset_decide(
 ) -> RuleSet:
     """G22: adopted by simple majority of the group (more for than against)."""
     group = ruleset.group
+    require_open_period(group)
     membership = membership_for(actor, group)
     if not (membership and membership.is_leader) and not actor.is_superuser:
         raise PermissionDenied(_("Bare gruppeleder kan føre vedtaket inn."))
@@ -134,6 +136,11 @@ def ruleset_decide(
     ruleset.decision_note = note.strip()
     if adopted:
         ruleset.adopted_document = ruleset_document(ruleset)
+    first_of_new_period = (
+        adopted
+        and group.previous_period_id is not None
+        and not group.rulesets.filter(status=RuleSetStatus.SUPERSEDED).exists()
+    )
     ruleset.save()
     audit(
         actor=actor,
@@ -143,6 +150,11 @@ def ruleset_decide(
         votes_for=votes_for,
         votes_against=votes_against,
     )
+    if first_of_new_period:
+        # G23, G24: the new period's first rules go to everyone newly elected.
+        from groups.services.dispatch import rules_dispatch_to_all
+
+        rules_dispatch_to_all(actor=actor, group=group)
     return ruleset
 
 

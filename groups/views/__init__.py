@@ -15,6 +15,13 @@ from groups.views.membership import (
     transfer_approve,
     transfer_propose,
 )
+from groups.views.periods import (
+    constitution,
+    constitution_elect,
+    constitution_seats,
+    period_open,
+    rules_send,
+)
 from groups.views.rules import (
     rules,
     rules_acknowledge,
@@ -28,6 +35,9 @@ from groups.views.rules import (
 __all__ = [
     "committee_create",
     "committee_detail",
+    "constitution",
+    "constitution_elect",
+    "constitution_seats",
     "ethics",
     "ethics_admin",
     "ethics_publish",
@@ -41,6 +51,7 @@ __all__ = [
     "membership_edit",
     "membership_independent",
     "membership_leave",
+    "period_open",
     "profile",
     "rules",
     "rules_acknowledge",
@@ -48,6 +59,7 @@ __all__ = [
     "rules_list",
     "rules_pdf",
     "rules_propose",
+    "rules_send",
     "rules_version",
     "transfer_approve",
     "transfer_propose",

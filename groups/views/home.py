@@ -13,6 +13,7 @@ from groups.forms import (
     ProfileForm,
     run_form,
 )
+from groups.models import CouncilGroup
 from groups.views.common import _user
 
 
@@ -28,6 +29,10 @@ def home(request: HttpRequest) -> HttpResponse:
             # E1: the notice for an elected representative who has not acknowledged the
             # version in force.
             "ethics_due": services.ethics_due(user),
+            # Site admins open new periods (G24): every group, each period on its own line.
+            "all_groups": CouncilGroup.objects.order_by("area_name", "kind", "-period_start")
+            if user.is_superuser
+            else [],
         },
     )
 

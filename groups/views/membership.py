@@ -29,8 +29,9 @@ from groups.models import (
     CouncilGroup,
     Membership,
     MembershipStatus,
+    PeriodConstitution,
 )
-from groups.permissions import can_manage, get_group_for_user, membership_for
+from groups.permissions import can_manage, get_group_for_user, membership_for, period_closed
 from groups.views.common import _user
 
 
@@ -64,6 +65,9 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "overview": overview,
             "manage": can_manage(request.user, group),
             "me": membership_for(request.user, group),
+            "closed": period_closed(group),
+            "next_period": CouncilGroup.objects.filter(previous_period=group).first(),
+            "constitution": PeriodConstitution.objects.filter(group=group).first(),
         },
     )
 

@@ -25,7 +25,7 @@ from groups.models import (
     RuleSet,
     RuleSetStatus,
 )
-from groups.permissions import can_manage, get_group_for_user, membership_for
+from groups.permissions import can_manage, get_group_for_user, membership_for, period_closed
 from groups.views.common import _user
 
 
@@ -61,7 +61,8 @@ def rules_version(request: HttpRequest, pk: int, version: int) -> HttpResponse:
             "overview": overview,
             "versions": group.rulesets.order_by("-version"),
             "manage": can_manage(request.user, group),
-            "is_leader": bool(me and me.is_leader) or request.user.is_superuser,
+            "is_leader": (bool(me and me.is_leader) or request.user.is_superuser)
+            and not period_closed(group),
             "acknowledged": ruleset.acknowledgements.filter(user=_user(request)).first(),
             "decision_form": RulesDecisionForm(),
             "changes": selectors.rules_changes(services.rules_in_force(group), ruleset)

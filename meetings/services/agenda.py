@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from config.singleline import require_single_line
 from groups.audit import audit
 from groups.models import Membership, Seat, User
+from groups.permissions import require_open_period
 from meetings import tasks
 from meetings.models import (
     AgendaItem,
@@ -52,6 +53,7 @@ def agenda_item_submit(
     at once (the unique constraint decides), and nothing is audited or sent twice."""
     if not can_view_meeting(actor, meeting):
         raise PermissionDenied
+    require_open_period(meeting.group)
     manages = can_manage_meeting(actor, meeting)
     m = membership_in(actor, meeting.group_id)
     if not manages and (m is None or m.seat == Seat.PARTY_MEMBER):

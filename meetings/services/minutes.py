@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from groups.audit import audit
 from groups.models import Membership, User
+from groups.permissions import require_open_period
 from meetings.models import (
     AgendaItem,
     AgendaStatus,
@@ -142,6 +143,7 @@ def dissent_add(*, actor: User, item: AgendaItem, text: str) -> Dissent:
     meeting = item.meeting
     if not can_view_meeting(actor, meeting):
         raise PermissionDenied
+    require_open_period(meeting.group)
     m = membership_in(actor, meeting.group_id)
     if m is None or not m.can_speak(timezone.localdate()):
         raise ValidationError(_("Bare møtedeltakere med talerett kan gi protokolltilførsel."))
@@ -294,6 +296,7 @@ def conflict_declare(
     member says they are disqualified and leaves; otherwise the group decides."""
     if not can_view_meeting(actor, item.meeting):
         raise PermissionDenied
+    require_open_period(item.meeting.group)
     m = membership_in(actor, item.meeting.group_id)
     if m is None:
         raise ValidationError(_("Bare gruppas medlemmer kan melde habilitetsspørsmål."))

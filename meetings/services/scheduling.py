@@ -26,7 +26,7 @@ from groups.models import (
     RuleSetStatus,
     User,
 )
-from groups.permissions import require_group_manager
+from groups.permissions import require_group_manager, require_open_period
 from meetings import plan as planner
 from meetings import tasks
 from meetings.models import (
@@ -225,6 +225,7 @@ def meeting_schedule(
     """Put a meeting in the calendar. Refuses overlaps and times that end before they start."""
     values.setdefault("council_slot", CouncilSlot.NONE)
     values.setdefault("mode", MeetingMode.PHYSICAL)
+    require_open_period(group)
     probe = Meeting(group=group, kind=values["kind"], committee=values.get("committee"))
     if not can_manage_meeting(actor, probe):
         raise PermissionDenied(
@@ -268,6 +269,7 @@ def meeting_schedule(
 
 def meeting_update(*, actor: User, meeting: Meeting, **values: Any) -> Meeting:
     """G14: the leader sets another place or time for one meeting."""
+    require_open_period(meeting.group)
     if not can_manage_meeting(actor, meeting):
         raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
     if meeting.status != MeetingStatus.PLANNED:
@@ -298,6 +300,7 @@ def meeting_update(*, actor: User, meeting: Meeting, **values: Any) -> Meeting:
 
 
 def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
+    require_open_period(meeting.group)
     if not can_manage_meeting(actor, meeting):
         raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
     if meeting.status != MeetingStatus.PLANNED:
@@ -314,6 +317,7 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
 
 def meeting_summon(*, actor: User, meeting: Meeting, memberships: list[Membership]) -> Meeting:
     """G3, G5: the leader summons members to a board meeting, a faction leader to theirs."""
+    require_open_period(meeting.group)
     if not can_manage_meeting(actor, meeting):
         raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
     if meeting.kind not in (MeetingKind.BOARD, MeetingKind.FACTION):
@@ -550,6 +554,7 @@ def _may_sign(kind: str, membership: Membership | None) -> bool:
 def request_create(*, actor: User, group: CouncilGroup, kind: str, reason: str) -> MeetingRequest:
     """Start a request and sign it. During a council session a group meeting is asked for
     through the leader (G10): the request goes to the leader at once."""
+    require_open_period(group)
     m = membership_in(actor, group.pk)
     now = timezone.now()
     if kind == RequestKind.GROUP and council_in_session(group, now, now + dt.timedelta(minutes=1)):

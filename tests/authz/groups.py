@@ -74,6 +74,39 @@ def setup(world):
     world.extra["proposed"] = make_membership(
         world.group, status=MembershipStatus.PROPOSED, transfer_from_party="Venstre"
     )
+    # G24: the other group's next period, convened by the group's member as chapter leader
+    # (the other group's leader, the outsider, is not in it).
+    from tests.factories.groups import make_new_period
+
+    world.extra["new_period"] = make_new_period(world.other_group, world.users["member"])
+
+
+# The new period's pages: only its convener (here the member) and site admins act;
+# members of other groups may not know it exists.
+CONSTITUTE = expect(
+    anonymous=302,
+    outsider=404,
+    member=200,
+    faction_leader=404,
+    leader=404,
+    course_admin=404,
+    handler=404,
+    site_admin=200,
+)
+PERIOD_OPEN = expect(
+    anonymous=302,
+    outsider=404,
+    member=403,
+    faction_leader=403,
+    leader=403,
+    course_admin=404,
+    handler=404,
+    site_admin=200,
+)
+
+
+def _new_period(w):
+    return {"pk": w.extra["new_period"].pk}
 
 
 CASES = [
@@ -114,6 +147,36 @@ CASES = [
     Case("groups:rules_propose", GROUP_MANAGE, kwargs=_group),
     Case("groups:rules_decide", GROUP_MANAGE_POST, kwargs=_version, method="post"),
     Case("groups:rules_acknowledge", ACK_POST, kwargs=_version, method="post"),
+    Case("groups:period_open", PERIOD_OPEN, kwargs=_group),
+    Case("groups:period_open", PERIOD_OPEN, kwargs=_group, method="post", data=lambda w: {}),
+    Case("groups:constitution", CONSTITUTE, kwargs=_new_period),
+    Case(
+        "groups:constitution",
+        CONSTITUTE,
+        kwargs=_new_period,
+        method="post",
+        data=lambda w: {"meeting_at": "ikke en dato", "place": ""},
+    ),
+    Case("groups:constitution_seats", CONSTITUTE, kwargs=_new_period),
+    Case(
+        "groups:constitution_seats",
+        CONSTITUTE,
+        kwargs=_new_period,
+        method="post",
+        data=lambda w: {},
+    ),
+    Case("groups:constitution_elect", CONSTITUTE, kwargs=_new_period),
+    Case(
+        "groups:constitution_elect",
+        CONSTITUTE,
+        kwargs=_new_period,
+        method="post",
+        data=lambda w: {"leader": "x"},
+    ),
+    # G23: the leader sends the rules; a POST without the form's token is refused with a
+    # message and redirects back.
+    Case("groups:rules_send", GROUP_MANAGE, kwargs=_group),
+    Case("groups:rules_send", GROUP_MANAGE_POST, kwargs=_group, method="post", data=lambda w: {}),
     Case("groups:health", SITE_ADMIN_ONLY),
     Case("groups:health_live", PUBLIC),
 ]

@@ -140,3 +140,27 @@ def enable_totp(user: User) -> str:
 def totp_code(secret: str) -> str:
     counter = int(timezone.now().timestamp()) // 30
     return format_hotp_value(hotp_value(secret, counter))
+
+
+def make_new_period(
+    group: CouncilGroup, convener: User | None = None, **fields: Any
+) -> CouncilGroup:
+    """The group's next period, opened but not constituted, with ``convener`` (a new person
+    if none) as the local chapter leader who convenes it. Built directly, on any date."""
+    from groups.models import PeriodConstitution
+
+    start = fields.pop("period_start", group.period_end)
+    new = CouncilGroup.objects.create(
+        area_name=group.area_name,
+        kind=group.kind,
+        period_start=start,
+        period_end=CouncilGroup.period_end_for(start),
+        previous_period=group,
+        **fields,
+    )
+    group.closed_from = start
+    group.save(update_fields=["closed_from"])
+    convener = convener or make_user(full_name="Lise Lokallag")
+    make_membership(new, convener, seat=Seat.CHAPTER_LEADER, joined_on=start)
+    PeriodConstitution.objects.create(group=new, convener=convener)
+    return new

@@ -335,6 +335,7 @@ def test_g23_only_the_version_in_force_can_be_acknowledged(world: World) -> None
         services.rules_acknowledge(actor=world.users["member"], ruleset=proposal)
 
 
+@time_machine.travel(dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC), tick=False)
 def test_g24_site_admin_creates_group_for_four_years_with_its_first_leader(world: World) -> None:
     group = services.group_create(
         actor=world.users["site_admin"],
