@@ -392,7 +392,7 @@ def test_g24_the_group_elects_its_leader_and_deputy_and_the_election_is_recorded
         # Everyone newly elected is asked to acknowledge the ethical guidelines...
         asked = sorted(m.to[0] for m in mail.outbox)
         assert len(asked) == 6 and "medlem@example.org" in asked
-        assert {m.subject for m in mail.outbox} == {"Bekreft Senterpartiets etiske retningslinjer"}
+        assert {m.subject for m in mail.outbox} == {"Nye etiske retningslinjer: les og bekreft"}
         # ...and the rules, once the new group has adopted them (the copy is a proposal).
         assert not RulesDelivery.objects.exists()
         mail.outbox.clear()

@@ -42,6 +42,16 @@ def _special(label: str, person: User, ctx: Ctx) -> models.Model | None:
         return apps.get_model(label).objects.filter(user=person).first()
     if label == "groups.ruleset":
         return make_ruleset(group(), proposed_by=person)
+    if label == "groups.election":  # a majority, as its check constraint demands
+        return apps.get_model(label).objects.create(
+            group=group(),
+            role="leader",
+            elected=build("groups.membership", person, ctx),
+            votes_for=2,
+            votes_against=1,
+            decided_at=timezone.now(),
+            recorded_by=person,
+        )
     if label == "meetings.meeting":
         return make_meeting(group(), created_by=person)
     if label == "meetings.councilmeeting":
@@ -65,6 +75,8 @@ def _plain(model_field: models.Field[Any, Any]) -> Any:
         return Decimal("1")
     if isinstance(model_field, models.IntegerField):
         return 2000 + uuid.uuid4().int % 100 if unique else 1
+    if isinstance(model_field, models.UUIDField):
+        return uuid.uuid4()
     if isinstance(model_field, models.BinaryField):
         return b"x"
     if isinstance(model_field, models.FileField):

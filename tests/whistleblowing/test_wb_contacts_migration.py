@@ -9,8 +9,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
-BEFORE = [("whistleblowing", "0005_informed_holds_no_key")]
-AFTER = [("whistleblowing", "0006_people_routes_and_public_contacts")]
+BEFORE = [("whistleblowing", "0006_handling_duties")]
+AFTER = [("whistleblowing", "0007_people_routes_and_public_contacts")]
 
 
 def _migrate(targets):
