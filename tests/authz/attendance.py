@@ -134,6 +134,7 @@ CASES = [
     ),
     Case("attendance:subsidy_report", ADMIN_ONLY),
     Case("attendance:subsidy_csv", ADMIN_ONLY),
+    Case("attendance:quarter_close", ADMIN_ONLY),
     Case("attendance:policies", ADMIN_ONLY),
     Case("attendance:rates", ADMIN_ONLY),
 ]
