@@ -25,6 +25,7 @@ from attendance.engine import (
     reason_texts,
 )
 from attendance.models import (
+    ANNOUNCED_STATUSES,
     Course,
     CourseSession,
     CourseStatus,
@@ -427,6 +428,14 @@ def policy_create(*, actor: User, **numbers: object) -> StudyPolicy:
     except ValueError as exc:
         raise ValidationError(_("Tallene i regelsettet henger ikke sammen.")) from exc
     with transaction.atomic():
+        # S15: an approved course keeps the policy that judged it. Any approved course not
+        # yet pinned (from before pinning existed) is pinned first, so this one never
+        # re-judges it.
+        for course in Course.objects.filter(
+            status__in=ANNOUNCED_STATUSES, policy__isnull=True
+        ).select_for_update():
+            course.policy = policy_at_start(course)
+            course.save(update_fields=["policy"])
         policy.save()
         audit(actor=actor, action="study_policy.create", target=policy)
     return policy

@@ -20,7 +20,13 @@ from django.utils.translation import gettext as _
 
 from attendance import rules
 from attendance.engine import CourseInputs, course_inputs, policy_at_start
-from attendance.models import Course, QuarterClosing, StudyPolicy, SubsidyRate
+from attendance.models import (
+    ANNOUNCED_STATUSES,
+    Course,
+    QuarterClosing,
+    StudyPolicy,
+    SubsidyRate,
+)
 from attendance.permissions import is_course_admin
 from attendance.selectors import (
     closed_labels,
@@ -161,7 +167,8 @@ def policy_preview(candidate: StudyPolicy) -> PolicyPreview:
         .first()
     )
     impacts = []
-    for course in Course.objects.filter(policy__isnull=True).select_related("group", "plan"):
+    waiting = Course.objects.filter(policy__isnull=True).exclude(status__in=ANNOUNCED_STATUSES)
+    for course in waiting.select_related("group", "plan"):
         inputs = course_inputs(course)
         if not inputs.sessions:
             continue
@@ -181,7 +188,7 @@ def policy_preview(candidate: StudyPolicy) -> PolicyPreview:
             )
         )
     impacts.sort(key=lambda i: (str(i.course.group), i.course.title.lower()))
-    return PolicyPreview(impacts, Course.objects.filter(policy__isnull=False).count())
+    return PolicyPreview(impacts, Course.objects.filter(status__in=ANNOUNCED_STATUSES).count())
 
 
 def _judge(data: CourseInputs, policy: rules.Policy) -> rules.Evaluation:
