@@ -87,3 +87,34 @@ def test_admin_previews_a_back_dated_policy_then_closes_a_quarter_s15_s7(
     assert (closing.total_hours, closing.total_amount) == (6, Decimal("720.00"))
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1
+
+
+def test_the_live_view_explains_every_no_and_states_the_base_at_phone_size_s12_s14(
+    page: Any, live_server: Any
+) -> None:
+    from tests.factories.attendance import make_presence
+    from tests.factories.groups import make_membership, make_user
+
+    world = build_world()
+    meetings = [
+        make_session_meeting(world.group, starts_at=at(2024, 2, 6, 18) + dt.timedelta(weeks=i))
+        for i in range(4)
+    ]
+    course = make_course(world.group, world.users["leader"], meetings=meetings)
+    nameless = make_user(birth_year=None, full_name="Ukjent Alder")
+    make_membership(world.group, nameless)
+    for meeting in meetings:
+        make_presence(meeting, world.users["leader"])
+        make_presence(meeting, nameless)
+    make_presence(
+        meetings[0], world.users["member"], end=meetings[0].starts_at + dt.timedelta(minutes=55)
+    )
+    page.set_viewport_size(PHONE)
+    login_in_browser(page, world.users["leader"])
+    page.goto(f"/studiearbeid/kurs/{course.pk}/oversikt/")
+    member_row = page.get_by_role("row").filter(has_text=world.users["member"].full_name)
+    assert "Nei: mangler 305 minutter" in member_row.inner_text()
+    nameless_row = page.get_by_role("row").filter(has_text="Ukjent Alder").first
+    assert "mangler fødselsår" in nameless_row.inner_text()
+    assert "480 minutter (samlingenes tid)" in page.locator("#share-base").inner_text()
+    _shot(page, "live-view-390.png")
