@@ -287,6 +287,23 @@ def _too_few_participants(reason: rules.Reason, inputs: CourseInputs) -> str:
     count = reason.param("qualifying") or 0
     minimum = reason.param("min_participants") or 0
     values = {"count": count, "rule": share_rule_text(inputs.policy), "minimum": minimum}
+    others = max(0, (reason.param("met_share") or 0) - count)
+    note = (
+        " "
+        + ngettext(
+            "%(n)s til har vært til stede nok, men teller ikke med; se hvem og hvorfor under.",
+            "%(n)s til har vært til stede nok, men teller ikke med; se hvem og hvorfor under.",
+            others,
+        )
+        % {"n": others}
+        if others
+        else ""
+    )
+    return _participants_text(reason, values) + note
+
+
+def _participants_text(reason: rules.Reason, values: dict[str, object]) -> str:
+    count = int(str(values["count"]))
     if reason.param("exemption"):
         return (
             ngettext(

@@ -602,11 +602,13 @@ def evaluate(
     results: dict[Key, ParticipantResult] = {}
     notes: list[Reason] = []
     qualifying: set[Key] = set()
+    met_share = 0  # present enough, whether or not they count (S3, S12: counts that match)
     for key, person in course.people.items():
         per_session = course.present[key]
         got = sum(per_session.values())
         # S14: exact integer arithmetic, never a rounded percentage.
         meets_share = base > 0 and got * share.denominator >= base * share.numerator
+        met_share += meets_share
         old_enough = _old_enough(person, course.course_year, policy)
         if not old_enough:
             notes.append(_under_age(person, course.course_year, policy))
@@ -658,6 +660,7 @@ def evaluate(
                     ("qualifying", len(qualifying)),
                     ("min_participants", needed),
                     ("exemption", int(exemption)),
+                    ("met_share", met_share),
                 ),
             )
         )

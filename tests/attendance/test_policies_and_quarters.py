@@ -441,6 +441,8 @@ def test_a_no_is_explained_and_the_same_minutes_read_the_same_everywhere_s12_s14
     assert "Ukjent Alder: mangler fødselsår" in detail
     assert "2 deltakere har vært til stede minst 75 % av tiden" in detail
     assert "1 av dem teller med" in detail
+    # The blocking reason's count matches the people present: the one left out is named.
+    assert "1 til har vært til stede nok, men teller ikke med" in detail
     mine = world.client_for("member").get(reverse("attendance:my_hours")).content.decode()
     listing = leader.get(reverse("attendance:attendance_list", args=[course.pk])).content.decode()
     assert "0,91" in mine and "0,91" in listing
