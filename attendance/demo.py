@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from attendance.engine import policy_at_start
 from attendance.models import (
     Consent,
     Course,
@@ -86,6 +87,9 @@ def load(ctx: Any) -> None:
     meetings = _meetings(ctx, now)
     for i, meeting in enumerate(meetings):
         CourseSession.objects.create(course=course, meeting=meeting, chapter=chapters[i])
+    # S15: an approved course has its policy pinned, as course_approve does.
+    course.policy = policy_at_start(course)
+    course.save(update_fields=["policy"])
     # A live session later today, so the QR screen and the live view have something to show.
     today = timezone.localtime(now).replace(minute=0, second=0, microsecond=0)
     live = Meeting.objects.create(

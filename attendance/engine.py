@@ -34,6 +34,7 @@ class CourseInputs:
     policy: rules.Policy
     policy_record: StudyPolicy
     exemption: bool
+    exemption_minimum: int | None  # S4: the group's representatives when it applied
     digital_allowed: bool
     course_year: int | None
     users: dict[int, User]
@@ -45,7 +46,7 @@ def is_digital(meeting: Meeting) -> bool:
     return meeting.mode in (MeetingMode.DIGITAL, MeetingMode.HYBRID)
 
 
-def course_policy(course: Course, first_start: dt.datetime | None = None) -> StudyPolicy:
+def policy_at_start(course: Course, first_start: dt.datetime | None = None) -> StudyPolicy:
     """S15: the policy in force at the course's first session (today for a course without)."""
     if first_start is None:
         first = course.sessions.order_by("meeting__starts_at").select_related("meeting").first()
@@ -59,8 +60,28 @@ def course_policy(course: Course, first_start: dt.datetime | None = None) -> Stu
     return policy
 
 
+def course_policy(course: Course, first_start: dt.datetime | None = None) -> StudyPolicy:
+    """S15: the policy that judges the course: pinned when it was approved, so a later or
+    back-dated policy never re-judges it; until then the one in force at its start."""
+    if course.policy_id is not None:
+        pinned: StudyPolicy = course.policy  # type: ignore[assignment]
+        return pinned
+    return policy_at_start(course, first_start)
+
+
 def exemption_granted(course: Course) -> bool:
     return course.exemptions.filter(decision=ExemptionDecision.GRANTED).exists()
+
+
+def exemption_minimum(course: Course) -> int | None:
+    """S4: a granted exemption lowers the minimum to the group's number of representatives
+    recorded on the application (never to one for a group that has more)."""
+    granted = (
+        course.exemptions.filter(decision=ExemptionDecision.GRANTED).order_by("-decided_at").first()
+    )
+    if granted is None or not granted.representatives:
+        return None
+    return int(granted.representatives)
 
 
 def course_inputs(course: Course, *, now: dt.datetime | None = None) -> CourseInputs:
@@ -115,6 +136,7 @@ def course_inputs(course: Course, *, now: dt.datetime | None = None) -> CourseIn
         policy=policy_record.to_rules(),
         policy_record=policy_record,
         exemption=exemption_granted(course),
+        exemption_minimum=exemption_minimum(course),
         digital_allowed=course.plan.allows_digital,
         course_year=timezone.localtime(first_start).year if first_start else None,
         users=users,
@@ -132,6 +154,7 @@ def course_evaluation(
         data.presences,
         data.policy,
         exemption=data.exemption,
+        exemption_minimum=data.exemption_minimum,
         digital_allowed=data.digital_allowed,
         course_year=data.course_year,
     )
@@ -148,6 +171,7 @@ def course_outlook(
         data.policy,
         now=now,
         exemption=data.exemption,
+        exemption_minimum=data.exemption_minimum,
         digital_allowed=data.digital_allowed,
         course_year=data.course_year,
     )
@@ -213,29 +237,89 @@ def _too_few_hours(reason: rules.Reason, inputs: CourseInputs) -> str:
     ) % {"hours": hours, "minimum": reason.param("min_study_hours")}
 
 
+def share_rule_text(policy: rules.Policy) -> str:
+    """S14: the share and its base, in words: "minst 75 % av tiden" (session minutes) or
+    "minst 75 % av de godkjente studietimene" (study hours)."""
+    share = percent_text(policy.min_share)
+    if policy.share_base == "study_hours":
+        return _("minst %(share)s av de godkjente studietimene") % {"share": share}
+    return _("minst %(share)s av tiden") % {"share": share}
+
+
+def share_base_text(evaluation: rules.Evaluation) -> str:
+    """What every share on a page is measured against, stated next to it (S14)."""
+    if evaluation.policy.share_base == "study_hours":
+        return ngettext(
+            "%(minutes)s minutter (%(hours)s godkjent studietime)",
+            "%(minutes)s minutter (%(hours)s godkjente studietimer)",
+            evaluation.study_hours,
+        ) % {"minutes": evaluation.base_minutes, "hours": evaluation.study_hours}
+    return _("%(minutes)s minutter (samlingenes tid)") % {"minutes": evaluation.base_minutes}
+
+
+def minutes_text(minutes: int) -> str:
+    return ngettext("%(n)s minutt", "%(n)s minutter", minutes) % {"n": minutes}
+
+
+def why_not_texts(
+    result: rules.ParticipantResult, user: User, evaluation: rules.Evaluation, is_leader: bool
+) -> list[str]:
+    """Why a participant does not count, in words (a "Nei" is never left unexplained)."""
+    out = []
+    if result.minutes_missing:
+        out.append(_("mangler %(time)s") % {"time": minutes_text(result.minutes_missing)})
+    elif not result.qualifies and not evaluation.base_minutes:
+        out.append(_("kurset har ingen tid som teller ennå"))
+    if not result.old_enough:
+        if user.birth_year is None:
+            out.append(_("mangler fødselsår"))
+        else:
+            out.append(
+                _("fyller ikke %(age)s år innen utgangen av %(year)s")
+                % {"age": evaluation.policy.min_age, "year": evaluation.course_year}
+            )
+    if result.qualifies and not result.counts and is_leader:
+        out.append(_("kursleder teller ikke som deltaker etter regelsettet"))
+    return out
+
+
 def _too_few_participants(reason: rules.Reason, inputs: CourseInputs) -> str:
     count = reason.param("qualifying") or 0
-    values = {
-        "count": count,
-        "share": percent_text(inputs.policy.min_share),
-        "minimum": reason.param("min_participants"),
-    }
+    minimum = reason.param("min_participants") or 0
+    values = {"count": count, "rule": share_rule_text(inputs.policy), "minimum": minimum}
+    others = max(0, (reason.param("met_share") or 0) - count)
+    note = (
+        " "
+        + ngettext(
+            "%(n)s til har vært til stede nok, men teller ikke med; se hvem og hvorfor under.",
+            "%(n)s til har vært til stede nok, men teller ikke med; se hvem og hvorfor under.",
+            others,
+        )
+        % {"n": others}
+        if others
+        else ""
+    )
+    return _participants_text(reason, values) + note
+
+
+def _participants_text(reason: rules.Reason, values: dict[str, object]) -> str:
+    count = int(str(values["count"]))
     if reason.param("exemption"):
         return (
             ngettext(
-                "Kurset har %(count)s deltaker som har vært til stede minst %(share)s av tiden; "
-                "selv med unntak må minst én delta.",
-                "Kurset har %(count)s deltakere som har vært til stede minst %(share)s av tiden; "
-                "selv med unntak må minst én delta.",
+                "Kurset har %(count)s deltaker som har vært til stede %(rule)s; selv med "
+                "unntak må minst %(minimum)s delta.",
+                "Kurset har %(count)s deltakere som har vært til stede %(rule)s; selv med "
+                "unntak må minst %(minimum)s delta.",
                 count,
             )
             % values
         )
     return (
         ngettext(
-            "Kurset har %(count)s deltaker som har vært til stede minst %(share)s av tiden; "
+            "Kurset har %(count)s deltaker som har vært til stede %(rule)s; "
             "det må ha minst %(minimum)s.",
-            "Kurset har %(count)s deltakere som har vært til stede minst %(share)s av tiden; "
+            "Kurset har %(count)s deltakere som har vært til stede %(rule)s; "
             "det må ha minst %(minimum)s.",
             count,
         )

@@ -11,13 +11,14 @@ from attendance.models import (
     CORRECTION_REASON_LENGTH,
     ExemptionGround,
     Rounding,
+    ShareBase,
     StudyChapter,
     StudyPlan,
     StudyPolicy,
 )
 from config.singleline import SingleLineCharField
 from groups.models import CouncilGroup, Membership, MembershipStatus, User
-from meetings.models import Meeting, MeetingStatus
+from meetings.models import Meeting, MeetingKind, MeetingStatus
 
 
 class CourseForm(forms.Form):
@@ -71,6 +72,8 @@ class SessionForm(forms.Form):
         self.fields["meeting"].queryset = (  # type: ignore[attr-defined]
             Meeting.objects.filter(group=group, course_session__isnull=True)
             .exclude(status=MeetingStatus.CANCELLED)
+            .exclude(kind__in=(MeetingKind.SOCIAL, MeetingKind.BOARD))
+            .exclude(is_decision_meeting=True)
             .order_by("starts_at")
         )
         self.fields["chapter"].queryset = plan.chapters.all()  # type: ignore[attr-defined]
@@ -81,7 +84,11 @@ class RejectForm(forms.Form):
 
 
 class ExemptionForm(forms.Form):
-    ground = forms.ChoiceField(label=_("Grunnlag"), choices=ExemptionGround.choices)
+    # S4: the booklet's only ground; other grounds are not offered.
+    ground = forms.ChoiceField(
+        label=_("Grunnlag"),
+        choices=[(ExemptionGround.FEW_REPRESENTATIVES, ExemptionGround.FEW_REPRESENTATIVES.label)],
+    )
     reason = forms.CharField(label=_("Begrunnelse"), widget=forms.Textarea)
 
 
@@ -132,11 +139,26 @@ class PolicyForm(forms.ModelForm):
             "min_age",
             "leader_counts",
             "rounding",
+            "share_base",
             "retention_years",
         ]
         widgets = {"valid_from": forms.DateInput(attrs={"type": "date"})}
 
     rounding = forms.ChoiceField(label=_("Avrunding av studietimer"), choices=Rounding.choices)
+    share_base = forms.ChoiceField(
+        label=_("Frammøtekravet regnes av"),
+        choices=ShareBase.choices,
+        help_text=_(
+            "Samlingenes tid: minst andelen av tiden. Godkjente studietimer: minst andelen av "
+            "de hele studietimene."
+        ),
+    )
+
+    def clean_valid_from(self) -> dt.date:
+        value: dt.date = self.cleaned_data["valid_from"]
+        if not 2000 <= value.year <= 2100:
+            raise forms.ValidationError(_("Velg en dato mellom år 2000 og 2100."))
+        return value
 
 
 class RateForm(forms.Form):
@@ -217,3 +239,32 @@ class PlanApproveForm(forms.Form):
         ),
         error_messages={"required": _("Kryss av for at du har kontrollert planen.")},
     )
+
+
+class QuarterCloseForm(QuarterForm):
+    """S7: closing a quarter is irreversible: the administrator confirms it, and a
+    correction of a closed quarter needs its reason."""
+
+    confirm = forms.BooleanField(
+        label=_("Jeg bekrefter at kvartalet er utbetalt, og at rapporten låses slik den står."),
+        required=True,
+        error_messages={"required": _("Kryss av for å bekrefte.")},
+    )
+    note = forms.CharField(
+        label=_("Hva rettelsen gjelder"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Skriv hva rettelsen gjelder.")},
+    )
+
+    def __init__(self, *args: Any, correcting: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].widget = forms.HiddenInput()
+        self.fields["quarter"].widget = forms.HiddenInput()
+        if correcting:
+            self.fields["confirm"].label = _(
+                "Jeg bekrefter at en ny versjon av rapporten skal lages og låses. De tidligere "
+                "versjonene beholdes."
+            )
+        else:
+            del self.fields["note"]

@@ -26,13 +26,18 @@ Contract (binding, see issue 4; names may grow, not change):
   the course's year ``y`` when ``y - b >= min_age``. An unknown birth year cannot pass it.
   ``y`` is ``course_year`` when given, else the year of the first session in the time zone
   its start was given in.
-* A participant ``qualifies`` when present at least ``min_share`` of the course's minutes
+* The base of the share is a named policy value (S14, S15): ``session_minutes`` (default:
+  the counted sessions' clock minutes, "til stede i minst 75 % av tiden") or
+  ``study_hours`` (the course's whole study hours in minutes, "75 % av antall godkjente
+  studietimer"). ``Evaluation.base_minutes`` is that base; every share is against it.
+* A participant ``qualifies`` when present at least ``min_share`` of the base minutes
   and old enough (this entitles them to a certificate, S8). They ``count`` towards the
   minimum number of participants when they qualify and, for the course leader, when the
   policy says the leader counts (S13). ``Evaluation.qualifying`` holds those who count.
 * The course ``holds`` when it has at least ``min_study_hours`` study hours and at least
   ``min_participants`` counting participants (with an approved exemption, S4, at least
-  one), and no session is invalid. ``reasons`` lists every course-level reason why not,
+  ``exemption_minimum`` (the group's number of representatives) when given, else one),
+  and no session is invalid. ``reasons`` lists every course-level reason why not,
   followed by participant-level notes (``Reason.participant`` set), which do not block
   the course: ``holds == all(r.participant is not None for r in reasons)``.
 """
@@ -51,6 +56,7 @@ __all__ = [
     "OUTLOOK_CODES",
     "REASON_CODES",
     "ROUNDING_POLICIES",
+    "SHARE_BASES",
     "Evaluation",
     "Outlook",
     "Participant",
@@ -66,6 +72,7 @@ __all__ = [
 ]
 
 ROUNDING_POLICIES = ("floor_per_session", "floor_total")
+SHARE_BASES = ("session_minutes", "study_hours")
 REASON_CODES = (
     "too_few_hours",
     "too_few_participants",
@@ -115,6 +122,7 @@ class Policy:
     min_age: int = 14
     leader_counts: bool = True
     rounding: str = "floor_per_session"
+    share_base: str = "session_minutes"
 
     def __post_init__(self) -> None:
         _require_int(self.min_study_hours, "min_study_hours")
@@ -134,6 +142,19 @@ class Policy:
             raise ValueError(
                 f"unknown rounding {self.rounding!r}; known: {', '.join(ROUNDING_POLICIES)}"
             )
+        if self.share_base not in SHARE_BASES:
+            raise ValueError(
+                f"unknown share base {self.share_base!r}; known: {', '.join(SHARE_BASES)}"
+            )
+
+    def base_minutes(self, minutes_total: int, study_hours: int) -> int:
+        """The minutes a share is measured against (S14): see the module docstring."""
+        return minutes_total if self.share_base == "session_minutes" else study_hours * 60
+
+    def required_minutes(self, base_minutes: int) -> int:
+        """The fewest whole minutes of presence that meet the share (exact ceiling)."""
+        share = self.min_share
+        return -(-base_minutes * share.numerator // share.denominator)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +248,7 @@ class ParticipantResult:
     qualifies: bool
     counts: bool
     minutes_by_session: Mapping[Key, int] = field(default_factory=dict)
+    minutes_missing: int = 0  # more minutes the share needed (0 when met); says why "no"
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,12 +263,12 @@ class Evaluation:
     holds: bool
     reasons: tuple[Reason, ...]
     course_year: int | None
+    base_minutes: int = 0  # what every share is against (S14): see ``Policy.share_base``
 
     @property
     def required_minutes(self) -> int:
         """The fewest whole minutes of presence that meet the share (exact ceiling)."""
-        share = self.policy.min_share
-        return -(-self.minutes_total * share.numerator // share.denominator)
+        return self.policy.required_minutes(self.base_minutes)
 
     @property
     def reason_codes(self) -> tuple[str, ...]:
@@ -559,6 +581,7 @@ def evaluate(
     policy: Policy,
     *,
     exemption: bool = False,
+    exemption_minimum: int | None = None,
     digital_allowed: bool = True,
     course_year: int | None = None,
 ) -> Evaluation:
@@ -572,18 +595,20 @@ def evaluate(
         course_year=course_year,
     )
     minutes_total, study_hours = course.minutes_total, course.study_hours
+    base = policy.base_minutes(minutes_total, study_hours)
+    required = policy.required_minutes(base)
     share = policy.min_share
     shares: dict[int, Fraction] = {}  # equal minutes, equal share: build each Fraction once
     results: dict[Key, ParticipantResult] = {}
     notes: list[Reason] = []
     qualifying: set[Key] = set()
+    met_share = 0  # present enough, whether or not they count (S3, S12: counts that match)
     for key, person in course.people.items():
         per_session = course.present[key]
         got = sum(per_session.values())
         # S14: exact integer arithmetic, never a rounded percentage.
-        meets_share = (
-            minutes_total > 0 and got * share.denominator >= minutes_total * share.numerator
-        )
+        meets_share = base > 0 and got * share.denominator >= base * share.numerator
+        met_share += meets_share
         old_enough = _old_enough(person, course.course_year, policy)
         if not old_enough:
             notes.append(_under_age(person, course.course_year, policy))
@@ -592,9 +617,16 @@ def evaluate(
         if counts:
             qualifying.add(key)
         if got not in shares:
-            shares[got] = Fraction(got, minutes_total) if minutes_total else Fraction(0)
+            shares[got] = Fraction(got, base) if base else Fraction(0)
         results[key] = ParticipantResult(
-            key, got, shares[got], old_enough, qualifies, counts, MappingProxyType(per_session)
+            key,
+            got,
+            shares[got],
+            old_enough,
+            qualifies,
+            counts,
+            MappingProxyType(per_session),
+            max(required - got, 0) if base and not meets_share else 0,
         )
 
     reasons = course.session_reasons
@@ -607,12 +639,13 @@ def evaluate(
                 params=(("study_hours", study_hours), ("min_study_hours", policy.min_study_hours)),
             )
         )
-    needed = min(policy.min_participants, 1) if exemption else policy.min_participants
+    needed = _needed(policy, exemption, exemption_minimum)
     if len(qualifying) < needed:
         if exemption:
             message = (
                 f"Kurset har {len(qualifying)} deltakere som har vært til stede minst "
-                f"{_percent(policy.min_share)} av tiden; selv med unntak må minst én delta."
+                f"{_percent(policy.min_share)} av tiden; selv med unntak må minst "
+                f"{'én' if needed == 1 else needed} delta."
             )
         else:
             message = (
@@ -627,6 +660,7 @@ def evaluate(
                     ("qualifying", len(qualifying)),
                     ("min_participants", needed),
                     ("exemption", int(exemption)),
+                    ("met_share", met_share),
                 ),
             )
         )
@@ -642,7 +676,19 @@ def evaluate(
         holds=not reasons,
         reasons=(*reasons, *notes),
         course_year=course.course_year,
+        base_minutes=base,
     )
+
+
+def _needed(policy: Policy, exemption: bool, exemption_minimum: int | None) -> int:
+    """S4: a granted exemption lowers the minimum to the group's number of representatives
+    (``exemption_minimum``), never below one and never above the policy's minimum."""
+    if not exemption:
+        return policy.min_participants
+    if exemption_minimum is None:
+        return min(policy.min_participants, 1)
+    _require_int(exemption_minimum, "exemption_minimum", 1)
+    return min(policy.min_participants, exemption_minimum)
 
 
 def _percent(share: Fraction) -> str:
@@ -688,6 +734,7 @@ def outlook(
     *,
     now: datetime,
     exemption: bool = False,
+    exemption_minimum: int | None = None,
     digital_allowed: bool = True,
     course_year: int | None = None,
 ) -> Outlook:
@@ -710,7 +757,8 @@ def outlook(
         _minutes(s.end - max(s.start, now)) for s in course.counted.values() if s.end > now
     )
     hours_missing = max(0, policy.min_study_hours - course.study_hours)
-    required = -(-minutes_total * policy.min_share.numerator // policy.min_share.denominator)
+    base = policy.base_minutes(minutes_total, course.study_hours)
+    required = policy.required_minutes(base)
     per: dict[Key, ParticipantOutlook] = {}
     qualified: set[Key] = set()
     candidates: list[int] = []
@@ -719,21 +767,21 @@ def outlook(
         need = max(0, required - got)
         old_enough = _old_enough(person, course.course_year, policy)
         counts_if_qualified = old_enough and (policy.leader_counts or not person.is_leader)
-        can = minutes_total > 0 and need <= remaining and old_enough
+        can = base > 0 and need <= remaining and old_enough
         per[key] = ParticipantOutlook(key, got, need, can)
-        if not counts_if_qualified or minutes_total == 0:
+        if not counts_if_qualified or base == 0:
             continue
         if need == 0:
             qualified.add(key)
         elif need <= remaining:
             candidates.append(need)
-    target = min(policy.min_participants, 1) if exemption else policy.min_participants
+    target = _needed(policy, exemption, exemption_minimum)
     missing = max(0, target - len(qualified))
     candidates.sort()
     # Newcomers can fill the gap when the rest of the course alone meets the share.
-    while len(candidates) < missing and minutes_total > 0 and required <= remaining:
+    while len(candidates) < missing and base > 0 and required <= remaining:
         candidates.append(required)
-    possible = hours_missing == 0 and len(candidates) >= missing and minutes_total > 0
+    possible = hours_missing == 0 and len(candidates) >= missing and base > 0
     minutes_each = candidates[missing - 1] if missing and len(candidates) >= missing else 0
     notes: list[Reason] = []
     if hours_missing:

@@ -24,16 +24,23 @@ from attendance.engine import (
     course_evaluation,
     course_inputs,
     course_outlook,
+    course_policy,
     reason_texts,
+    share_base_text,
+    share_rule_text,
+    why_not_texts,
 )
 from attendance.models import (
     AttendanceListConfirmation,
+    Certificate,
+    CertificateStatus,
     Course,
     CourseSession,
     CourseStatus,
     Exemption,
     ExemptionDecision,
     Presence,
+    QuarterClosing,
     SubsidyRate,
 )
 from groups.models import CouncilGroup, Membership, MembershipStatus, Seat, User
@@ -45,11 +52,21 @@ class ParticipantRow:
     result: rules.ParticipantResult
     hours_by_session: list[Fraction]  # hours present per session, exact
     is_leader: bool
+    why_not: tuple[str, ...] = ()  # why they do not count, in words ("mangler 35 minutter")
 
     @property
     def percent(self) -> int:
-        """For display and the bar chart only; the verdict is ``result.qualifies``."""
-        return int(self.result.share * 100)
+        """For display and the bar chart only (rounded down, capped at 100, like every share
+        shown); the verdict is ``result.qualifies``."""
+        return min(100, int(self.result.share * 100))
+
+    @property
+    def hours_text(self) -> str:
+        return hours_text(Fraction(self.result.minutes_present, 60))
+
+    @property
+    def met_share(self) -> bool:
+        return self.result.minutes_missing == 0 and self.result.minutes_present > 0
 
 
 @dataclass(frozen=True)
@@ -62,6 +79,18 @@ class CourseStatusView:
     threshold_percent: int
     blocking_reasons: list[str]  # why the course does not hold, in the user's language
     outlook_texts: list[str]  # what the live view says is still needed, likewise
+    share_rule: str = ""  # "minst 75 % av tiden" (S14: the share and its base, in words)
+    base_text: str = ""  # what every share is measured against: "780 minutter (...)"
+    missing_birth_year: tuple[User, ...] = ()  # present, but the age cannot be checked (S12)
+
+    @property
+    def met_share(self) -> int:
+        """How many were present enough, whether or not they count (S3, S12)."""
+        return sum(1 for row in self.rows if row.met_share)
+
+    @property
+    def present(self) -> int:
+        return sum(1 for row in self.rows if row.result.minutes_present)
 
 
 def course_status(course: Course, *, now: dt.datetime | None = None) -> CourseStatusView:
@@ -77,7 +106,9 @@ def course_status(course: Course, *, now: dt.datetime | None = None) -> CourseSt
     for user_id, result in evaluation.results.items():
         user = inputs.users[int(str(user_id))]
         per = [Fraction(result.minutes_by_session.get(s.meeting_id, 0), 60) for s in sessions]
-        rows.append(ParticipantRow(user, result, per, user.pk == course.course_leader_id))
+        is_leader = user.pk == course.course_leader_id
+        why = tuple(why_not_texts(result, user, evaluation, is_leader))
+        rows.append(ParticipantRow(user, result, per, is_leader, why))
     rows.sort(key=lambda r: (not r.is_leader, r.user.full_name.lower()))
     threshold = inputs.policy.min_share * 100
     return CourseStatusView(
@@ -89,6 +120,11 @@ def course_status(course: Course, *, now: dt.datetime | None = None) -> CourseSt
         threshold_percent=int(threshold),
         blocking_reasons=blocking_texts(evaluation, inputs),
         outlook_texts=reason_texts(outlook.reasons, inputs),
+        share_rule=share_rule_text(inputs.policy),
+        base_text=share_base_text(evaluation),
+        missing_birth_year=tuple(
+            row.user for row in rows if row.result.minutes_present and row.user.birth_year is None
+        ),
     )
 
 
@@ -194,19 +230,62 @@ def _list_row(row: ParticipantRow) -> ListRow:
     )
 
 
+def quarter_label(year: int, quarter: int) -> str:
+    return f"{year}-Q{quarter}"
+
+
+def parse_label(label: str) -> tuple[int, int]:
+    year, quarter = label.split("-Q")
+    return int(year), int(quarter)
+
+
 @dataclass(frozen=True)
 class SubsidyLine:
-    course: Course
-    hours: int
+    course_id: int
+    title: str
+    group: str
+    hours: int  # approved study hours in this quarter
     amount: Decimal
+    policy: str  # the policy that judged the course: its valid-from date, dd.mm.yyyy
+    split: list[tuple[int, int, int]]  # the course's hours per quarter: (year, quarter, hours)
+
+    @property
+    def course_hours(self) -> int:
+        return sum(hours for _year, _quarter, hours in self.split)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "course": self.course_id,
+            "title": self.title,
+            "group": self.group,
+            "hours": self.hours,
+            "amount": str(self.amount),
+            "policy": self.policy,
+            "split": [list(part) for part in self.split],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> SubsidyLine:
+        split = data.get("split") or []
+        return cls(
+            course_id=int(str(data["course"])),
+            title=str(data["title"]),
+            group=str(data["group"]),
+            hours=int(str(data["hours"])),
+            amount=Decimal(str(data["amount"])),
+            policy=str(data.get("policy", "")),
+            split=[(int(y), int(q), int(h)) for y, q, h in split],  # type: ignore[attr-defined]
+        )
 
 
 @dataclass(frozen=True)
 class SubsidyReport:
     year: int
     quarter: int
-    rate: SubsidyRate | None
+    rate_amount: Decimal | None  # kroner per study hour used
     lines: list[SubsidyLine]
+    closing: QuarterClosing | None = None  # the version shown, when the quarter is closed
+    versions: tuple[QuarterClosing, ...] = ()  # every closed version, newest first
 
     @property
     def total_hours(self) -> int:
@@ -216,20 +295,81 @@ class SubsidyReport:
     def total_amount(self) -> Decimal:
         return sum((line.amount for line in self.lines), Decimal(0))
 
+    @property
+    def is_closed(self) -> bool:
+        return self.closing is not None
+
+    @property
+    def ended(self) -> bool:
+        """Only a quarter that is over can be closed."""
+        return quarter_bounds(self.year, self.quarter)[1] <= timezone.now()
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[dt.datetime, dt.datetime]:
+    """The quarter's first moment and the first moment after it, local time."""
+    zone = timezone.get_current_timezone()
+    start = dt.datetime(year, 3 * quarter - 2, 1, tzinfo=zone)
+    if quarter == 4:
+        return start, dt.datetime(year + 1, 1, 1, tzinfo=zone)
+    return start, dt.datetime(year, 3 * quarter + 1, 1, tzinfo=zone)
+
+
+def closed_labels() -> set[str]:
+    return {quarter_label(y, q) for y, q in QuarterClosing.objects.values_list("year", "quarter")}
+
+
+def quarter_closings(year: int, quarter: int) -> tuple[QuarterClosing, ...]:
+    return tuple(QuarterClosing.objects.filter(year=year, quarter=quarter).order_by("-version"))
+
+
+def live_subsidy_lines(year: int, quarter: int, rate: Decimal | None) -> list[SubsidyLine]:
+    """S7: approved study hours per course in the quarter × the rate per hour, from the
+    hours frozen when each course was reported. Never multiplied by participants."""
+    label = quarter_label(year, quarter)
+    lines = []
+    reported = Course.objects.filter(status=CourseStatus.REPORTED).select_related("group", "policy")
+    for course in reported.order_by("group__area_name", "title", "pk"):
+        hours = int(course.reported_hours.get(label, 0))
+        if not hours:
+            continue
+        split = sorted(
+            (*parse_label(key), int(value))
+            for key, value in course.reported_hours.items()
+            if int(value)
+        )
+        policy = course.policy or course_policy(course)
+        lines.append(
+            SubsidyLine(
+                course_id=course.pk,
+                title=course.title,
+                group=str(course.group),
+                hours=hours,
+                amount=(rate * hours) if rate is not None else Decimal(0),
+                policy=f"{policy.valid_from:%d.%m.%Y}",
+                split=split,
+            )
+        )
+    return lines
+
 
 def subsidy_report(year: int, quarter: int) -> SubsidyReport:
-    """S7: approved study hours per course in the quarter × the year's rate per hour.
-    Never multiplied by participants. Hours were frozen when the course was reported."""
+    """S7: the quarter's report. A closed quarter shows its latest closed version, as it was
+    closed (rate and hours copied in); an open one is computed from the reported courses at
+    the year's rate."""
+    versions = quarter_closings(year, quarter)
+    if versions:
+        latest = versions[0]
+        return SubsidyReport(
+            year,
+            quarter,
+            latest.rate_amount,
+            [SubsidyLine.from_json(line) for line in latest.lines],
+            closing=latest,
+            versions=versions,
+        )
     rate = SubsidyRate.objects.filter(year=year).first()
-    label = f"{year}-Q{quarter}"
-    lines = []
-    reported = Course.objects.filter(status=CourseStatus.REPORTED).select_related("group")
-    for course in reported.order_by("group__area_name", "title"):
-        hours = int(course.reported_hours.get(label, 0))
-        if hours:
-            amount = (rate.amount_per_hour * hours) if rate else Decimal(0)
-            lines.append(SubsidyLine(course, hours, amount))
-    return SubsidyReport(year, quarter, rate, lines)
+    amount = rate.amount_per_hour if rate else None
+    return SubsidyReport(year, quarter, amount, live_subsidy_lines(year, quarter, amount))
 
 
 def regular_representatives(group: CouncilGroup) -> int:
@@ -261,16 +401,28 @@ class MyCourse:
     result: rules.ParticipantResult | None
     study_hours: int
     threshold_percent: int
-    hours_by_session: list[tuple[CourseSession, Fraction]]
+    hours_by_session: list[tuple[CourseSession, str]]  # hours_text: one rounding everywhere
+    share_rule: str = ""
+    base_text: str = ""
+    why_not: tuple[str, ...] = ()
+    certificates: tuple[Certificate, ...] = ()  # their own, valid ones (S8)
+    percent: int = 0
 
 
 def my_courses(user: User) -> list[MyCourse]:
     """The member's own presence, hours and share per course."""
+    # S8: also courses of a group they have left, or joined as a guest, and those whose
+    # attendance data is deleted but whose certificate they still hold.
     course_ids = set(
         CourseSession.objects.filter(
             meeting_id__in=Presence.objects.filter(user=user).values("meeting_id")
         ).values_list("course_id", flat=True)
-    )
+    ) | set(Certificate.objects.filter(user=user).values_list("course_id", flat=True))
+    certificates: dict[int, list[Certificate]] = {}
+    for cert in Certificate.objects.filter(user=user, status=CertificateStatus.VALID).order_by(
+        "-version"
+    ):
+        certificates.setdefault(cert.course_id, []).append(cert)
     out = []
     for course in Course.objects.filter(pk__in=course_ids).select_related("plan", "group"):
         status = course_status(course)
@@ -282,8 +434,18 @@ def my_courses(user: User) -> list[MyCourse]:
                 study_hours=status.evaluation.study_hours,
                 threshold_percent=status.threshold_percent,
                 hours_by_session=list(
-                    zip(status.sessions, row.hours_by_session if row else [], strict=False)
+                    zip(
+                        status.sessions,
+                        [hours_text(h) for h in row.hours_by_session] if row else [],
+                        strict=False,
+                    )
                 ),
+                share_rule=status.share_rule,
+                base_text=status.base_text,
+                why_not=row.why_not if row else (),
+                certificates=tuple(certificates.get(course.pk, ())),
+                percent=row.percent if row else 0,
             )
         )
+    out.sort(key=lambda item: item.course.created_at, reverse=True)
     return out

@@ -40,6 +40,7 @@ urlpatterns = [
     path("administrasjon/unntak/<int:pk>/", admin.exemption_decide, name="exemption_decide"),
     path("administrasjon/tilskudd/", admin.subsidy_report, name="subsidy_report"),
     path("administrasjon/tilskudd.csv", admin.subsidy_csv, name="subsidy_csv"),
+    path("administrasjon/tilskudd/lukk/", admin.quarter_close, name="quarter_close"),
     path("administrasjon/regler/", admin.policies, name="policies"),
     path("administrasjon/satser/", admin.rates, name="rates"),
     # Study plans and their versions (S2, S9, S13).

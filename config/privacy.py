@@ -621,6 +621,17 @@ INVENTORY: tuple[Entry, ...] = (
         ("updated_by",),
         subjects=("updated_by",),
     ),
+    Entry(
+        "attendance.QuarterClosing",
+        _("Kvartaler du har lukket"),
+        _("Hvem som lukket kvartalsrapporten for opplæringstilskudd."),
+        ART6_LEGAL,
+        Retention(_("Så lenge kvartalsrapporten finnes.")),
+        Erasure.ANONYMISE,
+        ("closed_by", "closed_by_name"),
+        subjects=("closed_by",),
+        anonymise=("closed_by", "closed_by_name"),
+    ),
     # --- whistleblowing: not linked to accounts; its own sweep enforces W14 --------------------
     Entry(
         "whistleblowing.Case",

@@ -25,6 +25,7 @@ from attendance.models.courses import (
 )
 from attendance.models.policies import (
     Rounding,
+    ShareBase,
     StudyChapter,
     StudyPlan,
     StudyPolicy,
@@ -37,6 +38,7 @@ from attendance.models.presence import (
     PresenceCorrection,
     PresenceSource,
 )
+from attendance.models.quarters import ImmutableRecord, QuarterClosing
 
 __all__ = [
     "ANNOUNCED_STATUSES",
@@ -54,11 +56,14 @@ __all__ = [
     "Exemption",
     "ExemptionDecision",
     "ExemptionGround",
+    "ImmutableRecord",
     "Presence",
     "PresenceCorrection",
     "PresenceSource",
+    "QuarterClosing",
     "Rounding",
     "RunStatus",
+    "ShareBase",
     "StudyChapter",
     "StudyPlan",
     "StudyPolicy",

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from attendance.models.policies import StudyChapter, StudyPlan
+from attendance.models.policies import StudyChapter, StudyPlan, StudyPolicy
 
 # The Django auth group of Senterpartiskolen's course administrators.
 COURSE_ADMIN_GROUP = "course_administrators"
@@ -60,6 +60,16 @@ class Course(models.Model):
     # S7: frozen at reporting, so the subsidy never changes when data is later deleted (S10).
     reported_hours = models.JSONField(
         _("rapporterte studietimer per kvartal"), default=dict, blank=True
+    )
+    # S15: the policy that judges the course, pinned when it is approved; until then the
+    # policy in force at its first session.
+    policy = models.ForeignKey(
+        StudyPolicy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="courses",
+        verbose_name=_("regelsett"),
     )
     personal_data_deleted_at = models.DateTimeField(
         _("frammøtedata slettet"), null=True, blank=True

@@ -19,6 +19,13 @@ class Rounding(models.TextChoices):
     FLOOR_TOTAL = "floor_total", _("Hele timer for hele kurset (rundes ned)")
 
 
+class ShareBase(models.TextChoices):
+    """S14: what the attendance share is measured against."""
+
+    SESSION_MINUTES = "session_minutes", _("samlingenes tid (minutter)")
+    STUDY_HOURS = "study_hours", _("godkjente studietimer")
+
+
 class StudyPolicy(models.Model):
     """S15: the numbers of the rules, valid from a date until the next record's date."""
 
@@ -44,6 +51,12 @@ class StudyPolicy(models.Model):
         max_length=20,
         choices=Rounding.choices,
         default=Rounding.FLOOR_PER_SESSION,
+    )
+    share_base = models.CharField(
+        _("frammøtekravet regnes av"),
+        max_length=20,
+        choices=ShareBase.choices,
+        default=ShareBase.SESSION_MINUTES,
     )
     retention_years = models.PositiveSmallIntegerField(
         _("år frammøtelister lagres etter kursslutt"),
@@ -89,6 +102,7 @@ class StudyPolicy(models.Model):
             min_age=self.min_age,
             leader_counts=self.leader_counts,
             rounding=self.rounding,
+            share_base=self.share_base,
         )
 
     @classmethod

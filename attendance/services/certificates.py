@@ -34,7 +34,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from attendance.engine import blocking_texts, course_evaluation, course_inputs
+from attendance.engine import blocking_texts, course_evaluation, course_inputs, share_rule_text
 from attendance.models import (
     Certificate,
     CertificateRun,
@@ -202,6 +202,8 @@ def plan_certificates(course: Course, *, issued_on: dt.date) -> list[Planned]:
         "group_name": str(course.group),
         "leader_name": course.course_leader.full_name,
         "issued_on": _date_text(issued_on),
+        # S8: the share's wording comes from the course's policy, not a fixed text.
+        "share_rule": share_rule_text(inputs.policy),
     }
     planned = []
     for key, result in evaluation.results.items():

@@ -37,7 +37,7 @@ from attendance.models import (
 from attendance.permissions import can_lead
 from groups.audit import audit
 from groups.models import User
-from groups.permissions import require_open_period
+from groups.permissions import membership_for, require_open_period
 from meetings.models import Meeting, MeetingStatus
 
 WINDOW_SECONDS = 30
@@ -191,6 +191,20 @@ def _course_session(meeting: Meeting) -> CourseSession:
     return session
 
 
+def _refuse_independent(user: User, meeting: Meeting, on: dt.date) -> None:
+    """G16: a representative who has declared themselves independent takes no part in the
+    group's meetings, a course session held as a group meeting included."""
+    membership = membership_for(user, meeting.group)
+    if membership is not None and membership.is_independent(on):
+        raise ValidationError(
+            _(
+                "%(name)s har meldt seg uavhengig og deltar ikke på gruppas møter, heller ikke "
+                "når møtet er en samling i et kurs."
+            )
+            % {"name": user.full_name}
+        )
+
+
 def _minute(moment: dt.datetime) -> dt.datetime:
     return moment.replace(second=0, microsecond=0)
 
@@ -229,6 +243,7 @@ def _checked_in(
     course = _course_session(meeting).course
     if not checkin_open(meeting, now, digital_link=source == PresenceSource.LINK):
         raise ValidationError(_("Innsjekkingen til dette møtet er ikke åpen nå."))
+    _refuse_independent(actor, meeting, timezone.localdate(now))
     for attempt in range(LOCK_RETRIES):
         try:
             with transaction.atomic():
@@ -358,6 +373,7 @@ def presence_add(
     _require_lead_of(actor, session.course)
     reason = _require_reason(reason)
     started_at = _check_interval(meeting, started_at, ended_at)
+    _refuse_independent(user, meeting, timezone.localdate(meeting.starts_at))
     now = timezone.now()
     with transaction.atomic():
         consent = (

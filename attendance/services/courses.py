@@ -21,9 +21,11 @@ from attendance.engine import (
     course_policy,
     hours_by_quarter,
     is_digital,
+    policy_at_start,
     reason_texts,
 )
 from attendance.models import (
+    ANNOUNCED_STATUSES,
     Course,
     CourseSession,
     CourseStatus,
@@ -38,11 +40,15 @@ from attendance.models import (
 )
 from attendance.permissions import can_lead, is_course_admin
 from attendance.selectors import regular_representatives
+from attendance.services.quarters import late_hours_moved
 from config.singleline import require_single_line
 from groups.audit import audit
 from groups.models import CouncilGroup, MembershipStatus, User
 from groups.permissions import can_manage, membership_for, require_open_period
-from meetings.models import Meeting, MeetingStatus
+from meetings.models import Meeting, MeetingKind, MeetingStatus
+
+# S4: the booklet's only ground for an exemption from the participant minimum.
+EXEMPTION_GROUNDS = (ExemptionGround.FEW_REPRESENTATIVES,)
 
 
 # --- course workflow (S1, S2, S11, S13) --------------------------------------------------
@@ -146,6 +152,10 @@ def course_session_add(
                 )
             }
         )
+    if meeting.kind == MeetingKind.SOCIAL:
+        raise ValidationError(
+            {"meeting": _("En sosial samling er ikke studiearbeid og kan ikke være en samling.")}
+        )
     if is_digital(meeting) and not course.plan.allows_digital:
         raise ValidationError({"meeting": _("Studieplanen tillater ikke digitale samlinger.")})
     if meeting.status == MeetingStatus.CANCELLED:
@@ -216,10 +226,40 @@ def _transition(
 SUBMIT_BLOCKERS = ("too_few_hours", "decision_meeting", "digital_not_allowed", "invalid_session")
 
 
+def _check_plan_approved_before_start(course: Course) -> None:
+    """S13: the study plan must be approved before the course starts."""
+    first = course.sessions.select_related("meeting").order_by("meeting__starts_at").first()
+    if first is None:
+        return
+    plan = course.plan
+    start = timezone.localdate(first.meeting.starts_at)
+    if not plan.is_approved:
+        raise ValidationError(
+            {"plan": _("Studieplanen «%(plan)s» er ikke godkjent.") % {"plan": plan.name}}
+        )
+    # A plan approved with no date recorded (the booklet's own plan) was approved before.
+    if plan.approved_on is not None and plan.approved_on > start:
+        raise ValidationError(
+            {
+                "plan": _(
+                    "Studieplanen «%(plan)s» ble godkjent %(approved)s, etter at kurset startet "
+                    "%(start)s. Studieplanen må være godkjent før kurset starter."
+                )
+                % {
+                    "plan": plan.name,
+                    "approved": f"{plan.approved_on:%d.%m.%Y}",
+                    "start": f"{start:%d.%m.%Y}",
+                }
+            }
+        )
+
+
 def course_submit(*, actor: User, course: Course) -> Course:
     """Send the course for approval. The engine must find nothing wrong with its sessions
-    and at least the policy's study hours planned."""
+    and at least the policy's study hours planned; the plan was approved before the start
+    (S13)."""
     _require_lead(actor, course)
+    _check_plan_approved_before_start(course)
     inputs = course_inputs(course)
     evaluation = course_evaluation(course, inputs=inputs)
     blocking = reason_texts(evaluation.reasons, inputs, codes=SUBMIT_BLOCKERS)
@@ -254,7 +294,10 @@ def _require_admin(actor: User) -> None:
 
 
 def course_approve(*, actor: User, course: Course) -> Course:
+    """Approve the course and pin the policy in force at its start to it (S15): from now on
+    no later or back-dated policy changes its hours, verdict or certificates."""
     _require_admin(actor)
+    _check_plan_approved_before_start(course)
     return _transition(
         course,
         actor=actor,
@@ -263,6 +306,7 @@ def course_approve(*, actor: User, course: Course) -> Course:
         action="course.approve",
         decided_at=timezone.now(),
         decided_by=actor,
+        policy=policy_at_start(course),
     )
 
 
@@ -303,29 +347,33 @@ def course_complete(*, actor: User, course: Course) -> Course:
 
 def course_report(*, actor: User, course: Course) -> Course:
     """S6, S7: report the course through the portal. Only a course that holds can be
-    reported; its study hours per quarter are frozen for the subsidy report."""
+    reported; its study hours per quarter are frozen for the subsidy report. Hours of a
+    quarter already closed count in the quarter the course is reported in (the first one
+    still open): a closed quarter never changes."""
     _require_lead(actor, course)
     inputs = course_inputs(course)
     evaluation = course_evaluation(course, inputs=inputs)
     if not evaluation.holds:
         raise ValidationError(blocking_texts(evaluation, inputs))
+    now = timezone.now()
+    hours = late_hours_moved(hours_by_quarter(evaluation, inputs.meetings), now)
     return _transition(
         course,
         actor=actor,
         to=CourseStatus.REPORTED,
         allowed_from=(CourseStatus.COMPLETED,),
         action="course.report",
-        reported_at=timezone.now(),
-        reported_hours=hours_by_quarter(evaluation, inputs.meetings),
+        reported_at=now,
+        reported_hours=hours,
     )
 
 
 # --- exemption (S4) ------------------------------------------------------------------------
 def exemption_request(*, actor: User, course: Course, ground: str, reason: str) -> Exemption:
-    """S4: only for a group with fewer representatives than the participant minimum, or
-    illness; decided by a course administrator."""
+    """S4: only for a group with fewer representatives than the participant minimum (the
+    booklet's one ground); decided by a course administrator."""
     _require_lead(actor, course)
-    if ground not in ExemptionGround.values:
+    if ground not in EXEMPTION_GROUNDS:
         raise ValidationError({"ground": _("Velg grunnlaget for søknaden.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Skriv en begrunnelse.")})
@@ -397,6 +445,14 @@ def policy_create(*, actor: User, **numbers: object) -> StudyPolicy:
     except ValueError as exc:
         raise ValidationError(_("Tallene i regelsettet henger ikke sammen.")) from exc
     with transaction.atomic():
+        # S15: an approved course keeps the policy that judged it. Any approved course not
+        # yet pinned (from before pinning existed) is pinned first, so this one never
+        # re-judges it.
+        for course in Course.objects.filter(
+            status__in=ANNOUNCED_STATUSES, policy__isnull=True
+        ).select_for_update():
+            course.policy = policy_at_start(course)
+            course.save(update_fields=["policy"])
         policy.save()
         audit(actor=actor, action="study_policy.create", target=policy)
     return policy

@@ -3,15 +3,26 @@ report (S4, S7) and the dated policies and rates (S15)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attendance import selectors, services
-from attendance.forms import ExemptionDecisionForm, PolicyForm, QuarterForm, RateForm, RejectForm
+from attendance.forms import (
+    ExemptionDecisionForm,
+    PolicyForm,
+    QuarterCloseForm,
+    QuarterForm,
+    RateForm,
+    RejectForm,
+)
 from attendance.models import CourseStatus, Exemption, StudyPolicy, SubsidyRate
 from attendance.permissions import get_course_for_user, require_course_admin
 from attendance.views._common import csv_response, current_user
@@ -100,62 +111,177 @@ def subsidy_report(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _split_text(line: selectors.SubsidyLine) -> str:
+    return ", ".join(
+        _("%(hours)s i %(quarter)s. kvartal %(year)s") % {"hours": h, "quarter": q, "year": y}
+        for y, q, h in line.split
+    )
+
+
 def subsidy_csv(request: HttpRequest) -> HttpResponse:
+    """S7: the report as CSV, naming the rate and each course's policy, and the split of
+    each course's hours by quarter."""
     require_course_admin(request.user)
     _form, report = _report_for(request)
     if report is None:
         return HttpResponse(_("Ugyldig år eller kvartal."), status=400, content_type="text/plain")
-    rate = report.rate.amount_per_hour if report.rate else ""
+    rate = report.rate_amount if report.rate_amount is not None else ""
+    status = (
+        _("Lukket, versjon %(version)s, %(date)s")
+        % {
+            "version": report.closing.version,
+            "date": timezone.localtime(report.closing.closed_at).strftime("%d.%m.%Y"),
+        }
+        if report.closing
+        else _("Åpent")
+    )
     header = [
         _("Kurs-id"),
         _("Kurs"),
         _("Gruppe"),
-        _("Godkjente studietimer"),
-        _("Sats"),
+        _("Godkjente studietimer i kvartalet"),
+        _("Kursets studietimer i alt"),
+        _("Fordeling per kvartal"),
+        _("Regelsett fra"),
+        _("Sats (kr per studietime)"),
         _("Beløp"),
+        _("Kvartalets status"),
     ]
     lines = [
-        [line.course.pk, line.course.title, str(line.course.group), line.hours, rate, line.amount]
+        [
+            line.course_id,
+            line.title,
+            line.group,
+            line.hours,
+            line.course_hours,
+            _split_text(line),
+            line.policy,
+            rate,
+            line.amount,
+            status,
+        ]
         for line in report.lines
     ]
-    total = ["", _("Sum"), "", report.total_hours, rate, report.total_amount]
+    total = ["", _("Sum"), "", report.total_hours, "", "", "", rate, report.total_amount, status]
     name = f"opplaeringstilskudd-{report.year}-K{report.quarter}.csv"
     return csv_response(name, [header, *lines, total])
 
 
+def quarter_close(request: HttpRequest) -> HttpResponse:
+    """S7: close a quarter (paid) after a confirmation showing what is locked; a closed
+    quarter can only get a corrected version, with its reason."""
+    require_course_admin(request.user)
+    user = current_user(request)
+    source = (request.POST if request.method == "POST" else request.GET) or QuarterForm.current()
+    period = QuarterForm(source)
+    if not period.is_valid():
+        return render(
+            request, "attendance/quarter_close.html", {"form": period, "report": None}, status=400
+        )
+    year, quarter = period.cleaned_data["year"], period.cleaned_data["quarter"]
+    report = selectors.subsidy_report(year, quarter)
+    form = QuarterCloseForm(
+        request.POST if request.method == "POST" else None,
+        initial={"year": year, "quarter": quarter},
+        correcting=report.is_closed,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if report.is_closed:
+                closing = services.quarter_correct(
+                    actor=user, year=year, quarter=quarter, note=form.cleaned_data["note"]
+                )
+            else:
+                closing = services.quarter_close(actor=user, year=year, quarter=quarter)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(quarter)s. kvartal %(year)s er lukket (versjon %(version)s).")
+                % {"quarter": quarter, "year": year, "version": closing.version},
+            )
+            url = reverse("attendance:subsidy_report")
+            return redirect(f"{url}?year={year}&quarter={quarter}")
+    return render(
+        request,
+        "attendance/quarter_close.html",
+        {"form": form, "report": report},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _fingerprint(data: dict[str, object]) -> str:
+    """What the administrator saw in the preview; a confirmation of other values is not one."""
+    text = json.dumps({k: str(v) for k, v in sorted(data.items())}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def policies(request: HttpRequest) -> HttpResponse:
+    """S15: a new policy is saved only after a preview of the open courses it would judge
+    instead; approved courses keep the policy pinned to them."""
     require_course_admin(request.user)
     user = current_user(request)
     form = PolicyForm(request.POST or None)
-    response = run_form(
-        request,
-        form,
-        lambda d: services.policy_create(actor=user, **d),
-        _("Det nye regelsettet er lagret."),
-        reverse("attendance:policies"),
-    )
-    if response:
-        return response
+    preview = None
+    fingerprint = ""
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        fingerprint = _fingerprint(data)
+        if request.POST.get("confirm") == "1" and request.POST.get("previewed") == fingerprint:
+            try:
+                services.policy_create(actor=user, **data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Det nye regelsettet er lagret."))
+                return redirect("attendance:policies")
+        else:
+            try:
+                preview = services.policy_preview(StudyPolicy(**data))
+            except ValueError:
+                form.add_error(None, _("Tallene i regelsettet henger ikke sammen."))
     return render(
         request,
         "attendance/policies.html",
-        {"form": form, "policies": StudyPolicy.objects.all()},
+        {
+            "form": form,
+            "policies": StudyPolicy.objects.all(),
+            "preview": preview,
+            "previewed": fingerprint,
+            "today": timezone.localdate(),
+        },
     )
 
 
 def rates(request: HttpRequest) -> HttpResponse:
+    """S7: a rate is saved after a preview of the quarters it changes; closed quarters keep
+    the rate they were closed with."""
     require_course_admin(request.user)
     user = current_user(request)
     form = RateForm(request.POST or None)
-    response = run_form(
-        request,
-        form,
-        lambda d: services.rate_set(actor=user, **d),
-        _("Satsen er lagret."),
-        reverse("attendance:rates"),
-    )
-    if response:
-        return response
+    preview = None
+    fingerprint = ""
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        fingerprint = _fingerprint(data)
+        if request.POST.get("confirm") == "1" and request.POST.get("previewed") == fingerprint:
+            try:
+                services.rate_set(actor=user, **data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Satsen er lagret."))
+                return redirect("attendance:rates")
+        else:
+            preview = services.rate_preview(data["year"], data["amount_per_hour"])
     return render(
-        request, "attendance/rates.html", {"form": form, "rates": SubsidyRate.objects.all()}
+        request,
+        "attendance/rates.html",
+        {
+            "form": form,
+            "rates": SubsidyRate.objects.all(),
+            "preview": preview,
+            "previewed": fingerprint,
+        },
     )

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from attendance import services
+from attendance.engine import course_policy, share_rule_text
 from attendance.models import Certificate, CertificateRun, CertificateStatus, Course, RunStatus
 from attendance.permissions import get_course_for_user
 from attendance.views._common import current_user, is_htmx, pdf_response
@@ -52,6 +53,7 @@ def certificates(request: HttpRequest, pk: int) -> HttpResponse:
     course = get_course_for_user(user, pk, "view")
     issuer = services.can_issue(user, course)
     mine = Certificate.objects.filter(course=course, user=user).order_by("-version")
+    share_rule = share_rule_text(course_policy(course).to_rules())
     runs = course.certificate_runs.order_by("-requested_at", "-pk")
     return render(
         request,
@@ -64,6 +66,7 @@ def certificates(request: HttpRequest, pk: int) -> HttpResponse:
             "last_run": runs.first() if issuer else None,
             "issuable": course.is_finished,
             "statuses": CertificateStatus,
+            "share_rule": share_rule,
         },
     )
 
@@ -105,12 +108,17 @@ def certificates_all(request: HttpRequest, pk: int) -> HttpResponse:
 def certificate_download(request: HttpRequest, pk: int, cert_pk: int) -> HttpResponse:
     """One certificate: its participant, or the course's leaders and administrators."""
     user = current_user(request)
-    course = get_course_for_user(user, pk, "view")
-    certificate = Certificate.objects.filter(pk=cert_pk, course=course).first()
-    if certificate is None or not (
-        certificate.user_id == user.pk or services.can_issue(user, course)
-    ):
+    # S8: the participant always reaches their own certificate, also after leaving the group
+    # or when they joined the course as a guest; anyone else needs the course's leaders' rights.
+    certificate = (
+        Certificate.objects.select_related("course").filter(pk=cert_pk, course_id=pk).first()
+    )
+    if certificate is None:
         raise Http404
+    if certificate.user_id != user.pk:
+        course = get_course_for_user(user, pk, "view")
+        if not services.can_issue(user, course):
+            raise Http404
     try:
         data = services.read_verified(certificate.file, certificate.sha256)
     except services.StoredFileCorrupt as exc:

@@ -77,6 +77,8 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "exemptions": course.exemptions.order_by("-requested_at"),
             "policy": status.inputs.policy_record,
             "statuses": CourseStatus,
+            "my_missing_birth_year": user.birth_year is None
+            and any(r.user.pk == user.pk and r.result.minutes_present for r in status.rows),
         },
     )
 

@@ -209,7 +209,7 @@ def test_a_rejection_needs_a_reason_and_the_course_can_be_fixed_and_resubmitted(
     assert course.rejection_reason == ""
 
 
-def test_exemption_only_for_few_representatives_or_illness_s4(world: World):
+def test_exemption_only_for_a_group_with_fewer_than_four_representatives_s4(world: World):
     leader, admin = world.users["leader"], world.users["course_admin"]
     course = make_course(world.group, leader, meetings=four_sessions(world))
     # The world's group has 4 regular members (leader, deputy, member, faction leader).
@@ -217,12 +217,20 @@ def test_exemption_only_for_few_representatives_or_illness_s4(world: World):
         services.exemption_request(
             actor=leader, course=course, ground=ExemptionGround.FEW_REPRESENTATIVES, reason="Få"
         )
+    # Issue 10: a ground not in the booklet (illness) is refused.
+    with pytest.raises(ValidationError, match="grunnlaget"):
+        services.exemption_request(
+            actor=leader, course=course, ground=ExemptionGround.ILLNESS, reason="To er sykmeldt"
+        )
+    world.memberships["faction_leader"].seat = "substitute"
+    world.memberships["faction_leader"].save()
     exemption = services.exemption_request(
-        actor=leader, course=course, ground=ExemptionGround.ILLNESS, reason="To er sykmeldt"
+        actor=leader, course=course, ground=ExemptionGround.FEW_REPRESENTATIVES, reason="Tre"
     )
+    assert exemption.representatives == 3
     with pytest.raises(ValidationError, match="allerede"):
         services.exemption_request(
-            actor=leader, course=course, ground=ExemptionGround.ILLNESS, reason="Igjen"
+            actor=leader, course=course, ground=ExemptionGround.FEW_REPRESENTATIVES, reason="Igj"
         )
     with pytest.raises(PermissionDenied):
         services.exemption_decide(actor=leader, exemption=exemption, grant=True, note="")
@@ -232,10 +240,16 @@ def test_exemption_only_for_few_representatives_or_illness_s4(world: World):
     exemption.refresh_from_db()
     assert exemption.decision == ExemptionDecision.GRANTED
     assert exemption.decided_by == admin
-    # With the exemption two qualifying participants are enough.
-    for user in crowd(world, 2):
+    # The exemption lowers the minimum to the group's 3 representatives, never to one.
+    people = crowd(world, 3)
+    for user in people[:2]:
         for session in course.sessions.all():
             make_presence(session.meeting, user)
+    evaluation = engine.course_evaluation(course)
+    assert not evaluation.holds
+    assert [r.param("min_participants") for r in evaluation.reasons if r.blocking] == [3]
+    for session in course.sessions.all():
+        make_presence(session.meeting, people[2])
     assert engine.course_evaluation(course).holds
 
 
@@ -290,11 +304,13 @@ def test_the_subsidy_is_hours_times_the_years_rate_never_times_participants_s7(w
     course.reported_hours = {"2024-Q1": 6, "2024-Q2": 2}
     course.save()
     report = selectors.subsidy_report(2024, 1)
-    assert report.rate is not None
-    assert report.rate.amount_per_hour == Decimal("120.00")
-    assert [(line.course, line.hours, line.amount) for line in report.lines] == [
-        (course, 6, Decimal("720.00"))
+    assert report.rate_amount == Decimal("120.00")
+    assert [(line.course_id, line.hours, line.amount) for line in report.lines] == [
+        (course.pk, 6, Decimal("720.00"))
     ]
+    # Issue 17: the course's hours split by quarter, on every line.
+    assert report.lines[0].split == [(2024, 1, 6), (2024, 2, 2)]
+    assert report.lines[0].course_hours == 8
     assert selectors.subsidy_report(2024, 2).total_amount == Decimal("240.00")
     assert selectors.subsidy_report(2024, 3).lines == []
 

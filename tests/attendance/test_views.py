@@ -104,15 +104,31 @@ def test_the_subsidy_report_page_and_csv_s7(world: World):
     csv_text = client.get(
         reverse("attendance:subsidy_csv"), {"year": 2024, "quarter": 1}
     ).content.decode("utf-8-sig")
-    assert f"{course.pk};{course.title};{course.group};6;120.00;720.00" in csv_text
+    assert (
+        f"{course.pk};{course.title};{course.group};6;6;6 i 1. kvartal 2024;01.01.2000;"
+        "120.00;720.00;Åpent" in csv_text
+    )
     bad = client.get(reverse("attendance:subsidy_report"), {"year": "x", "quarter": "9"})
     assert bad.status_code == 400
     assert "Oppgi et heltall." in bad.content.decode()
 
 
+def _confirmed(client, url, data):
+    """S7, S15: a rate or policy is saved only after its preview: the second POST confirms
+    exactly what the first one showed."""
+    preview = client.post(url, data)
+    assert preview.status_code == 200
+    previewed = preview.context["previewed"]
+    assert previewed
+    return client.post(url, {**data, "confirm": "1", "previewed": previewed})
+
+
 def test_administrators_edit_the_rate_and_add_a_dated_policy_s15(world: World):
     client = world.client_for("course_admin")
-    client.post(reverse("attendance:rates"), {"year": 2025, "amount_per_hour": "125.50"})
+    url = reverse("attendance:rates")
+    client.post(url, {"year": 2025, "amount_per_hour": "125.50"})
+    assert not SubsidyRate.objects.filter(year=2025).exists()  # a preview saves nothing
+    _confirmed(client, url, {"year": 2025, "amount_per_hour": "125.50"})
     assert str(SubsidyRate.objects.get(year=2025).amount_per_hour) == "125.50"
     refused = client.post(reverse("attendance:rates"), {"year": 2025, "amount_per_hour": "-1"})
     assert "større enn eller lik 0" in refused.content.decode()
@@ -132,7 +148,8 @@ def test_administrators_edit_the_rate_and_add_a_dated_policy_s15(world: World):
     )
     assert response.status_code == 200  # refused: a share above 100 %
     assert not StudyPolicy.objects.filter(valid_from=dt.date(2026, 1, 1)).exists()
-    client.post(
+    _confirmed(
+        client,
         reverse("attendance:policies"),
         {
             "valid_from": "2026-01-01",
@@ -142,6 +159,7 @@ def test_administrators_edit_the_rate_and_add_a_dated_policy_s15(world: World):
             "min_share_denominator": 4,
             "min_age": 14,
             "rounding": "floor_total",
+            "share_base": "session_minutes",
             "retention_years": 5,
         },
     )

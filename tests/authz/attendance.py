@@ -143,6 +143,7 @@ CASES = [
     ),
     Case("attendance:subsidy_report", ADMIN_ONLY),
     Case("attendance:subsidy_csv", ADMIN_ONLY),
+    Case("attendance:quarter_close", ADMIN_ONLY),
     Case("attendance:policies", ADMIN_ONLY),
     Case("attendance:rates", ADMIN_ONLY),
     # Study plans and versions (S2, S9, S13): course administrators only.
