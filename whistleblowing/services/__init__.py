@@ -27,7 +27,13 @@ from whistleblowing.services.reporting import (
     reporter_message_send,
     reporter_open,
 )
-from whistleblowing.services.sweeps import deadline_sweep, notify, retention_sweep
+from whistleblowing.services.sweeps import (
+    deadline_sweep,
+    notice_record,
+    notices_send,
+    notify,
+    retention_sweep,
+)
 
 __all__ = [
     "ReplayedSubmission",
@@ -49,6 +55,8 @@ __all__ = [
     "handler_unlock",
     "is_handler_user",
     "log_entry_add",
+    "notice_record",
+    "notices_send",
     "notify",
     "police_export_logged",
     "read_blob",
