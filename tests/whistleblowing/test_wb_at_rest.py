@@ -202,7 +202,7 @@ def test_the_notice_outbox_holds_no_case_content_or_reporter_data(
         "name": "Ola-UTBOKS-2208",
         "contact": "ola.utboks-9902@example.org",
     }
-    f.submit(anonymous=False, **markers)
+    f.submit(None, anonymous=False, **markers)
     notice = Notification.objects.get()
     assert notice.sent is False  # pending in the outbox
     field_names = {field.name for field in Notification._meta.concrete_fields}
