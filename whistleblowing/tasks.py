@@ -22,7 +22,9 @@ def send_notices(notification_ids: list[int] | None = None) -> int:
 
 @shared_task(acks_late=True, **MAIL_RETRY)
 def notify_handlers(case_id: str, kind: str, ref: int = 0) -> bool:
-    """Record an event notice if it is missing and send it (see ``services.notify``)."""
+    """Record an event notice if it is missing and send it (see ``services.notify``).
+    Nothing queues it any more: it is kept for messages queued before the outbox, which
+    a broker may still hold when this version starts."""
     return services.notify(case_id, kind, ref)
 
 
