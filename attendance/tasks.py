@@ -36,3 +36,12 @@ def notify_certificates_ready(run_id: int) -> int:
     from attendance.services import certificates_ready_notify
 
     return certificates_ready_notify(run_id)
+
+
+@shared_task(name="attendance.tasks.resume_certificate_runs", ignore_result=True)
+def resume_certificate_runs() -> int:
+    """Beat's sweep of pending certificate runs (issue 20): a run or its e-mail whose task
+    a broker restart lost is queued again. Idempotent."""
+    from attendance.services import certificate_runs_resume
+
+    return certificate_runs_resume()

@@ -40,9 +40,14 @@ MAIL_RETRY: dict[str, Any] = {
 #   fault-injection run saw.
 # * One-off tasks (a notice to handlers, an invitation, a certificate run and its e-mail)
 #   keep MAIL_RETRY for a mail server that is away, and acks_late so a dead worker does
-#   not lose them: the message comes back after the timeout. The price is at least once:
-#   a worker killed after the SMTP server took a message and before the ack sends it
-#   again. The certificate run claims its row atomically, so a redelivery finds nothing.
+#   not lose them: the message comes back after the timeout. A broker that loses them
+#   (a restart without its append-only file) loses no work either: each is a row in the
+#   database first (config/outbox.py: whistleblowing's Notification, groups' QueuedTask,
+#   attendance's CertificateRun), and beat's sweeps send or queue again what is pending
+#   (whistleblowing-send-notices, groups-outbox-sweep, attendance-pending-certificate-
+#   runs). The price is at least once: a worker killed after the SMTP server took a
+#   message and before the row is marked sends it again, under the same Message-ID. The
+#   certificate run claims its row atomically, so a redelivery finds nothing.
 # * A child process that dies while the worker lives on is acknowledged by Celery as
 #   failed (task_reject_on_worker_lost stays False): requeueing it would loop for ever on
 #   a task that kills its process every time (a PDF that exhausts memory). The sweeps

@@ -138,14 +138,21 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, broker --------------------------------------------------------------------
+# Two kinds of data, two durabilities (issue 20; README "Stores"). REDIS_URL: the Celery
+# broker and the whistleblowing rate counters, which must survive a restart (compose runs
+# it with an append-only file). CACHE_URL: Django's cache (allauth's short login and MFA
+# windows), which may be lost; it defaults to REDIS_URL.
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL and _XDIST_WORKER:
     REDIS_URL = redis_for_worker(REDIS_URL, _XDIST_WORKER)
-if REDIS_URL:
+CACHE_URL = env_str("CACHE_URL", REDIS_URL)
+if CACHE_URL and _XDIST_WORKER and CACHE_URL != REDIS_URL:
+    CACHE_URL = redis_for_worker(CACHE_URL, _XDIST_WORKER)
+if CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_URL,
             # Each test run gets its own key space so counters never leak between runs.
             "KEY_PREFIX": f"test-{secrets.token_hex(4)}" if TESTING else "portal",
         }

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from config.celery import MAIL_RETRY
-from groups import privacy
+from groups import outbox, privacy
 from groups.models import CouncilGroup, Heartbeat, User
+from groups.outbox import OutboxTask
 
 PRIVACY_SWEEP = "groups.privacy_sweep"
 
@@ -37,15 +38,16 @@ def heartbeat(self: Task) -> None:
     )
 
 
-@shared_task(ignore_result=True, **MAIL_RETRY)
+@shared_task(base=OutboxTask, ignore_result=True, **MAIL_RETRY)
 def send_invitation(user_id: int, group_id: int) -> None:
     """E-mail a person who was added to a group without an account a link to choose a
     password. Takes ids only; the subject names nobody. Does nothing once the person has a
-    password (so running it twice sends at most one usable invitation)."""
+    password (so running it twice sends at most one usable invitation). Queued through
+    the outbox: at least once, a resend under the same Message-ID."""
     from allauth.account.forms import default_token_generator
     from allauth.account.utils import user_pk_to_url_str
     from django.conf import settings
-    from django.core.mail import send_mail
+    from django.core.mail import EmailMessage
     from django.template.loader import render_to_string
     from django.urls import reverse
     from django.utils import translation
@@ -71,7 +73,7 @@ def send_invitation(user_id: int, group_id: int) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         subject = email_subject(render_to_string("groups/email/invitation_subject.txt", context))
         body = render_to_string("groups/email/invitation_body.txt", context)
-    send_mail(subject, body, None, [user.email])
+    EmailMessage(subject, body, None, [user.email], headers=outbox.message_headers()).send()
 
 
 @shared_task(ignore_result=True, **MAIL_RETRY)
@@ -167,3 +169,9 @@ def send_constitution_summons(group_id: int, user_id: int, stamp: str) -> None:
         subject = email_subject(render_to_string("groups/email/summons_subject.txt", context))
         body = render_to_string("groups/email/summons_body.txt", context)
     send_mail(subject, body, None, [user.email])
+
+
+@shared_task(ignore_result=True, name="groups.outbox_sweep")
+def outbox_sweep() -> int:
+    """Queue again the outbox's tasks a broker restart lost (issue 20). Idempotent."""
+    return outbox.sweep()

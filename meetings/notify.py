@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from config.singleline import email_subject
 from groups.models import BoardRole, Membership, MembershipStatus
+from groups.outbox import message_headers
 from meetings.models import AgendaItem, CouncilCase, MeetingRequest, VoteDeviationNotice
 
 
@@ -27,7 +28,8 @@ def _send(subject: str, template: str, context: dict[str, object], to: list[str]
         return 0
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string(template, {**context, "SITE_URL": settings.SITE_URL})
-    return send_mail(email_subject(subject), body, None, to)
+    message = EmailMessage(email_subject(subject), body, None, to, headers=message_headers())
+    return message.send()
 
 
 def request_satisfied(request_id: int) -> int:

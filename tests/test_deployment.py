@@ -59,6 +59,33 @@ def test_compose_file_validates_with_every_service_and_health_check() -> None:
     assert "gunicorn" in result.stdout and "celery" in result.stdout
 
 
+def test_the_broker_persists_and_the_cache_does_not() -> None:
+    """Issue 20: queued tasks and the rate counters survive a Redis restart (append-only
+    file on a volume, no eviction); the cache keeps nothing on disk."""
+    import yaml  # bandit's dependency; compose v1 prints YAML only
+
+    result = _config(SECRETS)
+    assert result.returncode == 0, result.stderr
+    config = yaml.safe_load(result.stdout)
+    services = config["services"]
+    broker = services["redis"]["command"]
+    assert broker[broker.index("--appendonly") + 1] == "yes"
+    assert broker[broker.index("--maxmemory-policy") + 1] == "noeviction"
+    targets = [  # compose v2 prints a mapping, v1 "source:target:mode"
+        v["target"] if isinstance(v, dict) else v.split(":")[1]
+        for v in services["redis"]["volumes"]
+    ]
+    assert "/data" in targets
+    cache = services["cache"]["command"]
+    assert cache[cache.index("--appendonly") + 1] == "no"
+    assert cache[cache.index("--save") + 1] == ""
+    assert "volumes" not in services["cache"]
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert env["REDIS_URL"].startswith("redis://redis:")
+        assert env["CACHE_URL"].startswith("redis://cache:")
+
+
 def test_compose_refuses_to_start_without_secrets() -> None:
     result = _config({}, "-q")
     assert result.returncode != 0

@@ -436,6 +436,8 @@ class HoldForm(forms.Form):
             "første sletting etter den."
         )
     )
+
+
 # --- the secretariat: people and routes (W8, W9, W17) ---------------------------------
 
 

@@ -308,18 +308,32 @@ class NotificationKind(models.TextChoices):
 
 
 class Notification(models.Model):
-    """A notice sent (or deliberately skipped). The unique constraint makes each one happen
-    once, however often the sweep runs or a worker restarts."""
+    """A notice, and the whistleblowing outbox (config/outbox.py, issue 20).
+
+    The row is written in the same transaction as the change that causes it (a report, a
+    reporter's message, a deadline passed); the unique constraint makes each notice exist
+    once, however often the sweep runs or a worker restarts. ``delivered`` False means
+    deliberately skipped (superseded by a later notice). ``sent`` turns True once the mail
+    server has taken the e-mails. The row holds no case content and no address: who is
+    told is worked out when it is sent (``whistleblowing.services.sweeps``)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=32, choices=NotificationKind.choices)
     ref = models.BigIntegerField(default=0)
     created_at = models.DateTimeField()
     delivered = models.BooleanField(default=True)
+    sent = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["case", "kind", "ref"], name="wb_notification_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=models.Q(delivered=True, sent=False),
+                name="wb_notification_pending",
+            )
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,12 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "whistleblowing.tasks.deadline_sweep",
         "schedule": 60 * 60,
     },
+    # The notices' outbox (issue 20): sends what is pending, so a notice whose task a
+    # restarted broker lost ("handlers not yet notified") goes out within minutes.
+    "whistleblowing-send-notices": {
+        "task": "whistleblowing.tasks.send_notices",
+        "schedule": 5 * 60,
+    },
     # Unlocked keys (issue 15 item 1): nothing usable stays in the database after the
     # 15-minute window, even when the browser never comes back.
     "whistleblowing-unlock-sweep": {

@@ -1,4 +1,9 @@
-"""Thin Celery tasks: ids in, a service call, nothing else. All idempotent."""
+"""Thin Celery tasks: ids in, a service call, nothing else. All idempotent.
+
+Notices go through the outbox (``whistleblowing.services.sweeps``): ``send_notices`` is
+queued on commit for an event notice, runs at the end of every deadline sweep, and runs
+from beat every few minutes, so a notice whose task a restarted broker lost is still sent
+(issue 20)."""
 
 from __future__ import annotations
 
@@ -9,20 +14,18 @@ from whistleblowing import services, unlock
 
 
 @shared_task(acks_late=True, **MAIL_RETRY)
+def send_notices(notification_ids: list[int] | None = None) -> int:
+    """Send the given pending notices, or every pending one (beat). At least once, with
+    the notice's own Message-ID if a crash makes it go twice."""
+    return services.notices_send(notification_ids)
+
+
+@shared_task(acks_late=True, **MAIL_RETRY)
 def notify_handlers(case_id: str, kind: str, ref: int = 0) -> bool:
+    """Record an event notice if it is missing and send it (see ``services.notify``).
+    Nothing queues it any more: it is kept for messages queued before the outbox, which
+    a broker may still hold when this version starts."""
     return services.notify(case_id, kind, ref)
-
-
-@shared_task(acks_late=True, **MAIL_RETRY)
-def notify_generals(case_id: str, kind: str, ref: int = 0) -> bool:
-    """W10: a handler marked the case; the secretaries general are told at once."""
-    return services.notify_generals(case_id, kind, ref)
-
-
-@shared_task(acks_late=True, **MAIL_RETRY)
-def notify_central(case_id: str, kind: str, ref: int = 0) -> bool:
-    """W11: a local handler asked the central party for help."""
-    return services.notify_central(case_id, kind, ref)
 
 
 @shared_task(acks_late=True, **MAIL_RETRY)
@@ -33,6 +36,7 @@ def deadline_sweep() -> dict[str, int]:
         "escalations": result.escalations,
         "feedback": result.feedback,
         "help": result.help,
+        "sent": result.sent,
     }
 
 

@@ -40,6 +40,9 @@ class CertificateRun(models.Model):
     error = models.CharField(_("feil"), max_length=300, blank=True)
     merged = models.FileField(_("alle kursbevis"), upload_to="certificates/runs/", blank=True)
     merged_sha256 = models.CharField(max_length=64, blank=True)
+    # The "ready" e-mail (an outbox flag, issue 20): False until the mail server took it,
+    # so beat's resume sweep sends it if its task was lost.
+    ready_mailed = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("utskrift av kursbevis")

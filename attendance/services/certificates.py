@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+import kombu.exceptions
 import segno
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Max
 from django.db.models.fields.files import FieldFile
@@ -45,6 +46,7 @@ from attendance.models import (
 from attendance.permissions import can_lead, is_course_admin
 from attendance.services.certificates_pdf import render_certificates
 from attendance.tasks import generate_certificates, notify_certificates_ready
+from config.outbox import message_id
 from config.pdf import merge_pdfs
 from config.singleline import email_subject
 from groups.audit import audit
@@ -65,6 +67,7 @@ CODE_GROUP_LENGTH = 4
 # A run still queued or running after this long lost its worker (a course's run takes
 # seconds): a new request marks it failed instead of being blocked by it for ever.
 STALE_AFTER = dt.timedelta(minutes=15)
+RUN_OUTBOX = "attendance.certificaterun"
 
 
 def new_code() -> str:
@@ -257,7 +260,12 @@ def certificates_generate(*, run_id: int) -> CertificateRun:
         run.refresh_from_db()
         return run
     run.refresh_from_db()
-    notify_certificates_ready.delay(run.pk)
+    try:
+        notify_certificates_ready.delay(run.pk)
+    except kombu.exceptions.OperationalError:
+        # The broker is away: the run is done, and beat's certificate_runs_resume sends
+        # its e-mail later (ready_mailed stays False).
+        log.exception("certificate run %s: the ready e-mail could not be queued", run_id)
     return run
 
 
@@ -342,10 +350,16 @@ def _generate(run: CertificateRun, stored: list[str]) -> None:
 def certificates_ready_notify(run_id: int) -> int:
     """The e-mail telling the course leader (and whoever asked) that the certificates are
     ready. It names no person and no course in the subject, and carries no attachment:
-    the PDFs stay in the portal."""
+    the PDFs stay in the portal.
+
+    At least once (issue 20): marked ``ready_mailed`` after the mail server took it, and
+    resent by ``certificate_runs_resume`` if that never happened; a resent e-mail has the
+    same Message-ID (``config.outbox``), so mail clients show it once."""
     run = CertificateRun.objects.select_related("course__course_leader", "requested_by").get(
         pk=run_id
     )
+    if run.ready_mailed or run.status != RunStatus.DONE:
+        return 0
     recipients = list(
         dict.fromkeys(
             user.email
@@ -353,17 +367,56 @@ def certificates_ready_notify(run_id: int) -> int:
             if user is not None and user.email
         )
     )
-    if not recipients:
-        return 0
-    url = settings.SITE_URL + reverse(
-        "attendance:certificate_run", kwargs={"pk": run.course_id, "run_pk": run.pk}
-    )
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Kursbevisene er klare")
-        body = render_to_string(
-            "attendance/certificates/email_ready.txt", {"url": url, "count": run.total}
+    sent = 0
+    if recipients:
+        url = settings.SITE_URL + reverse(
+            "attendance:certificate_run", kwargs={"pk": run.course_id, "run_pk": run.pk}
         )
-    return send_mail(email_subject(subject), body, None, recipients)
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Kursbevisene er klare")
+            body = render_to_string(
+                "attendance/certificates/email_ready.txt", {"url": url, "count": run.total}
+            )
+        message = EmailMessage(
+            email_subject(subject),
+            body,
+            None,
+            recipients,
+            headers={"Message-ID": message_id(RUN_OUTBOX, run.pk)},
+        )
+        sent = message.send()
+    CertificateRun.objects.filter(pk=run.pk).update(ready_mailed=True)
+    return sent
+
+
+# A run's task starts within seconds of the request; one still queued after this had its
+# message lost (a broker restart) and is queued again. Its atomic claim makes a second
+# message harmless.
+PENDING_AFTER = dt.timedelta(minutes=2)
+# A "ready" e-mail not sent this long after the run finished had its task lost: longer
+# than MAIL_RETRY's whole schedule (about an hour) and the broker's visibility timeout,
+# so a task still retrying is not doubled.
+RESEND_AFTER = dt.timedelta(hours=2)
+
+
+def certificate_runs_resume(now: dt.datetime | None = None) -> int:
+    """Beat's sweep of "pending certificate runs" (issue 20): re-queue the runs a broker
+    restart left queued, and the "ready" e-mails whose task was lost. Idempotent."""
+    now = now or timezone.now()
+    queued = CertificateRun.objects.filter(
+        status=RunStatus.QUEUED, requested_at__lt=now - PENDING_AFTER
+    ).values_list("pk", flat=True)
+    unmailed = CertificateRun.objects.filter(
+        status=RunStatus.DONE, ready_mailed=False, finished_at__lt=now - RESEND_AFTER
+    ).values_list("pk", flat=True)
+    count = 0
+    for pk in queued:
+        generate_certificates.delay(pk)
+        count += 1
+    for pk in unmailed:
+        notify_certificates_ready.delay(pk)
+        count += 1
+    return count
 
 
 # --- revoke ------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-from groups.models.audit import AuditEntry, Heartbeat, TaskFailure
+from groups.models.audit import AuditEntry, Heartbeat, QueuedTask, TaskFailure
 from groups.models.groups import (
     BOARD_SEATS,
     BoardRole,
@@ -64,6 +64,7 @@ __all__ = [
     "MembershipStatus",
     "PeriodConstitution",
     "PersonErasure",
+    "QueuedTask",
     "RuleAcknowledgement",
     "RuleSet",
     "RuleSetStatus",

@@ -73,3 +73,31 @@ class TaskFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.failed_at:%Y-%m-%d %H:%M} {self.task}"
+
+
+class QueuedTask(models.Model):
+    """The task outbox of groups, meetings and attendance (issue 20; ``groups.outbox``).
+
+    A one-off task (an invitation, a notice to the leader) is a row written in the same
+    transaction as the change that asks for it; after commit the task is queued with the
+    row's id, and the row is marked done when the task has run (or failed for good, which
+    ``TaskFailure`` records). Beat's sweep queues again what a broker restart lost. Holds
+    the task's name and its ids, nothing else; done rows are deleted after a week."""
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    created_at = models.DateTimeField()
+    queued_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["queued_at"],
+                condition=models.Q(done_at__isnull=True),
+                name="groups_queuedtask_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.pk}"

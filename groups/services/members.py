@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -57,10 +56,13 @@ def user_update_profile(
 
 
 def _invite_on_commit(user: User, group: CouncilGroup, created: bool) -> None:
+    """Through the task outbox (groups.outbox): queued after commit, and queued again by
+    beat's sweep if a broker restart loses it ("invitations not sent")."""
     if created:
+        from groups import outbox
         from groups.tasks import send_invitation
 
-        transaction.on_commit(functools.partial(send_invitation.delay, user.pk, group.pk))
+        outbox.enqueue(send_invitation, user.pk, group.pk)
 
 
 # --- groups (G24) --------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.singleline import require_single_line
+from groups import outbox
 from groups.audit import audit
 from groups.models import Membership, Seat, User
 from groups.permissions import require_open_period
@@ -96,7 +96,7 @@ def agenda_item_submit(
             meeting_id=meeting.pk,
         )
         if not manages:
-            transaction.on_commit(partial(tasks.notify_item_submitted.delay, item.pk))
+            outbox.enqueue(tasks.notify_item_submitted, item.pk)
     return item
 
 
@@ -200,7 +200,7 @@ def case_create(
             responsible_id=responsible.pk if responsible else None,
         )
         if responsible is not None:
-            transaction.on_commit(partial(tasks.notify_case_assigned.delay, case.pk))
+            outbox.enqueue(tasks.notify_case_assigned, case.pk)
     return case
 
 
@@ -230,7 +230,7 @@ def case_update(
             responsible_id=responsible.pk if responsible else None,
         )
         if reassigned:
-            transaction.on_commit(partial(tasks.notify_case_assigned.delay, case.pk))
+            outbox.enqueue(tasks.notify_case_assigned, case.pk)
     return case
 
 
@@ -289,7 +289,7 @@ def deviation_notify(
             channel=channel,
         )
         if channel == DeviationChannel.PORTAL:
-            transaction.on_commit(partial(tasks.notify_deviation.delay, notice.pk))
+            outbox.enqueue(tasks.notify_deviation, notice.pk)
     return notice
 
 

@@ -9,13 +9,14 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config.outbox import message_id
 from config.singleline import email_subject, require_single_line
 from groups.audit import audit
 from groups.models import CouncilGroup, Membership, User
@@ -189,13 +190,19 @@ def _send_reminder(meeting: Meeting, user: User) -> None:
             "date": local.strftime("%d.%m.%Y %H:%M"),
         }
         body = render_to_string("meetings/email/reminder.txt", context)
-    send_mail(email_subject(subject), body, None, [user.email])
+    # The same Message-ID for the same meeting and member on every attempt (issue 20).
+    headers = {"Message-ID": message_id(f"meetings.reminder.{meeting.pk}", user.pk)}
+    EmailMessage(email_subject(subject), body, None, [user.email], headers=headers).send()
 
 
 def reminders_send_due(*, now: dt.datetime | None = None) -> int:
     """The beat sweep: e-mail every member whose chosen lead time before a meeting has come.
     A row in SentReminder (unique per meeting and member) is written in the same
-    transaction as the e-mail is sent, so running twice, or two sweeps at once, sends one."""
+    transaction as the e-mail is sent, so running twice, or two sweeps at once, sends one.
+
+    Guarantee: at least once. A worker killed after the mail server took the e-mail and
+    before the commit rolls the row back, and the next sweep sends it again; the resent
+    e-mail has the same Message-ID (meeting and member), so mail clients show it once."""
     now = now or timezone.now()
     meetings = list(
         Meeting.objects.filter(

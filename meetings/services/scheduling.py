@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from config.singleline import require_single_line
+from groups import outbox
 from groups.audit import audit
 from groups.models import (
     BoardRole,
@@ -588,7 +588,7 @@ def _sign(req: MeetingRequest, m: Membership, actor: User, now: dt.datetime) -> 
         req.status = RequestStatus.SATISFIED
         req.satisfied_at = now
         req.save(update_fields=["status", "satisfied_at"])
-        transaction.on_commit(partial(tasks.notify_request_satisfied.delay, req.pk))
+        outbox.enqueue(tasks.notify_request_satisfied, req.pk)
 
 
 def request_sign(*, actor: User, meeting_request: MeetingRequest) -> MeetingRequest:

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.urls import reverse
 
 from groups.models import BoardRole, Membership, Seat
@@ -761,6 +762,38 @@ def test_the_reminder_sweep_run_twice_sends_one_email(world: World, _frozen: obj
     _frozen.move_to(at(2025, 2, 4, 17, 1))  # type: ignore[attr-defined]
     assert services.reminders_send_due() == 1
     assert mail.outbox[-1].to == [world.users["leader"].email]
+
+
+class _AcceptsThenDrops(LocmemBackend):
+    """The mail server takes the e-mail, then the connection dies before the answer: what
+    a worker killed between the mail server's "accepted" and the commit leaves."""
+
+    drops = 1
+
+    def send_messages(self, messages: Any) -> int:
+        sent = super().send_messages(messages)
+        if type(self).drops:
+            type(self).drops -= 1
+            raise ConnectionResetError(104, "Connection reset by peer")
+        return sent
+
+
+def test_a_reminder_resent_after_a_lost_answer_has_the_same_message_id(
+    world: World, _frozen: object, settings: Any
+) -> None:
+    """Issue 20: at least once, and a resend carries the same Message-ID."""
+    make_meeting(world.group, starts_at=at(2025, 2, 4, 18), title="Gruppemøte februar")
+    services.reminder_set(actor=world.users["member"], minutes_before=1440)
+    _frozen.move_to(at(2025, 2, 3, 18, 2))  # type: ignore[attr-defined]
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}._AcceptsThenDrops"}}
+    _AcceptsThenDrops.drops = 1
+    with pytest.raises(ConnectionResetError):
+        services.reminders_send_due()
+    assert SentReminder.objects.count() == 0  # rolled back with the failed send
+    assert services.reminders_send_due() == 1
+    assert services.reminders_send_due() == 0
+    assert len(mail.outbox) == 2
+    assert len({m.extra_headers["Message-ID"] for m in mail.outbox}) == 1
 
 
 def test_memberships_helper_excludes_the_left(world: World) -> None:

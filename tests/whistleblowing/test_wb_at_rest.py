@@ -251,3 +251,46 @@ def test_after_triggers_help_holds_and_minors_records_a_copy_at_rest_opens_no_ca
     assert at_rest.secrets_in(material, secrets) == []
     for marker in [m.encode() for m in MARKERS.values()] + list(CODES):
         assert not [chunk for chunk in material if marker in chunk], marker
+
+
+def test_the_notice_outbox_holds_no_case_content_or_reporter_data(
+    data_dir: Path, tmp_path: Path, caplog: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20: a notice waiting in the outbox (its task lost with the broker) is a row
+    of ids and a kind, with no address (who is told is worked out when it is sent). A copy
+    of the database, the data folders and Redis holds none of the report's text, nor the
+    reporter's name or contact."""
+    import kombu.exceptions
+
+    from whistleblowing import tasks
+    from whistleblowing.models import Notification
+
+    def broker_down(*args: Any, **kwargs: Any) -> None:
+        raise kombu.exceptions.OperationalError("Error 111 connecting to 127.0.0.1:6379")
+
+    f.make_handler()
+    monkeypatch.setattr(tasks.send_notices, "delay", broker_down)
+    markers = {
+        "description": "Styrelederen-UTBOKS-7731 tok pengene",
+        "involved": "Kari-UTBOKS-4410",
+        "name": "Ola-UTBOKS-2208",
+        "contact": "ola.utboks-9902@example.org",
+    }
+    f.submit(None, anonymous=False, **markers)
+    notice = Notification.objects.get()
+    assert notice.sent is False  # pending in the outbox
+    field_names = {field.name for field in Notification._meta.concrete_fields}
+    assert field_names == {"id", "case", "kind", "ref", "created_at", "delivered", "sent"}
+
+    material = copies(tmp_path / "copy", data_dir, caplog, time.time() - 60)
+    for marker in markers.values():
+        for chunk in material:
+            assert marker.encode() not in chunk, marker
+    # And the e-mail, once the broker is back, says only that something waits.
+    monkeypatch.undo()
+    from django.core import mail
+
+    assert services.notices_send() == 1
+    sent = mail.outbox[-1]
+    for marker in markers.values():
+        assert marker not in f"{sent.subject}{sent.body}{sent.message().as_string()}"

@@ -114,7 +114,8 @@ def test_a_report_saved_while_the_broker_is_down_still_shows_its_receipt(
 ):
     """The case is committed before the handlers' notice is queued: a broker that is away
     then must not turn the answer into an error page, or the reporter loses the receipt
-    of a report that was saved (and sends it again)."""
+    of a report that was saved (and sends it again). The notice is not lost: its outbox
+    row was committed with the case, and beat's send_notices sends it (issue 20)."""
     import kombu.exceptions
 
     from tests.whistleblowing.test_wb_views import receipt_from
@@ -125,7 +126,7 @@ def test_a_report_saved_while_the_broker_is_down_still_shows_its_receipt(
     def broker_down(*args, **kwargs):
         raise kombu.exceptions.OperationalError("Error 111 connecting to 127.0.0.1:6379")
 
-    monkeypatch.setattr(tasks.notify_handlers, "delay", broker_down)
+    monkeypatch.setattr(tasks.send_notices, "delay", broker_down)
     _, data = report_form(client, ADDR)
     with (
         caplog.at_level(logging.ERROR),
@@ -140,3 +141,14 @@ def test_a_report_saved_while_the_broker_is_down_still_shows_its_receipt(
         r.exc_info and isinstance(r.exc_info[1], kombu.exceptions.OperationalError)
         for r in caplog.records
     )
+    from django.core import mail
+
+    from whistleblowing.models import Notification
+
+    notice = Notification.objects.get()
+    assert (notice.kind, notice.sent) == ("new_report", False)
+    assert mail.outbox == []
+    monkeypatch.undo()
+    assert tasks.send_notices.delay().get() == 1  # beat's run, once the broker is back
+    assert [m.to for m in mail.outbox] == [[sec.user.email]]
+    assert Notification.objects.get().sent

@@ -50,6 +50,7 @@ def kinds(case):
 def test_w5_reminders_on_day_7_and_12_and_escalation_on_day_14_each_exactly_once(staff):
     with time_machine.travel(START, tick=False):
         case = f.submit().case
+        assert services.notices_send() == 1  # the new-report notice, as on commit
     mail.outbox.clear()
     # Calendar days in Oslo from the day of receipt: day 6 ends at START + 6.58 days.
     assert sweep_at(6.5).reminders == 0
@@ -63,7 +64,7 @@ def test_w5_reminders_on_day_7_and_12_and_escalation_on_day_14_each_exactly_once
     assert result.escalations == 1
     assert sweep_at(14).escalations == 0
     assert sweep_at(20).escalations == 0
-    assert kinds(case) == ["escalation_14", "reminder_12", "reminder_7"]
+    assert kinds(case) == ["escalation_14", "new_report", "reminder_12", "reminder_7"]
     case.refresh_from_db()
     assert case.overdue and case.escalated_at is not None
 
@@ -83,10 +84,11 @@ def test_w10_w11_escalation_opens_the_case_for_the_secretary_general(staff):
 def test_a_sweep_that_was_down_sends_only_the_latest_notice(staff):
     with time_machine.travel(START, tick=False):
         case = f.submit().case
+        assert services.notices_send() == 1  # the new-report notice, as on commit
     mail.outbox.clear()
     sweep_at(15)
     sweep_at(15)
-    assert kinds(case) == ["escalation_14"]
+    assert kinds(case) == ["escalation_14", "new_report"]
     assert Notification.objects.filter(case=case, delivered=False).count() == 2
     # One mail to each of the two people now responsible, and nothing from the second run.
     assert sorted(to for m in mail.outbox for to in m.to) == sorted(

@@ -46,9 +46,9 @@ from whistleblowing.services.reporting import (
 )
 from whistleblowing.services.sweeps import (
     deadline_sweep,
+    notice_record,
+    notices_send,
     notify,
-    notify_central,
-    notify_generals,
     retention_sweep,
 )
 
@@ -85,9 +85,9 @@ __all__ = [
     "legal_hold_place",
     "log_entry_add",
     "named_handlers",
+    "notice_record",
+    "notices_send",
     "notify",
-    "notify_central",
-    "notify_generals",
     "police_export_logged",
     "read_blob",
     "report_submit",

@@ -31,7 +31,6 @@ from whistleblowing.models import (
     Case,
     CaseTrigger,
     Handler,
-    HandlerRole,
     HelpRequest,
     HoldReason,
     KeyGrant,
@@ -47,29 +46,15 @@ from whistleblowing.services.handling import (
     _text,
 )
 from whistleblowing.services.reporting import _json_blob
+from whistleblowing.services.sweeps import notice_record, open_reserve_for_generals
 
 MAX_HOLD_YEARS = 10
 
 
-def _queue(task_name: str, case_id: object, kind: str, ref: int) -> None:
-    from whistleblowing import tasks
-
-    task = getattr(tasks, task_name)
-    # robust: as for the new-report notice, a broker that is away must not undo the
-    # handler's step; the notice row is written only when the mail goes.
-    transaction.on_commit(lambda: task.delay(str(case_id), kind, ref), robust=True)
-
-
-def open_reserve_for_generals(case: Case) -> int:
-    """Party reports: the secretaries general's reserve key becomes a read grant (W10).
-    Youth-wing reports hold no reserve key for them, so nothing opens."""
-    return KeyGrant.objects.filter(
-        case=case,
-        handler__role=HandlerRole.SECRETARY_GENERAL,
-        handler__is_active=True,
-        access=Access.STANDBY,
-        sealed_key__isnull=False,
-    ).update(access=Access.READ)
+def _notice(case: Case, kind: str, ref: int) -> None:
+    """The notice row in this step's transaction (the outbox, ``sweeps``): sent after
+    commit, and by beat's ``send_notices`` if the broker was away."""
+    notice_record(case, kind, ref)
 
 
 @transaction.atomic
@@ -88,7 +73,7 @@ def case_trigger_mark(
     opened = 0 if case.youth_wing else open_reserve_for_generals(case)
     _log(case, handler, key, "trigger", trigger=kind, text=text)
     audit(actor=handler.user, action="case.trigger", case=case, opened=opened)
-    _queue("notify_generals", case.pk, NotificationKind.TRIGGER, trigger.pk)
+    _notice(case, NotificationKind.TRIGGER, trigger.pk)
     return trigger
 
 
@@ -111,7 +96,7 @@ def help_request(*, handler: Handler, case: Case, key: bytes, text: str) -> Help
     opened = 0 if case.youth_wing else open_reserve_for_generals(case)
     _log(case, handler, key, "help_requested", text=text)
     audit(actor=handler.user, action="case.help_requested", case=case, opened=opened)
-    _queue("notify_central", case.pk, NotificationKind.HELP_REQUESTED, request.pk)
+    _notice(case, NotificationKind.HELP_REQUESTED, request.pk)
     return request
 
 

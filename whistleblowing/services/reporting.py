@@ -35,6 +35,7 @@ from whistleblowing.models import (
     Relation,
     UsedFormToken,
 )
+from whistleblowing.services.sweeps import notice_record
 
 MIN_PASSPHRASE = 12
 MAX_TEXT = 20_000
@@ -89,14 +90,9 @@ def _delete_files_on_rollback(attachments: list[Attachment]) -> None:
             attachment.file.storage.delete(attachment.file.name)
 
 
-def _queue_notification(case_id: object, kind: str, ref: int = 0) -> None:
-    from whistleblowing.tasks import notify_handlers
-
-    # robust: the case is already committed when this runs; a broker that is away must not
-    # turn the reporter's answer (with the receipt) into an error page. Django logs the
-    # error with its traceback. Until the outbox of issue 20 re-sends it, that notice is
-    # lost (and logged); the report is not.
-    transaction.on_commit(lambda: notify_handlers.delay(str(case_id), kind, ref), robust=True)
+def _queue_notification(case: Case, kind: str, ref: int = 0) -> None:
+    """The notice's outbox row, in the report's own transaction (see ``sweeps``)."""
+    notice_record(case, kind, ref)
 
 
 # --- handlers and keys ----------------------------------------------------------------
@@ -429,7 +425,7 @@ def report_submit(
                 readers=sum(1 for a in plan.values() if a == routing.READ),
                 route=report.addressed_to,
             )
-            _queue_notification(case.pk, NotificationKind.NEW_REPORT)
+            _queue_notification(case, NotificationKind.NEW_REPORT)
     except IntegrityError:
         _delete_files_on_rollback(stored)
         raise ReplayedSubmission(_replay_message()) from None
@@ -512,7 +508,7 @@ def reporter_message_send(
                 files=len(stored),
             )
             ref = message.pk if message else stored[0].pk.int % 2**62
-            _queue_notification(case.pk, NotificationKind.REPORTER_MESSAGE, ref)
+            _queue_notification(case, NotificationKind.REPORTER_MESSAGE, ref)
     except Exception:
         _delete_files_on_rollback(stored)
         raise

@@ -1,22 +1,44 @@
-"""Periodic work: deadlines (W5, W10, W11), help from the central party (W11), and
-retention with notice and legal holds (W14).
+"""Periodic work: deadlines (W5, W10, W11), help from the central party (W11), retention
+with notice and legal holds (W14), and the notices' outbox.
 
-Each sweep queries what is due. Each notice is recorded in ``Notification`` under a unique
-constraint in the same transaction as the e-mail is sent, so running a sweep twice (or a
-worker restarting mid-way) never sends a notice twice. Mails say only that something waits.
+Notices go through an outbox (config/outbox.py, issue 20): each is a ``Notification`` row,
+unique per case, kind and ref, written in the same transaction as the change that causes
+it (a report filed, a reporter's message, a deadline passed). No e-mail is sent inside
+that transaction. ``notices_send`` sends the pending rows afterwards and marks each one
+sent; it runs after the deadline sweep, from a task queued on commit, and every few
+minutes from beat (``whistleblowing.tasks.send_notices``), which also catches up with a
+task a restarted broker lost. Mails say only that something waits.
+
+Guarantees, per notice:
+
+* new report, reporter's message (W5), reminders on day 7 and 12 (W5), escalation on day
+  14 (W10, W11), feedback reminder and feedback overdue (W10, W11): **at least once**, and
+  never twice in normal operation. Each row is sent with its row lock held and marked in
+  the same transaction; only a crash between the mail server's "accepted" and that commit
+  sends it again, with the same ``Message-ID`` (``config.outbox.message_id``), which mail
+  clients collapse. A notice is never lost: no row, no change.
+* the secretary general told of a W10 trigger, the central party asked for help (W11)
+  and its reminders and overdue notice, the readers told 30 days before deletion (W14):
+  the same, at least once, written in the transaction of the step or sweep that causes
+  them.
+* a reminder superseded by a later notice (``delivered`` False): never sent.
 """
 
 from __future__ import annotations
 
+import logging
+import smtplib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from config.outbox import message_id
 from whistleblowing import dates
 from whistleblowing.audit import audit
 from whistleblowing.models import (
@@ -34,12 +56,23 @@ from whistleblowing.models import (
     NotificationKind,
     UsedFormToken,
 )
-from whistleblowing.services.duties import open_reserve_for_generals
+
+log = logging.getLogger(__name__)
 
 DELETION_NOTICE_DAYS = 30  # W14: readers are told this long before a case is deleted
 OPEN = (CaseStatus.RECEIVED, CaseStatus.ACKNOWLEDGED)
-
 FORM_TOKEN_DAYS = 2
+OUTBOX = "whistleblowing.notification"
+# Notices that also go to the secretaries general and the youth wing's deputies (W10).
+TO_GENERALS = frozenset({NotificationKind.ESCALATION_DAY_14, NotificationKind.FEEDBACK_OVERDUE})
+# Notices only for the central party (W11), and the one only for the generals (W10).
+TO_CENTRAL = frozenset(
+    {
+        NotificationKind.HELP_REQUESTED,
+        NotificationKind.HELP_REMINDER_7,
+        NotificationKind.HELP_REMINDER_12,
+    }
+)
 
 SUBJECT = "Gruppeportalen: noe venter på deg i varslingsmottaket"
 BODY = (
@@ -49,12 +82,16 @@ BODY = (
 )
 
 
-def _mail(handlers: list[Handler]) -> int:
-    url = f"{settings.SITE_URL}/varsling/behandling/"
-    emails = sorted({h.user.email for h in handlers if h.user.email and h.user.is_active})
-    body = BODY.format(url=url)
-    messages = [(SUBJECT, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in emails]
-    return send_mass_mail(messages, fail_silently=False) if messages else 0
+def open_reserve_for_generals(case: Case) -> int:
+    """Party reports: the secretaries general's reserve key becomes a read grant (W10).
+    Youth-wing reports hold no reserve key for them, so nothing opens."""
+    return KeyGrant.objects.filter(
+        case=case,
+        handler__role=HandlerRole.SECRETARY_GENERAL,
+        handler__is_active=True,
+        access=Access.STANDBY,
+        sealed_key__isnull=False,
+    ).update(access=Access.READ)
 
 
 def readers(case: Case) -> list[Handler]:
@@ -65,37 +102,28 @@ def readers(case: Case) -> list[Handler]:
     )
 
 
-def _record(case: Case, kind: str, now: datetime, *, ref: int = 0, delivered: bool = True) -> bool:
-    """Insert the notice row; False when it exists already (someone else sent it)."""
-    try:
-        with transaction.atomic():
-            Notification.objects.create(
-                case=case, kind=kind, ref=ref, created_at=now, delivered=delivered
-            )
-    except IntegrityError:
-        return False
-    return True
-
-
-def notify(case_id: str, kind: str, ref: int = 0) -> bool:
-    """Send one event notice (new report, reporter wrote) to the case's readers, once."""
-    case = Case.objects.filter(pk=case_id).first()
-    if case is None:
-        return False
-    with transaction.atomic():
-        # These notices follow a reporter's action at once: kept to the day, as it is.
-        if not _record(case, kind, dates.day_start(timezone.now()), ref=ref):
-            return False
-        _mail(readers(case))
-    return True
-
-
 def generals(case: Case) -> list[Handler]:
-    """The party's secretaries general who know of the case (read, reserve or informed)."""
+    """The party's secretaries general who know of the case (read, reserve or informed; on
+    a youth-wing report the party's general is informed and holds no key: told, and handed
+    no content)."""
     return list(
         Handler.objects.filter(
             grants__case=case,
             role=HandlerRole.SECRETARY_GENERAL,
+            is_active=True,
+        )
+        .select_related("user")
+        .distinct()
+    )
+
+
+def deputies(case: Case) -> list[Handler]:
+    """The youth wing's deputies made informed by an escalation (W5, W10)."""
+    return list(
+        Handler.objects.filter(
+            grants__case=case,
+            grants__access=Access.INFORMED,
+            role=HandlerRole.YOUTH_DEPUTY,
             is_active=True,
         )
         .select_related("user")
@@ -118,43 +146,135 @@ def central(case: Case) -> list[Handler]:
     )
 
 
-def notify_generals(case_id: str, kind: str, ref: int = 0) -> bool:
-    """W10: tell the secretaries general at once (no content), once per event."""
+def _recipients(notice: Notification) -> list[str]:
+    """Worked out when the notice is sent: the rows hold no address."""
+    case = notice.case
+    if notice.kind == NotificationKind.TRIGGER:
+        handlers = generals(case)
+    elif notice.kind in TO_CENTRAL:
+        handlers = central(case)
+    elif notice.kind == NotificationKind.HELP_OVERDUE:
+        request = HelpRequest.objects.filter(pk=notice.ref).select_related("requested_by__user")
+        asked = [r.requested_by for r in request if r.requested_by is not None]
+        handlers = [*central(case), *asked]
+    else:
+        handlers = readers(case)
+        if notice.kind in TO_GENERALS:
+            handlers += [*generals(case), *deputies(case)]
+    return sorted({h.user.email for h in handlers if h.user.email and h.user.is_active})
+
+
+def _mail(notice: Notification) -> int:
+    """One e-mail per recipient, all with the notice's own Message-ID: the same message to
+    several mailboxes, and the same header again if it is ever resent."""
+    body = BODY.format(url=f"{settings.SITE_URL}/varsling/behandling/")
+    headers = {"Message-ID": message_id(OUTBOX, notice.pk)}
+    messages = [
+        EmailMessage(SUBJECT, body, settings.DEFAULT_FROM_EMAIL, [email], headers=headers)
+        for email in _recipients(notice)
+    ]
+    if not messages:
+        return 0
+    try:
+        return mailers.default.send_messages(messages) or 0
+    except smtplib.SMTPRecipientsRefused:
+        # Waiting does not make a refused address work; the notice counts as sent to the
+        # others, and the log says so (no address: the handler's account shows it).
+        log.warning("a whistleblowing notice was refused by the mail server for a recipient")
+        return 0
+
+
+def _record(case: Case, kind: str, now: datetime, *, ref: int = 0, delivered: bool = True) -> bool:
+    """Insert the notice row (the outbox entry) in the caller's transaction; False when
+    it exists already. The deadline sweep sends its rows itself once they are committed."""
+    return _insert(case, kind, now, ref=ref, delivered=delivered) is not None
+
+
+def _insert(
+    case: Case, kind: str, now: datetime, *, ref: int = 0, delivered: bool = True
+) -> Notification | None:
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(
+                case=case, kind=kind, ref=ref, created_at=now, delivered=delivered
+            )
+    except IntegrityError:
+        return None
+
+
+def _queue_send(pk: int) -> None:
+    from whistleblowing.tasks import send_notices
+
+    send_notices.delay([pk])
+
+
+def notice_record(case: Case, kind: str, ref: int = 0) -> bool:
+    """An event notice (new report, reporter wrote) in the caller's transaction, sent by a
+    task queued on commit. robust: the case is committed when the task is queued, and a
+    broker that is away must not turn the reporter's answer (with the receipt) into an
+    error page; Django logs the error, and beat's ``send_notices`` sends the row. These
+    notices follow a reporter's action at once, so the row is kept to the day, as the
+    case is."""
+    notice = _insert(case, kind, dates.day_start(timezone.now()), ref=ref)
+    if notice is None:
+        return False
+    pk = notice.pk
+    transaction.on_commit(lambda: _queue_send(pk), robust=True)
+    return True
+
+
+def notices_send(ids: Iterable[int] | None = None) -> int:
+    """Send the pending notices (``ids`` only, if given), each marked sent in the
+    transaction that holds its row lock while it is sent; returns how many were sent.
+    A row another worker holds is skipped (it is being sent); a mail server that is away
+    raises, the row stays pending, and the task's retry or the next sweep sends it."""
+    pending = Notification.objects.filter(delivered=True, sent=False)
+    if ids is not None:
+        pending = pending.filter(pk__in=list(ids))
+    sent = 0
+    for pk in pending.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            notice = (
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("case")
+                .filter(pk=pk, delivered=True, sent=False)
+                .first()
+            )
+            if notice is None:
+                continue
+            _mail(notice)
+            Notification.objects.filter(pk=pk).update(sent=True)
+        sent += 1
+    return sent
+
+
+def notify(case_id: str, kind: str, ref: int = 0) -> bool:
+    """Record an event notice if it is missing, and send what is pending for the case.
+    False when the case is gone or the notice was sent already."""
     case = Case.objects.filter(pk=case_id).first()
     if case is None:
         return False
     with transaction.atomic():
-        if not _record(case, kind, timezone.now(), ref=ref):
-            return False
-        _mail(generals(case))
-    return True
+        notice_record(case, kind, ref)
+    pending = Notification.objects.filter(
+        case=case, kind=kind, ref=ref, delivered=True, sent=False
+    ).values_list("pk", flat=True)
+    return notices_send(list(pending)) > 0
 
 
-def notify_central(case_id: str, kind: str, ref: int = 0) -> bool:
-    """W11: tell the central party that help is asked for (no content), once."""
-    case = Case.objects.filter(pk=case_id).first()
-    if case is None:
-        return False
-    with transaction.atomic():
-        if not _record(case, kind, timezone.now(), ref=ref):
-            return False
-        _mail(central(case))
-    return True
-
-
-def _escalate(case: Case, now: datetime, reason: str) -> list[Handler]:
+def _escalate(case: Case, now: datetime, reason: str) -> None:
     """W10: open the case for the secretaries general who hold a reserve key. On a
     youth-wing report the party's general is informed (metadata) and holds no key, and
     the youth wing's deputy, where one is set up, becomes informed too (W5, W10): the
     escalation tells them and hands over no content."""
     informed = generals(case)
     open_reserve_for_generals(case)
-    deputies: list[Handler] = []
+    told: list[Handler] = []
     if case.youth_wing:
         waiting = KeyGrant.objects.filter(
             case=case, access=Access.ON_ESCALATION, handler__is_active=True
         )
-        deputies = [g.handler for g in waiting.select_related("handler__user")]
+        told = [g.handler for g in waiting.select_related("handler__user")]
         waiting.update(access=Access.INFORMED, created_at=now)
     if case.escalated_at is None:
         case.escalated_at = now
@@ -165,9 +285,8 @@ def _escalate(case: Case, now: datetime, reason: str) -> list[Handler]:
         case=case,
         reason=reason,
         generals=len(informed),
-        deputies=len(deputies),
+        deputies=len(told),
     )
-    return [*informed, *deputies]
 
 
 @dataclass
@@ -177,6 +296,7 @@ class SweepResult:
     feedback: int = 0
     help: int = 0
     skipped: int = 0
+    sent: int = 0
     kinds: list[str] = field(default_factory=list)
 
 
@@ -192,7 +312,8 @@ def _help_sweep(now: datetime, result: SweepResult) -> None:
     """W11: a request for central help has its own 14 calendar days from the day it was
     made: reminders to the central party on day 7 and 12, on day 14 the secretary general
     (reserve key on party reports, metadata on youth-wing ones) and the requester are told
-    it is overdue. Each once, as the case deadlines are."""
+    it is overdue. Each once, as the case deadlines are: the rows are written here and
+    sent by ``notices_send``."""
     waiting = HelpRequest.objects.filter(answered_at__isnull=True, case__status__in=OPEN)
     limit = dates.day_reached_before(now, dates.ACKNOWLEDGE_WITHIN_DAYS)
     overdue = NotificationKind.HELP_OVERDUE
@@ -208,8 +329,6 @@ def _help_sweep(now: datetime, result: SweepResult) -> None:
             request.save(update_fields=["overdue"])
             if not case.youth_wing:
                 open_reserve_for_generals(case)
-            asked = [request.requested_by] if request.requested_by else []
-            _mail([*central(case), *asked])
             audit(actor=None, action="case.help_overdue", case=case, request=request.pk)
             result.help += 1
     for days, kind in (
@@ -232,7 +351,6 @@ def _help_sweep(now: datetime, result: SweepResult) -> None:
                         ref=request.pk,
                         delivered=False,
                     )
-                _mail(central(request.case))
                 result.help += 1
 
 
@@ -256,8 +374,7 @@ def deadline_sweep(now: datetime | None = None) -> SweepResult:
                 _record(case, earlier, now, delivered=False)  # superseded
             case.overdue = True
             case.save(update_fields=["overdue"])
-            told = _escalate(case, now, "no_acknowledgement")
-            _mail([*readers(case), *told])
+            _escalate(case, now, "no_acknowledgement")
             result.escalations += 1
 
     # Reminders on day 12 and day 7 (the later one wins if the sweep was down for days).
@@ -275,7 +392,6 @@ def deadline_sweep(now: datetime | None = None) -> SweepResult:
                     continue
                 if kind == NotificationKind.REMINDER_DAY_12:
                     _record(case, NotificationKind.REMINDER_DAY_7, now, delivered=False)
-                _mail(readers(case))
                 result.reminders += 1
 
     # Feedback on the handling within 3 months of acknowledgement: reminder, then overdue.
@@ -286,18 +402,17 @@ def deadline_sweep(now: datetime | None = None) -> SweepResult:
     ):
         with transaction.atomic():
             if _record(case, NotificationKind.FEEDBACK_REMINDER, now):
-                _mail(readers(case))
                 result.feedback += 1
     for case in waiting.filter(feedback_due_at__lte=now).exclude(
         _due(NotificationKind.FEEDBACK_OVERDUE)
     ):
         with transaction.atomic():
             if _record(case, NotificationKind.FEEDBACK_OVERDUE, now):
-                told = _escalate(case, now, "no_feedback")
-                _mail([*readers(case), *told])
+                _escalate(case, now, "no_feedback")
                 result.feedback += 1
-
     _help_sweep(now, result)
+    # Each notice row above is committed; now they go out (and anything left pending).
+    result.sent = notices_send()
     return result
 
 
@@ -327,9 +442,10 @@ def retention_sweep(now: datetime | None = None) -> RetentionResult:
     for closed in Case.objects.filter(delete_after__lte=warn_until).exclude(_due(notice)):
         with transaction.atomic():
             if _record(closed, notice, now):
-                _mail(readers(closed))
                 audit(actor=None, action="case.deletion_notice", case=closed)
                 result.notices += 1
+    if result.notices:
+        notices_send()
 
     told_before = now - timedelta(days=DELETION_NOTICE_DAYS)
     due = Case.objects.filter(delete_after__lte=now).filter(
