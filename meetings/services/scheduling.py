@@ -46,6 +46,7 @@ from meetings.models import (
     RequestStatus,
 )
 from meetings.permissions import can_manage_meeting, membership_in
+from meetings.services import summons
 from meetings.services.limits import check_span as _check_span
 
 MEETING_FIELDS = (
@@ -294,6 +295,7 @@ def meeting_update(*, actor: User, meeting: Meeting, **values: Any) -> Meeting:
             group=meeting.group,
             fields=changed,
         )
+        summons.summons_after_update(actor, meeting)
     return meeting
 
 
@@ -309,6 +311,7 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
         meeting.cancel_reason = reason.strip()
         meeting.save(update_fields=["status", "cancel_reason", "updated_at"])
         audit(actor=actor, action="meeting.cancel", target=meeting, group=meeting.group)
+        summons.summons_after_cancel(actor, meeting)
     return meeting
 
 

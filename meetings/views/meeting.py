@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from config.params import parse_id
 from meetings import services
 from meetings.forms import (
+    AbsenceForm,
     AccessibleForm,
     AgendaItemForm,
     CancelForm,
@@ -48,6 +49,7 @@ from meetings.permissions import (
     meeting_scope,
     membership_in,
 )
+from meetings.services import summons
 from meetings.views._common import conflict_for, item_for, run, run_or_message
 from meetings.views.item_forms import CONFLICT, DISSENT, LEAVE, MINUTES, Panel
 from meetings.views.minutes import minutes_form_initial, page_record
@@ -285,7 +287,16 @@ def _detail_context(
         (accepted if item.status == AgendaStatus.ACCEPTED else pending).append(row)
     versions = list(minutes.versions.all()) if minutes else []
     writes = manages and started and not locked and meeting.status != MeetingStatus.CANCELLED
+    open_for_replies = meeting.status == MeetingStatus.PLANNED and meeting.ends_at > timezone.now()
+    summoned_me = summons.is_summoned_to(membership, meeting)
     return {
+        "last_summons": summons.last_revision(meeting),
+        "pending_changes": summons.summons_pending_changes(meeting) if manages else None,
+        "replies": summons.replies(meeting) if manages else None,
+        "open_for_replies": open_for_replies,
+        "summoned_me": summoned_me,
+        "my_reply": meeting.replies.filter(membership=membership).first() if summoned_me else None,
+        "absence_form": bound.get(("absence", 0)) or AbsenceForm(prefix="absence"),
         "meeting": meeting,
         "manages": manages,
         "membership": membership,
