@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from config.singleline import email_subject
 from groups.models import BoardRole, Membership, MembershipStatus, User
@@ -118,9 +118,9 @@ def deviation_notified(notice_id: int) -> int:
 
 
 SUMMONS_SUBJECTS = {
-    SummonsKind.SUMMONS: _lazy("Innkalling: %(title)s"),
-    SummonsKind.UPDATE: _lazy("Endret møte: %(title)s"),
-    SummonsKind.CANCEL: _lazy("Avlyst: %(title)s"),
+    SummonsKind.SUMMONS: gettext_lazy("Innkalling: %(title)s"),
+    SummonsKind.UPDATE: gettext_lazy("Endret møte: %(title)s"),
+    SummonsKind.CANCEL: gettext_lazy("Avlyst: %(title)s"),
 }
 
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from groups.audit import audit
 from groups.models import CommitteeRole, Membership, MembershipStatus, Seat, User
@@ -39,10 +39,10 @@ from meetings.permissions import membership_in, require_meeting_manager
 
 # What a revision may say changed, in the order the e-mail names it.
 CHANGE_LABELS = {
-    "time": _lazy("Tid"),
-    "place": _lazy("Sted"),
-    "link": _lazy("Lenke til digitalt møte"),
-    "agenda": _lazy("Saksliste"),
+    "time": gettext_lazy("Tid"),
+    "place": gettext_lazy("Sted"),
+    "link": gettext_lazy("Lenke til digitalt møte"),
+    "agenda": gettext_lazy("Saksliste"),
 }
 
 
