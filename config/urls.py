@@ -1,6 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, include, path
@@ -19,7 +20,7 @@ def set_language_remembered(request: HttpRequest) -> HttpResponse:
         and chosen in {code for code, _name in settings.LANGUAGES}
         and getattr(user, "language", chosen) != chosen
     ):
-        type(user).objects.filter(pk=user.pk).update(language=chosen)
+        get_user_model().objects.filter(pk=user.pk).update(language=chosen)
     return response
 
 

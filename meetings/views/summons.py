@@ -21,8 +21,8 @@ def summons_send(request: HttpRequest, pk: int) -> HttpResponse:
     """The leader sends the summons, or once it is sent, one update naming what changed.
     GET shows what will go and to whom; POST sends."""
     meeting = get_meeting_for_user(request.user, pk, "manage")
-    form = AccessibleForm(request.POST or None)
-    if request.method == "POST":
+    form = AccessibleForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         revision = run(form, services.summons_send, actor=request.user, meeting=meeting)
         if revision is not None:
             messages.success(

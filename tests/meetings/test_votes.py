@@ -72,7 +72,7 @@ def test_the_members_with_the_vote_vote_once_and_a_rules_change_is_adopted_G1_G2
     with django_capture_on_commit_callbacks(execute=True):
         closed = services.vote_close(actor=world.users["leader"], vote=vote)
     assert (closed.votes_for, closed.votes_against, closed.adopted) == (2, 1, True)
-    ruleset = RuleSet.objects.get(pk=vote.ruleset_id)
+    ruleset = RuleSet.objects.get(pk=vote.ruleset.pk if vote.ruleset else 0)
     assert ruleset.status == RuleSetStatus.ADOPTED
     assert (ruleset.votes_for, ruleset.votes_against) == (2, 1)
     assert "Avstemning i portalen" in ruleset.decision_note
@@ -246,7 +246,7 @@ def test_only_the_leaders_open_and_close_votes_and_bad_input_is_refused(
             title="X",
             deadline=timezone.now() + dt.timedelta(days=1),
         )
-    lead = {"actor": world.users["leader"], "group": world.group}
+    lead: dict[str, Any] = {"actor": world.users["leader"], "group": world.group}
     with pytest.raises(ValidationError) as err:
         services.vote_open(**lead, subject=VoteSubject.PROPOSAL, title="X", deadline=timezone.now())
     assert "deadline" in err.value.message_dict
