@@ -495,3 +495,22 @@ class VoteCloseForm(AccessibleForm):
         label=_("Ja, avslutt avstemningen nå"),
         error_messages={"required": _("Kryss av for å bekrefte.")},
     )
+
+
+class AgendaPlanForm(AccessibleForm):
+    """G9: an item's planned length and presenter."""
+
+    duration_minutes = forms.IntegerField(
+        label=_("Planlagt varighet (minutter)"), min_value=1, max_value=480, required=False
+    )
+    presenter = MembershipChoice(
+        label=_("Innleder"), queryset=Membership.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, group: CouncilGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["presenter"].queryset = _members(group)  # type: ignore[attr-defined]
+
+
+class MoveForm(AccessibleForm):
+    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])

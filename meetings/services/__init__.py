@@ -10,6 +10,12 @@ from meetings.services.agenda import (
     deviation_agree_explanation,
     deviation_notify,
 )
+from meetings.services.agenda_time import (
+    agenda_item_move,
+    agenda_item_plan,
+    agenda_item_start,
+    planned_starts,
+)
 from meetings.services.followup import (
     calendar_feed_create,
     calendar_feed_revoke,
@@ -70,6 +76,9 @@ __all__ = [
     "absence_report",
     "agenda_item_close",
     "agenda_item_decide",
+    "agenda_item_move",
+    "agenda_item_plan",
+    "agenda_item_start",
     "agenda_item_submit",
     "attendance_confirm",
     "calendar_feed_create",
@@ -100,6 +109,7 @@ __all__ = [
     "plan_adopt",
     "plan_adopt_blockers",
     "plan_generate",
+    "planned_starts",
     "programme_issue_create",
     "programme_issue_update",
     "reminder_set",

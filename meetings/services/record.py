@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from groups.models import User
 from meetings.models import AgendaStatus, Meeting, Minutes, MinutesVersion, VoteStatus
+from meetings.services.agenda_time import planned_starts
 
 STATUS_DRAFT = "draft"
 STATUS_APPROVED = "approved"
@@ -50,11 +51,13 @@ def minutes_snapshot(meeting: Meeting, *, approval: Approval | None = None) -> d
         if minutes
         else []
     )
-    items = (
+    items = list(
         meeting.agenda_items.filter(status=AgendaStatus.ACCEPTED)
+        .select_related("presenter__user")
         .prefetch_related("dissents__author", "conflicts__membership__user")
         .order_by("order", "id")
     )
+    planned = planned_starts(meeting.starts_at, items)
     absent = [
         r.membership.user.full_name + (f" ({r.reason})" if r.reason else "")
         for r in meeting.replies.filter(attending=False)
@@ -106,6 +109,11 @@ def minutes_snapshot(meeting: Meeting, *, approval: Approval | None = None) -> d
             {
                 "number": n,
                 "title": item.title,
+                "planned_start": _clock(planned[item.pk]),
+                "duration": item.duration_minutes,
+                "presenter": item.presenter.user.full_name if item.presenter else "",
+                "started_at": _clock(item.started_at),
+                "closed_at": _clock(item.closed_at),
                 "recommendation": item.recommendation,
                 "discussion": item.discussion,
                 "disagrees": item.disagrees_with_recommendation,

@@ -99,27 +99,38 @@ def is_summoned_to(membership: Membership | None, meeting: Meeting) -> bool:
 
 # --- what a revision says ----------------------------------------------------------------
 def summons_content(meeting: Meeting) -> dict[str, Any]:
-    """The facts a summons carries, ids and values only (names are read when sending)."""
-    items = (
+    """The facts a summons carries, ids and values only (names are read when sending): each
+    item with its case number, the member responsible (the case's, else the presenter),
+    its planned length and planned start."""
+    from meetings.services.agenda_time import planned_starts
+
+    items = list(
         meeting.agenda_items.filter(status=AgendaStatus.ACCEPTED)
         .select_related("council_case")
         .order_by("order", "id")
     )
+    starts = planned_starts(meeting.starts_at, items)
+    agenda = []
+    for item in items:
+        case = item.council_case
+        planned = starts[item.pk]
+        agenda.append(
+            {
+                "id": item.pk,
+                "title": item.title,
+                "case": case.number if case else "",
+                "responsible_id": (case.responsible_id if case else None) or item.presenter_id,
+                "minutes": item.duration_minutes,
+                "planned": timezone.localtime(planned).strftime("%H:%M") if planned else "",
+            }
+        )
     return {
         "starts_at": meeting.starts_at.isoformat(),
         "ends_at": meeting.ends_at.isoformat(),
         "place": meeting.place,
         "mode": meeting.mode,
         "digital_link": meeting.digital_link,
-        "agenda": [
-            {
-                "id": item.pk,
-                "title": item.title,
-                "case": item.council_case.number if item.council_case else "",
-                "responsible_id": item.council_case.responsible_id if item.council_case else None,
-            }
-            for item in items
-        ],
+        "agenda": agenda,
     }
 
 

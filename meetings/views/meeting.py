@@ -18,6 +18,7 @@ from meetings.forms import (
     AbsenceForm,
     AccessibleForm,
     AgendaItemForm,
+    AgendaPlanForm,
     CancelForm,
     ConflictDeclareForm,
     ConflictLeaveForm,
@@ -27,6 +28,7 @@ from meetings.forms import (
     MeetingForm,
     MinutesForm,
     MinutesItemForm,
+    MoveForm,
     ReopenForm,
     SummonForm,
 )
@@ -51,7 +53,7 @@ from meetings.permissions import (
 )
 from meetings.services import summons
 from meetings.views._common import conflict_for, item_for, run, run_or_message
-from meetings.views.item_forms import CONFLICT, DISSENT, LEAVE, MINUTES, Panel
+from meetings.views.item_forms import CONFLICT, DISSENT, LEAVE, MINUTES, PLAN, Panel
 from meetings.views.minutes import minutes_form_initial, page_record
 
 FormKey = tuple[str, int]
@@ -76,6 +78,11 @@ class ItemRow:
     conflicts: list[ConflictRow] = field(default_factory=list)
     decide_form: AccessibleForm | None = None
     minutes: Panel | None = None
+    plan: Panel | None = None
+    planned_start: Any = None
+    facts: str = ""
+    first: bool = False
+    last: bool = False
 
 
 # --- create and edit -------------------------------------------------------------------
@@ -247,7 +254,7 @@ def _detail_context(
     locked = bool(minutes and minutes.is_approved)
     started = timezone.now() >= meeting.starts_at
     items = list(
-        meeting.agenda_items.select_related("submitted_by", "council_case")
+        meeting.agenda_items.select_related("submitted_by", "council_case", "presenter__user")
         .prefetch_related("dissents__author", "conflicts__membership__user")
         .order_by("order", "id")
     )
@@ -284,7 +291,16 @@ def _detail_context(
                 else None
             )
             row.minutes = Panel(MINUTES, item.pk, bound.get((MINUTES.key, item.pk)))
+            row.plan = Panel(PLAN, item.pk, bound.get((PLAN.key, item.pk)))
         (accepted if item.status == AgendaStatus.ACCEPTED else pending).append(row)
+    starts = services.planned_starts(meeting.starts_at, [r.item for r in accepted])
+    movable = [r for r in accepted if not r.item.is_media_strategy]
+    for r in accepted:
+        r.planned_start = starts[r.item.pk]
+        r.facts = _time_facts(r.item, r.planned_start)
+    if movable:
+        movable[0].first = True
+        movable[-1].last = True
     versions = list(minutes.versions.all()) if minutes else []
     writes = manages and started and not locked and meeting.status != MeetingStatus.CANCELLED
     open_for_replies = meeting.status == MeetingStatus.PLANNED and meeting.ends_at > timezone.now()
@@ -323,9 +339,26 @@ def _detail_context(
         if writes
         else None,
         "reopen_form": bound.get(("reopen", 0)) or ReopenForm(prefix="reopen"),
+        "current_item": next((r.item for r in accepted if r.item.in_progress), None),
         "pending_decision": ConflictDecision.PENDING,
         "disqualified": ConflictDecision.DISQUALIFIED,
     }
+
+
+def _time_facts(item: AgendaItem, planned_start: Any) -> str:
+    """ "kl. 18:20 · 30 min · Innleder: …" for one item (G9, G13)."""
+    parts = []
+    if planned_start is not None:
+        parts.append(_("kl. %(time)s") % {"time": f"{timezone.localtime(planned_start):%H:%M}"})
+    if item.duration_minutes:
+        parts.append(_("%(n)s min") % {"n": item.duration_minutes})
+    if item.presenter is not None:
+        parts.append(_("Innleder: %(name)s") % {"name": item.presenter.user.full_name})
+    if item.started_at is not None:
+        parts.append(
+            _("tatt opp %(time)s") % {"time": f"{timezone.localtime(item.started_at):%H:%M}"}
+        )
+    return " · ".join(parts)
 
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -523,3 +556,40 @@ def minutes_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         return _done(request, meeting, _("Referatet er åpnet for retting."), "referat")
     return _rerender(request, meeting, ("reopen", 0), form)
+
+
+# --- the agenda with time (G9, G13, G20) -------------------------------------------------
+@require_POST
+def item_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """G9: an item's planned length and presenter."""
+    item = item_for(request, pk, "manage")
+    form = AgendaPlanForm(request.POST, prefix=PLAN.prefix(item.pk), group=item.meeting.group)
+    if (
+        form.is_valid()
+        and run(form, services.agenda_item_plan, actor=request.user, item=item, **form.cleaned_data)
+        is not None
+    ):
+        return _done(request, item.meeting, _("Tid og innleder er lagret."), f"sak-{item.pk}")
+    return _rerender(request, item.meeting, (PLAN.key, item.pk), form)
+
+
+@require_POST
+def item_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move an item up or down the agenda; the media item keeps its place (G20)."""
+    item = item_for(request, pk, "manage")
+    form = MoveForm(request.POST)
+    direction = form.cleaned_data["direction"] if form.is_valid() else ""
+    if run_or_message(
+        request, services.agenda_item_move, actor=request.user, item=item, direction=direction
+    ):
+        return _done(request, item.meeting, _("Saklista er endret."), f"sak-{item.pk}")
+    return redirect("meetings:detail", pk=item.meeting.pk)
+
+
+@require_POST
+def item_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """G13: the leader marks the item in progress."""
+    item = item_for(request, pk, "manage")
+    if run_or_message(request, services.agenda_item_start, actor=request.user, item=item):
+        return _done(request, item.meeting, _("Saken er tatt opp."), f"sak-{item.pk}")
+    return redirect("meetings:detail", pk=item.meeting.pk)

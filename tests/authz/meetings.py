@@ -373,6 +373,24 @@ CASES = [
     Case("meetings:vote_close", GROUP_MANAGE, kwargs=_pk("vote")),
     Case("meetings:vote_close", GROUP_MANAGE, kwargs=_pk("vote"), **_post("unconfirmed")),
     Case("meetings:vote_close", MANAGE_REDIRECT, kwargs=_pk("vote"), **_confirmed()),
+    # the agenda with time (G9, G13, G20); the sample minutes are approved, so a plan is
+    # refused on the form and a move or start with a message
+    Case("meetings:item_plan", GROUP_MANAGE, kwargs=_pk("item"), **_post()),
+    Case(
+        "meetings:item_plan",
+        GROUP_MANAGE,
+        kwargs=_pk("item"),
+        method="post",
+        data=lambda w: {f"plan-{w.extra['item'].pk}-duration_minutes": "-5"},
+        label="bad-duration",
+    ),
+    Case("meetings:item_plan", BOARD_ONLY, kwargs=_pk("board_item"), **_post("board")),
+    Case("meetings:item_move", MANAGE_REDIRECT, kwargs=_pk("item"), **_post()),
+    Case("meetings:item_move", BOARD_MANAGE_POST, kwargs=_pk("board_item"), **_post("board")),
+    Case("meetings:item_start", MANAGE_REDIRECT, kwargs=_pk("item"), **_post()),
+    Case("meetings:item_start", BOARD_MANAGE_POST, kwargs=_pk("board_item"), **_post("board")),
+    Case("meetings:item_form", GROUP_MANAGE, kwargs=_form("item", "tid"), label="plan"),
+    Case("meetings:item_form", BOARD_ONLY, kwargs=_form("board_item", "tid"), label="plan-board"),
     # the feed is authenticated by its token alone, for any client
     Case("meetings:feed", _all(200), kwargs=lambda w: {"token": w.extra["token"]}),
     Case("meetings:feed", _all(404), kwargs=lambda w: {"token": "x" * 43}, label="bad-token"),

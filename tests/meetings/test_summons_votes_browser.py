@@ -41,7 +41,9 @@ def test_summons_absence_substitute_and_a_members_vote_on_the_rules_G2_G6_G22(
         hour=18, minute=0, second=0, microsecond=0
     )
     meeting = make_meeting(world.group, title="Gruppemøte før kommunestyret", starts_at=start)
-    make_item(meeting, title="Skolebruksplan")
+    item = make_item(meeting, title="Skolebruksplan", order=1)
+    make_item(meeting, title="Budsjett", order=2)
+    make_item(meeting, title="Mediestrategi", order=900, is_media_strategy=True)
     substitute = world.memberships["substitute"]
     proposal = make_ruleset(
         world.group,
@@ -51,15 +53,29 @@ def test_summons_absence_substitute_and_a_members_vote_on_the_rules_G2_G6_G22(
     )
     url = f"/moter/{meeting.pk}/"
 
-    # the leader sends the summons
+    # the leader plans the agenda with time (G9, G20) and sends the summons
     login_in_browser(page, world.users["leader"])
     page.goto(url)
+    card = page.locator(f"#sak-{item.pk}")
+    card.get_by_text("Tid og innleder").click()
+    card.get_by_label("Planlagt varighet (minutter)").fill("30")
+    card.get_by_label("Innleder").select_option(label="Marit Medlem")
+    card.get_by_role("button", name="Lagre tid og innleder").click()
+    page.get_by_text("Tid og innleder er lagret.").wait_for()
+    card.get_by_text("kl. 18:00 · 30 min · Innleder: Marit Medlem").wait_for()
+    page.locator("#sak-" + str(item.pk)).wait_for()
+    card.get_by_role("button", name="Flytt ned: Skolebruksplan").click()
+    page.get_by_text("Saklista er endret.").wait_for()
+    page.locator("#sak-" + str(item.pk)).get_by_text("2. Skolebruksplan").wait_for()
+    page.get_by_text("Fast sak på saklista").wait_for()
+    _shot(page, "agenda_with_time")
     page.get_by_role("link", name="Send innkalling").click()
     page.get_by_text("Skolebruksplan").wait_for()
     _shot(page, "summons_send")
     page.get_by_role("button", name="Send innkallingen").click()
     page.get_by_text("Innkallingen er sendt.").wait_for()
     assert len(mail.outbox) == 5
+    assert "2. Skolebruksplan – ansvarlig: Marit Medlem (30 min)" in mail.outbox[0].body
     assert SummonsDispatch.objects.filter(sent_at__isnull=False).count() == 5
     _logout(page)
 
