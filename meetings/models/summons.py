@@ -75,7 +75,7 @@ class MeetingReply(models.Model):
     membership = models.ForeignKey(
         "groups.Membership", on_delete=models.CASCADE, related_name="meeting_replies"
     )
-    attending = models.BooleanField(_("kommer"))
+    attending = models.BooleanField(_("kommer"), default=True)
     reason = models.CharField(_("grunn"), max_length=300, blank=True)
     replied_at = models.DateTimeField(_("svart"))
 

@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import services
-from meetings.models import AgendaItem
+from meetings.models import AgendaItem, Meeting
 from meetings.services.scheduling import MEDIA_ITEM_ORDER
 from tests.conftest import World
 from tests.factories.meetings import at, make_item, make_meeting
 
 
-def _agenda(world: World) -> tuple[object, list[AgendaItem]]:
+def _agenda(world: World) -> tuple[Meeting, list[AgendaItem]]:
     meeting = make_meeting(world.group, starts_at=at(2030, 3, 5, 18))
     items = [make_item(meeting, title=t, order=n) for n, t in enumerate(("A", "B", "C"), 1)]
     media = make_item(
@@ -28,7 +28,7 @@ def _agenda(world: World) -> tuple[object, list[AgendaItem]]:
     return meeting, [*items, media]
 
 
-def _titles(meeting: object) -> list[str]:
+def _titles(meeting: Meeting) -> list[str]:
     return list(
         AgendaItem.objects.filter(meeting=meeting)
         .order_by("order", "id")
@@ -45,10 +45,10 @@ def test_planned_start_times_follow_the_lengths_and_the_summons_carries_them_G9(
         actor=leader, item=a, duration_minutes=20, presenter=world.memberships["member"]
     )
     services.agenda_item_plan(actor=leader, item=b, duration_minutes=45, presenter=None)
-    starts = services.planned_starts(meeting.starts_at, [a, b, c, media])  # type: ignore[attr-defined]
+    starts = services.planned_starts(meeting.starts_at, [a, b, c, media])
     local = {pk: timezone.localtime(t).strftime("%H:%M") if t else None for pk, t in starts.items()}
     assert [local[i.pk] for i in (a, b, c, media)] == ["18:00", "18:20", "19:05", None]
-    content = services.summons.summons_content(meeting)  # type: ignore[arg-type]
+    content = services.summons.summons_content(meeting)
     assert content["agenda"][0]["responsible_id"] == world.memberships["member"].pk
     assert [i["planned"] for i in content["agenda"]] == ["18:00", "18:20", "19:05", ""]
 
@@ -84,7 +84,7 @@ def test_the_leader_marks_the_item_in_progress_one_at_a_time_and_the_minutes_tak
     with time_machine.travel(at(2030, 3, 5, 18, 30)):
         services.agenda_item_close(actor=leader, item=a)
         services.agenda_item_start(actor=leader, item=b)
-    record = services.minutes_snapshot(meeting)  # type: ignore[arg-type]
+    record = services.minutes_snapshot(meeting)
     first = record["items"][0]
     assert (first["title"], first["started_at"], first["closed_at"]) == ("A", "18:05", "18:30")
     assert record["items"][1]["started_at"] == "18:30"
