@@ -64,8 +64,8 @@ def _special(label: str, person: User, ctx: Ctx) -> models.Model | None:
         mine = build("groups.membership", person, ctx)
         meeting = build("meetings.meeting", person, ctx)
         return apps.get_model("meetings", "SubstituteCall").objects.create(
-            meeting=meeting,
-            substitute=mine,
+            meeting=meeting,  # type: ignore[misc]
+            substitute=mine,  # type: ignore[misc]
             replaces=make_membership(group(), None),
             called_at=timezone.now(),
             called_by=person,
