@@ -20,7 +20,7 @@ class SummonsKind(models.TextChoices):
 class SummonsRevision(models.Model):
     """One message to everyone summoned: the summons, a later change or the cancellation.
 
-    ``number`` is the calendar's SEQUENCE (0 for the summons); ``content`` is what was sent
+    ``number`` counts the revisions (0 for the summons); ``content`` is what was sent
     (time, place, link, agenda), so the next change can say what changed; ``changed`` holds
     the codes of what changed since the revision before."""
 

@@ -165,8 +165,6 @@ def _new_revision(
         created_at=timezone.now(),
         created_by=actor,
     )
-    Meeting.objects.filter(pk=meeting.pk).update(sequence=number)
-    meeting.sequence = number
     audit(
         actor=actor,
         action=f"meeting.summons_{kind}",

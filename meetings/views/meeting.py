@@ -121,7 +121,9 @@ def meeting_create(request: HttpRequest, group_pk: int) -> HttpResponse:
             **form.cleaned_data,
         )
         if meeting is not None:
-            messages.success(request, _("Møtet er satt opp."))
+            messages.success(
+                request, _("Møtet er satt opp. Send innkallingen når saklista er klar.")
+            )
             return redirect("meetings:detail", pk=meeting.pk)
     return render(
         request,
