@@ -409,3 +409,108 @@ class SearchForm(AccessibleForm):
     q = SingleLineCharField(label=_("Søk"), required=False, max_length=100)
     date_from = _date_field(_("Fra dato"), required=False)
     date_to = _date_field(_("Til dato"), required=False)
+
+
+# --- summons, absence, substitutes, votes (issue 19) -----------------------------------------
+class AbsenceForm(AccessibleForm):
+    reason = SingleLineCharField(
+        label=_("Grunn (valgfritt)"),
+        max_length=300,
+        required=False,
+        help_text=_("Bare gruppeleder og nestleder ser grunnen."),
+    )
+
+
+class SubstituteCallForm(AccessibleForm):
+    replaces = forms.IntegerField(widget=forms.HiddenInput)
+    substitute = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class VoteOpenForm(AccessibleForm):
+    subject = forms.ChoiceField(label=_("Hva skal det stemmes over?"), choices=())
+    title = SingleLineCharField(label=_("Tittel"), max_length=200, required=False)
+    text = forms.CharField(
+        label=_("Forslaget"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    ruleset = forms.TypedChoiceField(
+        label=_("Forslag til reglement"), coerce=int, required=False, empty_value=None
+    )
+    conflict = forms.TypedChoiceField(
+        label=_("Habilitetsspørsmål"), coerce=int, required=False, empty_value=None
+    )
+    method = forms.ChoiceField(label=_("Hvordan stemmes det?"), choices=())
+    deadline = forms.DateTimeField(
+        label=_("Frist for å stemme"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+        help_text=_("Avstemningen lukkes av seg selv ved fristen."),
+    )
+    secret = forms.BooleanField(label=_("Hemmelig avstemning"), required=False)
+    votes_for = forms.IntegerField(label=_("For (håndsopprekning)"), min_value=0, required=False)
+    votes_against = forms.IntegerField(
+        label=_("Mot (håndsopprekning)"), min_value=0, required=False
+    )
+    votes_blank = forms.IntegerField(
+        label=_("Blanke (håndsopprekning)"), min_value=0, required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        rulesets: list[tuple[int, str]],
+        conflicts: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        from meetings.models import VoteMethod, VoteSubject
+
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].choices = VoteSubject.choices  # type: ignore[attr-defined]
+        self.fields["method"].choices = VoteMethod.choices  # type: ignore[attr-defined]
+        self.fields["ruleset"].choices = [("", "–"), *rulesets]  # type: ignore[attr-defined]
+        self.fields["conflict"].choices = [("", "–"), *conflicts]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("method") == "portal" and not data.get("deadline"):
+            self.add_error("deadline", _("Sett en frist for avstemningen."))
+        if data.get("method") == "hands":
+            for name in ("votes_for", "votes_against"):
+                if data.get(name) is None:
+                    self.add_error(name, _("Skriv inn antall stemmer."))
+        return data
+
+
+class BallotForm(AccessibleForm):
+    choice = forms.ChoiceField(label=_("Din stemme"), choices=(), widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from meetings.models import Choice
+
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].choices = Choice.choices  # type: ignore[attr-defined]
+
+
+class VoteCloseForm(AccessibleForm):
+    confirm = forms.BooleanField(
+        label=_("Ja, avslutt avstemningen nå"),
+        error_messages={"required": _("Kryss av for å bekrefte.")},
+    )
+
+
+class AgendaPlanForm(AccessibleForm):
+    """G9: an item's planned length and presenter."""
+
+    duration_minutes = forms.IntegerField(
+        label=_("Planlagt varighet (minutter)"), min_value=1, max_value=480, required=False
+    )
+    presenter = MembershipChoice(
+        label=_("Innleder"), queryset=Membership.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, group: CouncilGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["presenter"].queryset = _members(group)  # type: ignore[attr-defined]
+
+
+class MoveForm(AccessibleForm):
+    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])

@@ -26,20 +26,28 @@ def meeting_uid(meeting: Meeting) -> str:
 
 
 def build_calendar(
-    meetings: Iterable[Meeting], *, name: str, now: dt.datetime | None = None
+    meetings: Iterable[Meeting],
+    *,
+    name: str,
+    now: dt.datetime | None = None,
+    method: str = "PUBLISH",
 ) -> bytes:
+    """The feed (PUBLISH) or one meeting's "Legg til i kalender" (PUBLISH, or CANCEL once it
+    is cancelled). UID and SEQUENCE are the same in both, so a calendar that has the meeting
+    from either updates it rather than adding a copy."""
     now = now or timezone.now()
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
+    cal.add("method", method)
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     for meeting in meetings:
         url = meeting_url(meeting)
         event = Event()
         event.add("uid", meeting_uid(meeting))
+        event.add("sequence", meeting.sequence)
         event.add("dtstamp", now.astimezone(dt.UTC))
         event.add("dtstart", meeting.starts_at.astimezone(dt.UTC))
         event.add("dtend", meeting.ends_at.astimezone(dt.UTC))
@@ -63,3 +71,9 @@ def build_calendar(
         event.add("class", "PRIVATE" if meeting.is_board_meeting else "PUBLIC")
         cal.add_component(event)
     return cal.to_ical()
+
+
+def meeting_calendar(meeting: Meeting, *, now: dt.datetime | None = None) -> bytes:
+    """One meeting as its own calendar entry (G14): METHOD:CANCEL when it is cancelled."""
+    method = "CANCEL" if meeting.status == MeetingStatus.CANCELLED else "PUBLISH"
+    return build_calendar([meeting], name=meeting.title, now=now, method=method)

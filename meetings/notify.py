@@ -2,17 +2,44 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.singleline import email_subject
-from groups.models import BoardRole, Membership, MembershipStatus
+from groups.models import BoardRole, Membership, MembershipStatus, User
 from groups.outbox import message_headers
-from meetings.models import AgendaItem, CouncilCase, MeetingRequest, VoteDeviationNotice
+from meetings.models import (
+    AgendaItem,
+    CouncilCase,
+    MeetingRequest,
+    SummonsKind,
+    SummonsRevision,
+    Vote,
+    VoteDeviationNotice,
+)
+
+
+def language_of(user: User) -> str:
+    """The language the person reads the portal in, else the portal's own."""
+    known = {code for code, _name in settings.LANGUAGES}
+    return user.language if user.language in known else settings.LANGUAGE_CODE
+
+
+def _send_to(user: User, subject: str, template: str, context: dict[str, object]) -> int:
+    """One e-mail to one person, written in their language."""
+    with translation.override(language_of(user)):
+        body = render_to_string(template, {**context, "SITE_URL": settings.SITE_URL})
+        message = EmailMessage(
+            email_subject(str(subject)), body, None, [user.email], headers=message_headers()
+        )
+        return message.send()
 
 
 def _leader_emails(group_id: int) -> list[str]:
@@ -92,4 +119,65 @@ def deviation_notified(notice_id: int) -> int:
     url = settings.SITE_URL + reverse("meetings:case", kwargs={"pk": notice.case_id})
     return _send(
         subject, "meetings/email/deviation.txt", {"notice": notice, "url": url}, sorted(set(to))
+    )
+
+
+SUMMONS_SUBJECTS = {
+    SummonsKind.SUMMONS: gettext_lazy("Innkalling: %(title)s"),
+    SummonsKind.UPDATE: gettext_lazy("Endret møte: %(title)s"),
+    SummonsKind.CANCEL: gettext_lazy("Avlyst: %(title)s"),
+}
+
+
+def summons(revision: SummonsRevision, membership: Membership, replaces: Membership | None) -> int:
+    """G6, G9, G12, G14, G20: the summons with the agenda (each item's case number and the
+    member responsible), an update naming what changed, or a cancellation; with links to the
+    meeting and to its calendar entry."""
+    from meetings.services.summons import CHANGE_LABELS
+
+    meeting = revision.meeting
+    content = revision.content
+    responsible = {
+        m.pk: m.user.full_name
+        for m in Membership.objects.filter(
+            pk__in=[i["responsible_id"] for i in content["agenda"] if i["responsible_id"]]
+        ).select_related("user")
+    }
+    url = settings.SITE_URL + reverse("meetings:detail", kwargs={"pk": meeting.pk})
+    ics = settings.SITE_URL + reverse("meetings:meeting_ics", kwargs={"pk": meeting.pk})
+    user = membership.user
+    with translation.override(language_of(user)):
+        subject = str(SUMMONS_SUBJECTS[SummonsKind(revision.kind)]) % {"title": meeting.title}
+        changed = [str(CHANGE_LABELS[c]) for c in revision.changed if c in CHANGE_LABELS]
+    context = {
+        "revision": revision,
+        "meeting": meeting,
+        "starts_at": datetime.fromisoformat(content["starts_at"]),
+        "ends_at": datetime.fromisoformat(content["ends_at"]),
+        "content": content,
+        "agenda": [
+            {**item, "responsible": responsible.get(item["responsible_id"], "")}
+            for item in content["agenda"]
+        ],
+        "changed": changed,
+        "replaces": replaces,
+        "url": url,
+        "ics": ics,
+        "kind": revision.kind,
+    }
+    return _send_to(user, subject, "meetings/email/summons.txt", context)
+
+
+def vote_message(vote: Vote, membership: Membership, *, outcome: bool) -> int:
+    """G18, G22, G6: a vote is open (to those with the vote) or its outcome (to everyone)."""
+    url = settings.SITE_URL + reverse("meetings:vote", kwargs={"pk": vote.pk})
+    with translation.override(language_of(membership.user)):
+        subject = (
+            _("Resultat av avstemning: %(title)s") if outcome else _("Ny avstemning: %(title)s")
+        ) % {"title": vote.title}
+    return _send_to(
+        membership.user,
+        subject,
+        "meetings/email/vote.txt",
+        {"vote": vote, "outcome": outcome, "url": url},
     )

@@ -3,4 +3,8 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "meetings.tasks.send_due_reminders",
         "schedule": 300.0,  # every five minutes; the sweep finds what is due
     },
+    "meetings-close-due-votes": {
+        "task": "meetings.tasks.close_due_votes",
+        "schedule": 300.0,  # every five minutes; a vote past its deadline closes once
+    },
 }

@@ -44,3 +44,41 @@ def notify_deviation(notice_id: int) -> int:
     from meetings import notify
 
     return notify.deviation_notified(notice_id)
+
+
+@shared_task(acks_late=True, **MAIL_RETRY)
+def send_summons(revision_id: int) -> int:
+    """A summons, update or cancellation; each e-mail at most once (SummonsDispatch)."""
+    from meetings.services.summons import summons_deliver
+
+    return summons_deliver(revision_id)
+
+
+@shared_task(acks_late=True, **MAIL_RETRY)
+def send_substitute_summons(call_id: int) -> int:
+    """The summons to a substitute called in an absent member's place, once."""
+    from meetings.services.summons import substitute_summons_deliver
+
+    return substitute_summons_deliver(call_id)
+
+
+@shared_task(acks_late=True, **MAIL_RETRY)
+def notify_vote_opened(vote_id: int) -> int:
+    from meetings.services.votes import vote_opened_deliver
+
+    return vote_opened_deliver(vote_id)
+
+
+@shared_task(acks_late=True, **MAIL_RETRY)
+def notify_vote_outcome(vote_id: int) -> int:
+    from meetings.services.votes import vote_outcome_deliver
+
+    return vote_outcome_deliver(vote_id)
+
+
+@shared_task(acks_late=True, **MAIL_RETRY)
+def close_due_votes() -> int:
+    """Beat sweep: votes past their deadline are closed, each exactly once."""
+    from meetings.services.votes import votes_close_due
+
+    return votes_close_due()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings.views import cases, followup, item_forms, lists, meeting, minutes
+from meetings.views import cases, followup, item_forms, lists, meeting, minutes, summons, votes
 
 app_name = "meetings"
 urlpatterns = [
@@ -25,9 +25,22 @@ urlpatterns = [
     path("<int:pk>/endre/", meeting.meeting_edit, name="edit"),
     path("<int:pk>/avlys/", meeting.meeting_cancel, name="cancel"),
     path("<int:pk>/innkall/", meeting.meeting_summon, name="summon"),
+    path("<int:pk>/innkalling/", summons.summons_send, name="summons_send"),
+    path("<int:pk>/kalender.ics", summons.meeting_ics, name="meeting_ics"),
+    path("<int:pk>/forfall/", summons.absence_report, name="absence_report"),
+    path("<int:pk>/kommer/", summons.attendance_confirm, name="attendance_confirm"),
+    path("<int:pk>/vara/", summons.substitute_call, name="substitute_call"),
+    path("gruppe/<int:group_pk>/avstemninger/", votes.vote_list, name="votes"),
+    path("gruppe/<int:group_pk>/avstemninger/ny/", votes.vote_open, name="vote_open"),
+    path("avstemning/<int:pk>/", votes.vote_detail, name="vote"),
+    path("avstemning/<int:pk>/stem/", votes.vote_cast, name="vote_cast"),
+    path("avstemning/<int:pk>/avslutt/", votes.vote_close, name="vote_close"),
     path("<int:pk>/saker/ny/", meeting.item_submit, name="item_submit"),
     path("sak/<int:pk>/behandle/", meeting.item_decide, name="item_decide"),
     path("sak/<int:pk>/avslutt/", meeting.item_close, name="item_close"),
+    path("sak/<int:pk>/tid/", meeting.item_plan, name="item_plan"),
+    path("sak/<int:pk>/flytt/", meeting.item_move, name="item_move"),
+    path("sak/<int:pk>/ta-opp/", meeting.item_start, name="item_start"),
     path("sak/<int:pk>/referat/", meeting.item_minutes, name="item_minutes"),
     path("sak/<int:pk>/protokolltilforsel/", meeting.dissent_add, name="dissent_add"),
     path("sak/<int:pk>/habilitet/", meeting.conflict_declare, name="conflict_declare"),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -52,6 +53,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=4,
         blank=True,
         validators=[RegexValidator(r"^\d{4}$", _("Postnummer er fire sifre."))],
+    )
+    # The language the person reads the portal in; their e-mails are written in it.
+    language = models.CharField(
+        _("språk"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
     is_staff = models.BooleanField(_("administrator"), default=False)

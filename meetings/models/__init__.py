@@ -35,13 +35,23 @@ from meetings.models.meetings import (
     RequestSignature,
     RequestStatus,
 )
+from meetings.models.summons import (
+    MeetingReply,
+    SubstituteCall,
+    SummonsDispatch,
+    SummonsKind,
+    SummonsRevision,
+)
+from meetings.models.votes import Ballot, Choice, Vote, VoteMethod, VoteStatus, VoteSubject
 
 __all__ = [
     "MAX_REMINDER_MINUTES",
     "REMINDER_CHOICES",
     "AgendaItem",
     "AgendaStatus",
+    "Ballot",
     "CalendarFeed",
+    "Choice",
     "ConflictDecision",
     "ConflictOfInterest",
     "CouncilCase",
@@ -53,6 +63,7 @@ __all__ = [
     "MeetingKind",
     "MeetingMode",
     "MeetingPlan",
+    "MeetingReply",
     "MeetingRequest",
     "MeetingStatus",
     "Minutes",
@@ -67,5 +78,13 @@ __all__ = [
     "RequestStatus",
     "Sector",
     "SentReminder",
+    "SubstituteCall",
+    "SummonsDispatch",
+    "SummonsKind",
+    "SummonsRevision",
+    "Vote",
     "VoteDeviationNotice",
+    "VoteMethod",
+    "VoteStatus",
+    "VoteSubject",
 ]

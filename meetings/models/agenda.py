@@ -87,6 +87,19 @@ class AgendaItem(models.Model):
     )
     conclusion = models.TextField(_("konklusjon"), blank=True)
     closed_at = models.DateTimeField(_("ferdigbehandlet"), null=True, blank=True)
+    # G9, G13: the agenda with time: planned length, who presents it, when it was taken up
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("planlagt varighet (minutter)"), null=True, blank=True
+    )
+    presenter = models.ForeignKey(
+        "groups.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="presented_items",
+        verbose_name=_("innleder"),
+    )
+    started_at = models.DateTimeField(_("tatt opp"), null=True, blank=True)
     # One key per rendering of the submit form: sending the same form twice (a double
     # click, two tabs, a retry) gives one item, never two (issue 15 item 14).
     submit_key = models.CharField(max_length=64, blank=True, default="", editable=False)
@@ -113,6 +126,10 @@ class AgendaItem(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
+
+    @property
+    def in_progress(self) -> bool:
+        return self.started_at is not None and self.closed_at is None
 
 
 class MinutesStatus(models.TextChoices):

@@ -174,6 +174,9 @@ class Meeting(models.Model):
     )
     created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
     updated_at = models.DateTimeField(_("sist endret"), auto_now=True)
+    # The calendar's SEQUENCE: raised by each change of time, place or title, and by the
+    # cancellation, so calendars update the entry with the same UID (G14)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("møte")

@@ -10,6 +10,12 @@ from meetings.services.agenda import (
     deviation_agree_explanation,
     deviation_notify,
 )
+from meetings.services.agenda_time import (
+    agenda_item_move,
+    agenda_item_plan,
+    agenda_item_start,
+    planned_starts,
+)
 from meetings.services.followup import (
     calendar_feed_create,
     calendar_feed_revoke,
@@ -47,12 +53,34 @@ from meetings.services.scheduling import (
     rules_in_force,
     social_gatherings_in_year,
 )
+from meetings.services.summons import (
+    absence_report,
+    attendance_confirm,
+    replies,
+    substitute_call,
+    summons_pending_changes,
+    summons_send,
+)
+from meetings.services.votes import (
+    eligible_voters,
+    may_vote,
+    vote_cast,
+    vote_close,
+    vote_open,
+    vote_record_hands,
+    votes_close_due,
+)
 
 __all__ = [
     "SOCIAL_MINIMUM",
+    "absence_report",
     "agenda_item_close",
     "agenda_item_decide",
+    "agenda_item_move",
+    "agenda_item_plan",
+    "agenda_item_start",
     "agenda_item_submit",
+    "attendance_confirm",
     "calendar_feed_create",
     "calendar_feed_revoke",
     "case_create",
@@ -65,7 +93,9 @@ __all__ = [
     "deviation_agree_explanation",
     "deviation_notify",
     "dissent_add",
+    "eligible_voters",
     "feed_user",
+    "may_vote",
     "meeting_cancel",
     "meeting_schedule",
     "meeting_summon",
@@ -79,13 +109,23 @@ __all__ = [
     "plan_adopt",
     "plan_adopt_blockers",
     "plan_generate",
+    "planned_starts",
     "programme_issue_create",
     "programme_issue_update",
     "reminder_set",
     "reminders_send_due",
+    "replies",
     "request_create",
     "request_sign",
     "rules_in_force",
     "social_gatherings_in_year",
+    "substitute_call",
+    "summons_pending_changes",
+    "summons_send",
     "version_record",
+    "vote_cast",
+    "vote_close",
+    "vote_open",
+    "vote_record_hands",
+    "votes_close_due",
 ]

@@ -11,7 +11,8 @@ from typing import Any
 from django.utils import timezone
 
 from groups.models import User
-from meetings.models import AgendaStatus, Meeting, Minutes, MinutesVersion
+from meetings.models import AgendaStatus, Meeting, Minutes, MinutesVersion, VoteStatus
+from meetings.services.agenda_time import planned_starts
 
 STATUS_DRAFT = "draft"
 STATUS_APPROVED = "approved"
@@ -36,7 +37,8 @@ def _stamp(moment: dt.datetime) -> str:
 
 
 def minutes_snapshot(meeting: Meeting, *, approval: Approval | None = None) -> dict[str, Any]:
-    """Everything the minutes say: who was there and who led the meeting, each item on the
+    """Everything the minutes say: who was there, who sent notice of absence and which
+    substitutes met in whose place (G2), who led the meeting, the members' votes, each item on the
     agenda with its recommendation, discussion and conclusion (also where the group agrees),
     conflicts of interest with the times the member left and came back, and dissent; with
     ``approval``, who approved the minutes and when."""
@@ -49,11 +51,35 @@ def minutes_snapshot(meeting: Meeting, *, approval: Approval | None = None) -> d
         if minutes
         else []
     )
-    items = (
+    items = list(
         meeting.agenda_items.filter(status=AgendaStatus.ACCEPTED)
+        .select_related("presenter__user")
         .prefetch_related("dissents__author", "conflicts__membership__user")
         .order_by("order", "id")
     )
+    planned = planned_starts(meeting.starts_at, items)
+    absent = [
+        r.membership.user.full_name + (f" ({r.reason})" if r.reason else "")
+        for r in meeting.replies.filter(attending=False)
+        .select_related("membership__user")
+        .order_by("membership__user__full_name")
+    ]
+    substitutes = [
+        {"name": c.substitute.user.full_name, "replaces": c.replaces.user.full_name}
+        for c in meeting.substitute_calls.select_related("substitute__user", "replaces__user")
+    ]
+    votes = [
+        {
+            "title": v.title,
+            "method": v.get_method_display(),
+            "secret": v.secret,
+            "votes_for": v.votes_for,
+            "votes_against": v.votes_against,
+            "votes_blank": v.votes_blank,
+            "adopted": bool(v.adopted),
+        }
+        for v in meeting.member_votes.filter(status=VoteStatus.CLOSED).order_by("closed_at")
+    ]
     local_start = timezone.localtime(meeting.starts_at)
     local_end = timezone.localtime(meeting.ends_at)
     return {
@@ -68,6 +94,9 @@ def minutes_snapshot(meeting: Meeting, *, approval: Approval | None = None) -> d
         "status": STATUS_APPROVED if approval else STATUS_DRAFT,
         "leader": minutes.leader.user.full_name if minutes and minutes.leader else "",
         "present": present,
+        "absent": absent,
+        "substitutes": substitutes,
+        "votes": votes,
         "others_present": minutes.present_text if minutes else "",
         "notes": minutes.notes if minutes else "",
         "approved_by": approval.by.full_name if approval else "",
@@ -80,6 +109,11 @@ def minutes_snapshot(meeting: Meeting, *, approval: Approval | None = None) -> d
             {
                 "number": n,
                 "title": item.title,
+                "planned_start": _clock(planned[item.pk]),
+                "duration": item.duration_minutes,
+                "presenter": item.presenter.user.full_name if item.presenter else "",
+                "started_at": _clock(item.started_at),
+                "closed_at": _clock(item.closed_at),
                 "recommendation": item.recommendation,
                 "discussion": item.discussion,
                 "disagrees": item.disagrees_with_recommendation,

@@ -46,6 +46,7 @@ from meetings.models import (
     RequestStatus,
 )
 from meetings.permissions import can_manage_meeting, membership_in
+from meetings.services import summons
 from meetings.services.limits import check_span as _check_span
 
 MEETING_FIELDS = (
@@ -61,6 +62,8 @@ MEETING_FIELDS = (
     "committee",
     "is_decision_meeting",
 )
+# What a calendar shows of a meeting: a change raises its SEQUENCE
+CALENDAR_FIELDS = {"title", "starts_at", "ends_at", "place", "mode", "digital_link"}
 REQUEST_THRESHOLD = {RequestKind.GROUP: 3, RequestKind.BOARD: 2, RequestKind.SESSION: 1}
 MEDIA_ITEM_ORDER = 900
 
@@ -287,6 +290,8 @@ def meeting_update(*, actor: User, meeting: Meeting, **values: Any) -> Meeting:
         for f in MEETING_FIELDS:
             setattr(meeting, f, merged[f])
         meeting.during_council_session = in_session
+        if set(changed) & CALENDAR_FIELDS:
+            meeting.sequence += 1  # calendars update the entry (RFC 5545 SEQUENCE)
         meeting.save()
         _ensure_media_item(meeting, timezone.now())
         audit(
@@ -296,6 +301,7 @@ def meeting_update(*, actor: User, meeting: Meeting, **values: Any) -> Meeting:
             group=meeting.group,
             fields=changed,
         )
+        summons.summons_after_update(actor, meeting)
     return meeting
 
 
@@ -310,8 +316,10 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
     with transaction.atomic():
         meeting.status = MeetingStatus.CANCELLED
         meeting.cancel_reason = reason.strip()
-        meeting.save(update_fields=["status", "cancel_reason", "updated_at"])
+        meeting.sequence += 1
+        meeting.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])
         audit(actor=actor, action="meeting.cancel", target=meeting, group=meeting.group)
+        summons.summons_after_cancel(actor, meeting)
     return meeting
 
 
@@ -445,7 +453,11 @@ def plan_generate(*, actor: User, group: CouncilGroup, year: int, half: int) -> 
                 ):
                     earlier.starts_at, earlier.ends_at = p.starts_at, p.ends_at
                     earlier.place, earlier.title = p.place, title
-                    earlier.save(update_fields=["starts_at", "ends_at", "place", "title"])
+                    earlier.sequence += 1
+                    earlier.save(
+                        update_fields=["starts_at", "ends_at", "place", "title", "sequence"]
+                    )
+                    summons.summons_after_update(actor, earlier)
                     moved.append(earlier)
                 continue
             created += 1

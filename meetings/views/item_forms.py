@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from meetings.forms import (
     AccessibleForm,
+    AgendaPlanForm,
     ConflictDeclareForm,
     ConflictLeaveForm,
     DissentForm,
@@ -51,6 +52,7 @@ class FormSpec:
     summary: str | Promise
     submit: str | Promise
     initial: Callable[[Any], dict[str, Any]] | None = None
+    form_kwargs: Callable[[Any], dict[str, Any]] | None = None
 
     def prefix(self, pk: int) -> str:
         return f"{self.key}-{pk}"
@@ -61,7 +63,8 @@ class FormSpec:
 
     def unbound(self, obj: AgendaItem | ConflictOfInterest) -> AccessibleForm:
         initial = self.initial(obj) if self.initial else None
-        return self.form_class(prefix=self.prefix(obj.pk), initial=initial)
+        extra = self.form_kwargs(obj) if self.form_kwargs else {}
+        return self.form_class(prefix=self.prefix(obj.pk), initial=initial, **extra)
 
 
 def _minutes_initial(item: AgendaItem) -> dict[str, Any]:
@@ -122,7 +125,22 @@ LEAVE = FormSpec(
     submit=_("Lagre"),
     initial=_leave_initial,
 )
-SPECS = {(spec.owner, spec.slug): spec for spec in (MINUTES, DISSENT, CONFLICT, LEAVE)}
+PLAN = FormSpec(
+    key="plan",
+    slug="tid",
+    owner="item",
+    perm="manage",
+    form_class=AgendaPlanForm,
+    action="meetings:item_plan",
+    summary=_("Tid og innleder"),
+    submit=_("Lagre tid og innleder"),
+    initial=lambda item: {
+        "duration_minutes": item.duration_minutes,
+        "presenter": item.presenter_id,
+    },
+    form_kwargs=lambda item: {"group": item.meeting.group},
+)
+SPECS = {(spec.owner, spec.slug): spec for spec in (MINUTES, DISSENT, CONFLICT, LEAVE, PLAN)}
 
 
 @dataclass

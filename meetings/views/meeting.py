@@ -15,8 +15,10 @@ from django.views.decorators.http import require_POST
 from config.params import parse_id
 from meetings import services
 from meetings.forms import (
+    AbsenceForm,
     AccessibleForm,
     AgendaItemForm,
+    AgendaPlanForm,
     CancelForm,
     ConflictDeclareForm,
     ConflictLeaveForm,
@@ -26,6 +28,7 @@ from meetings.forms import (
     MeetingForm,
     MinutesForm,
     MinutesItemForm,
+    MoveForm,
     ReopenForm,
     SummonForm,
 )
@@ -48,8 +51,9 @@ from meetings.permissions import (
     meeting_scope,
     membership_in,
 )
+from meetings.services import summons
 from meetings.views._common import conflict_for, item_for, run, run_or_message
-from meetings.views.item_forms import CONFLICT, DISSENT, LEAVE, MINUTES, Panel
+from meetings.views.item_forms import CONFLICT, DISSENT, LEAVE, MINUTES, PLAN, Panel
 from meetings.views.minutes import minutes_form_initial, page_record
 
 FormKey = tuple[str, int]
@@ -74,6 +78,11 @@ class ItemRow:
     conflicts: list[ConflictRow] = field(default_factory=list)
     decide_form: AccessibleForm | None = None
     minutes: Panel | None = None
+    plan: Panel | None = None
+    planned_start: Any = None
+    facts: str = ""
+    first: bool = False
+    last: bool = False
 
 
 # --- create and edit -------------------------------------------------------------------
@@ -112,7 +121,9 @@ def meeting_create(request: HttpRequest, group_pk: int) -> HttpResponse:
             **form.cleaned_data,
         )
         if meeting is not None:
-            messages.success(request, _("Møtet er satt opp."))
+            messages.success(
+                request, _("Møtet er satt opp. Send innkallingen når saklista er klar.")
+            )
             return redirect("meetings:detail", pk=meeting.pk)
     return render(
         request,
@@ -245,7 +256,7 @@ def _detail_context(
     locked = bool(minutes and minutes.is_approved)
     started = timezone.now() >= meeting.starts_at
     items = list(
-        meeting.agenda_items.select_related("submitted_by", "council_case")
+        meeting.agenda_items.select_related("submitted_by", "council_case", "presenter__user")
         .prefetch_related("dissents__author", "conflicts__membership__user")
         .order_by("order", "id")
     )
@@ -282,10 +293,28 @@ def _detail_context(
                 else None
             )
             row.minutes = Panel(MINUTES, item.pk, bound.get((MINUTES.key, item.pk)))
+            row.plan = Panel(PLAN, item.pk, bound.get((PLAN.key, item.pk)))
         (accepted if item.status == AgendaStatus.ACCEPTED else pending).append(row)
+    starts = services.planned_starts(meeting.starts_at, [r.item for r in accepted])
+    movable = [r for r in accepted if not r.item.is_media_strategy]
+    for r in accepted:
+        r.planned_start = starts[r.item.pk]
+        r.facts = _time_facts(r.item, r.planned_start)
+    if movable:
+        movable[0].first = True
+        movable[-1].last = True
     versions = list(minutes.versions.all()) if minutes else []
     writes = manages and started and not locked and meeting.status != MeetingStatus.CANCELLED
+    open_for_replies = meeting.status == MeetingStatus.PLANNED and meeting.ends_at > timezone.now()
+    summoned_me = summons.is_summoned_to(membership, meeting)
     return {
+        "last_summons": summons.last_revision(meeting),
+        "pending_changes": summons.summons_pending_changes(meeting) if manages else None,
+        "replies": summons.replies(meeting) if manages else None,
+        "open_for_replies": open_for_replies,
+        "summoned_me": summoned_me,
+        "my_reply": meeting.replies.filter(membership=membership).first() if summoned_me else None,
+        "absence_form": bound.get(("absence", 0)) or AbsenceForm(prefix="absence"),
         "meeting": meeting,
         "manages": manages,
         "membership": membership,
@@ -312,9 +341,26 @@ def _detail_context(
         if writes
         else None,
         "reopen_form": bound.get(("reopen", 0)) or ReopenForm(prefix="reopen"),
+        "current_item": next((r.item for r in accepted if r.item.in_progress), None),
         "pending_decision": ConflictDecision.PENDING,
         "disqualified": ConflictDecision.DISQUALIFIED,
     }
+
+
+def _time_facts(item: AgendaItem, planned_start: Any) -> str:
+    """ "kl. 18:20 · 30 min · Innleder: …" for one item (G9, G13)."""
+    parts = []
+    if planned_start is not None:
+        parts.append(_("kl. %(time)s") % {"time": f"{timezone.localtime(planned_start):%H:%M}"})
+    if item.duration_minutes:
+        parts.append(_("%(n)s min") % {"n": item.duration_minutes})
+    if item.presenter is not None:
+        parts.append(_("Innleder: %(name)s") % {"name": item.presenter.user.full_name})
+    if item.started_at is not None:
+        parts.append(
+            _("tatt opp %(time)s") % {"time": f"{timezone.localtime(item.started_at):%H:%M}"}
+        )
+    return " · ".join(parts)
 
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -512,3 +558,40 @@ def minutes_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         return _done(request, meeting, _("Referatet er åpnet for retting."), "referat")
     return _rerender(request, meeting, ("reopen", 0), form)
+
+
+# --- the agenda with time (G9, G13, G20) -------------------------------------------------
+@require_POST
+def item_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """G9: an item's planned length and presenter."""
+    item = item_for(request, pk, "manage")
+    form = AgendaPlanForm(request.POST, prefix=PLAN.prefix(item.pk), group=item.meeting.group)
+    if (
+        form.is_valid()
+        and run(form, services.agenda_item_plan, actor=request.user, item=item, **form.cleaned_data)
+        is not None
+    ):
+        return _done(request, item.meeting, _("Tid og innleder er lagret."), f"sak-{item.pk}")
+    return _rerender(request, item.meeting, (PLAN.key, item.pk), form)
+
+
+@require_POST
+def item_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move an item up or down the agenda; the media item keeps its place (G20)."""
+    item = item_for(request, pk, "manage")
+    form = MoveForm(request.POST)
+    direction = form.cleaned_data["direction"] if form.is_valid() else ""
+    if run_or_message(
+        request, services.agenda_item_move, actor=request.user, item=item, direction=direction
+    ):
+        return _done(request, item.meeting, _("Saklista er endret."), f"sak-{item.pk}")
+    return redirect("meetings:detail", pk=item.meeting.pk)
+
+
+@require_POST
+def item_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """G13: the leader marks the item in progress."""
+    item = item_for(request, pk, "manage")
+    if run_or_message(request, services.agenda_item_start, actor=request.user, item=item):
+        return _done(request, item.meeting, _("Saken er tatt opp."), f"sak-{item.pk}")
+    return redirect("meetings:detail", pk=item.meeting.pk)

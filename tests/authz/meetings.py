@@ -15,13 +15,16 @@ from meetings.models import (
     CouncilCase,
     MeetingKind,
     MeetingPlan,
+    MeetingReply,
     MeetingRequest,
     Minutes,
     MinutesStatus,
     MinutesVersion,
     ProgrammeIssue,
     RequestKind,
+    Vote,
     VoteDeviationNotice,
+    VoteSubject,
 )
 from tests.authz import GROUP_MANAGE, GROUP_VIEW, LOGGED_IN, Case, _all, expect
 from tests.factories.meetings import make_council_meeting, make_item, make_meeting
@@ -35,6 +38,7 @@ MANAGE_REDIRECT = _all(
 )
 VIEW_REDIRECT = _all(404, anonymous=302, member=302, faction_leader=302, leader=302, site_admin=302)
 NOT_FOUND = _all(404, anonymous=302)
+SUMMONED_POST = _all(404, anonymous=302, member=302, faction_leader=302, leader=302, site_admin=200)
 FACTION_CREATE = _all(
     404, anonymous=302, member=403, faction_leader=200, leader=200, site_admin=200
 )
@@ -110,6 +114,43 @@ def setup(world: Any) -> None:
         issue=issue,
         token=token,
     )
+    _setup_issue_19(world)
+
+
+def _setup_issue_19(world: Any) -> None:
+    """A summoned member's absence, an open vote, and a vote on a board meeting's question."""
+    now = timezone.now()
+    MeetingReply.objects.create(
+        meeting=world.extra["meeting"],
+        membership=world.memberships["member"],
+        attending=False,
+        replied_at=now,
+    )
+    vote = Vote.objects.create(
+        group=world.group,
+        subject=VoteSubject.PROPOSAL,
+        title="Uttalelse",
+        opened_at=now,
+        deadline=now + dt.timedelta(days=2),
+        eligible=4,
+    )
+    board_conflict = ConflictOfInterest.objects.create(
+        agenda_item=world.extra["board_item"],
+        membership=world.memberships["deputy"],
+        reason="Styreverv",
+        declared_at=now,
+    )
+    board_vote = Vote.objects.create(
+        group=world.group,
+        subject=VoteSubject.CONFLICT,
+        conflict=board_conflict,
+        meeting=world.extra["board"],
+        title="Habilitet",
+        opened_at=now,
+        deadline=now + dt.timedelta(days=2),
+        eligible=3,
+    )
+    world.extra.update(vote=vote, board_vote=board_vote)
 
 
 def _pk(name: str) -> Any:
@@ -262,6 +303,94 @@ CASES = [
     Case("meetings:calendar", LOGGED_IN),
     Case("meetings:calendar_feed_new", _all(302), **_post()),
     Case("meetings:calendar_feed_revoke", _all(302), **_post()),
+    # issue 19: summons, the meeting's calendar entry, replies, substitutes, votes
+    Case("meetings:summons_send", GROUP_MANAGE, kwargs=_pk("meeting")),
+    Case("meetings:summons_send", MANAGE_REDIRECT, kwargs=_pk("meeting"), **_post()),
+    Case("meetings:summons_send", BOARD_ONLY, kwargs=_pk("board"), label="board-G17"),
+    Case("meetings:meeting_ics", GROUP_VIEW, kwargs=_pk("meeting")),
+    Case("meetings:meeting_ics", BOARD_ONLY, kwargs=_pk("board"), label="board-G17"),
+    # summoned members report absence; a site admin is not summoned (the form again)
+    Case("meetings:absence_report", SUMMONED_POST, kwargs=_pk("meeting"), **_post()),
+    Case(
+        "meetings:absence_report",
+        _all(404, anonymous=302, member=200, faction_leader=200, leader=200, site_admin=200),
+        kwargs=_pk("meeting"),
+        method="post",
+        data=lambda w: {"absence-reason": "x" * 400},
+        label="reason-too-long",
+    ),
+    Case("meetings:absence_report", BOARD_MANAGE_POST, kwargs=_pk("board"), **_post("board-G17")),
+    Case("meetings:attendance_confirm", VIEW_REDIRECT, kwargs=_pk("meeting"), **_post()),
+    Case("meetings:substitute_call", MANAGE_REDIRECT, kwargs=_pk("meeting"), **_post()),
+    Case(
+        "meetings:substitute_call",
+        MANAGE_REDIRECT,
+        kwargs=_pk("meeting"),
+        method="post",
+        data=lambda w: {
+            "replaces": w.memberships["member"].pk,
+            "substitute": w.memberships["substitute"].pk,
+        },
+        label="next-substitute-G2",
+    ),
+    Case(
+        "meetings:substitute_call",
+        MANAGE_REDIRECT,
+        kwargs=_pk("meeting"),
+        method="post",
+        data=lambda w: {"replaces": "x", "substitute": 10**12},
+        label="garbage",
+    ),
+    Case("meetings:votes", GROUP_VIEW, kwargs=_group),
+    Case("meetings:vote_open", GROUP_MANAGE, kwargs=_group),
+    Case("meetings:vote_open", GROUP_MANAGE, kwargs=_group, **_post("empty")),
+    Case(
+        "meetings:vote_open",
+        MANAGE_REDIRECT,
+        kwargs=_group,
+        method="post",
+        data=lambda w: {
+            "subject": "proposal",
+            "title": "Uttalelse om sykehuset",
+            "method": "portal",
+            "deadline": timezone.localtime(timezone.now() + dt.timedelta(days=2)).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
+        },
+        label="proposal-G6",
+    ),
+    Case("meetings:vote", GROUP_VIEW, kwargs=_pk("vote")),
+    Case("meetings:vote", BOARD_ONLY, kwargs=_pk("board_vote"), label="board-G17"),
+    Case("meetings:vote_cast", GROUP_VIEW, kwargs=_pk("vote"), **_post("empty")),
+    Case(
+        "meetings:vote_cast",
+        _all(404, anonymous=302, member=302, faction_leader=302, leader=302, site_admin=200),
+        kwargs=_pk("vote"),
+        method="post",
+        data=lambda w: {"choice": "for"},
+        label="cast-G1",
+    ),
+    Case("meetings:vote_close", GROUP_MANAGE, kwargs=_pk("vote")),
+    Case("meetings:vote_close", GROUP_MANAGE, kwargs=_pk("vote"), **_post("unconfirmed")),
+    Case("meetings:vote_close", MANAGE_REDIRECT, kwargs=_pk("vote"), **_confirmed()),
+    # the agenda with time (G9, G13, G20); the sample minutes are approved, so a plan is
+    # refused on the form and a move or start with a message
+    Case("meetings:item_plan", GROUP_MANAGE, kwargs=_pk("item"), **_post()),
+    Case(
+        "meetings:item_plan",
+        GROUP_MANAGE,
+        kwargs=_pk("item"),
+        method="post",
+        data=lambda w: {f"plan-{w.extra['item'].pk}-duration_minutes": "-5"},
+        label="bad-duration",
+    ),
+    Case("meetings:item_plan", BOARD_ONLY, kwargs=_pk("board_item"), **_post("board")),
+    Case("meetings:item_move", MANAGE_REDIRECT, kwargs=_pk("item"), **_post()),
+    Case("meetings:item_move", BOARD_MANAGE_POST, kwargs=_pk("board_item"), **_post("board")),
+    Case("meetings:item_start", MANAGE_REDIRECT, kwargs=_pk("item"), **_post()),
+    Case("meetings:item_start", BOARD_MANAGE_POST, kwargs=_pk("board_item"), **_post("board")),
+    Case("meetings:item_form", GROUP_MANAGE, kwargs=_form("item", "tid"), label="plan"),
+    Case("meetings:item_form", BOARD_ONLY, kwargs=_form("board_item", "tid"), label="plan-board"),
     # the feed is authenticated by its token alone, for any client
     Case("meetings:feed", _all(200), kwargs=lambda w: {"token": w.extra["token"]}),
     Case("meetings:feed", _all(404), kwargs=lambda w: {"token": "x" * 43}, label="bad-token"),

@@ -68,6 +68,26 @@ def _special(label: str, person: User, ctx: Ctx) -> models.Model | None:
         return apps.get_model("meetings", "MeetingPlan").objects.create(
             group=group(), year=2030, half=1, adopted_by=person
         )
+    if label == "meetings.vote":  # a proposal needs no ruleset; the deadline after opening
+        now = timezone.now()
+        return apps.get_model("meetings", "Vote").objects.create(
+            group=group(),
+            subject="proposal",
+            title="Uttalelse",
+            opened_at=now,
+            deadline=now + dt.timedelta(days=1),
+            opened_by=person,
+        )
+    if label == "meetings.substitutecall":  # the substitute replaces someone else
+        mine = build("groups.membership", person, ctx)
+        meeting = build("meetings.meeting", person, ctx)
+        return apps.get_model("meetings", "SubstituteCall").objects.create(
+            meeting=meeting,  # type: ignore[misc]
+            substitute=mine,  # type: ignore[misc]
+            replaces=make_membership(group(), None),
+            called_at=timezone.now(),
+            called_by=person,
+        )
     return None
 
 

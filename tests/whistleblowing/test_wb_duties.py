@@ -119,7 +119,7 @@ def test_w10_trigger_on_a_party_case_opens_the_reserve_key_and_tells_the_general
     services.notices_send()  # the new-report notice, waiting in the outbox
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        trigger = services.case_trigger_mark(
+        services.case_trigger_mark(
             handler=staff["sec"], case=case, key=key, kind="authorities", text="Politiet bør inn"
         )
     assert recipients() == [staff["sg"].user.email]
