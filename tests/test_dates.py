@@ -14,8 +14,21 @@ from django.utils import translation
 from config.dates import day, when
 
 OSLO = ZoneInfo("Europe/Oslo")
-NB_MONTHS = "jan. feb. mar. apr. mai jun. jul. aug. sep. okt. nov. des.".split()
-NB_DAYS = "man. tir. ons. tor. fre. lør. søn.".split()
+NB_MONTHS = [
+    "jan.",
+    "feb.",
+    "mar.",
+    "apr.",
+    "mai",
+    "jun.",
+    "jul.",
+    "aug.",
+    "sep.",
+    "okt.",
+    "nov.",
+    "des.",
+]
+NB_DAYS = ["man.", "tir.", "ons.", "tor.", "fre.", "lør.", "søn."]
 
 
 @pytest.mark.parametrize(
