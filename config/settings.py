@@ -118,6 +118,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.portal",
             ],
+            # The `day` and `when` date filters, one format per purpose (config/dates.py).
+            "builtins": ["config.dates"],
         },
     }
 ]
