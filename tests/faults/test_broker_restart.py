@@ -19,7 +19,11 @@ from tests.factories import whistleblowing as f
 from whistleblowing.models import Notification
 from whistleblowing.services import sweeps
 
-pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.faults,
+    pytest.mark.xdist_group("faults"),  # one own Redis on one port: one test at a time
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def _queued_notice(broker: Any) -> tuple[Any, Notification]:

@@ -27,7 +27,7 @@ from django.urls import reverse
 
 from tests.conftest import IN_CI
 
-pytestmark = pytest.mark.faults
+pytestmark = [pytest.mark.faults, pytest.mark.xdist_group("faults")]
 
 PG_PORT = 5441
 MEMBERS = 12

@@ -21,7 +21,11 @@ from tests.factories import whistleblowing as f
 from whistleblowing.models import Case, Notification, NotificationKind
 from whistleblowing.services import sweeps
 
-pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.faults,
+    pytest.mark.xdist_group("faults"),  # one own Redis on one port: one test at a time
+    pytest.mark.django_db(transaction=True),
+]
 
 SWEEP = "whistleblowing.tasks.deadline_sweep"
 # Days since receipt -> the notice the sweep owes the case.

@@ -330,7 +330,7 @@ def test_g24_the_chapter_leader_convenes_and_each_member_gets_one_summons(
             )
     assert len(mail.outbox) == 5
     assert {m.subject for m in mail.outbox} == {"Innkalling til konstituerende møte"}
-    assert "5. oktober 2027 18:00, Rådhuset" in mail.outbox[0].body
+    assert "5. oktober 2027 kl. 18:00, Rådhuset" in mail.outbox[0].body
     with pytest.raises(PermissionDenied):
         services.constitution_convene(
             actor=world.users["leader"], group=new, meeting_at=at(2027, 10, 6, 18), place="X"

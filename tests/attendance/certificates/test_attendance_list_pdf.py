@@ -64,7 +64,7 @@ def test_the_course_leaders_confirmation_is_printed_with_name_and_time(
 
     text = pdf_text(lists.attendance_list_pdf(built.course))
 
-    assert "Bekreftet i Gruppeportalen av kursleder Liv Leder, 02.04.2025 kl. 10:15." in text
+    assert "Bekreftet i Gruppeportalen av kursleder Liv Leder, 2. april 2025 kl. 10:15." in text
 
 
 def test_a_presence_change_after_confirmation_makes_the_confirmation_stale(
