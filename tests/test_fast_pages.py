@@ -31,6 +31,16 @@ from tests.factories.groups import make_group, make_membership, make_user
 from tests.factories.meetings import make_item, make_meeting
 
 
+def counted(calls: list[int], real: Callable[..., Any]) -> Callable[..., Any]:
+    """``real``, noting each call in ``calls``."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    return wrapper
+
+
 def queries(client: Client, url: str) -> int:
     client.get(url)  # warm: session stamps
     with CaptureQueriesContext(connection) as ctx:
@@ -39,7 +49,7 @@ def queries(client: Client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
-def grown(counts: Callable[[], int], grow: Callable[[], None]) -> tuple[int, int]:
+def grown(counts: Callable[[], int], grow: Callable[[], object]) -> tuple[int, int]:
     before = counts()
     grow()
     return before, counts()
@@ -211,10 +221,7 @@ def test_a_calendar_refetching_its_feed_gets_304_until_a_meeting_changes(
     from meetings.views import followup
 
     builds: list[int] = []
-    real = followup.build_calendar
-    monkeypatch.setattr(
-        followup, "build_calendar", lambda *a, **k: builds.append(1) or real(*a, **k)
-    )
+    monkeypatch.setattr(followup, "build_calendar", counted(builds, followup.build_calendar))
     meeting = make_meeting(world.group, starts_at=timezone.now() + dt.timedelta(days=2))
     token = meeting_services.calendar_feed_create(actor=world.users["member"])
     url = reverse("meetings:feed", args=[token])
@@ -268,8 +275,7 @@ def test_approved_minutes_pdf_answers_304_and_is_cached_per_user(
     version = meeting_services.minutes_approve(actor=world.users["leader"], meeting=meeting)
     url = reverse("meetings:minutes_pdf", args=[meeting.pk, version.number])
     layouts: list[int] = []
-    real = pdf.layout
-    monkeypatch.setattr(pdf, "layout", lambda html: layouts.append(1) or real(html))
+    monkeypatch.setattr(pdf, "layout", counted(layouts, pdf.layout))
     member, deputy = world.client_for("member"), world.client_for("deputy")
 
     first, repeat = conditional(member, url)
@@ -299,9 +305,10 @@ def test_the_attendance_list_pdf_answers_304_but_is_never_stored_S10(
     stored: list[str] = []
     monkeypatch.setattr(conditional_module, "_cache_set", lambda key, body: stored.append(key))
     renders: list[int] = []
-    real = courses.services.attendance_list_pdf
     monkeypatch.setattr(
-        courses.services, "attendance_list_pdf", lambda *a, **k: renders.append(1) or real(*a, **k)
+        courses.services,
+        "attendance_list_pdf",
+        counted(renders, courses.services.attendance_list_pdf),
     )
     client = world.client_for("leader")
 
