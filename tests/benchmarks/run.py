@@ -70,7 +70,7 @@ def table(rows: list[dict[str, object]]) -> str:
     for row in rows:
         q1, q10 = row["q1"], row["q10"]
         lines.append(
-            f"| {row['database']} | {row['page']} | {row['rate']:.0f} | {row['ratio']:.2f} | "
+            f"| {row['database']} | {row['page']} | {row['rate']:.0f} | {row['ratio']:.3f} | "
             f"{'–' if q1 is None else q1} | {'–' if q10 is None else q10} |"
         )
     return "\n".join(lines)
