@@ -63,9 +63,10 @@ messages: env
 	.venv/bin/python manage.py makemessages -l en --no-obsolete -v0 --ignore='.venv/*' --ignore='groups/*' --ignore='meetings/*' --ignore='attendance/*' --ignore='whistleblowing/*' --ignore='tests/*' --ignore='var/*' --ignore='.tools/*'
 	.venv/bin/python manage.py compilemessages -l en -v0 --ignore='.venv/*' --ignore='.tools/*'
 
+# Every benchmark on SQLite, and on PostgreSQL too when DATABASE_URL is set (fresh databases
+# named after it); one table at the end. BENCHMARKS=groups_bench,... picks some.
 benchmarks: env system-deps
-	@for bench in groups_bench meetings_bench attendance_bench certificates_bench whistleblowing_bench; do \
-	  echo "== $$bench"; .venv/bin/python -m tests.benchmarks.$$bench || exit 1; done
+	.venv/bin/python -m tests.benchmarks.run
 
 clean:
 	rm -rf var .pytest_cache

@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 
 from attendance.models import COURSE_ADMIN_GROUP, Course, CourseSession
 from groups.models import User
-from groups.permissions import can_manage, closed_message, period_closed
+from groups.permissions import (
+    PERMISSION_CODENAMES,
+    can_manage,
+    closed_message,
+    group_perms,
+    period_closed,
+    remembered,
+)
 
 Perm = Literal["view", "lead", "records", "decide"]
 
@@ -31,7 +38,9 @@ def is_course_admin(user: User | AnonymousUser) -> bool:
         return False
     if user.is_superuser:
         return True
-    return user.groups.filter(name=COURSE_ADMIN_GROUP).exists()
+    return remembered(
+        user, ("course_admin",), lambda: user.groups.filter(name=COURSE_ADMIN_GROUP).exists()
+    )
 
 
 def can_lead(user: User | AnonymousUser, course: Course) -> bool:
@@ -46,7 +55,7 @@ def can_view(user: User | AnonymousUser, course: Course) -> bool:
     return (
         can_lead(user, course)
         or is_course_admin(user)
-        or user.has_perm("groups.view_councilgroup", course.group)
+        or (user.is_active and PERMISSION_CODENAMES["view"] in group_perms(user, course.group))
     )
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.staticfiles import finders
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from pypdf import PdfReader, PdfWriter
 from weasyprint import CSS, HTML
@@ -121,6 +122,38 @@ def render_pdf(template_name: str, context: Mapping[str, Any], *, title: str = "
     """Render one document of ``template_name`` (a body fragment) as PDF."""
     data: bytes = layout(document_html(_bodies(template_name, [context]), title)).write_pdf()
     return data
+
+
+def pdf_download(
+    request: HttpRequest,
+    template_name: str,
+    context: Mapping[str, Any],
+    *,
+    filename: str,
+    title: str = "",
+    etag_parts: tuple[object, ...] | None = None,
+    cache_control: str = "private, no-cache",
+) -> HttpResponse:
+    """One document as a download that answers a repeat request with 304 and is cached per
+    user until what it shows changes (``config.conditional``). The ETag is the digest of
+    the document's HTML (a few milliseconds; the layout is what costs), or of
+    ``etag_parts`` where the HTML holds a print time that should not count as a change."""
+    from config.conditional import conditional_download, content_etag
+
+    html = document_html(_bodies(template_name, [context]), title)
+    return conditional_download(
+        request,
+        kind="pdf",
+        owner=getattr(request.user, "pk", None),
+        etag=content_etag(template_name, *(etag_parts if etag_parts is not None else (html,))),
+        build=lambda: bytes(layout(html).write_pdf()),
+        content_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": cache_control,
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 @dataclass(frozen=True)

@@ -8,4 +8,28 @@ class GroupsConfig(AppConfig):
 
     def ready(self) -> None:
         # Failed Celery tasks of every app are recorded for the health page.
+        # Answers groups.permissions remembers on a user object go stale on any such write.
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
         from groups import task_failures  # noqa: F401
+        from groups.models import (
+            CouncilGroup,
+            CouncilGroupGroupObjectPermission,
+            CouncilGroupUserObjectPermission,
+            Membership,
+            User,
+        )
+        from groups.permissions import access_changed
+
+        for model in (
+            Membership,
+            CouncilGroup,
+            CouncilGroupUserObjectPermission,
+            CouncilGroupGroupObjectPermission,
+        ):
+            post_save.connect(access_changed, sender=model, dispatch_uid=f"access-{model.__name__}")
+            post_delete.connect(
+                access_changed, sender=model, dispatch_uid=f"access-del-{model.__name__}"
+            )
+        # central roles (course administrators, handlers) are auth groups
+        m2m_changed.connect(access_changed, sender=User.groups.through, dispatch_uid="access-roles")

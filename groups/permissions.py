@@ -2,18 +2,27 @@
 
 A group's data is visible to its members only (a guardian object permission kept in step
 with memberships by the services); the leader and deputy manage it.
+
+Each answer (the user's object permissions on a group, their membership in it, their
+memberships with member rights today) is looked up once per user object and shared by
+every helper, view and template of the request: ``request.user`` is a new object on every
+request. A write to a membership, a group or an object permission in this process (signals
+connected in ``groups.apps``) makes every such answer stale, so a service that changes
+access and checks it again in the same request, or a test, never sees an old one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from guardian.core import ObjectPermissionChecker
 
 from groups.models import (
     SECRETARIAT_GROUP,
@@ -30,6 +39,37 @@ PERMISSION_CODENAMES: dict[str, str] = {
     "view": "groups.view_councilgroup",
     "manage": "groups.manage_councilgroup",
 }
+
+_version = [0]
+
+
+def access_changed(**_kwargs: Any) -> None:
+    """Signal receiver: memberships, groups or object permissions were written."""
+    _version[0] += 1
+
+
+def remembered[T](user: User, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, remembered on ``user`` until access changes."""
+    store: dict[object, Any] = user.__dict__.setdefault("_portal_access", {})
+    if store.get("version") != _version[0]:
+        store.clear()
+        store["version"] = _version[0]
+    if key not in store:
+        store[key] = compute()
+    found: T = store[key]
+    return found
+
+
+def group_perms(user: User, group: CouncilGroup) -> frozenset[str]:
+    """The user's object permissions on ``group`` ("groups.view_councilgroup", ...), asked of
+    guardian once (an inactive user has none). Site admins are handled by the callers."""
+    return remembered(
+        user,
+        ("perms", group.pk),
+        lambda: frozenset(
+            f"groups.{codename}" for codename in ObjectPermissionChecker(user).get_perms(group)
+        ),
+    )
 
 
 # --- closed periods (G24) ---------------------------------------------------------------------
@@ -74,9 +114,10 @@ def get_group_for_user(user: User | AnonymousUser, pk: int, perm: Perm = "view")
         if perm == "manage":
             require_open_period(group)
         return group
-    if not user.has_perm(PERMISSION_CODENAMES["view"], group):
+    perms = group_perms(user, group)
+    if PERMISSION_CODENAMES["view"] not in perms:
         raise Http404
-    if perm == "manage" and not user.has_perm(PERMISSION_CODENAMES["manage"], group):
+    if perm == "manage" and PERMISSION_CODENAMES["manage"] not in perms:
         raise PermissionDenied(_("Bare gruppeleder og nestleder kan gjøre dette."))
     if perm == "manage":
         require_open_period(group)
@@ -87,20 +128,22 @@ def membership_for(user: User | AnonymousUser, group: CouncilGroup) -> Membershi
     """The user's membership in ``group`` that still counts (not left), or None."""
     if not user.is_authenticated:
         return None
-    return (
-        Membership.objects.filter(group=group, user=user)
-        .exclude(status=MembershipStatus.LEFT)
-        .select_related("user")
-        .first()
+    return remembered(
+        user,
+        ("membership", group.pk),
+        lambda: (
+            Membership.objects.filter(group=group, user=user)
+            .exclude(status=MembershipStatus.LEFT)
+            .select_related("user")
+            .first()
+        ),
     )
 
 
 def can_manage(user: User | AnonymousUser, group: CouncilGroup) -> bool:
-    return bool(
-        user.is_authenticated
-        and not period_closed(group)
-        and (user.is_superuser or user.has_perm(PERMISSION_CODENAMES["manage"], group))
-    )
+    if not user.is_authenticated or period_closed(group):
+        return False
+    return user.is_superuser or PERMISSION_CODENAMES["manage"] in group_perms(user, group)
 
 
 # --- member rights today: the one definition every app uses (G1, G2, G15, G16) -------------
@@ -109,8 +152,12 @@ def active_memberships(user: User | AnonymousUser) -> list[Membership]:
     if not user.is_authenticated:
         return []
     today = timezone.localdate()
-    rows = Membership.objects.filter(user=user).exclude(status=MembershipStatus.LEFT)
-    return [m for m in rows.select_related("group") if m.has_member_rights(today)]
+
+    def compute() -> list[Membership]:
+        rows = Membership.objects.filter(user=user).exclude(status=MembershipStatus.LEFT)
+        return [m for m in rows.select_related("group") if m.has_member_rights(today)]
+
+    return list(remembered(user, ("active", today), compute))
 
 
 def membership_in(user: User | AnonymousUser, group_id: int) -> Membership | None:

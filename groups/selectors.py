@@ -106,8 +106,21 @@ def ethics_share_per_group(guidelines: EthicsGuidelines, on: dt.date) -> list[Et
     ]
 
 
+# What the member lists show of a person: a county group lists hundreds (G2), so the rest
+# of the user row (password hash, contact details) is not read.
+_MEMBER_LIST_FIELDS = (
+    *(f.name for f in Membership._meta.concrete_fields),
+    "user__full_name",
+    "user__email",
+)
+
+
 def group_overview(group: CouncilGroup, on: dt.date) -> GroupOverview:
-    memberships = list(group.memberships.select_related("user").order_by("user__full_name"))
+    memberships = list(
+        group.memberships.select_related("user")
+        .only(*_MEMBER_LIST_FIELDS)
+        .order_by("user__full_name")
+    )
     rulesets = list(
         group.rulesets.filter(status__in=[RuleSetStatus.ADOPTED, RuleSetStatus.PROPOSED])
     )

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attendance.models import AttendanceListConfirmation, Course
-from attendance.selectors import attendance_list
+from attendance.selectors import AttendanceList, attendance_list
 from config.pdf import render_pdf
 from groups.audit import audit
 from groups.models import User
@@ -46,10 +46,15 @@ def attendance_list_confirm(*, actor: User, course: Course) -> AttendanceListCon
     return confirmation
 
 
-def attendance_list_pdf(course: Course, *, now: dt.datetime | None = None) -> bytes:
+ATTENDANCE_LIST_PDF_TEMPLATE = "attendance/pdf/attendance_list.html"
+
+
+def attendance_list_pdf(
+    course: Course, *, now: dt.datetime | None = None, listing: AttendanceList | None = None
+) -> bytes:
     printed = timezone.localtime(now or timezone.now())
     return render_pdf(
-        "attendance/pdf/attendance_list.html",
-        {"list": attendance_list(course), "course": course, "printed": printed},
+        ATTENDANCE_LIST_PDF_TEMPLATE,
+        {"list": listing or attendance_list(course), "course": course, "printed": printed},
         title=_("Frammøteliste"),
     )

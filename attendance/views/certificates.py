@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -119,11 +120,18 @@ def certificate_download(request: HttpRequest, pk: int, cert_pk: int) -> HttpRes
         course = get_course_for_user(user, pk, "view")
         if not services.can_issue(user, course):
             raise Http404
+    # The stored file's sha256 is its ETag: a repeat download gets 304 and is not read.
+    not_modified = get_conditional_response(request, etag=f'"{certificate.sha256}"')
+    if not_modified is not None:
+        not_modified["ETag"] = f'"{certificate.sha256}"'
+        return not_modified
     try:
         data = services.read_verified(certificate.file, certificate.sha256)
     except services.StoredFileCorrupt as exc:
         return _corrupt(exc)
-    return pdf_response(data, f"kursbevis-{certificate.code}.pdf")
+    response = pdf_response(data, f"kursbevis-{certificate.code}.pdf")
+    response["ETag"] = f'"{certificate.sha256}"'
+    return response
 
 
 @require_POST

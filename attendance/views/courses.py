@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +21,14 @@ from attendance import selectors, services
 from attendance.forms import CourseForm, ExemptionForm, SessionForm
 from attendance.models import Course, CourseSession, CourseStatus
 from attendance.permissions import can_lead, get_course_for_user, is_course_admin
-from attendance.views._common import csv_response, current_user, is_htmx, pdf_response
+from attendance.services.attendance_list import ATTENDANCE_LIST_PDF_TEMPLATE
+from attendance.views._common import (
+    csv_response,
+    current_user,
+    is_htmx,
+    pdf_headers,
+)
+from config.conditional import conditional_download, content_etag
 from config.params import parse_id
 from groups.forms import add_service_errors, run_form
 from groups.permissions import can_manage, get_group_for_user
@@ -264,5 +272,22 @@ def attendance_list_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def attendance_list_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    course = get_course_for_user(current_user(request), pk, "records")
-    return pdf_response(services.attendance_list_pdf(course), f"frammoteliste-kurs-{course.pk}.pdf")
+    """The list as PDF; a repeat request gets 304 while the list (all of it but the print
+    time) is unchanged. Never stored or cached (S10), and ``no-store`` for the browser."""
+    user = current_user(request)
+    course = get_course_for_user(user, pk, "records")
+    listing = selectors.attendance_list(course)
+    unprinted = render_to_string(
+        ATTENDANCE_LIST_PDF_TEMPLATE,
+        {"list": listing, "course": course, "printed": None},
+    )
+    return conditional_download(
+        request,
+        kind="attendance-list",
+        owner=user.pk,
+        etag=content_etag(unprinted),
+        build=lambda: services.attendance_list_pdf(course, listing=listing),
+        content_type="application/pdf",
+        headers=pdf_headers(f"frammoteliste-kurs-{course.pk}.pdf"),
+        store=False,
+    )

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -30,6 +31,7 @@ from groups.models import (
     Membership,
     MembershipStatus,
     PeriodConstitution,
+    Seat,
 )
 from groups.permissions import can_manage, get_group_for_user, membership_for, period_closed
 from groups.views.common import _user
@@ -54,15 +56,28 @@ def group_create(request: HttpRequest) -> HttpResponse:
     return render(request, "groups/group_create.html", {"form": form})
 
 
+MEMBERS_PER_PAGE = 50
+
+
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The group and its members. A county group lists every local party member (G2), so
+    the list is paged, representatives before party members, and searchable by name."""
     group = get_group_for_user(request.user, pk, "view")
     overview = selectors.group_overview(group, timezone.localdate())
+    query = request.GET.get("q", "").strip()[:100]
+    rows = sorted(overview.rows, key=lambda row: row.membership.seat == Seat.PARTY_MEMBER)
+    if query:
+        needle = query.casefold()
+        rows = [row for row in rows if needle in row.membership.user.full_name.casefold()]
     return render(
         request,
         "groups/group_detail.html",
         {
             "group": group,
             "overview": overview,
+            "members": Paginator(rows, MEMBERS_PER_PAGE).get_page(request.GET.get("side")),
+            "query": query,
+            "searchable": len(overview.rows) > MEMBERS_PER_PAGE or bool(query),
             "manage": can_manage(request.user, group),
             "me": membership_for(request.user, group),
             "closed": period_closed(group),

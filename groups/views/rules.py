@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.pdf import render_pdf
+from config.pdf import pdf_download
 from groups import selectors, services
 from groups.forms import (
     RulesDecisionForm,
@@ -75,7 +75,8 @@ def rules_version(request: HttpRequest, pk: int, version: int) -> HttpResponse:
 def rules_pdf(request: HttpRequest, pk: int, version: int) -> HttpResponse:
     group = get_group_for_user(request.user, pk, "view")
     ruleset = _ruleset(group, version)
-    pdf = render_pdf(
+    return pdf_download(
+        request,
         "groups/pdf/rules.html",
         {
             "group": group,
@@ -83,10 +84,8 @@ def rules_pdf(request: HttpRequest, pk: int, version: int) -> HttpResponse:
             "overview": selectors.group_overview(group, timezone.localdate()),
         },
         title=str(ruleset),
+        filename=f"reglement-v{ruleset.version}.pdf",
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="reglement-v{ruleset.version}.pdf"'
-    return response
 
 
 def rules_propose(request: HttpRequest, pk: int) -> HttpResponse:

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count, Max, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from config.pdf import render_pdf
+from config.conditional import conditional_download, content_etag
+from config.pdf import pdf_download
 from groups.models import CouncilGroup, User
 from meetings import services
 from meetings.forms import ProgrammeIssueForm, ProgrammeUpdateForm, ReminderForm
@@ -153,14 +155,13 @@ def testament(request: HttpRequest, group_pk: int) -> HttpResponse:
     """E2: the one-page end-of-period summary, "politisk testament"."""
     group, _m = get_group_for_meetings(request.user, group_pk)
     if request.GET.get("format") == "pdf":
-        pdf = render_pdf(
-            "meetings/testament_pdf.html", _testament_context(group), title=_("Politisk testament")
+        return pdf_download(
+            request,
+            "meetings/testament_pdf.html",
+            _testament_context(group),
+            title=_("Politisk testament"),
+            filename=f"politisk-testament-{group.pk}.pdf",
         )
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="politisk-testament-{group.pk}.pdf"'
-        )
-        return response
     return render(request, "meetings/testament.html", _testament_context(group))
 
 
@@ -214,12 +215,23 @@ def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The private feed: no session, authenticated by its secret token alone."""
+    """The private feed: no session, authenticated by its secret token alone. A calendar
+    that fetches it again with the ETag it was given gets 304 until a meeting in it (or the
+    set of meetings) changes; the body is built once per change and cached for the user."""
     user = services.feed_user(token)
     if user is None:
         raise Http404
-    body = build_calendar(feed_meetings(user), name=_("Gruppeportalen – møter"))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=300"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    meetings = feed_meetings(user)
+    # Which meetings (their number and the sum of their ids), the latest change to any of
+    # them (every save stamps updated_at), and their groups' names: two small queries.
+    shown = meetings.order_by().aggregate(n=Count("pk"), ids=Sum("pk"), last=Max("updated_at"))
+    groups = sorted(meetings.order_by().values_list("group__area_name", "group__kind").distinct())
+    return conditional_download(
+        request,
+        kind="ics",
+        owner=user.pk,
+        etag=content_etag("ics", settings.SITE_URL, shown, groups),
+        build=lambda: build_calendar(meetings, name=_("Gruppeportalen – møter")),
+        content_type="text/calendar; charset=utf-8",
+        headers={"Cache-Control": "private, max-age=300", "X-Robots-Tag": "noindex"},
+    )

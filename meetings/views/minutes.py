@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.pdf import render_pdf
+from config.pdf import pdf_download
 from groups.models import BoardRole, MembershipStatus
 from meetings import presence, services
 from meetings.forms import ConfirmForm
@@ -98,11 +98,10 @@ def minutes_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     )
     if version is None:
         raise Http404
-    pdf = render_pdf(
+    return pdf_download(
+        request,
         "meetings/minutes_pdf.html",
         {"record": services.version_record(version)},
         title=_("Referat: %(title)s") % {"title": meeting.title},
+        filename=f"referat-{meeting.pk}-v{number}.pdf",
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="referat-{meeting.pk}-v{number}.pdf"'
-    return response

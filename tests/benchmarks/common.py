@@ -1,8 +1,10 @@
 """Shared benchmark plumbing: a Django set up on a throw-away data dir, gunicorn -w 2 on
-loopback, wrk from a second process, and a logged-in session cookie."""
+loopback, wrk from a second process, a logged-in session cookie, and the result rows that
+``tests.benchmarks.run`` gathers into one table."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -37,7 +39,12 @@ def setup_django() -> Path:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
+
+    # The data is made in this process with force_login; nobody logs in with a password, so
+    # the hundreds of users a benchmark makes need not each pay for Argon2 here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
     call_command("migrate", verbosity=0)
     return data_dir
@@ -89,13 +96,21 @@ def gunicorn(workers: int = 2) -> Iterator[str]:
         process.wait(timeout=10)
 
 
-def wrk(url: str, cookie: str = "", seconds: int = 5, connections: int = 8) -> float:
+def wrk(
+    url: str,
+    cookie: str = "",
+    seconds: int = 5,
+    connections: int = 8,
+    headers: dict[str, str] | None = None,
+) -> float:
     """Requests per second from wrk (bounded in time, loopback only)."""
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
     args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if cookie:
         args += ["-H", f"Cookie: {cookie}"]
+    for name, value in (headers or {}).items():
+        args += ["-H", f"{name}: {value}"]
     out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if non2xx:
@@ -104,6 +119,18 @@ def wrk(url: str, cookie: str = "", seconds: int = 5, connections: int = 8) -> f
     if not match:
         raise SystemExit(out)
     return float(match.group(1))
+
+
+def paired(
+    base: str, path: str, cookie: str = "", headers: dict[str, str] | None = None
+) -> tuple[float, float]:
+    """The page's req/s, and the hello view's measured just before and just after it (the
+    mean): on a machine shared with other work the load drifts, so each page gets its own
+    yardstick."""
+    before = wrk(base + "/__hello__", seconds=3)
+    rate = wrk(base + path, cookie, headers=headers)
+    after = wrk(base + "/__hello__", seconds=3)
+    return rate, (before + after) / 2
 
 
 def query_count(client: object, url: str) -> int:
@@ -115,3 +142,26 @@ def query_count(client: object, url: str) -> int:
         response = client.get(url)  # type: ignore[attr-defined]
     assert response.status_code == 200, (url, response.status_code)
     return len(ctx.captured_queries)
+
+
+def record(
+    page: str, rate: float, hello: float, queries_1x: int | None, queries_10x: int | None
+) -> None:
+    """One row of the closing table: printed, and appended (as a JSON line) to the file
+    named by BENCH_RESULTS when ``tests.benchmarks.run`` drives the benchmark."""
+    from django.db import connection
+
+    row = {
+        "database": connection.vendor,
+        "page": page,
+        "rate": rate,
+        "ratio": rate / hello if hello else None,
+        "q1": queries_1x,
+        "q10": queries_10x,
+    }
+    q = f"queries at 1× {queries_1x}, at 10× {queries_10x}" if queries_1x is not None else ""
+    print(f"{page}: {rate:.0f} req/s = {row['ratio']:.2f} × hello {q}".rstrip())
+    target = os.environ.get("BENCH_RESULTS")
+    if target:
+        with open(target, "a", encoding="utf-8") as out:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -1,12 +1,21 @@
-"""Member's home page and group page: req/s ÷ a bare hello view (same gunicorn -w 2, same
-run, wrk on loopback), and query counts at 1× and 10× members (must be equal).
+"""Member's home page, group page, and a county group's page with 500 local party members
+(G2): req/s ÷ a bare hello view (same gunicorn -w 2, same run, wrk on loopback), and query
+counts at 1× and 10× members (must be equal).
 
     .venv/bin/python -m tests.benchmarks.groups_bench
 """
 
 from __future__ import annotations
 
-from tests.benchmarks.common import gunicorn, query_count, session_cookie, setup_django, wrk
+from tests.benchmarks.common import (
+    gunicorn,
+    paired,
+    query_count,
+    record,
+    session_cookie,
+    setup_django,
+    wrk,
+)
 
 
 def main() -> None:
@@ -15,32 +24,41 @@ def main() -> None:
     from django.urls import reverse
 
     from groups.demo import load
-    from tests.factories.groups import make_membership
+    from groups.models import BoardRole, GroupKind, Seat
+    from tests.factories.groups import make_group, make_membership
 
     ctx = load()
     group, member = ctx.group, ctx.users["member"]
-    client = Client()
+    county = make_group(area_name="Innlandet", kind=GroupKind.COUNTY)
+    county_leader = make_membership(county, board_role=BoardRole.LEADER).user
+    for _ in range(49):
+        make_membership(county, seat=Seat.PARTY_MEMBER)
+    client, leader_client = Client(), Client()
     client.force_login(member)
-    pages = {"home": reverse("groups:home"), "group": reverse("groups:detail", args=[group.pk])}
-    counts_1x = {name: query_count(client, url) for name, url in pages.items()}
-    base_members = group.memberships.count()
-    for _ in range(base_members * 9):
+    leader_client.force_login(county_leader)
+    pages = {
+        "member home": (client, reverse("groups:home")),
+        "group page": (client, reverse("groups:detail", args=[group.pk])),
+        "county group page, leader": (leader_client, reverse("groups:detail", args=[county.pk])),
+    }
+    counts_1x = {name: query_count(c, url) for name, (c, url) in pages.items()}
+    for _ in range(group.memberships.count() * 9):
         make_membership(group)
-    counts_10x = {name: query_count(client, url) for name, url in pages.items()}
-    cookie = session_cookie(member)
+    for _ in range(county.memberships.count() * 9):
+        make_membership(county, seat=Seat.PARTY_MEMBER)
+    counts_10x = {name: query_count(c, url) for name, (c, url) in pages.items()}
+    cookies = {client: session_cookie(member), leader_client: session_cookie(county_leader)}
     with gunicorn() as base:
         wrk(base + "/__hello__", seconds=2)  # warm up
-        hello = wrk(base + "/__hello__")
-        rates = {name: wrk(base + url, cookie) for name, url in pages.items()}
-        hello_again = wrk(base + "/__hello__")
-    hello_mean = (hello + hello_again) / 2
-    print(f"hello view: {hello:.0f} and {hello_again:.0f} req/s (mean {hello_mean:.0f})")
+        measured = {name: paired(base, url, cookies[c]) for name, (c, url) in pages.items()}
+    sizes = {
+        "group page": group.memberships.count(),
+        "county group page, leader": county.memberships.count(),
+    }
     for name in pages:
-        print(
-            f"{name} page ({group.memberships.count()} members): {rates[name]:.0f} req/s = "
-            f"{rates[name] / hello_mean:.2f} × hello; queries at 1× {counts_1x[name]}, "
-            f"at 10× {counts_10x[name]}"
-        )
+        label = f"{name} ({sizes[name]} members)" if name in sizes else name
+        record(label, *measured[name], counts_1x[name], counts_10x[name])
+    for name in pages:
         assert counts_1x[name] == counts_10x[name], f"{name}: query count grows with members"
 
 

@@ -1,6 +1,8 @@
 """Meeting list and meeting page: req/s ÷ a bare hello view (same gunicorn -w 2, same run,
 wrk on loopback); query counts at 1× and 10× meetings, agenda items and members (must be
-equal); the calendar feed of a member with 500 meetings: time per request ÷ hello's.
+equal); the calendar feed of a member with 500 meetings: its first fetch one request at a
+time (÷ hello's, one at a time too), and a calendar's repeat fetch (If-None-Match with the
+ETag it was given) under wrk.
 
     .venv/bin/python -m tests.benchmarks.meetings_bench
 """
@@ -12,7 +14,15 @@ import time
 import urllib.request
 from typing import Any
 
-from tests.benchmarks.common import gunicorn, query_count, session_cookie, setup_django, wrk
+from tests.benchmarks.common import (
+    gunicorn,
+    paired,
+    query_count,
+    record,
+    session_cookie,
+    setup_django,
+    wrk,
+)
 
 
 def _grow(group: Any, meeting: Any, factor: int) -> None:
@@ -118,28 +128,39 @@ def main() -> None:
     )
     token = services.calendar_feed_create(actor=feed_member)
     feed_url = reverse("meetings:feed", args=[token])
-    assert Client().get(feed_url).content.count(b"BEGIN:VEVENT") == 500
+    first_fetch = Client().get(feed_url)
+    assert first_fetch.content.count(b"BEGIN:VEVENT") == 500
+    etag = first_fetch.get("ETag")
 
     cookie = session_cookie(member)
     with gunicorn() as base:
         wrk(base + "/__hello__", seconds=2)  # warm up
-        hello = wrk(base + "/__hello__")
-        rates = {name: wrk(base + url, cookie) for name, url in pages.items()}
-        hello_again = wrk(base + "/__hello__")
+        measured = {name: paired(base, url, cookie) for name, url in pages.items()}
         # one request at a time: time per request
         hello_ms = _serial_ms(base + "/__hello__", 400)
         feed_ms = _serial_ms(base + feed_url, 20)
-    hello_mean = (hello + hello_again) / 2
-    print(f"hello view: {hello:.0f} and {hello_again:.0f} req/s (mean {hello_mean:.0f})")
+        repeat = paired(base, feed_url, headers={"If-None-Match": etag} if etag else None)
     print(f"data 1×: meetings, items on the page, members = {sizes_1x}; 10×: {sizes_10x}")
     for name in pages:
-        print(
-            f"{name}: {rates[name]:.0f} req/s = {rates[name] / hello_mean:.2f} × hello; "
-            f"queries at 1× {counts_1x[name]}, at 10× {counts_10x[name]}"
-        )
+        label = f"{name} ({sizes_10x[1]} items)" if name == "meeting page" else name
+        record(label, *measured[name], counts_1x[name], counts_10x[name])
     print(
         f"ICS feed, 500 meetings: {feed_ms:.1f} ms per request vs hello {hello_ms:.2f} ms "
-        f"(sequential requests) = {feed_ms / hello_ms:.0f} × hello's time"
+        f"(sequential requests) = {feed_ms / hello_ms:.0f} × hello's time; ETag {etag}"
+    )
+    record(
+        "ICS feed, 500 meetings, plain GET, one at a time",
+        1000 / feed_ms,
+        1000 / hello_ms,
+        None,
+        None,
+    )
+    record(
+        "ICS feed, 500 meetings, repeat with If-None-Match"
+        + (" (304)" if etag else " (no ETag: 200)"),
+        *repeat,
+        None,
+        None,
     )
     for name in pages:
         assert counts_1x[name] == counts_10x[name], f"{name}: query count grows with data"
