@@ -214,3 +214,20 @@ def test_the_screen_takes_no_more_queries_for_30_items_than_for_10(
     with django_assert_max_num_queries(len(ten)):
         response = client.get(_url(meeting))
     assert response.content.decode().count('class="card agenda-item') == 30
+
+
+def test_the_vote_link_of_a_pending_conflict_fills_in_the_question_G18(world: World) -> None:
+    meeting = _meeting(world, items=1)
+    conflict = ConflictOfInterest.objects.create(
+        agenda_item=meeting.agenda_items.get(),
+        membership=world.memberships["member"],
+        reason="Nabo",
+        declared_at=NOW,
+    )
+    url = reverse("meetings:vote_open", args=[world.group.pk])
+    html = world.client_for("leader").get(f"{url}?habilitet={conflict.pk}").content.decode()
+    assert f'<option value="{conflict.pk}" selected>' in html
+    assert '<option value="conflict" selected>' in html
+    # any other value is ignored, the form stays empty
+    plain = world.client_for("leader").get(f"{url}?habilitet=x9").content.decode()
+    assert f'<option value="{conflict.pk}" selected>' not in plain
