@@ -1,6 +1,16 @@
 from django.urls import path
 
-from meetings.views import cases, followup, item_forms, lists, meeting, minutes, summons, votes
+from meetings.views import (
+    cases,
+    followup,
+    item_forms,
+    leader,
+    lists,
+    meeting,
+    minutes,
+    summons,
+    votes,
+)
 
 app_name = "meetings"
 urlpatterns = [
@@ -22,6 +32,8 @@ urlpatterns = [
     path("krav/<int:pk>/signer/", lists.request_sign, name="request_sign"),
     path("gruppe/<int:group_pk>/nytt/", meeting.meeting_create, name="create"),
     path("<int:pk>/", meeting.meeting_detail, name="detail"),
+    path("<int:pk>/moteleder/", leader.meeting_leader, name="leader"),
+    path("<int:pk>/moteleder/tilstede/", leader.meeting_leader_presence, name="leader_presence"),
     path("<int:pk>/endre/", meeting.meeting_edit, name="edit"),
     path("<int:pk>/avlys/", meeting.meeting_cancel, name="cancel"),
     path("<int:pk>/innkall/", meeting.meeting_summon, name="summon"),

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 
 from groups.forms import add_service_errors
 from meetings.forms import AccessibleForm
@@ -13,6 +14,23 @@ from meetings.models import AgendaItem, AgendaStatus, ConflictOfInterest
 from meetings.permissions import Perm, can_manage_meeting, get_meeting_for_user
 
 T = TypeVar("T")
+
+# A form sent from the leader's screen during the meeting says so in a hidden field, and
+# the answer goes back there instead of to the meeting page. Only this one value is read,
+# so the field cannot send anyone elsewhere.
+BACK_FIELD = "tilbake"
+BACK_LEADER = "moteleder"
+
+
+def from_leader_screen(request: HttpRequest) -> bool:
+    return (request.POST.get(BACK_FIELD) or request.GET.get(BACK_FIELD)) == BACK_LEADER
+
+
+def meeting_return_url(request: HttpRequest, meeting_pk: int, anchor: str = "") -> str:
+    """The meeting page, or the leader's screen when the form was sent from there."""
+    name = "meetings:leader" if from_leader_screen(request) else "meetings:detail"
+    url = reverse(name, kwargs={"pk": meeting_pk})
+    return f"{url}#{anchor}" if anchor else url
 
 
 def run[T](form: AccessibleForm, service: Callable[..., T], **kwargs: Any) -> T | None:

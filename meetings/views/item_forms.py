@@ -32,7 +32,13 @@ from meetings.forms import (
 )
 from meetings.models import AgendaItem, ConflictOfInterest
 from meetings.permissions import Perm
-from meetings.views._common import conflict_for, item_for
+from meetings.views._common import (
+    BACK_FIELD,
+    BACK_LEADER,
+    conflict_for,
+    from_leader_screen,
+    item_for,
+)
 
 
 @dataclass(frozen=True)
@@ -150,10 +156,13 @@ class Panel:
     spec: FormSpec
     pk: int
     form: AccessibleForm | None = None
+    # True on the leader's screen: the form, once loaded, sends the answer back there
+    from_leader: bool = False
 
     @cached_property
     def url(self) -> str:
-        return self.spec.url(self.pk)
+        url = self.spec.url(self.pk)
+        return f"{url}?{BACK_FIELD}={BACK_LEADER}" if self.from_leader else url
 
     @property
     def dom_id(self) -> str:
@@ -166,7 +175,12 @@ def _respond(
     obj: AgendaItem | ConflictOfInterest,
     context: dict[str, Any],
 ) -> HttpResponse:
-    context |= {"spec": spec, "pk": obj.pk, "form": spec.unbound(obj)}
+    context |= {
+        "spec": spec,
+        "pk": obj.pk,
+        "form": spec.unbound(obj),
+        "back_leader": from_leader_screen(request),
+    }
     partial = request.headers.get("HX-Request") == "true"
     template = "meetings/_item_form.html" if partial else "meetings/item_form.html"
     response = render(request, template, context)

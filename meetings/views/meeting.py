@@ -52,7 +52,14 @@ from meetings.permissions import (
     membership_in,
 )
 from meetings.services import summons
-from meetings.views._common import conflict_for, item_for, run, run_or_message
+from meetings.views._common import (
+    conflict_for,
+    from_leader_screen,
+    item_for,
+    meeting_return_url,
+    run,
+    run_or_message,
+)
 from meetings.views.item_forms import CONFLICT, DISSENT, LEAVE, MINUTES, PLAN, Panel
 from meetings.views.minutes import minutes_form_initial, page_record
 
@@ -377,15 +384,19 @@ def _rerender(
         messages.error(request, str(error))
     if not form.non_field_errors():
         messages.error(request, _("Endringen ble ikke lagret. Se meldingen ved skjemaet."))
+    # only those who run the meeting see the leader's screen, whatever the hidden field says
+    if from_leader_screen(request) and can_manage_meeting(request.user, meeting):
+        from meetings.views.leader import leader_context
+
+        return render(
+            request, "meetings/leader.html", leader_context(request, meeting, {key: form})
+        )
     return render(request, "meetings/detail.html", _detail_context(request, meeting, {key: form}))
 
 
 def _done(request: HttpRequest, meeting: Meeting, message: str, anchor: str = "") -> HttpResponse:
     messages.success(request, message)
-    response = redirect("meetings:detail", pk=meeting.pk)
-    if anchor:
-        response["Location"] += f"#{anchor}"
-    return response
+    return redirect(meeting_return_url(request, meeting.pk, anchor))
 
 
 @require_POST
@@ -432,7 +443,7 @@ def item_close(request: HttpRequest, pk: int) -> HttpResponse:
     item = item_for(request, pk, "manage")
     if run_or_message(request, services.agenda_item_close, actor=request.user, item=item):
         return _done(request, item.meeting, _("Saken er ferdigbehandlet."), f"sak-{item.pk}")
-    return redirect("meetings:detail", pk=item.meeting.pk)
+    return redirect(meeting_return_url(request, item.meeting.pk, f"sak-{item.pk}"))
 
 
 @require_POST
@@ -594,4 +605,4 @@ def item_start(request: HttpRequest, pk: int) -> HttpResponse:
     item = item_for(request, pk, "manage")
     if run_or_message(request, services.agenda_item_start, actor=request.user, item=item):
         return _done(request, item.meeting, _("Saken er tatt opp."), f"sak-{item.pk}")
-    return redirect("meetings:detail", pk=item.meeting.pk)
+    return redirect(meeting_return_url(request, item.meeting.pk, f"sak-{item.pk}"))

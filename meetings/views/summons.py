@@ -14,7 +14,7 @@ from meetings.forms import AbsenceForm, AccessibleForm, SubstituteCallForm
 from meetings.ics import meeting_calendar
 from meetings.permissions import get_meeting_for_user
 from meetings.services.summons import CHANGE_LABELS, last_revision, recipients
-from meetings.views._common import run, run_or_message
+from meetings.views._common import from_leader_screen, meeting_return_url, run, run_or_message
 
 
 def summons_send(request: HttpRequest, pk: int) -> HttpResponse:
@@ -99,7 +99,7 @@ def substitute_call(request: HttpRequest, pk: int) -> HttpResponse:
     form = SubstituteCallForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Velg hvem vararepresentanten skal møte for."))
-        return redirect(f"{meeting_url(meeting.pk)}#innkalling")
+        return redirect(_substitute_back(request, meeting.pk))
     by_pk = {
         m.pk: m
         for m in Membership.objects.filter(
@@ -111,7 +111,7 @@ def substitute_call(request: HttpRequest, pk: int) -> HttpResponse:
     substitute = by_pk.get(form.cleaned_data["substitute"])
     if replaces is None or substitute is None:
         messages.error(request, _("Fant ikke medlemmet i gruppa."))
-        return redirect(f"{meeting_url(meeting.pk)}#innkalling")
+        return redirect(_substitute_back(request, meeting.pk))
     call = run_or_message(
         request,
         services.substitute_call,
@@ -126,10 +126,17 @@ def substitute_call(request: HttpRequest, pk: int) -> HttpResponse:
             _("%(sub)s er kalt inn som vararepresentant for %(name)s.")
             % {"sub": substitute.user.full_name, "name": replaces.user.full_name},
         )
-    return redirect(f"{meeting_url(meeting.pk)}#innkalling")
+    return redirect(_substitute_back(request, meeting.pk))
 
 
 def meeting_url(pk: int) -> str:
     from django.urls import reverse
 
     return reverse("meetings:detail", kwargs={"pk": pk})
+
+
+def _substitute_back(request: HttpRequest, pk: int) -> str:
+    """Back to the replies on the meeting page, or to the presence on the leader's screen."""
+    return meeting_return_url(
+        request, pk, "tilstede" if from_leader_screen(request) else "innkalling"
+    )

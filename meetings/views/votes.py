@@ -100,6 +100,10 @@ def vote_open(request: HttpRequest, group_pk: int) -> HttpResponse:
     wanted = parse_id(request.GET.get("reglement", ""))
     if wanted is not None and any(pk == wanted for pk, _label in rulesets):
         initial.update(subject="rules", ruleset=wanted)
+    # from the leader's screen: a pending conflict-of-interest question (G18)
+    wanted_conflict = parse_id(request.GET.get("habilitet", ""))
+    if wanted_conflict is not None and any(pk == wanted_conflict for pk, _label in conflicts):
+        initial.update(subject="conflict", conflict=wanted_conflict)
     form = VoteOpenForm(
         request.POST or None, rulesets=rulesets, conflicts=conflicts, initial=initial
     )

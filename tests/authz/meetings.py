@@ -304,6 +304,26 @@ CASES = [
     Case("meetings:calendar_feed_new", _all(302), **_post()),
     Case("meetings:calendar_feed_revoke", _all(302), **_post()),
     # issue 19: summons, the meeting's calendar entry, replies, substitutes, votes
+    # issue 19: the leader's screen during the meeting, for those who run it only
+    Case("meetings:leader", GROUP_MANAGE, kwargs=_pk("meeting")),
+    Case("meetings:leader", BOARD_ONLY, kwargs=_pk("board"), label="board-G17"),
+    Case("meetings:leader", FACTION_CREATE, kwargs=_pk("faction"), label="faction-G5"),
+    Case("meetings:leader", GROUP_MANAGE, kwargs=_pk("held"), label="under-way"),
+    Case("meetings:leader_presence", GROUP_MANAGE, kwargs=_pk("meeting"), fragment=True),
+    Case(
+        "meetings:leader_presence",
+        BOARD_ONLY,
+        kwargs=_pk("board"),
+        label="board-G17",
+        fragment=True,
+    ),
+    Case(
+        "meetings:leader_presence",
+        FACTION_CREATE,
+        kwargs=_pk("faction"),
+        label="faction-G5",
+        fragment=True,
+    ),
     Case("meetings:summons_send", GROUP_MANAGE, kwargs=_pk("meeting")),
     Case("meetings:summons_send", MANAGE_REDIRECT, kwargs=_pk("meeting"), **_post()),
     Case("meetings:summons_send", BOARD_ONLY, kwargs=_pk("board"), label="board-G17"),
