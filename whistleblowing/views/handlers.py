@@ -355,7 +355,7 @@ def case_close(request: HttpRequest, pk: Any) -> HttpResponse:
                 final_message=data["message"],
             ) if not data["confirm"] else []  # fmt: skip
         except ValidationError as exc:
-            if exc.code != UNANSWERED_CODE:
+            if getattr(exc, "code", None) != UNANSWERED_CODE:
                 _apply_errors(form, exc)
             else:  # a new question came in meanwhile: confirm again, with it listed
                 messages.error(request, " ".join(exc.messages))
