@@ -398,13 +398,13 @@ class CloseForm(ReasonForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     message = forms.CharField(
-        label=_("Avslutningsmelding til varsleren"),
+        label=_("Avslutningsmelding"),
         widget=forms.Textarea(attrs={"rows": 4}),
         initial=_(
             "Saken er nå avsluttet. Takk for at du sa fra. Etter dette kan du ikke lenger "
             "svare eller legge til noe i saken her."
         ),
-        help_text=_("Varsleren ser meldingen når hen logger inn med kvitteringskoden."),
+        help_text=_("Til varsleren, som ser meldingen når hen logger inn med kvitteringskoden."),
     )
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
     seen = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)

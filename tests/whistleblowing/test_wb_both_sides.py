@@ -78,8 +78,8 @@ def test_w5_reporter_is_told_the_date_they_will_hear_back_by(sec):
     with time_machine.travel(dt.datetime(2026, 3, 2, 22, 30, tzinfo=OSLO), tick=False):
         submitted = f.submit()
     with time_machine.travel(dt.datetime(2026, 3, 5, 10, 0, tzinfo=OSLO), tick=False):
-        html = _reporter(submitted.receipt).get(reverse("whistleblowing:reporter_case"))
-        html = html.content.decode()
+        page = _reporter(submitted.receipt).get(reverse("whistleblowing:reporter_case"))
+        html = page.content.decode()
     assert "innen 14 dager etter at du sendte varselet" not in html
     assert "Du får svar senest" in html
     assert "15. mars 2026" in html
@@ -221,7 +221,9 @@ def test_w14_only_questions_after_the_reporters_last_message_count(sec):
     case = submitted.case
     services.handler_message_send(handler=sec, case=case, key=key, body="Når?")
     assert len(services.unanswered_messages(case, key)) == 1
-    _case, reporter_key = services.reporter_open(receipt=submitted.receipt)
+    opened = services.reporter_open(receipt=submitted.receipt)
+    assert opened is not None
+    reporter_key = opened[1]
     services.reporter_message_send(case=case, key=reporter_key, body="I går.", files=[])
     assert services.unanswered_messages(case, key) == []
     later = services.handler_message_send(handler=sec, case=case, key=key, body="Hvor?")
