@@ -59,3 +59,9 @@ def day_reached_before(now: datetime, days: int) -> datetime:
 def acknowledge_by(received: datetime) -> datetime:
     """W5: the start of day 14 after the day of receipt, when the sweep escalates."""
     return midnight(local_date(received) + timedelta(days=ACKNOWLEDGE_WITHIN_DAYS))
+
+
+def acknowledge_last_day(received: datetime) -> date:
+    """W5: the last calendar day the reporter is to hear back on, as the reporter is told
+    ("innen 14 dager"): the day before the sweep escalates at the start of day 14."""
+    return local_date(acknowledge_by(received)) - timedelta(days=1)

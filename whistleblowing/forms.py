@@ -29,6 +29,7 @@ from whistleblowing.services.handling import (
     REPRIMAND_PARTS,
     SANCTIONS,
 )
+from whistleblowing.services.reporting import ReportInput, report_problems
 
 FORM_SALT = "whistleblowing.report-form"
 TOKEN_MAX_AGE = 24 * 60 * 60
@@ -178,6 +179,27 @@ class ReportForm(forms.Form):
                 ("yes", _("Ja (kan ikke sendes her ennå, se under)")),
             ]
             self.fields["youth_wing"].help_text = YOUTH_NOT_READY
+
+    def clean(self) -> dict[str, Any]:
+        """Every missing or conflicting answer at once, with the fields' own errors (issue
+        17: not first the choices, then the text); the rules are the service's."""
+        data = super().clean() or {}
+        report = ReportInput(
+            category=str(data.get("category") or ""),
+            youth_wing=data.get("youth_wing") == "yes",
+            relation=str(data.get("relation") or ""),
+            description=str(data.get("description") or ""),
+            anonymous=data.get("anonymous", "yes") == "yes",
+            name=str(data.get("name") or ""),
+            contact=str(data.get("contact") or ""),
+            excluded_handler_id=data.get("excluded_handler"),
+            addressed_to=str(data.get("addressed_to") or routing.TO_CENTRAL),
+            leader_id=data.get("leader"),
+        )
+        for field, errors in report_problems(report).items():
+            if field not in self.errors:
+                self.add_error(field if field in self.fields else None, errors)
+        return data
 
     def clean_addressed_to(self) -> str:
         return str(self.cleaned_data.get("addressed_to") or routing.TO_CENTRAL)
@@ -365,6 +387,34 @@ class GrantForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Begrunnelse"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CloseForm(ReasonForm):
+    """Closing: the reason for the documentation, and a last message the reporter reads
+    (issue 17). ``confirm`` and ``seen`` come from the confirmation step."""
+
+    reason = forms.CharField(
+        label=_("Begrunnelse (i saksdokumentasjonen)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    message = forms.CharField(
+        label=_("Avslutningsmelding"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        initial=_(
+            "Saken er nå avsluttet. Takk for at du sa fra. Etter dette kan du ikke lenger "
+            "svare eller legge til noe i saken her."
+        ),
+        help_text=_("Til varsleren, som ser meldingen når hen logger inn med kvitteringskoden."),
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    seen = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
+
+    def clean_seen(self) -> list[int]:
+        raw = str(self.cleaned_data.get("seen") or "")
+        try:
+            return [int(part) for part in raw.split(",") if part.strip()]
+        except ValueError:
+            return []
 
 
 CONFIRM_TRIGGER = _(

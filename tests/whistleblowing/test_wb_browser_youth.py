@@ -79,7 +79,7 @@ def test_youth_wing_report_general_sees_metadata_until_a_youth_reader_grants(
     youth.screenshot(path=str(tmp_path / "reader-390.png"), full_page=True)
     youth.get_by_label("Gi tilgang til").select_option(label="Gunnar General (Generalsekretær)")
     youth.get_by_role("button", name="Gi tilgang").click()
-    youth.get_by_text("Lagret.").wait_for()
+    youth.get_by_text("Gunnar General har fått tilgang til saken.").wait_for()
     assert "Gunnar General" in youth.locator("dl").first.inner_text()
 
     # Now the general unlocks their own key and reads the report.

@@ -169,7 +169,13 @@ def test_w10_trigger_needs_a_known_reason_and_an_open_case(staff):
     with pytest.raises(ValidationError) as error:
         services.case_trigger_mark(handler=staff["sec"], case=case, key=key, kind="beyond", text="")
     assert "text" in error.value.error_dict
-    services.case_close(handler=staff["sec"], case=case, key=key, reason="Ferdig")
+    services.case_close(
+        handler=staff["sec"],
+        case=case,
+        key=key,
+        reason="Ferdig",
+        final_message="Saken er avsluttet.",
+    )
     with pytest.raises(ValidationError):
         services.case_trigger_mark(
             handler=staff["sec"], case=case, key=key, kind="beyond", text="Sent"
@@ -272,7 +278,15 @@ def test_w11_help_on_a_closed_case_is_no_longer_chased(staff):
     case = at(START, f.submit, youth_wing=True).case
     key = f.case_key(staff["ysg"], case)
     at(START, services.help_request, handler=staff["ysg"], case=case, key=key, text="Hjelp")
-    at(START, services.case_close, handler=staff["ysg"], case=case, key=key, reason="Løst")
+    at(
+        START,
+        services.case_close,
+        handler=staff["ysg"],
+        case=case,
+        key=key,
+        reason="Løst",
+        final_message="Saken er avsluttet.",
+    )
     assert at(START + dt.timedelta(days=14), services.deadline_sweep).help == 0
 
 
@@ -309,8 +323,9 @@ def test_w13_an_adult_case_logs_a_meeting_without_a_guardian(staff):
 def test_w15_an_under_16_case_is_not_closed_before_it_is_reported(staff, closer):
     case = f.submit().case
     key = f.case_key(staff["sec"], case)
+    extra = {"final_message": "Saken er avsluttet."} if closer == "case_close" else {}
     close = lambda: getattr(services, closer)(  # noqa: E731
-        handler=staff["sec"], case=case, key=key, reason="Ferdig"
+        handler=staff["sec"], case=case, key=key, reason="Ferdig", **extra
     )
     log = lambda **fields: services.log_entry_add(  # noqa: E731
         handler=staff["sec"], case=case, key=key, kind="police", text="Vurdert", fields=fields
@@ -341,14 +356,26 @@ def test_w15_an_under_16_case_closes_after_a_report_to_the_police_or_child_welfa
         )
         log("views_heard")
         log("police", police_decision=decision)
-        services.case_close(handler=staff["sec"], case=case, key=key, reason="Meldt")
+        services.case_close(
+            handler=staff["sec"],
+            case=case,
+            key=key,
+            reason="Meldt",
+            final_message="Saken er avsluttet.",
+        )
 
 
 def test_w15_adult_cases_close_without_a_police_record(staff):
     case = f.submit().case
     key = f.case_key(staff["sec"], case)
     services.case_age_record(handler=staff["sec"], case=case, key=key, band="16_17")
-    services.case_close(handler=staff["sec"], case=case, key=key, reason="Ferdig")
+    services.case_close(
+        handler=staff["sec"],
+        case=case,
+        key=key,
+        reason="Ferdig",
+        final_message="Saken er avsluttet.",
+    )
 
 
 # --- W14: deletion with notice and hold ------------------------------------------------
@@ -358,7 +385,13 @@ def _closed_case(staff, moment=START):
     with time_machine.travel(moment, tick=False):
         case = f.submit().case
         key = f.case_key(staff["sec"], case)
-        services.case_close(handler=staff["sec"], case=case, key=key, reason="Ferdig")
+        services.case_close(
+            handler=staff["sec"],
+            case=case,
+            key=key,
+            reason="Ferdig",
+            final_message="Saken er avsluttet.",
+        )
     case.refresh_from_db()
     return case, key
 

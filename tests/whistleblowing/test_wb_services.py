@@ -188,7 +188,13 @@ def test_reporter_can_answer_and_add_files_until_the_case_is_closed(staff):
     )
     assert result.case.attachments.count() == 1
     handler_key = f.case_key(staff["sec"], result.case)
-    services.case_close(handler=staff["sec"], case=result.case, key=handler_key, reason="Ferdig")
+    services.case_close(
+        handler=staff["sec"],
+        case=result.case,
+        key=handler_key,
+        reason="Ferdig",
+        final_message="Saken er avsluttet.",
+    )
     with pytest.raises(ValidationError, match="avsluttet"):
         services.reporter_message_send(case=result.case, key=key, body="mer", files=[])
 
@@ -196,7 +202,13 @@ def test_reporter_can_answer_and_add_files_until_the_case_is_closed(staff):
 def test_w14_closing_sets_deletion_five_years_later(staff):
     case = f.submit().case
     key = f.case_key(staff["sec"], case)
-    case = services.case_close(handler=staff["sec"], case=case, key=key, reason="Behandlet")
+    case = services.case_close(
+        handler=staff["sec"],
+        case=case,
+        key=key,
+        reason="Behandlet",
+        final_message="Saken er avsluttet.",
+    )
     assert case.delete_after is not None and case.closed_at is not None
     assert case.delete_after.year == case.closed_at.year + 5
     assert case.delete_after.month == case.closed_at.month

@@ -148,8 +148,15 @@ def test_w14_retention_sweep_deletes_everything_and_leaves_a_tombstone(
         result = f.submit(files=[f.pdf_upload()])
         case = result.case
         key = f.case_key(staff["sec"], case)
-        services.handler_message_send(handler=staff["sec"], case=case, key=key, body="Svar")
-        services.case_close(handler=staff["sec"], case=case, key=key, reason="Ferdig")
+        sent = services.handler_message_send(handler=staff["sec"], case=case, key=key, body="Svar")
+        services.case_close(
+            handler=staff["sec"],
+            case=case,
+            key=key,
+            reason="Ferdig",
+            final_message="Saken er avsluttet.",
+            seen_unanswered=[sent.pk],
+        )
     old_grant_blob = bytes(KeyGrant.objects.filter(case=case).first().sealed_key or b"")
     old_receipt_blob = bytes(case.receipt_key_blob)
     file_path = Path(settings.MEDIA_ROOT) / str(Attachment.objects.get(case=case).file.name)

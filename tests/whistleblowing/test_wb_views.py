@@ -328,7 +328,10 @@ def test_w12_w13_w15_w16_log_grant_close_from_the_case_page(sec):
     assert response.status_code == 302
     response = client.post(url("case_grant"), {"target": colleague.pk})
     assert response.status_code == 400  # excluded colleague is not even a choice
-    response = client.post(url("case_close"), {"close-reason": "Behandlet og avsluttet"})
+    close = {"close-reason": "Behandlet og avsluttet", "close-message": "Saken er avsluttet."}
+    response = client.post(url("case_close"), close)
+    assert response.status_code == 200 and "Avslutte saken?" in response.content.decode()
+    response = client.post(url("case_close"), {**close, "close-confirm": "True"})
     assert response.status_code == 302
     page = client.get(url("case_detail")).content.decode()
     assert "Slettes" in page and "Snakket med den som opplevde det" in page

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
@@ -410,28 +410,123 @@ def _check_under_16_reported(case: Case, key: bytes) -> None:
     )
 
 
+def unanswered_messages(case: Case, key: bytes) -> list[dict[str, Any]]:
+    """The handlers' messages the reporter has not answered: those sent after the
+    reporter's last message, leaving out the acknowledgement and a closing message. The
+    reporter cannot answer once the case is closed, so closing lists them first (issue 17)."""
+    waiting: list[dict[str, Any]] = []
+    for message in Message.objects.filter(case=case).select_related("handler__user"):
+        if message.author == Author.REPORTER:
+            waiting = []
+            continue
+        body = read_blob(key, bytes(message.body_blob))
+        if body.get("acknowledgement") or body.get("final"):
+            continue
+        waiting.append(
+            {"id": message.pk, "at": message.created_at, "body": body.get("body", ""),
+             "handler": message.handler}
+        )  # fmt: skip
+    return waiting
+
+
+def _close_checks(case: Case, key: bytes, reason: str, final_message: str | None) -> None:
+    if not case.is_open:
+        raise ValidationError(_("Saken er avsluttet."))
+    errors: dict[str, list[str]] = {}
+    for field, value in (("reason", reason), ("message", final_message)):
+        if value is None:
+            continue
+        try:
+            _text(value, field)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    _check_under_16_reported(case, key)
+
+
+def case_close_preview(
+    *, handler: Handler, case: Case, key: bytes, reason: str, final_message: str
+) -> list[dict[str, Any]]:
+    """What closing would do, before it is confirmed: refuses as closing would, and
+    returns the messages the reporter has not answered (issue 17). Writes nothing."""
+    _require_read(handler, case)
+    _close_checks(case, key, reason, final_message)
+    return unanswered_messages(case, key)
+
+
+UNANSWERED_CODE = "unanswered"
+
+
 def _close(
-    *, handler: Handler, case: Case, key: bytes, status: str, kind: str, reason: str
+    *,
+    handler: Handler,
+    case: Case,
+    key: bytes,
+    status: str,
+    kind: str,
+    reason: str,
+    final_message: str | None = None,
+    seen_unanswered: Collection[int] = (),
 ) -> Case:
     _require_read(handler, case)
     case = _locked_open_case(case)
-    _text(reason, "reason")
-    _check_under_16_reported(case, key)
+    _close_checks(case, key, reason, final_message)
     now = timezone.now()
+    unanswered = [m["id"] for m in unanswered_messages(case, key)]
+    if final_message is not None:
+        if any(pk not in seen_unanswered for pk in unanswered):
+            raise ValidationError(
+                _(
+                    "Varsleren har ikke svart på alle spørsmålene dine, og kan ikke svare "
+                    "etter at saken er avsluttet. Se over meldingene før du avslutter."
+                ),
+                code=UNANSWERED_CODE,
+            )
+        Message.objects.create(
+            case=case,
+            author=Author.HANDLER,
+            handler=handler,
+            created_at=now,
+            body_blob=_json_blob(key, {"body": final_message, "final": True}),
+        )
     case.status = status
     case.closed_at = now
     case.delete_after = dates.add_years(now, dates.RETENTION_YEARS)
     case.save(update_fields=["status", "closed_at", "delete_after"])
-    _log(case, handler, key, kind, text=reason)
-    audit(actor=handler.user, action=f"case.{kind}", case=case)
+    _log(case, handler, key, kind, text=reason, unanswered=len(unanswered))
+    audit(
+        actor=handler.user,
+        action=f"case.{kind}",
+        case=case,
+        final_message=final_message is not None,
+        unanswered=len(unanswered),
+    )
     return case
 
 
 @transaction.atomic
-def case_close(*, handler: Handler, case: Case, key: bytes, reason: str) -> Case:
-    """Close the case; it will be deleted 5 years later (W14)."""
+def case_close(
+    *,
+    handler: Handler,
+    case: Case,
+    key: bytes,
+    reason: str,
+    final_message: str,
+    seen_unanswered: Collection[int] = (),
+) -> Case:
+    """Close the case with a last message to the reporter; it will be deleted 5 years
+    later (W14). Refused while the reporter has unanswered questions the handler has not
+    been shown (``case_close_preview``), since the reporter cannot answer afterwards."""
     return _close(
-        handler=handler, case=case, key=key, status=CaseStatus.CLOSED, kind="closed", reason=reason
+        handler=handler,
+        case=case,
+        key=key,
+        status=CaseStatus.CLOSED,
+        kind="closed",
+        reason=reason,
+        final_message=final_message,
+        seen_unanswered=seen_unanswered,
     )
 
 

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.dates import day
 from whistleblowing import forms, intake, ratelimit, selectors, services, unlock
 from whistleblowing.models import CENTRAL_ROLES, Access, Case, CaseStatus, Handler
 from whistleblowing.permissions import get_case_for_handler, get_handler
-from whistleblowing.services.handling import AGE_BANDS
+from whistleblowing.services.handling import AGE_BANDS, UNANSWERED_CODE
 from whistleblowing.upload_handlers import guard_uploads
 from whistleblowing.views.common import (
     _apply_errors,
@@ -164,7 +165,7 @@ def _detail(
             candidates=[c for c in _grant_candidates(case, handler) if c[0] != excluded_id]
         ),
         "triage_form": bound.get("triage_form") or forms.ReasonForm(prefix="triage"),
-        "close_form": bound.get("close_form") or forms.ReasonForm(prefix="close"),
+        "close_form": bound.get("close_form") or forms.CloseForm(prefix="close"),
         "trigger_form": bound.get("trigger_form") or forms.TriggerForm(prefix="trigger"),
         "help_form": bound.get("help_form") or forms.HelpRequestForm(prefix="help"),
         "age_form": bound.get("age_form") or forms.AgeForm(prefix="age"),
@@ -219,7 +220,11 @@ def case_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     return _detail(request, handler, case, key)
 
 
-def _action(request: HttpRequest, pk: Any, form_name: str, form: Any, run: Any) -> HttpResponse:
+def _action(
+    request: HttpRequest, pk: Any, form_name: str, form: Any, run: Any, done: Any
+) -> HttpResponse:
+    """Run one action on the case; ``done`` says what happened, in words of its own
+    (issue 17: not just "Lagret."): a string, or a function of the cleaned data."""
     opened = _open(request, pk)
     if isinstance(opened, HttpResponse):
         return opened
@@ -230,7 +235,7 @@ def _action(request: HttpRequest, pk: Any, form_name: str, form: Any, run: Any) 
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, _("Lagret."))
+            messages.success(request, done(form.cleaned_data) if callable(done) else done)
             return redirect("whistleblowing:case_detail", pk=case.pk)
     case.refresh_from_db()
     return _detail(request, handler, case, key, **{form_name: form})
@@ -246,6 +251,7 @@ def case_acknowledge(request: HttpRequest, pk: Any) -> HttpResponse:
         lambda h, c, k, d: services.case_acknowledge(
             handler=h, case=c, key=k, message=d["message"]
         ),
+        _("Mottaket er bekreftet. Varsleren kan lese meldingen din."),
     )
 
 
@@ -265,6 +271,11 @@ def case_message(request: HttpRequest, pk: Any) -> HttpResponse:
             is_feedback=d["is_feedback"],
             files=d["attachments"],
         ),
+        lambda d: (
+            _("Tilbakemeldingen er sendt til varsleren.")
+            if d["is_feedback"]
+            else _("Meldingen er sendt til varsleren.")
+        ),
     )
 
 
@@ -276,7 +287,14 @@ def case_log(request: HttpRequest, pk: Any) -> HttpResponse:
             handler=h, case=c, key=k, kind=d["kind"], text=d["text"], fields=fields
         )
 
-    return _action(request, pk, "log_form", forms.LogEntryForm(request.POST), run)
+    return _action(
+        request,
+        pk,
+        "log_form",
+        forms.LogEntryForm(request.POST),
+        run,
+        _("Steget er lagt til i saksdokumentasjonen."),
+    )
 
 
 @require_POST
@@ -289,7 +307,11 @@ def case_grant(request: HttpRequest, pk: Any) -> HttpResponse:
         target = Handler.objects.get(pk=d["target"])
         services.access_grant(handler=h, case=c, key=k, target=target)
 
-    return _action(request, pk, "grant_form", form, run)
+    def done(d: dict[str, Any]) -> str:
+        target = Handler.objects.select_related("user").get(pk=d["target"])
+        return _("%(name)s har fått tilgang til saken.") % {"name": display_name(target)}
+
+    return _action(request, pk, "grant_form", form, run, done)
 
 
 @require_POST
@@ -302,17 +324,78 @@ def case_triage(request: HttpRequest, pk: Any) -> HttpResponse:
         lambda h, c, k, d: services.case_mark_not_a_case(
             handler=h, case=c, key=k, reason=d["reason"]
         ),
+        _("Saken er avsluttet som ikke en varslingssak."),
     )
 
 
 @require_POST
 def case_close(request: HttpRequest, pk: Any) -> HttpResponse:
-    return _action(
+    """Closing takes two steps (issue 17): the reason and the last message to the
+    reporter, then a confirmation that lists the questions the reporter has not
+    answered, since they cannot answer once the case is closed."""
+    opened = _open(request, pk)
+    if isinstance(opened, HttpResponse):
+        return opened
+    handler, case, key = opened
+    form = forms.CloseForm(request.POST, prefix="close")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["confirm"]:
+                services.case_close(
+                    handler=handler,
+                    case=case,
+                    key=key,
+                    reason=data["reason"],
+                    final_message=data["message"],
+                    seen_unanswered=data["seen"],
+                )
+            unanswered = services.case_close_preview(
+                handler=handler, case=case, key=key, reason=data["reason"],
+                final_message=data["message"],
+            ) if not data["confirm"] else []  # fmt: skip
+        except ValidationError as exc:
+            if getattr(exc, "code", None) != UNANSWERED_CODE:
+                _apply_errors(form, exc)
+            else:  # a new question came in meanwhile: confirm again, with it listed
+                messages.error(request, " ".join(exc.messages))
+                return _close_confirm(request, case, key, form, handler)
+        else:
+            if data["confirm"]:
+                messages.success(
+                    request,
+                    _("Saken er avsluttet, og varsleren har fått avslutningsmeldingen."),
+                )
+                return redirect("whistleblowing:case_detail", pk=case.pk)
+            return _close_confirm(request, case, key, form, handler, unanswered)
+    case.refresh_from_db()
+    return _detail(request, handler, case, key, close_form=form)
+
+
+def _close_confirm(
+    request: HttpRequest,
+    case: Case,
+    key: bytes,
+    form: Any,
+    handler: Handler,
+    unanswered: list[dict[str, Any]] | None = None,
+) -> HttpResponse:
+    if unanswered is None:
+        unanswered = services.unanswered_messages(case, key)
+    data = form.cleaned_data
+    confirm = forms.CloseForm(
+        prefix="close",
+        initial={
+            "reason": data["reason"],
+            "message": data["message"],
+            "confirm": True,
+            "seen": ",".join(str(m["id"]) for m in unanswered),
+        },
+    )
+    return render(
         request,
-        pk,
-        "close_form",
-        forms.ReasonForm(request.POST, prefix="close"),
-        lambda h, c, k, d: services.case_close(handler=h, case=c, key=k, reason=d["reason"]),
+        "whistleblowing/case_close_confirm.html",
+        {"case": case, "form": confirm, "data": data, "unanswered": unanswered},
     )
 
 
@@ -365,6 +448,7 @@ def case_trigger(request: HttpRequest, pk: Any) -> HttpResponse:
         lambda h, c, k, d: services.case_trigger_mark(
             handler=h, case=c, key=k, kind=d["kind"], text=d["text"]
         ),
+        _("Generalsekretæren er informert."),
     )
 
 
@@ -377,6 +461,7 @@ def case_help(request: HttpRequest, pk: Any) -> HttpResponse:
         "help_form",
         forms.HelpRequestForm(request.POST, prefix="help"),
         lambda h, c, k, d: services.help_request(handler=h, case=c, key=k, text=d["text"]),
+        _("Partiet sentralt er bedt om bistand."),
     )
 
 
@@ -412,6 +497,7 @@ def case_age(request: HttpRequest, pk: Any) -> HttpResponse:
         "age_form",
         forms.AgeForm(request.POST, prefix="age"),
         lambda h, c, k, d: services.case_age_record(handler=h, case=c, key=k, band=d["band"]),
+        _("Alderen på den det gjelder er registrert."),
     )
 
 
@@ -425,5 +511,8 @@ def case_hold(request: HttpRequest, pk: Any) -> HttpResponse:
         forms.HoldForm(request.POST, prefix="hold"),
         lambda h, c, k, d: services.legal_hold_place(
             handler=h, case=c, key=k, reason=d["reason"], ends_on=d["ends_on"], text=d["text"]
+        ),
+        lambda d: (
+            _("Slettingen er stanset til %(date)s.") % {"date": day(d["ends_on"], "document")}
         ),
     )

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from whistleblowing import crypto, forms, intake, routing, selectors, services, unlock
-from whistleblowing.models import Case, ContactRoute, Handler, HandlerRole
+from whistleblowing import crypto, dates, forms, intake, routing, selectors, services, unlock
+from whistleblowing.models import Case, ContactRoute, Handler, HandlerRole, Relation
 from whistleblowing.upload_handlers import guard_uploads
 from whistleblowing.views.common import (
     _apply_errors,
@@ -291,7 +291,13 @@ def reporter_case(request: HttpRequest) -> HttpResponse:
         render(
             request,
             "whistleblowing/reporter_case.html",
-            {"view": view, "case": case, "form": form},
+            {
+                "view": view,
+                "case": case,
+                "form": form,
+                "answer_by": dates.acknowledge_last_day(case.created_at),
+                "relation": dict(Relation.choices).get(str(view.content.get("relation")), ""),
+            },
             status=status,
         )
     )
@@ -302,5 +308,11 @@ def reporter_case(request: HttpRequest) -> HttpResponse:
 def reporter_logout(request: HttpRequest) -> HttpResponse:
     response = redirect("whistleblowing:report")
     unlock.forget(request, response, unlock.REPORTER)
-    messages.info(request, _("Saken er lukket i denne nettleseren."))
+    messages.info(
+        request,
+        _(
+            "Du er logget ut av saken i denne nettleseren. Saken er ikke avsluttet; med "
+            "kvitteringskoden kommer du inn igjen."
+        ),
+    )
     return response
