@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from attendance.meeting_reports import MAX_BYTES
 from attendance.models import (
     CORRECTION_REASON_LENGTH,
     ExemptionGround,
@@ -268,3 +269,25 @@ class QuarterCloseForm(QuarterForm):
             )
         else:
             del self.fields["note"]
+
+
+class MeetingReportForm(forms.Form):
+    """The meeting tool's attendance report (S9): read, never kept."""
+
+    report = forms.FileField(
+        label=_("Frammøterapport (CSV)"),
+        help_text=_(
+            "Frammøterapporten fra Teams eller deltakereksporten fra Zoom. Filen lagres ikke."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv"}),
+    )
+
+    def clean_report(self) -> bytes:
+        upload = self.cleaned_data["report"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(_("Filen er for stor til å være en frammøterapport."))
+        return bytes(upload.read())
+
+
+class MeetingReportConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=200_000)

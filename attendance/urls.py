@@ -31,6 +31,11 @@ urlpatterns = [
     path("moter/<int:meeting_pk>/qr/", checkin.qr_screen, name="qr_screen"),
     path("moter/<int:meeting_pk>/qr/kode/", checkin.qr_code, name="qr_code"),
     path("moter/<int:meeting_pk>/frammote/", checkin.presence_edit, name="presence_edit"),
+    path(
+        "moter/<int:meeting_pk>/frammote/importer/",
+        checkin.presence_import,
+        name="presence_import",
+    ),
     path("moter/<int:meeting_pk>/innsjekk/", checkin.checkin_view, name="checkin"),
     path("moter/<int:meeting_pk>/utsjekk/", checkin.checkout, name="checkout"),
     path("frammote/<int:pk>/", checkin.presence_correct, name="presence_correct"),

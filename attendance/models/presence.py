@@ -44,6 +44,7 @@ class PresenceSource(models.TextChoices):
     QR = "qr", _("QR-kode")
     LINK = "link", _("Lenke til digital samling")
     LEADER = "leader", _("Registrert av kursleder")
+    IMPORT = "import", _("Frammøterapport fra møteverktøyet")
 
 
 class Presence(models.Model):

@@ -16,15 +16,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from attendance import engine, services
-from attendance.forms import PresenceCorrectForm, PresenceForm
+from attendance.forms import (
+    MeetingReportConfirmForm,
+    MeetingReportForm,
+    PresenceCorrectForm,
+    PresenceForm,
+)
 from attendance.models import CourseSession, Presence
 from attendance.permissions import get_session_for_user
+from attendance.services import meeting_import
 from attendance.views._common import current_user
-from groups.forms import run_form
+from groups.forms import add_service_errors, run_form
 from groups.models import User
 from meetings.models import Meeting
 
@@ -208,4 +215,77 @@ def presence_correct(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "attendance/presence_correct.html",
         {"form": form, "presence": presence, "session": session, "course": session.course},
+    )
+
+
+@never_cache
+def presence_import(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """S9, S10, S16: the leader uploads the meeting tool's report, sees what would be
+    recorded, and confirms. The file is read in memory and not kept."""
+    user = current_user(request)
+    session = get_session_for_user(user, meeting_pk, "lead")
+    upload = MeetingReportForm()
+    confirm = None
+    preview = None
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST" and "token" in request.POST:
+        confirm = MeetingReportConfirmForm(request.POST)
+        try:
+            if not confirm.is_valid():
+                raise ValidationError(
+                    _("Forhåndsvisningen er utløpt eller ugyldig. Last opp rapporten på nytt.")
+                )
+            report, sha256 = meeting_import.report_unsign(
+                session=session, token=confirm.cleaned_data["token"]
+            )
+            result = meeting_import.presence_import(
+                actor=user, session=session, report=report, sha256=sha256
+            )
+        except ValidationError as exc:
+            errors = exc.messages
+            status = 400
+        else:
+            if result.created:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Frammøtet er importert: %(n)s nytt intervall.",
+                        "Frammøtet er importert: %(n)s nye intervaller.",
+                        result.created,
+                    )
+                    % {"n": result.created},
+                )
+            else:
+                messages.info(request, _("Rapporten er lest. Alt i den var allerede registrert."))
+            return redirect("attendance:presence_edit", meeting_pk)
+    elif request.method == "POST":
+        upload = MeetingReportForm(request.POST, request.FILES)
+        if upload.is_valid():
+            try:
+                read = meeting_import.report_read(
+                    session=session, data=upload.cleaned_data["report"]
+                )
+            except ValidationError as exc:
+                add_service_errors(upload, exc)
+            else:
+                preview = meeting_import.import_preview(
+                    session=session, report=read.report, sha256=read.sha256
+                )
+                confirm = MeetingReportConfirmForm(initial={"token": read.token})
+                upload = MeetingReportForm()
+        if preview is None:
+            status = 400
+    return render(
+        request,
+        "attendance/presence_import.html",
+        {
+            "session": session,
+            "course": session.course,
+            "form": upload,
+            "confirm": confirm if preview else None,
+            "preview": preview,
+            "errors": errors,
+        },
+        status=status,
     )

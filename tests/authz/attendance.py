@@ -120,6 +120,23 @@ CASES = [
     Case("attendance:qr_screen", COURSE_LEAD, kwargs=_meeting),
     Case("attendance:qr_code", COURSE_LEAD, kwargs=_meeting, fragment=True),
     Case("attendance:presence_edit", COURSE_LEAD, kwargs=_meeting),
+    # Importing the meeting tool's report (S9): who may correct presence.
+    Case("attendance:presence_import", COURSE_LEAD, kwargs=_meeting),
+    Case(
+        "attendance:presence_import",
+        _all(
+            404,
+            anonymous=302,
+            member=403,
+            faction_leader=403,
+            leader=400,
+            course_admin=403,
+            site_admin=400,
+        ),
+        method="post",
+        data=lambda w: {},
+        kwargs=_meeting,
+    ),
     Case(
         "attendance:presence_correct",
         COURSE_LEAD,
