@@ -168,6 +168,12 @@ class AttendanceList:
     confirmation: AttendanceListConfirmation | None  # the one that matches the content
     stale_confirmation: AttendanceListConfirmation | None  # the latest, when none matches
 
+    @property
+    def dated_rows(self) -> list[tuple[ListRow, list[tuple[str, str]]]]:
+        """Each row with its hours beside the session dates, so a phone's card can label
+        each figure with its date."""
+        return [(row, list(zip(self.dates, row.hours, strict=True))) for row in self.rows]
+
 
 def attendance_list(course: Course) -> AttendanceList:
     """S12: per participant present (and the course leader) name, birth year, gender,

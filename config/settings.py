@@ -118,8 +118,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.portal",
             ],
-            # The `day` and `when` date filters, one format per purpose (config/dates.py).
-            "builtins": ["config.dates"],
+            # The `day` and `when` date filters, one format per purpose (config/dates.py),
+            # and `state_badge`, the badge class of a state (config/badges.py).
+            "builtins": ["config.dates", "config.badges"],
         },
     }
 ]

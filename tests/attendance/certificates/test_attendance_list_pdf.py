@@ -137,8 +137,10 @@ def test_the_page_the_csv_and_the_pdf_show_the_same_list(built: Built, world: Wo
     header, *rows = [line.split(";") for line in csv_lines]
     assert header[4:6] == ["04.03.2025", "11.03.2025"]
     assert len(rows) == len(built.present) + len(built.partial)
+    # The page's cells carry a data-label (a card on a phone) and the name is the row's head.
+    flat = re.sub(r"<t[dh]\b[^>]*>", "<td>", page).replace("</th>", "</td>")
     for cells in rows:
-        assert "".join(f"<td>{cell}</td>" for cell in cells) in page
+        assert "".join(f"<td>{cell}</td>" for cell in cells) in flat
         name, *rest = cells
         assert re.search(rf"{re.escape(name)}( \(kursleder\))? {re.escape(' '.join(rest))}", pdf)
     assert "Marit Medlem;1981;Kvinne;2390;3,00;3,00;6,00" in csv_lines
