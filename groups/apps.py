@@ -8,4 +8,9 @@ class GroupsConfig(AppConfig):
 
     def ready(self) -> None:
         # Failed Celery tasks of every app are recorded for the health page.
+        from config import homework
+        from groups import homework as groups_homework
         from groups import task_failures  # noqa: F401
+
+        # The groups app's own part of every role's home page.
+        homework.register("groups", groups_homework.home_work)
