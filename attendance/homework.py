@@ -52,8 +52,8 @@ def _leader_entries(user: Any, now: datetime) -> list[Entry]:
         .values("group_id")
         .annotate(n=Count("pk"), first=Max("pk"))
     )
-    ready = {
-        row["course__group_id"]: row
+    ready: dict[int, dict[str, Any]] = {
+        row["course__group_id"]: dict(row)
         for row in CertificateRun.objects.filter(
             course__group_id__in=groups,
             status=RunStatus.DONE,

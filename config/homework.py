@@ -25,7 +25,7 @@ LEADER = "leader"
 COURSE_ADMIN = "course_admin"
 HANDLER = "handler"
 SITE_ADMIN = "site_admin"
-SECTIONS = (MEMBER, LEADER, COURSE_ADMIN, HANDLER, SITE_ADMIN)
+SECTIONS = (LEADER, COURSE_ADMIN, HANDLER, SITE_ADMIN, MEMBER)
 
 
 @dataclass(frozen=True)

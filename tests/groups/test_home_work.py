@@ -154,9 +154,10 @@ def test_the_leaders_home_counts_and_links_what_waits_for_him_G9_G6_G19_G22_S13(
         1,
     )
     # Group B's submitted item is its own leader's, not group A's.
-    assert str(world.other_group) not in body.split("Venter på deg som leder")[1].split(
-        "</section>"
-    )[0]
+    assert (
+        str(world.other_group)
+        not in body.split("Venter på deg som leder")[1].split("</section>")[0]
+    )
     other = home(world, "outsider")
     assert entry(other, "Saker meldt inn til saklista", str(world.other_group))[1] == 1
 
