@@ -115,7 +115,9 @@ def _to_acknowledge(user: Any) -> list[Entry]:
                 section=MEMBER,
                 label=_("Les og bekreft retningslinjene"),
                 url=reverse("groups:ethics"),
-                context=_("Senterpartiets etiske retningslinjer, versjon %(version)s")
+                context=_(
+                    "Versjon %(version)s av de etiske retningslinjene venter på din bekreftelse"
+                )
                 % {"version": ethics.version},
                 order=31,
             )
