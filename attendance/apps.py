@@ -28,6 +28,10 @@ class AttendanceConfig(AppConfig):
     verbose_name = _("Studiearbeid")
 
     def ready(self) -> None:
+        from attendance import homework as attendance_homework
+        from config import homework
         from meetings import presence
 
         presence.register(checked_in_memberships)
+        # Courses and the approval queue on the home page (groups draws it).
+        homework.register("attendance", attendance_homework.home_work)

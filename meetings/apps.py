@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Møter")
+
+    def ready(self) -> None:
+        from config import homework
+        from meetings import homework as meetings_homework
+
+        # Items, requests, deviations and the next meeting on the home page.
+        homework.register("meetings", meetings_homework.home_work)

@@ -9,7 +9,8 @@ class WhistleblowingConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_out
 
-        from config import healthchecks
+        from config import healthchecks, homework
+        from whistleblowing import homework as wb_homework
         from whistleblowing import logfilter, selectors, unlock
 
         user_logged_out.connect(unlock.on_logout, dispatch_uid="whistleblowing-unlock-logout")
@@ -17,3 +18,5 @@ class WhistleblowingConfig(AppConfig):
         # No silent fallback (issue 12): a route nobody with a key can read is a failed
         # row on the health page.
         healthchecks.register(_("Varslingsruter"), selectors.route_health_checks)
+        # The handler's deadlines on the home page, without groups importing this app.
+        homework.register("whistleblowing", wb_homework.home_work)

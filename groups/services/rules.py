@@ -116,16 +116,24 @@ def ruleset_decide(
     if ruleset.status != RuleSetStatus.PROPOSED:
         raise ValidationError(_("Dette forslaget er allerede behandlet."))
     if votes_for < 0 or votes_against < 0:
-        raise ValidationError(_("Antall stemmer kan ikke være negativt."))
+        raise ValidationError(
+            {
+                "votes_for" if votes_for < 0 else "votes_against": _(
+                    "Antall stemmer kan ikke være negativt."
+                )
+            }
+        )
     voters = sum(
         1 for m in group.memberships.select_related("user") if m.can_vote(timezone.localdate())
     )
     if votes_for + votes_against > voters:
         raise ValidationError(
-            _(
-                "Det er avgitt flere stemmer (%(given)s) enn gruppa har stemmeberettigede (%(voters)s)."
-            )
-            % {"given": votes_for + votes_against, "voters": voters}
+            {
+                "votes_for": _(
+                    "Det er avgitt flere stemmer (%(given)s) enn gruppa har stemmeberettigede (%(voters)s)."
+                )
+                % {"given": votes_for + votes_against, "voters": voters}
+            }
         )
     now = timezone.now()
     adopted = votes_for > votes_against

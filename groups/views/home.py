@@ -2,33 +2,77 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import homework
 from groups import selectors, services
 from groups.forms import (
     ProfileForm,
     run_form,
 )
-from groups.models import CouncilGroup
+from groups.models import CouncilGroup, User
 from groups.views.common import _user
 
 
 # --- the member's own pages ----------------------------------------------------------------
+def _section_titles() -> dict[str, str]:
+    return {
+        homework.MEMBER: _("Det neste for deg"),
+        homework.LEADER: _("Venter på deg som leder"),
+        homework.COURSE_ADMIN: _("Kursgodkjenning"),
+        homework.HANDLER: _("Frister i varslingssaker"),
+        homework.SITE_ADMIN: _("Drift"),
+    }
+
+
+@dataclass(frozen=True)
+class WorkPart:
+    heading: str  # the group a leader's entries concern; empty where one list is enough
+    entries: list[homework.Entry]
+
+
+@dataclass(frozen=True)
+class WorkSection:
+    key: str
+    title: str
+    parts: list[WorkPart]
+
+
+def work_sections(user: User, now: dt.datetime) -> list[WorkSection]:
+    """Every role's work for the home page, from every app's provider (config/homework.py):
+    a leader's under one heading per group, the others in one list each."""
+    titles = _section_titles()
+    sections = []
+    for key, entries in homework.collect(user, now).items():
+        if key == homework.LEADER:
+            by_group: dict[str, list[homework.Entry]] = {}
+            for entry in sorted(entries, key=lambda e: (e.context, e.order)):
+                by_group.setdefault(entry.context, []).append(entry)
+            parts = [WorkPart(heading, rows) for heading, rows in by_group.items()]
+        else:
+            parts = [WorkPart("", entries)]
+        sections.append(WorkSection(key, titles.get(key, key), parts))
+    return sections
+
+
 def home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     return render(
         request,
         "groups/home.html",
         {
+            # What needs the user now, per role, with counts and links (issue 17).
+            "work": work_sections(user, now),
             "groups": selectors.home_for(user, today),
-            # E1: the notice for an elected representative who has not acknowledged the
-            # version in force.
-            "ethics_due": services.ethics_due(user),
             # Site admins open new periods (G24): every group, each period on its own line.
             "all_groups": CouncilGroup.objects.order_by("area_name", "kind", "-period_start")
             if user.is_superuser

@@ -18,6 +18,7 @@ from groups import selectors, services
 from groups.forms import (
     RulesDecisionForm,
     RulesForm,
+    add_service_errors,
     run_form,
 )
 from groups.models import (
@@ -49,7 +50,17 @@ def rules(request: HttpRequest, pk: int) -> HttpResponse:
 
 def rules_version(request: HttpRequest, pk: int, version: int) -> HttpResponse:
     group = get_group_for_user(request.user, pk, "view")
-    ruleset = _ruleset(group, version)
+    return _rules_page(request, group, _ruleset(group, version), RulesDecisionForm())
+
+
+def _rules_page(
+    request: HttpRequest,
+    group: CouncilGroup,
+    ruleset: RuleSet,
+    decision_form: RulesDecisionForm,
+    status: int = 200,
+) -> HttpResponse:
+    """One version's page; ``decision_form`` is bound (with its errors) after a refusal."""
     overview = selectors.group_overview(group, timezone.localdate())
     me = membership_for(request.user, group)
     return render(
@@ -64,11 +75,12 @@ def rules_version(request: HttpRequest, pk: int, version: int) -> HttpResponse:
             "is_leader": (bool(me and me.is_leader) or request.user.is_superuser)
             and not period_closed(group),
             "acknowledged": ruleset.acknowledgements.filter(user=_user(request)).first(),
-            "decision_form": RulesDecisionForm(),
+            "decision_form": decision_form,
             "changes": selectors.rules_changes(services.rules_in_force(group), ruleset)
             if ruleset.status == RuleSetStatus.PROPOSED
             else [],
         },
+        status=status,
     )
 
 
@@ -143,22 +155,25 @@ def rules_list(request: HttpRequest, pk: int) -> HttpResponse:
 def rules_decide(request: HttpRequest, pk: int, version: int) -> HttpResponse:
     group = get_group_for_user(request.user, pk, "manage")
     ruleset = _ruleset(group, version)
+    if ruleset.status != RuleSetStatus.PROPOSED:
+        # Decided already (or meanwhile): there is no form left to show a refusal on.
+        messages.error(request, _("Dette forslaget er allerede behandlet."))
+        return redirect("groups:rules_version", pk=group.pk, version=ruleset.version)
     form = RulesDecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            decided = services.ruleset_decide(
-                actor=_user(request), ruleset=ruleset, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            if decided.status == RuleSetStatus.ADOPTED:
-                messages.success(request, _("Reglementet er vedtatt og gjelder fra nå."))
-            else:
-                messages.info(request, _("Forslaget fikk ikke flertall og er forkastet."))
+    if not form.is_valid():
+        # The votes as typed stay in the form, each error on its field.
+        return _rules_page(request, group, ruleset, form, status=200)
+    try:
+        decided = services.ruleset_decide(
+            actor=_user(request), ruleset=ruleset, **form.cleaned_data
+        )
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return _rules_page(request, group, ruleset, form, status=200)
+    if decided.status == RuleSetStatus.ADOPTED:
+        messages.success(request, _("Reglementet er vedtatt og gjelder fra nå."))
     else:
-        messages.error(request, _("Oppgi antall stemmer for og mot (hele tall, 0 eller mer)."))
+        messages.info(request, _("Forslaget fikk ikke flertall og er forkastet."))
     return redirect("groups:rules_version", pk=group.pk, version=ruleset.version)
 
 

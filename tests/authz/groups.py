@@ -66,11 +66,19 @@ def _version(w):
     return {"pk": w.group.pk, "version": w.ruleset.version}
 
 
+def _proposal(w):
+    return {"pk": w.group.pk, "version": w.extra["rules_proposal"].version}
+
+
 def setup(world):
-    from groups.models import MembershipStatus
-    from tests.factories.groups import make_ethics, make_membership
+    from groups.models import MembershipStatus, RuleSetStatus
+    from tests.factories.groups import make_ethics, make_membership, make_ruleset
 
     world.extra["ethics"] = make_ethics()
+    # Issue 17: a proposal to decide, so that a refused decision shows the form again.
+    world.extra["rules_proposal"] = make_ruleset(
+        world.group, status=RuleSetStatus.PROPOSED, decided_at=None
+    )
     world.extra["proposed"] = make_membership(
         world.group, status=MembershipStatus.PROPOSED, transfer_from_party="Venstre"
     )
@@ -146,6 +154,15 @@ CASES = [
     Case("groups:rules_pdf", GROUP_VIEW, kwargs=_version),
     Case("groups:rules_propose", GROUP_MANAGE, kwargs=_group),
     Case("groups:rules_decide", GROUP_MANAGE_POST, kwargs=_version, method="post"),
+    # Issue 17: an empty decision on a proposal is refused on the form, input kept (200).
+    Case(
+        "groups:rules_decide",
+        GROUP_MANAGE,
+        kwargs=_proposal,
+        method="post",
+        data=lambda w: {},
+        label="proposal",
+    ),
     Case("groups:rules_acknowledge", ACK_POST, kwargs=_version, method="post"),
     Case("groups:period_open", PERIOD_OPEN, kwargs=_group),
     Case("groups:period_open", PERIOD_OPEN, kwargs=_group, method="post", data=lambda w: {}),

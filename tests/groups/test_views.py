@@ -81,11 +81,50 @@ def test_rules_decision_with_negative_votes_is_refused_and_proposal_kept(world: 
     response = client.post(
         reverse("groups:rules_decide", args=[world.group.pk, proposal.version]),
         {"votes_for": "-1", "votes_against": "0"},
-        follow=True,
     )
-    assert "Oppgi antall stemmer" in response.content.decode()
+    # The form comes back with the votes as typed and the error on the field (issue 17).
+    assert response.status_code == 200
+    assert response.context["decision_form"].errors["votes_for"]
+    assert 'name="votes_for" value="-1"' in response.content.decode()
     proposal.refresh_from_db()
     assert proposal.status == RuleSetStatus.PROPOSED
+
+
+def test_too_many_votes_keep_the_numbers_and_name_the_field_G22(world: World) -> None:
+    """Issue 17: with 50 for and 2 against in a group of five voters, the refusal sits on
+    "Stemmer for" and both numbers stay in the form; nothing is decided."""
+    from tests.factories.groups import make_ruleset
+
+    proposal = make_ruleset(world.group, status=RuleSetStatus.PROPOSED, decided_at=None)
+    response = world.client_for("leader").post(
+        reverse("groups:rules_decide", args=[world.group.pk, proposal.version]),
+        {"votes_for": "50", "votes_against": "2", "note": "Vedtatt i møte"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    errors = response.context["decision_form"].errors
+    assert "flere stemmer (52)" in errors["votes_for"][0]
+    assert 'id="id_votes_for_error"' in body
+    assert 'name="votes_for" value="50"' in body and 'name="votes_against" value="2"' in body
+    assert "Vedtatt i møte" in body
+    proposal.refresh_from_db()
+    assert proposal.status == RuleSetStatus.PROPOSED
+    ok = world.client_for("leader").post(
+        reverse("groups:rules_decide", args=[world.group.pk, proposal.version]),
+        {"votes_for": "3", "votes_against": "1"},
+    )
+    assert ok.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == RuleSetStatus.ADOPTED
+
+
+def test_deciding_a_version_already_decided_says_so_and_goes_back_G22(world: World) -> None:
+    response = world.client_for("leader").post(
+        reverse("groups:rules_decide", args=[world.group.pk, world.ruleset.version]),
+        {"votes_for": "3", "votes_against": "1"},
+        follow=True,
+    )
+    assert "Dette forslaget er allerede behandlet." in response.content.decode()
 
 
 def test_rules_pdf_is_a_pdf_with_the_rules_text(world: World) -> None:
