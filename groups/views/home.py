@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups import selectors, services
+from groups import page_blocks, selectors, services
 from groups.forms import (
     ProfileForm,
     run_form,
@@ -20,12 +20,15 @@ from groups.views.common import _user
 # --- the member's own pages ----------------------------------------------------------------
 def home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     return render(
         request,
         "groups/home.html",
         {
             "groups": selectors.home_for(user, today),
+            # What other apps put on the home page (an open check-in, S16).
+            "blocks": page_blocks.blocks_for(page_blocks.HOME, user, now),
             # E1: the notice for an elected representative who has not acknowledged the
             # version in force.
             "ethics_due": services.ethics_due(user),
