@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -187,12 +188,13 @@ class PresenceAddForm(PresenceForm):
                 ),
             }
             typed = {"started_at": start, "ended_at": end}
-            self.data = self.data.copy()
+            corrected = QueryDict(mutable=True)
+            corrected.update(self.data)
             for name, message in errors.items():
                 value = clipped[name]
                 if value is None:  # pragma: no cover - only set fields can be outside
                     continue
-                self.data[name] = _local_input(value)
+                corrected[name] = _local_input(value)
                 self.add_error(
                     name,
                     message
@@ -206,6 +208,7 @@ class PresenceAddForm(PresenceForm):
                         "fixed": timezone.localtime(value).strftime("%H:%M"),
                     },
                 )
+            self.data = corrected  # the form shows the corrected times with the warning
         return data
 
 

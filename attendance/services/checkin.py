@@ -404,7 +404,9 @@ def _refuse_overlap(
 ) -> None:
     """S16: presence is intervals; one person's intervals at a meeting never overlap."""
     end = ended_at or meeting.ends_at
-    others = Presence.objects.filter(meeting=meeting, user=user).exclude(pk=exclude)
+    others = Presence.objects.filter(meeting=meeting, user=user)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
     for other in others.order_by("started_at"):
         other_end = other.ended_at or meeting.ends_at
         if started_at < other_end and other.started_at < end:
