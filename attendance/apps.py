@@ -6,6 +6,10 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from groups.models import User
+    from groups.page_blocks import Block
     from meetings.models import Meeting
 
 
@@ -23,6 +27,26 @@ def checked_in_memberships(meeting: Meeting) -> set[int]:
     )
 
 
+def home_checkins(user: User, now: dt.datetime) -> list[Block]:
+    """S16: the member's running check-ins on their home page (check out, or in again)."""
+    return _checkin_blocks(user, now, None)
+
+
+def meeting_checkins(user: User, now: dt.datetime, *, meeting: Meeting) -> list[Block]:
+    """S16: the member's check-in at this meeting, on the meeting's page."""
+    return _checkin_blocks(user, now, meeting)
+
+
+def _checkin_blocks(user: User, now: dt.datetime, meeting: Meeting | None) -> list[Block]:
+    from attendance.selectors import my_running_checkins
+    from groups.page_blocks import Block
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    states = my_running_checkins(user, now, meeting=meeting)
+    return [Block("attendance/_checkin_block.html", {"states": states})] if states else []
+
+
 class AttendanceConfig(AppConfig):
     name = "attendance"
     verbose_name = _("Studiearbeid")
@@ -30,8 +54,11 @@ class AttendanceConfig(AppConfig):
     def ready(self) -> None:
         from attendance import homework as attendance_homework
         from config import homework
+        from groups import page_blocks
         from meetings import presence
 
         presence.register(checked_in_memberships)
         # Courses and the approval queue on the home page (groups draws it).
         homework.register("attendance", attendance_homework.home_work)
+        page_blocks.register(page_blocks.HOME, home_checkins)
+        page_blocks.register(page_blocks.MEETING, meeting_checkins)

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -122,6 +123,98 @@ class PresenceForm(forms.Form):
             del self.fields["user"]
         else:
             self.fields["user"].queryset = users  # type: ignore[attr-defined]
+
+
+class ParticipantChoiceField(forms.ModelChoiceField):
+    """A participant by name, marked when their consent is already on file (S10)."""
+
+    consenting: frozenset[int] = frozenset()
+
+    def label_from_instance(self, obj: Any) -> str:
+        if obj.pk in self.consenting:
+            return str(_("%(name)s (har samtykket)") % {"name": obj.full_name})
+        return str(obj.full_name)
+
+
+class PresenceAddForm(PresenceForm):
+    """S10, S16: the leader registers any participant by name, on an evening without QR.
+    The times start as the session's; times outside it are clipped to it and shown again
+    with a warning, so nothing outside the session is saved without the leader seeing it."""
+
+    user = ParticipantChoiceField(label=_("Deltaker"), queryset=User.objects.none())
+    consent_informed = forms.BooleanField(
+        label=_("Deltakeren er informert og samtykker"),
+        required=False,
+        help_text=_(
+            "For deltakere som ikke har samtykket selv ved å skanne QR-koden: du har fortalt "
+            "at deltakerne føres på frammøtelisten (navn, fødselsår, kjønn, postnummer og "
+            "tider), hvorfor og hvor lenge, og deltakeren samtykker. Det lagres at du "
+            "registrerte samtykket, og når."
+        ),
+    )
+    field_order = ["user", "started_at", "ended_at", "consent_informed", "reason"]
+
+    def __init__(
+        self, *args: Any, users: Any, consenting: set[int], meeting: Meeting, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, users=users, **kwargs)
+        self.meeting = meeting
+        user_field = self.fields["user"]
+        assert isinstance(user_field, ParticipantChoiceField)  # noqa: S101
+        user_field.consenting = frozenset(consenting)
+        self.fields["started_at"].initial = _local_input(meeting.starts_at)
+        self.fields["ended_at"].initial = _local_input(meeting.ends_at)
+        self.fields["ended_at"].help_text = _("Tomt: deltakeren er her fortsatt.")
+        self.fields["reason"].initial = _("Registrert av kursleder uten QR-kode")
+
+    def clean(self) -> dict[str, Any]:
+        from attendance.services import session_bounds_error
+
+        data = super().clean() or {}
+        start, end = data.get("started_at"), data.get("ended_at")
+        if start is None or (end is not None and end < start):
+            return data
+        meeting = self.meeting
+        errors = session_bounds_error(meeting, start, end)
+        if errors:
+            # Into the session; a time on the far side of it becomes its start or end.
+            clipped = {
+                "started_at": meeting.starts_at
+                if start < meeting.starts_at or start >= meeting.ends_at
+                else start,
+                "ended_at": None
+                if end is None
+                else (
+                    meeting.ends_at if end > meeting.ends_at or end <= meeting.starts_at else end
+                ),
+            }
+            typed = {"started_at": start, "ended_at": end}
+            corrected = QueryDict(mutable=True)
+            corrected.update(self.data)
+            for name, message in errors.items():
+                value = clipped[name]
+                if value is None:  # pragma: no cover - only set fields can be outside
+                    continue
+                corrected[name] = _local_input(value)
+                self.add_error(
+                    name,
+                    message
+                    + " "
+                    + _(
+                        "Du skrev kl. %(typed)s; tiden er rettet til kl. %(fixed)s. Kontroller "
+                        "og trykk «Registrer» igjen."
+                    )
+                    % {
+                        "typed": timezone.localtime(typed[name]).strftime("%H:%M"),
+                        "fixed": timezone.localtime(value).strftime("%H:%M"),
+                    },
+                )
+            self.data = corrected  # the form shows the corrected times with the warning
+        return data
+
+
+def _local_input(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
 class PresenceCorrectForm(PresenceForm):

@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
 from attendance import rules
@@ -31,9 +31,11 @@ from attendance.engine import (
     why_not_texts,
 )
 from attendance.models import (
+    CHECKIN_OPENS_BEFORE,
     AttendanceListConfirmation,
     Certificate,
     CertificateStatus,
+    Consent,
     Course,
     CourseSession,
     CourseStatus,
@@ -44,6 +46,7 @@ from attendance.models import (
     SubsidyRate,
 )
 from groups.models import CouncilGroup, Membership, MembershipStatus, Seat, User
+from meetings.models import Meeting, MeetingStatus
 
 
 @dataclass(frozen=True)
@@ -455,3 +458,93 @@ def my_courses(user: User) -> list[MyCourse]:
         )
     out.sort(key=lambda item: item.course.created_at, reverse=True)
     return out
+
+
+# --- the member's own check-in (S16) -------------------------------------------------------
+SELF_SOURCES = ("qr", "link")  # PresenceSource.QR, PresenceSource.LINK
+
+
+@dataclass(frozen=True)
+class CheckinState:
+    """Where ``user`` stands at one course session: their intervals, whether one is open,
+    and whether they may check in again without a fresh scan (they checked in themselves
+    earlier at this session, and it has not ended)."""
+
+    meeting: Meeting
+    course: Course
+    intervals: tuple[Presence, ...]
+    ended: bool
+
+    @property
+    def open_presence(self) -> Presence | None:
+        return next((p for p in self.intervals if p.ended_at is None), None)
+
+    @property
+    def last_left(self) -> dt.datetime | None:
+        ends = [p.ended_at for p in self.intervals if p.ended_at is not None]
+        return max(ends) if ends else None
+
+    @property
+    def rejoin_source(self) -> str | None:
+        """The source a check-in again uses (the member's own earlier check-in), or None."""
+        own = [p for p in self.intervals if p.source in SELF_SOURCES]
+        return own[-1].source if own else None
+
+    @property
+    def can_check_in_again(self) -> bool:
+        return not self.ended and self.open_presence is None and self.rejoin_source is not None
+
+
+def _session_ended(meeting: Meeting, now: dt.datetime) -> bool:
+    return now >= meeting.ends_at or meeting.status == MeetingStatus.CANCELLED
+
+
+def checkin_state(user: User, session: CourseSession, now: dt.datetime) -> CheckinState:
+    meeting = session.meeting
+    intervals = tuple(
+        Presence.objects.filter(meeting=meeting, user=user).order_by("started_at", "pk")
+    )
+    return CheckinState(meeting, session.course, intervals, _session_ended(meeting, now))
+
+
+def my_running_checkins(
+    user: User, now: dt.datetime, *, meeting: Meeting | None = None
+) -> list[CheckinState]:
+    """The sessions running now (or about to start) at which ``user`` has checked in:
+    what their home page, "Mine studietimer" and the meeting's page show, so that they can
+    check out, or check in again after leaving, until the session ends."""
+    presences = Presence.objects.filter(
+        user=user,
+        meeting__ends_at__gt=now,
+        meeting__starts_at__lte=now + CHECKIN_OPENS_BEFORE,
+    ).exclude(meeting__status=MeetingStatus.CANCELLED)
+    if meeting is not None:
+        presences = presences.filter(meeting=meeting)
+    meeting_ids = set(presences.values_list("meeting_id", flat=True))
+    sessions = CourseSession.objects.filter(meeting_id__in=meeting_ids).select_related(
+        "meeting", "course"
+    )
+    return sorted(
+        (checkin_state(user, s, now) for s in sessions), key=lambda s: s.meeting.starts_at
+    )
+
+
+def registrable_participants(course: Course, on: dt.date) -> QuerySet[User]:
+    """S10, S16: everyone the leader can register at a session of ``course``: the group's
+    active members (not those declared independent, G16), the course leader, and anyone
+    with consent on file for the course (a participant from outside the group who
+    scanned once)."""
+    members = Membership.objects.filter(group=course.group, status=MembershipStatus.ACTIVE)
+    independent = members.filter(independent_from__lte=on).values("user_id")
+    consenting = Consent.objects.filter(course=course, withdrawn_at__isnull=True)
+    return (
+        User.objects.filter(
+            Q(pk__in=members.values("user_id"))
+            | Q(pk=course.course_leader_id)
+            | Q(pk__in=consenting.values("user_id"))
+        )
+        .exclude(pk__in=independent)
+        .filter(is_active=True)
+        .distinct()
+        .order_by("full_name", "pk")
+    )

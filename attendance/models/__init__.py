@@ -32,6 +32,7 @@ from attendance.models.policies import (
     SubsidyRate,
 )
 from attendance.models.presence import (
+    CHECKIN_OPENS_BEFORE,
     CORRECTION_REASON_LENGTH,
     Consent,
     Presence,
@@ -42,6 +43,7 @@ from attendance.models.quarters import ImmutableRecord, QuarterClosing
 
 __all__ = [
     "ANNOUNCED_STATUSES",
+    "CHECKIN_OPENS_BEFORE",
     "CORRECTION_REASON_LENGTH",
     "COURSE_ADMIN_GROUP",
     "FINISHED_STATUSES",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -11,6 +13,8 @@ from attendance.models.courses import Course
 
 # The longest reason a leader can give for a correction of presence.
 CORRECTION_REASON_LENGTH = 300
+# The QR screen, and so check-in, opens this long before a session starts (S9).
+CHECKIN_OPENS_BEFORE = dt.timedelta(minutes=30)
 
 
 class Consent(models.Model):
@@ -23,6 +27,16 @@ class Consent(models.Model):
     text_version = models.CharField(_("versjon av samtykketeksten"), max_length=20)
     given_at = models.DateTimeField(_("gitt"))
     withdrawn_at = models.DateTimeField(_("trukket tilbake"), null=True, blank=True)
+    # S10: consent given to the course leader (who ticked that the participant was
+    # informed and consents) instead of by the member's own scan; ``given_at`` is when.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrert av kursleder"),
+    )
 
     class Meta:
         verbose_name = _("samtykke")

@@ -27,6 +27,7 @@ from attendance.services.checkin import (
     active_consent,
     checkin_open,
     consent_give,
+    consent_record_by_leader,
     consent_withdraw,
     grant_load,
     grant_store,
@@ -37,6 +38,7 @@ from attendance.services.checkin import (
     presence_check_out,
     presence_correct,
     qr_token,
+    session_bounds_error,
     token_redeem,
 )
 from attendance.services.courses import (
@@ -101,6 +103,7 @@ __all__ = [
     "chapter_save",
     "checkin_open",
     "consent_give",
+    "consent_record_by_leader",
     "consent_withdraw",
     "course_approve",
     "course_complete",
@@ -141,6 +144,7 @@ __all__ = [
     "rate_set",
     "read_verified",
     "retention_sweep",
+    "session_bounds_error",
     "token_redeem",
     "valid_certificates",
 ]

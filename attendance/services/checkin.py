@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from attendance.engine import is_digital
 from attendance.models import (
+    CHECKIN_OPENS_BEFORE,
     CORRECTION_REASON_LENGTH,
     Consent,
     Course,
@@ -41,7 +42,7 @@ from groups.permissions import membership_for, require_open_period
 from meetings.models import Meeting, MeetingStatus
 
 WINDOW_SECONDS = 30
-OPENS_BEFORE = dt.timedelta(minutes=30)  # the QR screen may be shown before the start
+OPENS_BEFORE = CHECKIN_OPENS_BEFORE  # the QR screen may be shown before the start
 GRANT_SECONDS = 15 * 60  # a scan lets the member log in and consent within 15 minutes
 CONSENT_VERSION = "2024-1"
 # A leader's correction may put arrival or departure this far outside the meeting (a
@@ -283,13 +284,22 @@ def _check_in(
         ).first()
         if open_presence is not None:
             return open_presence, False
+        # Back after leaving (S16): a new interval, from this minute but never before the
+        # last one ended (a check-out and a check-in in the same minute do not overlap).
+        last_end = (
+            Presence.objects.filter(meeting=meeting, user=actor, ended_at__lte=now)
+            .order_by("-ended_at")
+            .values_list("ended_at", flat=True)
+            .first()
+        )
+        started_at = max(_minute(now), last_end) if last_end else _minute(now)
         try:
             with transaction.atomic():
                 presence = Presence.objects.create(
                     meeting=meeting,
                     user=actor,
                     consent=consent,
-                    started_at=_minute(now),
+                    started_at=started_at,
                     source=source,
                     created_by=actor,
                     created_at=now,
@@ -359,6 +369,89 @@ def _require_reason(reason: str) -> str:
     return reason.strip()[:CORRECTION_REASON_LENGTH]
 
 
+def _hm(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%H:%M")
+
+
+def session_bounds_error(
+    meeting: Meeting, started_at: dt.datetime, ended_at: dt.datetime | None
+) -> dict[str, str]:
+    """The fields of an interval that lie outside the session, each with its message
+    (empty when the interval lies within it). The leader's form clips to the session and
+    shows these; the service refuses them, so nothing outside is saved silently."""
+    errors: dict[str, str] = {}
+    window = {"start": _hm(meeting.starts_at), "end": _hm(meeting.ends_at)}
+    if started_at < meeting.starts_at or started_at >= meeting.ends_at:
+        errors["started_at"] = (
+            _("Samlingen varte fra kl. %(start)s til kl. %(end)s; «Kom» må ligge innenfor.")
+            % window
+        )
+    if ended_at is not None and (ended_at > meeting.ends_at or ended_at < meeting.starts_at):
+        errors["ended_at"] = (
+            _("Samlingen varte fra kl. %(start)s til kl. %(end)s; «Gikk» må ligge innenfor.")
+            % window
+        )
+    return errors
+
+
+def _refuse_overlap(
+    meeting: Meeting,
+    user: User,
+    started_at: dt.datetime,
+    ended_at: dt.datetime | None,
+    *,
+    exclude: int | None = None,
+) -> None:
+    """S16: presence is intervals; one person's intervals at a meeting never overlap."""
+    end = ended_at or meeting.ends_at
+    others = Presence.objects.filter(meeting=meeting, user=user)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    for other in others.order_by("started_at"):
+        other_end = other.ended_at or meeting.ends_at
+        if started_at < other_end and other.started_at < end:
+            raise ValidationError(
+                {
+                    "started_at": _(
+                        "%(name)s er allerede registrert fra kl. %(start)s til kl. %(end)s. "
+                        "Velg tider utenfor det, eller rett det intervallet."
+                    )
+                    % {
+                        "name": user.full_name,
+                        "start": _hm(other.started_at),
+                        "end": _hm(other_end),
+                    }
+                },
+                code="overlap",
+            )
+
+
+def consent_record_by_leader(*, actor: User, course: Course, user: User) -> Consent:
+    """S10: the course leader has informed ``user`` that they are recorded on the
+    attendance list, and ``user`` consented to the leader (an evening without QR). Stored
+    with who recorded it and when; idempotent. Call inside the caller's transaction."""
+    _require_lead_of(actor, course)
+    existing = active_consent(course, user)
+    if existing:
+        return existing
+    consent = Consent.objects.create(
+        course=course,
+        user=user,
+        text_version=CONSENT_VERSION,
+        given_at=timezone.now(),
+        recorded_by=actor,
+    )
+    audit(
+        actor=actor,
+        action="course.consent_record",
+        target=consent,
+        group=course.group,
+        subject_user=user,
+        version=CONSENT_VERSION,
+    )
+    return consent
+
+
 def presence_add(
     *,
     actor: User,
@@ -367,12 +460,19 @@ def presence_add(
     started_at: dt.datetime | None,
     ended_at: dt.datetime | None,
     reason: str,
+    consent_informed: bool = False,
 ) -> Presence:
-    """The leader records presence, always with a reason. Never without consent (S10)."""
+    """The leader records presence, always with a reason, within the session and not
+    overlapping the person's other intervals (S16). Never without consent (S10): either
+    the participant's own, or ``consent_informed``: the leader ticks that the participant
+    was informed and consents, and the consent is stored as given to the leader."""
     session = _course_session(meeting)
     _require_lead_of(actor, session.course)
     reason = _require_reason(reason)
     started_at = _check_interval(meeting, started_at, ended_at)
+    outside = session_bounds_error(meeting, started_at, ended_at)
+    if outside:
+        raise ValidationError(outside, code="outside_session")
     _refuse_independent(user, meeting, timezone.localdate(meeting.starts_at))
     now = timezone.now()
     with transaction.atomic():
@@ -381,13 +481,17 @@ def presence_add(
             .filter(course=session.course, user=user, withdrawn_at__isnull=True)
             .first()
         )
+        if consent is None and consent_informed:
+            consent = consent_record_by_leader(actor=actor, course=session.course, user=user)
         if consent is None:
             raise ValidationError(
-                _(
-                    "%(name)s har ikke samtykket til å stå på frammøtelisten. Be hen skanne "
-                    "QR-koden og samtykke selv."
-                )
-                % {"name": user.full_name}
+                {
+                    "consent_informed": _(
+                        "%(name)s har ikke samtykket til å stå på frammøtelisten. Fortell hen "
+                        "at deltakerne føres på frammøtelisten, og kryss av når hen samtykker."
+                    )
+                    % {"name": user.full_name}
+                }
             )
         if (
             ended_at is None
@@ -396,6 +500,7 @@ def presence_add(
             raise ValidationError(
                 {"ended_at": _("Deltakeren er allerede sjekket inn; oppgi når hen gikk.")}
             )
+        _refuse_overlap(meeting, user, started_at, ended_at)
         presence = Presence.objects.create(
             meeting=meeting,
             user=user,
@@ -470,6 +575,7 @@ def presence_correct(
             return None
         if start is None:  # unreachable: checked above, kept for the type checker
             raise ValidationError({"started_at": _("Oppgi når deltakeren kom.")})
+        _refuse_overlap(meeting, locked.user, start, ended_at, exclude=locked.pk)
         locked.started_at, locked.ended_at = start, ended_at
         try:
             with transaction.atomic():

@@ -14,25 +14,25 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from attendance import engine, services
+from attendance import engine, selectors, services
 from attendance.forms import (
     MeetingReportConfirmForm,
     MeetingReportForm,
+    PresenceAddForm,
     PresenceCorrectForm,
-    PresenceForm,
 )
-from attendance.models import CourseSession, Presence
-from attendance.permissions import get_session_for_user
+from attendance.models import Consent, CourseSession, Presence
+from attendance.permissions import can_view, get_session_for_user
 from attendance.services import meeting_import
 from attendance.views._common import current_user
 from groups.forms import add_service_errors, run_form
-from groups.models import User
 from meetings.models import Meeting
 
 
@@ -90,52 +90,62 @@ def scan(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 def checkin_view(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """The member's check-in page (S10, S16). A scan grants it for a while; after that a
+    member who has checked in keeps it until the session ends (check out, or in again
+    after leaving), and then reads that the session is over. A group member without a scan
+    is told to scan the code; anyone else gets 404."""
     user = current_user(request)
     now = timezone.now()
-    grant = services.grant_load(request.session, meeting_pk, now)
     meeting = get_object_or_404(Meeting, pk=meeting_pk)
     session = (
-        CourseSession.objects.select_related("course", "course__plan")
+        CourseSession.objects.select_related("course", "course__plan", "course__group", "meeting")
         .filter(meeting=meeting)
         .first()
     )
-    if grant is None or session is None:
+    if session is None:
         raise Http404
     course = session.course
-    consent = services.active_consent(course, user)
-    open_presence = Presence.objects.filter(
-        meeting=meeting, user=user, ended_at__isnull=True
-    ).first()
+    grant = services.grant_load(request.session, meeting_pk, now)
+    state = selectors.checkin_state(user, session, now)
+    if grant is None and not state.intervals and not can_view(user, course):
+        raise Http404
+    source = grant.source if grant else state.rejoin_source
     errors: list[str] = []
     if request.method == "POST":
-        try:
-            presence, created = services.presence_check_in_with_consent(
-                actor=user,
-                meeting=meeting,
-                consent_given=request.POST.get("consent") == "yes",
-                source=grant.source,
-                now=now,
-            )
-        except ValidationError as exc:
-            errors = exc.messages
+        if state.ended:
+            errors = [_("Samlingen er slutt. Du kan ikke sjekke inn eller ut lenger.")]
+        elif source is None:
+            errors = [_("Skann QR-koden på skjermen i møtet for å sjekke inn.")]
         else:
-            if created:
-                messages.success(
-                    request,
-                    _("Du er registrert som til stede fra kl. %(time)s.")
-                    % {"time": timezone.localtime(presence.started_at).strftime("%H:%M")},
+            try:
+                presence, created = services.presence_check_in_with_consent(
+                    actor=user,
+                    meeting=meeting,
+                    consent_given=request.POST.get("consent") == "yes",
+                    source=source,
+                    now=now,
                 )
+            except ValidationError as exc:
+                errors = exc.messages
             else:
-                messages.info(request, _("Du var allerede sjekket inn. Ingenting er endret."))
-            return redirect("attendance:checkin", meeting.pk)
+                if created:
+                    messages.success(
+                        request,
+                        _("Du er registrert som til stede fra kl. %(time)s.")
+                        % {"time": timezone.localtime(presence.started_at).strftime("%H:%M")},
+                    )
+                else:
+                    messages.info(request, _("Du var allerede sjekket inn. Ingenting er endret."))
+                return redirect("attendance:checkin", meeting.pk)
     return render(
         request,
         "attendance/checkin.html",
         {
             "meeting": meeting,
             "course": course,
-            "consent": consent,
-            "open_presence": open_presence,
+            "state": state,
+            "consent": services.active_consent(course, user),
+            "may_check_in": source is not None and not state.ended,
             "errors": errors,
             "retention_years": engine.course_policy(course).retention_years,
         },
@@ -159,29 +169,45 @@ def checkout(request: HttpRequest, meeting_pk: int) -> HttpResponse:
             _("Du er sjekket ut kl. %(time)s.")
             % {"time": timezone.localtime(presence.ended_at).strftime("%H:%M")},
         )
-    return redirect("attendance:my_hours")
+    # Back to the page the member checked out from (home, "Mine studietimer", the meeting).
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("attendance:checkin", meeting.pk)
 
 
 def presence_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
-    """The leader adds presence for a member who consented (always with a reason)."""
+    """The leader registers presence for any participant by name (S10, S16): with the
+    participant's own consent, or one they give the leader here (ticked, with who and
+    when). Always with a reason."""
     user = current_user(request)
     session = get_session_for_user(user, meeting_pk, "lead")
-    consenting = User.objects.filter(
-        course_consents__course=session.course, course_consents__withdrawn_at__isnull=True
-    ).order_by("full_name")
-    form = PresenceForm(request.POST or None, users=consenting)
+    meeting = session.meeting
+    participants = selectors.registrable_participants(
+        session.course, timezone.localdate(meeting.starts_at)
+    )
+    consenting = set(
+        Consent.objects.filter(course=session.course, withdrawn_at__isnull=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    form = PresenceAddForm(
+        request.POST or None, users=participants, consenting=consenting, meeting=meeting
+    )
     response = run_form(
         request,
         form,
-        lambda d: services.presence_add(actor=user, meeting=session.meeting, **d),
+        lambda d: services.presence_add(actor=user, meeting=meeting, **d),
         _("Frammøtet er registrert."),
         reverse("attendance:presence_edit", args=[meeting_pk]),
     )
     if response:
         return response
     presences = (
-        Presence.objects.filter(meeting=session.meeting)
-        .select_related("user")
+        Presence.objects.filter(meeting=meeting)
+        .select_related("user", "consent__recorded_by")
         .order_by("user__full_name", "started_at")
     )
     return render(

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +23,8 @@ def my_hours(request: HttpRequest) -> HttpResponse:
         request,
         "attendance/my_hours.html",
         {
+            # S16: a running session the member checked in to: check out, or in again.
+            "checkins": {"states": selectors.my_running_checkins(user, timezone.now())},
             "courses": selectors.my_courses(user),
             "consents": Consent.objects.filter(user=user, withdrawn_at__isnull=True)
             .select_related("course")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config import homework
-from groups import selectors, services
+from groups import page_blocks, selectors, services
 from groups.forms import (
     ProfileForm,
     run_form,
@@ -73,6 +73,8 @@ def home(request: HttpRequest) -> HttpResponse:
             # What needs the user now, per role, with counts and links (issue 17).
             "work": work_sections(user, now),
             "groups": selectors.home_for(user, today),
+            # What other apps put on the home page (an open check-in, S16).
+            "blocks": page_blocks.blocks_for(page_blocks.HOME, user, now),
             # Site admins open new periods (G24): every group, each period on its own line.
             "all_groups": CouncilGroup.objects.order_by("area_name", "kind", "-period_start")
             if user.is_superuser

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.params import parse_id
+from groups import page_blocks
 from meetings import services
 from meetings.forms import (
     AbsenceForm,
@@ -322,6 +323,10 @@ def _detail_context(
         "summoned_me": summoned_me,
         "my_reply": meeting.replies.filter(membership=membership).first() if summoned_me else None,
         "absence_form": bound.get(("absence", 0)) or AbsenceForm(prefix="absence"),
+        # What other apps put on the meeting's page (the member's check-in, S16).
+        "blocks": page_blocks.blocks_for(
+            page_blocks.MEETING, user, timezone.now(), meeting=meeting
+        ),
         "meeting": meeting,
         "manages": manages,
         "membership": membership,

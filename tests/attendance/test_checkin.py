@@ -123,7 +123,7 @@ def test_a_refused_check_in_stores_no_consent_either_s10(world: World, course_me
         refused = member.post(reverse("attendance:checkin", args=[meeting.pk]), {"consent": "yes"})
 
     assert refused.status_code == 400
-    assert "ikke åpen nå" in refused.content.decode()
+    assert "Samlingen er slutt" in refused.content.decode()
     assert not Consent.objects.filter(course=course).exists()
     assert not Presence.objects.exists()
 
@@ -169,10 +169,21 @@ def test_an_anonymous_scan_is_sent_to_log_in_and_keeps_the_right_to_check_in(
 
 
 def test_check_in_without_a_scan_is_not_possible(world: World, course_meeting):
-    _course, meeting = course_meeting
+    """S10: a group member without a scan is told to scan the code and cannot check in;
+    someone outside the group does not learn of the session (404)."""
+    course, meeting = course_meeting
+    give_consent(course, world.users["member"])
+    url = reverse("attendance:checkin", args=[meeting.pk])
     with time_machine.travel(at(2031, 3, 4, 18, 1), tick=False):
-        response = world.client_for("member").get(reverse("attendance:checkin", args=[meeting.pk]))
-    assert response.status_code == 404
+        member = world.client_for("member")
+        page = member.get(url)
+        refused = member.post(url)
+        outsider = world.client_for("outsider").get(url)
+    assert page.status_code == 200
+    assert "Skann QR-koden" in page.content.decode()
+    assert refused.status_code == 400
+    assert not Presence.objects.exists()
+    assert outsider.status_code == 404
 
 
 def test_check_out_closes_the_interval(world: World, course_meeting):

@@ -142,8 +142,10 @@ CASES = [
         COURSE_LEAD,
         kwargs=lambda w: {"pk": w.extra["presence"].pk},
     ),
-    # Check-in needs a scan of the current code first: without one there is nothing to see.
-    Case("attendance:checkin", _all(404, anonymous=302), kwargs=_meeting),
+    # Check-in needs a scan of the current code first; without one, those who may see the
+    # course read that they must scan (the member, who has checked in, sees their presence);
+    # anyone else does not learn of the session (S10, S16).
+    Case("attendance:checkin", COURSE_VIEW, kwargs=_meeting),
     Case(
         "attendance:checkout",
         _all(404, anonymous=302, member=302),
