@@ -18,6 +18,7 @@ from attendance.models import (
     StudyPlan,
     StudyPolicy,
 )
+from config.numbers import AmountField, PercentField, WholeNumberField
 from config.singleline import SingleLineCharField
 from groups.models import CouncilGroup, Membership, MembershipStatus, User
 from meetings.models import Meeting, MeetingKind, MeetingStatus
@@ -228,8 +229,7 @@ class PolicyForm(forms.ModelForm):
             "valid_from",
             "min_study_hours",
             "min_participants",
-            "min_share_numerator",
-            "min_share_denominator",
+            "min_share",
             "min_age",
             "leader_counts",
             "rounding",
@@ -237,7 +237,20 @@ class PolicyForm(forms.ModelForm):
             "retention_years",
         ]
         widgets = {"valid_from": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {
+            name: WholeNumberField
+            for name in ("min_study_hours", "min_participants", "min_age", "retention_years")
+        }
 
+    # S15: the share as a percentage; stored as the exact fraction it stands for.
+    min_share = PercentField(
+        label=_("Frammøtekrav (prosent)"),
+        initial="75",
+        help_text=_(
+            "Hvor stor del en deltaker minst må være til stede, for eksempel 75. "
+            "Høyst to desimaler, for eksempel 66,67."
+        ),
+    )
     rounding = forms.ChoiceField(label=_("Avrunding av studietimer"), choices=Rounding.choices)
     share_base = forms.ChoiceField(
         label=_("Frammøtekravet regnes av"),
@@ -254,16 +267,27 @@ class PolicyForm(forms.ModelForm):
             raise forms.ValidationError(_("Velg en dato mellom år 2000 og 2100."))
         return value
 
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        share = cleaned.pop("min_share", None)
+        if share is not None:
+            cleaned["min_share_numerator"] = share.numerator
+            cleaned["min_share_denominator"] = share.denominator
+            # The instance gets the fraction too, so the model's own checks see it.
+            self.instance.min_share_numerator = share.numerator
+            self.instance.min_share_denominator = share.denominator
+        return cleaned
+
 
 class RateForm(forms.Form):
-    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
-    amount_per_hour = forms.DecimalField(
+    year = WholeNumberField(label=_("År"), min_value=2000, max_value=2100)
+    amount_per_hour = AmountField(
         label=_("Kroner per studietime"), min_value=0, max_digits=8, decimal_places=2
     )
 
 
 class QuarterForm(forms.Form):
-    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
+    year = WholeNumberField(label=_("År"), min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(
         label=_("Kvartal"), coerce=int, choices=[(q, f"{q}.") for q in range(1, 5)]
     )
@@ -297,7 +321,7 @@ class StudyPlanForm(forms.Form):
 
 
 class ChapterForm(forms.Form):
-    number = forms.IntegerField(label=_("Kapittel nr."), min_value=1, max_value=99)
+    number = WholeNumberField(label=_("Kapittel nr."), min_value=1, max_value=99)
     title = SingleLineCharField(label=_("Tittel"), max_length=200)
     discussion_questions = forms.CharField(
         label=_("Til diskusjon"),

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.numbers import WholeNumberField
 from config.singleline import SingleLineCharField, validate_single_line
 from groups.models import (
     WEEKDAYS,
@@ -59,7 +60,7 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 
 class ProfileForm(forms.Form):
     full_name = SingleLineCharField(label=_("Fullt navn"), max_length=200)
-    birth_year = forms.IntegerField(
+    birth_year = WholeNumberField(
         label=_("Fødselsår"),
         required=False,
         min_value=1900,
@@ -127,8 +128,8 @@ class TransferForm(forms.Form):
 
 
 class VotesForm(forms.Form):
-    votes_for = forms.IntegerField(label=_("Stemmer for"), min_value=0, max_value=999)
-    votes_against = forms.IntegerField(label=_("Stemmer mot"), min_value=0, max_value=999)
+    votes_for = WholeNumberField(label=_("Stemmer for"), min_value=0, max_value=999)
+    votes_against = WholeNumberField(label=_("Stemmer mot"), min_value=0, max_value=999)
 
 
 class RulesDecisionForm(VotesForm):
@@ -175,7 +176,7 @@ class RulesForm(forms.Form):
     meeting_end = forms.TimeField(
         label=_("Til kl."), widget=forms.TimeInput(attrs={"type": "time"})
     )
-    quarantine_months = forms.IntegerField(
+    quarantine_months = WholeNumberField(
         label=_("Karantenetid ved overgang fra andre parti (måneder)"),
         min_value=0,
         max_value=48,
@@ -229,7 +230,7 @@ class EthicsPublishForm(forms.Form):
 
 
 class EthicsAcknowledgeForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    version = WholeNumberField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
 
 # --- a new period (G24) -------------------------------------------------------------------
@@ -279,17 +280,17 @@ class NewMemberForm(forms.Form):
 
 class ElectionForm(forms.Form):
     leader = forms.ModelChoiceField(label=_("Gruppeleder"), queryset=Membership.objects.none())
-    leader_votes_for = forms.IntegerField(
+    leader_votes_for = WholeNumberField(
         label=_("Stemmer for gruppeleder"), min_value=0, max_value=999
     )
-    leader_votes_against = forms.IntegerField(
+    leader_votes_against = WholeNumberField(
         label=_("Stemmer mot gruppeleder"), min_value=0, max_value=999
     )
     deputy = forms.ModelChoiceField(label=_("Nestleder"), queryset=Membership.objects.none())
-    deputy_votes_for = forms.IntegerField(
+    deputy_votes_for = WholeNumberField(
         label=_("Stemmer for nestleder"), min_value=0, max_value=999
     )
-    deputy_votes_against = forms.IntegerField(
+    deputy_votes_against = WholeNumberField(
         label=_("Stemmer mot nestleder"), min_value=0, max_value=999
     )
     note = forms.CharField(

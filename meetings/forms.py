@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.numbers import WholeNumberField
 from config.params import ModelMultipleIdChoiceField
 from config.singleline import SingleLineCharField
 from groups.models import Committee, CouncilGroup, Membership, MembershipStatus
@@ -140,7 +141,7 @@ class CouncilMeetingForm(AccessibleForm):
 
 
 class PlanForm(AccessibleForm):
-    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
+    year = WholeNumberField(label=_("År"), min_value=2000, max_value=2100)
     half = forms.TypedChoiceField(
         label=_("Halvår"), coerce=int, choices=[(1, _("Vårhalvåret")), (2, _("Høsthalvåret"))]
     )
@@ -288,8 +289,8 @@ class ConflictDeclareForm(AccessibleForm):
 
 
 class ConflictVoteForm(AccessibleForm):
-    votes_for = forms.IntegerField(label=_("Stemmer for inhabilitet"), min_value=0)
-    votes_against = forms.IntegerField(label=_("Stemmer mot inhabilitet"), min_value=0)
+    votes_for = WholeNumberField(label=_("Stemmer for inhabilitet"), min_value=0)
+    votes_against = WholeNumberField(label=_("Stemmer mot inhabilitet"), min_value=0)
 
 
 class ConflictLeaveForm(AccessibleForm):
@@ -422,8 +423,8 @@ class AbsenceForm(AccessibleForm):
 
 
 class SubstituteCallForm(AccessibleForm):
-    replaces = forms.IntegerField(widget=forms.HiddenInput)
-    substitute = forms.IntegerField(widget=forms.HiddenInput)
+    replaces = WholeNumberField(widget=forms.HiddenInput)
+    substitute = WholeNumberField(widget=forms.HiddenInput)
 
 
 class VoteOpenForm(AccessibleForm):
@@ -446,13 +447,9 @@ class VoteOpenForm(AccessibleForm):
         help_text=_("Avstemningen lukkes av seg selv ved fristen."),
     )
     secret = forms.BooleanField(label=_("Hemmelig avstemning"), required=False)
-    votes_for = forms.IntegerField(label=_("For (håndsopprekning)"), min_value=0, required=False)
-    votes_against = forms.IntegerField(
-        label=_("Mot (håndsopprekning)"), min_value=0, required=False
-    )
-    votes_blank = forms.IntegerField(
-        label=_("Blanke (håndsopprekning)"), min_value=0, required=False
-    )
+    votes_for = WholeNumberField(label=_("For (håndsopprekning)"), min_value=0, required=False)
+    votes_against = WholeNumberField(label=_("Mot (håndsopprekning)"), min_value=0, required=False)
+    votes_blank = WholeNumberField(label=_("Blanke (håndsopprekning)"), min_value=0, required=False)
 
     def __init__(
         self,
@@ -500,7 +497,7 @@ class VoteCloseForm(AccessibleForm):
 class AgendaPlanForm(AccessibleForm):
     """G9: an item's planned length and presenter."""
 
-    duration_minutes = forms.IntegerField(
+    duration_minutes = WholeNumberField(
         label=_("Planlagt varighet (minutter)"), min_value=1, max_value=480, required=False
     )
     presenter = MembershipChoice(

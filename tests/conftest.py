@@ -165,7 +165,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     again, as every other flush does."""
     result = yield
     marker = item.get_closest_marker("django_db")
-    if marker is not None and marker.kwargs.get("serialized_rollback"):
+    # With no test after this one, the teardown above has also dropped the test database.
+    if nextitem is not None and marker is not None and marker.kwargs.get("serialized_rollback"):
         from django.core.management.sql import emit_post_migrate_signal
         from pytest_django.plugin import blocking_manager_key
 

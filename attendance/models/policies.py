@@ -12,6 +12,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from attendance import rules
+from config.numbers import percent_text
 
 
 class Rounding(models.TextChoices):
@@ -91,8 +92,8 @@ class StudyPolicy(models.Model):
 
     @property
     def min_share_percent(self) -> str:
-        value = self.min_share * 100
-        return f"{value.numerator // value.denominator} %"
+        """The share as a percentage in the active language ("75 %", "66,67 %")."""
+        return percent_text(self.min_share)
 
     def to_rules(self) -> rules.Policy:
         return rules.Policy(

@@ -21,6 +21,9 @@ from config.privacy import INVENTORY, NOT_PERSONAL, WB_NOTE, Erasure
 from groups.forms import add_service_errors
 from groups.models import User
 from groups.privacy import services as privacy
+from groups.privacy.display import SHOWN_PER_KIND, person_kinds
+
+CONSENT = "attendance.consent"
 
 
 def _user(request: HttpRequest) -> User:
@@ -43,16 +46,19 @@ def _kept_entries() -> list[object]:
 
 @never_cache
 def my_data(request: HttpRequest) -> HttpResponse:
+    """Each kind of record folded under its heading, fields labelled in the reader's
+    language; the JSON download (``my_data_download``) is the full, unchanged export."""
     user = _user(request)
-    sections = privacy.person_sections(user)
-    consents = next((s for s in sections if s.entry.key == "attendance.consent"), None)
-    active_consents = [r for r in (consents.records if consents else []) if not r["withdrawn_at"]]
+    kinds = person_kinds(user, keep=(CONSENT,))
+    consents = next((k.objects for k in kinds if k.entry.key == CONSENT), [])
     return render(
         request,
         "groups/privacy/my_data.html",
         {
-            "sections": sections,
-            "active_consents": active_consents,
+            "kinds": [k for k in kinds if k.count],
+            "empty_kinds": [k for k in kinds if not k.count],
+            "shown_per_kind": SHOWN_PER_KIND,
+            "active_consents": [c for c in consents if not getattr(c, "withdrawn_at", None)],
             "kept_entries": _kept_entries(),
             "wb_note": WB_NOTE,
         },

@@ -60,6 +60,16 @@ def test_admin_previews_a_back_dated_policy_then_closes_a_quarter_s15_s7(
     page.goto("/studiearbeid/administrasjon/regler/")
     page.get_by_label("Gjelder fra").fill("2024-01-01")
     page.get_by_label("Minste antall deltakere").fill("6")
+    # Issue 18: the share is a percentage; one that cannot be stored exactly is refused.
+    share = page.get_by_label("Frammøtekrav (prosent)")
+    share.fill("33,3333")
+    page.get_by_role("button", name="Vis hva som endres").click()
+    page.get_by_text("Skriv prosenten med høyst to desimaler").wait_for()
+    assert page.get_by_label("Frammøtekrav (prosent)").input_value() == "33,3333"
+    assert page.get_by_label("Minste antall deltakere").input_value() == "6"
+    _shot(page, "policy-percent-refused-390.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.get_by_label("Frammøtekrav (prosent)").fill("66,67")
     page.get_by_role("button", name="Vis hva som endres").click()
     preview = page.get_by_role("status").filter(has_text="Dette endres hvis regelsettet lagres")
     preview.wait_for()
@@ -69,7 +79,10 @@ def test_admin_previews_a_back_dated_policy_then_closes_a_quarter_s15_s7(
     _shot(page, "policy-preview-390.png")
     page.get_by_role("button", name="Lagre regelsettet").click()
     page.get_by_text("Det nye regelsettet er lagret.").wait_for()
-    assert StudyPolicy.objects.get(valid_from=dt.date(2024, 1, 1)).min_participants == 6
+    saved = StudyPolicy.objects.get(valid_from=dt.date(2024, 1, 1))
+    assert saved.min_participants == 6
+    assert (saved.min_share_numerator, saved.min_share_denominator) == (6667, 10000)
+    page.get_by_role("cell", name="66,67 %").first.wait_for()
 
     page.goto("/studiearbeid/administrasjon/tilskudd/?year=2024&quarter=1")
     page.get_by_text("2. kvartal 2024: 5").wait_for()  # the course's split by quarter

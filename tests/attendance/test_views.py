@@ -110,7 +110,7 @@ def test_the_subsidy_report_page_and_csv_s7(world: World):
     )
     bad = client.get(reverse("attendance:subsidy_report"), {"year": "x", "quarter": "9"})
     assert bad.status_code == 400
-    assert "Oppgi et heltall." in bad.content.decode()
+    assert "Skriv et helt tall, for eksempel 4." in bad.content.decode()
 
 
 def _confirmed(client, url, data):
@@ -131,15 +131,14 @@ def test_administrators_edit_the_rate_and_add_a_dated_policy_s15(world: World):
     _confirmed(client, url, {"year": 2025, "amount_per_hour": "125.50"})
     assert str(SubsidyRate.objects.get(year=2025).amount_per_hour) == "125.50"
     refused = client.post(reverse("attendance:rates"), {"year": 2025, "amount_per_hour": "-1"})
-    assert "større enn eller lik 0" in refused.content.decode()
+    assert "Skriv et tall som er 0 eller mer." in refused.content.decode()
     response = client.post(
         reverse("attendance:policies"),
         {
             "valid_from": "2026-01-01",
             "min_study_hours": 4,
             "min_participants": 3,
-            "min_share_numerator": 5,
-            "min_share_denominator": 4,
+            "min_share": "125",
             "min_age": 14,
             "leader_counts": "on",
             "rounding": "floor_per_session",
@@ -155,8 +154,7 @@ def test_administrators_edit_the_rate_and_add_a_dated_policy_s15(world: World):
             "valid_from": "2026-01-01",
             "min_study_hours": 4,
             "min_participants": 3,
-            "min_share_numerator": 3,
-            "min_share_denominator": 4,
+            "min_share": "75",
             "min_age": 14,
             "rounding": "floor_total",
             "share_base": "session_minutes",

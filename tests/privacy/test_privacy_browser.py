@@ -33,6 +33,37 @@ def test_member_downloads_their_data_as_json(page: Any) -> None:
     assert sections["groups.membership"]["records"][0]["user_id"] == member.pk
 
 
+def test_mine_data_at_phone_width_folds_each_kind_with_labels(page: Any) -> None:
+    """Issue 18: labelled sections, folded per kind, opened from the keyboard; no page
+    wider than the phone."""
+    import os
+    from pathlib import Path
+
+    from tests.privacy.builders import one_of_each
+
+    world = build_world()
+    member = world.users["member"]
+    one_of_each(member)
+    page.set_viewport_size({"width": 390, "height": 844})
+    login_in_browser(page, member)
+    page.goto(reverse("groups:my_data"))
+    page.get_by_role("heading", name="Mine data", level=1).wait_for()
+    folded = page.locator("details.data-kind")
+    assert folded.count() > 3
+    assert page.locator("details.data-kind[open]").count() == 0
+    summary = page.locator("details.data-kind summary", has_text="Plasser i grupper")
+    summary.focus()
+    page.keyboard.press("Enter")
+    record = page.locator("details.data-kind[open] dl.data-record").first
+    record.wait_for()
+    assert "Rolle i gruppestyret" in record.inner_text()
+    assert "board_role" not in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    folder = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/portal-screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / "mine-data-390.png"), full_page=True)
+
+
 def test_site_admin_sees_the_data_inventory(page: Any, live_server: Any) -> None:
     world = build_world()
     client = Client()
