@@ -207,7 +207,11 @@ class Simulation:
                 ).values_list("kind", "created_at", "delivered")
                 if delivered
             }
-            due = {kind: day for kind, day in report.expected.items() if day <= today}
+            due = {  # the day's noon beat has run
+                kind: day
+                for kind, day in report.expected.items()
+                if dt.datetime.combine(day, NOON, tzinfo=now.tzinfo) <= now
+            }
             for kind, day in rows.items():
                 if kind in (K.NEW_REPORT, K.DELETION_NOTICE, K.REPORTER_MESSAGE):
                     continue
