@@ -136,7 +136,7 @@ class Simulation:
         for report in self.reports:
             if report.delete_after is not None:
                 due = timezone.localtime(report.delete_after).date()
-                if due - dt.timedelta(days=31) <= day <= due + dt.timedelta(days=2):
+                if due - dt.timedelta(days=38) <= day <= due + dt.timedelta(days=2):
                     return True
         for due_at in self.lists.values():
             due = timezone.localtime(due_at).date()
