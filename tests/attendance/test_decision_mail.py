@@ -137,10 +137,13 @@ def test_the_decision_mail_is_queued_only_on_commit_issue17(
 ) -> None:
     course = _submitted(world)
     # A decision rolled back leaves no outbox row and tells nobody.
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            services.course_approve(actor=world.users["course_admin"], course=course)
-            raise RuntimeError("rolled back")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.course_approve(actor=world.users["course_admin"], course=course)
+        raise RuntimeError("rolled back")
     assert not QueuedTask.objects.exists() and mail.outbox == []
     # The rows are written with the decision; the mails go only once it is committed.
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
