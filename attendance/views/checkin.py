@@ -108,7 +108,7 @@ def _qr_context(
         qr = segno.make(url, error="m")
         # segno writes the SVG itself and XML-escapes the title and our own URL in it.
         context["qr_svg"] = mark_safe(  # noqa: S308
-            qr.svg_inline(scale=8, title=_("QR-kode for innsjekking"), dark="#000")
+            qr.svg_inline(scale=8, omitsize=True, title=_("QR-kode for innsjekking"), dark="#000")
         )
         context["checkin_url"] = url
     if engine.is_digital(meeting):
