@@ -39,10 +39,12 @@ run: env
 	@DEBUG=$${DEBUG:-false} .venv/bin/python -m config.runall $(HOST):$(PORT)
 
 # The suite runs in one process per core (pytest-xdist); `make test XDIST=` runs it in one.
-# Tests that start and stop their own servers share an xdist_group and run one after another.
+# Tests marked serial (fault injection with servers of their own, a browser solving a
+# proof-of-work puzzle against the clock) then run alone, with the machine to themselves.
 XDIST ?= -n auto --dist loadgroup
 test: env system-deps
-	.venv/bin/python -m pytest -p no:cacheprovider $(XDIST) $(PYTEST_ARGS)
+	.venv/bin/python -m pytest -p no:cacheprovider $(XDIST) -m "not serial" $(PYTEST_ARGS)
+	.venv/bin/python -m pytest -p no:cacheprovider -m serial $(PYTEST_ARGS)
 
 lint: env
 	.venv/bin/ruff check .

@@ -548,3 +548,14 @@ def registrable_participants(course: Course, on: dt.date) -> QuerySet[User]:
         .distinct()
         .order_by("full_name", "pk")
     )
+
+
+def checkin_counts(session: CourseSession, now: dt.datetime) -> tuple[int, int]:
+    """S9, S16: for the projector's "6 av 9 sjekket inn": how many people have checked in
+    at the session's meeting, and how many could (everyone the leader could register, and
+    never fewer than those who did)."""
+    checked_in = (
+        Presence.objects.filter(meeting=session.meeting).values("user_id").distinct().count()
+    )
+    expected = registrable_participants(session.course, timezone.localdate(now)).count()
+    return checked_in, max(checked_in, expected)

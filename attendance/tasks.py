@@ -10,6 +10,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from config.celery import MAIL_RETRY
+from groups.outbox import OutboxTask
 
 
 @shared_task(ignore_result=True, name="attendance.tasks.retention_sweep")
@@ -45,3 +46,20 @@ def resume_certificate_runs() -> int:
     from attendance.services import certificate_runs_resume
 
     return certificate_runs_resume()
+
+
+@shared_task(base=OutboxTask, name="attendance.notify_course_decided", **MAIL_RETRY)
+def notify_course_decided(course_id: int, decision: int, user_id: int) -> int:
+    """Issue 17: one person told of a course administrator's decision on a course. Queued
+    through the outbox, one row per person: a row done is not sent again."""
+    from attendance import notify
+
+    return notify.course_decided(course_id, decision, user_id)
+
+
+@shared_task(base=OutboxTask, name="attendance.notify_exemption_decided", **MAIL_RETRY)
+def notify_exemption_decided(exemption_id: int, user_id: int) -> int:
+    """Issue 17, S4: one person told of the decision on an exemption; as above."""
+    from attendance import notify
+
+    return notify.exemption_decided(exemption_id, user_id)

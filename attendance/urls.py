@@ -30,6 +30,12 @@ urlpatterns = [
     ),
     path("moter/<int:meeting_pk>/qr/", checkin.qr_screen, name="qr_screen"),
     path("moter/<int:meeting_pk>/qr/kode/", checkin.qr_code, name="qr_code"),
+    path("moter/<int:meeting_pk>/qr/projektor/", checkin.qr_projector, name="qr_projector"),
+    path(
+        "moter/<int:meeting_pk>/qr/projektor/status/",
+        checkin.qr_projector_status,
+        name="qr_projector_status",
+    ),
     path("moter/<int:meeting_pk>/frammote/", checkin.presence_edit, name="presence_edit"),
     path(
         "moter/<int:meeting_pk>/frammote/importer/",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import subprocess  # nosec B404 - fixed argument lists, no shell
+import subprocess  # nosec B404
 import sys
 import time
 from types import FrameType

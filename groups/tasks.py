@@ -9,6 +9,7 @@ from django.utils.dateparse import parse_datetime
 
 from config.celery import MAIL_RETRY
 from groups import outbox, privacy
+from groups.mail import language_of
 from groups.models import CouncilGroup, Heartbeat, User
 from groups.outbox import OutboxTask
 
@@ -105,8 +106,7 @@ def send_ethics_requests(guidelines_id: int) -> int:
         if not claimed:
             continue
         context = {"guidelines": request.guidelines, "url": url}
-        # The portal's language (users hold no language of their own; Norwegian first).
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(language_of(request.user)):
             subject = email_subject(render_to_string("groups/email/ethics_subject.txt", context))
             body = render_to_string("groups/email/ethics_body.txt", context)
         try:
@@ -165,7 +165,7 @@ def send_constitution_summons(group_id: int, user_id: int, stamp: str) -> None:
         "group": constitution.group,
         "url": settings.SITE_URL + reverse("groups:detail", kwargs={"pk": group_id}),
     }
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language_of(user)):
         subject = email_subject(render_to_string("groups/email/summons_subject.txt", context))
         body = render_to_string("groups/email/summons_body.txt", context)
     send_mail(subject, body, None, [user.email])

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.singleline import email_subject
+from groups.mail import language_of
 from groups.models import BoardRole, Membership, MembershipStatus, User
 from groups.outbox import message_headers
 from meetings.models import (
@@ -24,12 +25,6 @@ from meetings.models import (
     Vote,
     VoteDeviationNotice,
 )
-
-
-def language_of(user: User) -> str:
-    """The language the person reads the portal in, else the portal's own."""
-    known = {code for code, _name in settings.LANGUAGES}
-    return user.language if user.language in known else settings.LANGUAGE_CODE
 
 
 def _send_to(user: User, subject: str, template: str, context: dict[str, object]) -> int:

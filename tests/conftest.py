@@ -156,6 +156,14 @@ def login_in_browser(page: Any, user: User, password: str | None = None) -> None
     page.get_by_role("button", name="Logg inn").click()
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Fault-injection tests run alone after the parallel run (marker ``serial``)."""
+    for item in items:
+        if item.get_closest_marker("faults") is not None:
+            item.add_marker(pytest.mark.serial)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
     """A test with ``serialized_rollback`` restores the migrated data for itself, and its

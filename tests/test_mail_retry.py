@@ -34,6 +34,8 @@ MAIL_TASKS = [
     "meetings.tasks.notify_case_assigned",
     "meetings.tasks.notify_deviation",
     "attendance.notify_certificates_ready",
+    "attendance.notify_course_decided",
+    "attendance.notify_exemption_decided",
     "whistleblowing.tasks.notify_handlers",
     "whistleblowing.tasks.deadline_sweep",
     "whistleblowing.tasks.send_notices",

@@ -38,12 +38,14 @@ from attendance.models import (
     StudyPolicy,
     SubsidyRate,
 )
+from attendance.notify import COURSE_APPROVED, COURSE_REJECTED, decision_recipients
 from attendance.permissions import can_lead, is_course_admin
 from attendance.selectors import regular_representatives
 from attendance.services.quarters import late_hours_moved
 from config.singleline import require_single_line
 from groups.audit import audit
 from groups.models import CouncilGroup, MembershipStatus, User
+from groups.outbox import enqueue
 from groups.permissions import can_manage, membership_for, require_open_period
 from meetings.models import Meeting, MeetingKind, MeetingStatus
 
@@ -203,6 +205,7 @@ def _transition(
     to: str,
     allowed_from: Iterable[str],
     action: str,
+    notify: int | None = None,
     **fields: object,
 ) -> Course:
     with transaction.atomic():
@@ -217,8 +220,19 @@ def _transition(
             setattr(locked, name, value)
         locked.save()
         audit(actor=actor, action=action, target=locked, group=locked.group, status=to)
+        if notify is not None:
+            _notify_course_decided(locked, notify)
     course.refresh_from_db()
     return course
+
+
+def _notify_course_decided(course: Course, decision: int) -> None:
+    """Issue 17: the group leader and the course leader are told, each by one outbox row
+    written with the decision (so a decision rolled back tells nobody)."""
+    from attendance.tasks import notify_course_decided
+
+    for user_id in decision_recipients(course):
+        enqueue(notify_course_decided, course.pk, decision, user_id)
 
 
 # What stops a course from being sent for approval: the sessions planned. Too few
@@ -304,6 +318,7 @@ def course_approve(*, actor: User, course: Course) -> Course:
         to=CourseStatus.APPROVED,
         allowed_from=(CourseStatus.SUBMITTED,),
         action="course.approve",
+        notify=COURSE_APPROVED,
         decided_at=timezone.now(),
         decided_by=actor,
         policy=policy_at_start(course),
@@ -320,6 +335,7 @@ def course_reject(*, actor: User, course: Course, reason: str) -> Course:
         to=CourseStatus.REJECTED,
         allowed_from=(CourseStatus.SUBMITTED,),
         action="course.reject",
+        notify=COURSE_REJECTED,
         decided_at=timezone.now(),
         decided_by=actor,
         rejection_reason=reason.strip(),
@@ -432,6 +448,10 @@ def exemption_decide(*, actor: User, exemption: Exemption, grant: bool, note: st
             group=locked.course.group,
             decision=locked.decision,
         )
+        from attendance.tasks import notify_exemption_decided
+
+        for user_id in decision_recipients(locked.course):
+            enqueue(notify_exemption_decided, locked.pk, user_id)
     return locked
 
 

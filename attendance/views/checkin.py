@@ -3,6 +3,8 @@ the leader's corrections of presence."""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from typing import Any
 
 import segno
@@ -10,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,12 +30,12 @@ from attendance.forms import (
     PresenceAddForm,
     PresenceCorrectForm,
 )
-from attendance.models import Consent, CourseSession, Presence
+from attendance.models import CHECKIN_OPENS_BEFORE, Consent, CourseSession, Presence
 from attendance.permissions import can_view, get_session_for_user
 from attendance.services import meeting_import
 from attendance.views._common import current_user
 from groups.forms import add_service_errors, run_form
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingStatus
 
 
 @never_cache
@@ -48,8 +50,53 @@ def qr_code(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     return render(request, "attendance/_qr_code.html", _qr_context(request, session))
 
 
-def _qr_context(request: HttpRequest, session: CourseSession) -> dict[str, Any]:
+@never_cache
+def qr_projector(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """S9: the QR screen for a projector: no site chrome, a code sized to the screen, the
+    meeting's name, the time left to check in and a live count. Same rights as the QR screen."""
+    session = get_session_for_user(current_user(request), meeting_pk, "lead")
     now = timezone.now()
+    context = _qr_context(request, session, now)
+    context.update(_projector_status(session, now))
+    return render(request, "attendance/qr_projector.html", context)
+
+
+@never_cache
+def qr_projector_status(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """The projector's count and time left, polled by htmx."""
+    session = get_session_for_user(current_user(request), meeting_pk, "lead")
+    now = timezone.now()
+    context = {"session": session, "meeting": session.meeting, **_projector_status(session, now)}
+    return render(request, "attendance/_qr_projector_status.html", context)
+
+
+def _projector_status(session: CourseSession, now: dt.datetime) -> dict[str, Any]:
+    meeting = session.meeting
+    counts = selectors.checkin_counts(session, now)
+    status: dict[str, Any] = {"checked_in": counts[0], "expected": counts[1]}
+    opens_at = meeting.starts_at - CHECKIN_OPENS_BEFORE
+    if services.checkin_open(meeting, now):
+        status["window"] = "open"
+        status["time_left"] = _time_left_text(meeting.ends_at - now)
+    elif meeting.status != MeetingStatus.CANCELLED and now < opens_at:
+        status["window"] = "not_yet"
+        status["opens_at"] = opens_at
+    else:
+        status["window"] = "closed"
+    return status
+
+
+def _time_left_text(left: dt.timedelta) -> str:
+    minutes = max(1, math.ceil(left.total_seconds() / 60))
+    if minutes < 60:
+        return ngettext("%(n)s minutt", "%(n)s minutter", minutes) % {"n": minutes}
+    return engine.duration_text(minutes)
+
+
+def _qr_context(
+    request: HttpRequest, session: CourseSession, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    now = now or timezone.now()
     meeting = session.meeting
     is_open = services.checkin_open(meeting, now)
     context: dict[str, Any] = {"session": session, "meeting": meeting, "course": session.course}
@@ -61,7 +108,7 @@ def _qr_context(request: HttpRequest, session: CourseSession) -> dict[str, Any]:
         qr = segno.make(url, error="m")
         # segno writes the SVG itself and XML-escapes the title and our own URL in it.
         context["qr_svg"] = mark_safe(  # noqa: S308
-            qr.svg_inline(scale=8, title=_("QR-kode for innsjekking"), dark="#000")
+            qr.svg_inline(scale=8, omitsize=True, title=_("QR-kode for innsjekking"), dark="#000")
         )
         context["checkin_url"] = url
     if engine.is_digital(meeting):
@@ -171,10 +218,10 @@ def checkout(request: HttpRequest, meeting_pk: int) -> HttpResponse:
         )
     # Back to the page the member checked out from (home, "Mine studietimer", the meeting).
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(target)
+        return HttpResponseRedirect(target)  # a path, never a view name to reverse
     return redirect("attendance:checkin", meeting.pk)
 
 

@@ -48,7 +48,11 @@ class CouncilGroup(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} i {self.area_name}"
+        # The whole name is one translatable sentence, so English does not read
+        # "Municipal council group i Grønnbygd".
+        if self.kind == GroupKind.COUNTY:
+            return _("Fylkestingsgruppa i %(area)s") % {"area": self.area_name}
+        return _("Kommunestyregruppa i %(area)s") % {"area": self.area_name}
 
     @property
     def is_municipal(self) -> bool:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from config.singleline import email_subject
 from groups.audit import audit
+from groups.mail import language_of
 from groups.models import (
     CouncilGroup,
     EthicsAcknowledgement,
@@ -138,7 +139,7 @@ def rules_dispatch_to_all(*, actor: User, group: CouncilGroup) -> RulesDispatch 
 
 def rules_delivery_send(*, delivery_id: int) -> bool:
     """Send one delivery's e-mail, once: a delivery already sent is left alone (a task run
-    twice sends one e-mail). In the portal's language; no personal data in the subject."""
+    twice sends one e-mail). In the member's language; no personal data in the subject."""
     with transaction.atomic():
         delivery = (
             RulesDelivery.objects.select_for_update()
@@ -159,7 +160,7 @@ def rules_delivery_send(*, delivery_id: int) -> bool:
                 kwargs={"pk": ruleset.group_id, "version": ruleset.version},
             ),
         }
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(language_of(delivery.user)):
             subject = email_subject(render_to_string("groups/email/rules_subject.txt", context))
             body = render_to_string("groups/email/rules_body.txt", context)
         send_mail(subject, body, None, [delivery.user.email])

@@ -119,6 +119,9 @@ CASES = [
     Case("attendance:attendance_list_csv", COURSE_RECORDS, kwargs=_course),
     Case("attendance:qr_screen", COURSE_LEAD, kwargs=_meeting),
     Case("attendance:qr_code", COURSE_LEAD, kwargs=_meeting, fragment=True),
+    # S9: the projector mode and its polled count, for those who may show the QR code.
+    Case("attendance:qr_projector", COURSE_LEAD, kwargs=_meeting),
+    Case("attendance:qr_projector_status", COURSE_LEAD, kwargs=_meeting, fragment=True),
     Case("attendance:presence_edit", COURSE_LEAD, kwargs=_meeting),
     # Importing the meeting tool's report (S9): who may correct presence.
     Case("attendance:presence_import", COURSE_LEAD, kwargs=_meeting),

@@ -29,13 +29,15 @@ from tests.test_mail_retry import FlakyMailServer, mail_server  # noqa: F401 (fi
 
 pytestmark = pytest.mark.django_db
 
-# Every one-off task of groups and meetings that sends e-mail (tests/test_mail_retry.py).
+# Every one-off task of groups, meetings and attendance that sends e-mail (tests/test_mail_retry.py).
 ONE_OFF = [
     "groups.tasks.send_invitation",
     "meetings.tasks.notify_request_satisfied",
     "meetings.tasks.notify_item_submitted",
     "meetings.tasks.notify_case_assigned",
     "meetings.tasks.notify_deviation",
+    "attendance.notify_course_decided",
+    "attendance.notify_exemption_decided",
 ]
 
 
@@ -55,7 +57,11 @@ def test_every_one_off_mail_task_goes_through_the_outbox() -> None:
         assert isinstance(app.tasks[name], outbox.OutboxTask), name
     # No service queues them past the outbox (a bare .delay would be lost with the broker).
     root = Path(settings.BASE_DIR)
-    for path in [*root.glob("groups/services/*.py"), *root.glob("meetings/services/*.py")]:
+    for path in [
+        *root.glob("groups/services/*.py"),
+        *root.glob("meetings/services/*.py"),
+        *root.glob("attendance/services/*.py"),
+    ]:
         source = path.read_text()
         for name in ONE_OFF:
             short = name.rsplit(".", 1)[1]

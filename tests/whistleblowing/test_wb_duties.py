@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -533,3 +534,23 @@ def test_w11_a_local_handler_gets_403_answering_help(staff):
     assert (
         client.post(reverse("whistleblowing:case_help_answer", args=[case.pk])).status_code == 403
     )
+
+
+def test_w14_deletion_comes_on_its_day_when_the_30_days_of_notice_cross_a_dst_change(staff):
+    """Found by a period simulation: with the notice at noon before summer time starts,
+    30 days of 24 hours ended an hour after the next noon sweep, and the case was deleted
+    a day late. The notice counts in Norwegian calendar days."""
+    case, _key = _closed_case(staff)
+    Case.objects.filter(pk=case.pk).update(
+        delete_after=dt.datetime(2031, 4, 15, 6, 0, tzinfo=dt.UTC)  # summer time began 30 March
+    )
+    services.notices_send()
+    told = deleted = None
+    day = dt.date(2031, 3, 1)
+    while day <= dt.date(2031, 4, 20) and deleted is None:
+        noon = dt.datetime.combine(day, dt.time(12), tzinfo=ZoneInfo("Europe/Oslo"))
+        result = at(noon, services.retention_sweep)
+        told = told or (day if result.notices else None)
+        deleted = day if result.deleted else None
+        day += dt.timedelta(days=1)
+    assert (told, deleted) == (dt.date(2031, 3, 16), dt.date(2031, 4, 15))

@@ -15,7 +15,9 @@ import pytest
 from tests.factories import whistleblowing as f
 from whistleblowing import ratelimit, uploads
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serial: the browser solves a proof-of-work puzzle against the clock; beside a parallel
+# run on two cores it can take minutes (make test runs it alone, after the rest).
+pytestmark = [pytest.mark.browser, pytest.mark.serial, pytest.mark.django_db(transaction=True)]
 
 
 def _crowd_is_past_its_threshold() -> None:

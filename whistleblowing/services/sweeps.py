@@ -447,11 +447,13 @@ def retention_sweep(now: datetime | None = None) -> RetentionResult:
     if result.notices:
         notices_send()
 
-    told_before = now - timedelta(days=DELETION_NOTICE_DAYS)
+    # Told at least 30 calendar days before (Norwegian days: across a DST change 30 days
+    # of 24 hours would put the deletion a day late).
+    told_before = dates.day_reached_before(now, DELETION_NOTICE_DAYS)
     due = Case.objects.filter(delete_after__lte=now).filter(
         Exists(
             Notification.objects.filter(
-                case=OuterRef("pk"), kind=notice, created_at__lte=told_before
+                case=OuterRef("pk"), kind=notice, created_at__lt=told_before
             )
         )
     )
