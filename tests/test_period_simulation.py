@@ -22,14 +22,19 @@ completed course changes its verdict; a whistleblowing case is deleted on its
 ``delete_after`` date, after the 30-day notice, and not before; a course's attendance list
 is deleted on its retention date and not before.
 
-Running time: the beat runs daily (every simulated day) through 2027-2031 and in the
-windows around every dated event after that (30 days before to 2 days after a deletion
-date); elsewhere weekly, which changes nothing because every sweep finds what is due.
+Running time, about a minute: the beat runs daily only in windows (the 16 days after a
+report, open cases from day 60, 38 days before to 2 days after a deletion date, a day
+around a list's retention date, the 2 days before the next event) and weekly elsewhere,
+which changes nothing because every sweep finds what is due. A completed course's verdict
+is checked until its attendance list is deleted (S10); after that it lives on in the
+closed quarters and the certificates. The simulation found one fault, fixed: the 30 days
+of W14 notice counted as 30 × 24 hours deleted a case a day late across the DST change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import heapq
 import importlib
 import itertools
@@ -96,7 +101,7 @@ class Event:
     when: dt.datetime
     seq: int
     label: str = field(compare=False)
-    action: Callable[[], None] = field(compare=False)
+    action: Callable[[], object] = field(compare=False)
 
 
 class Simulation:
@@ -119,12 +124,13 @@ class Simulation:
             make_membership(world.group).user,
         ]
         self.beats = 0
+        self.judged_ever = 0
         self.days: set[dt.date] = set()
         self.plan_meetings = 0
         self.held = 0
 
     # --- the clock ------------------------------------------------------------------
-    def at(self, when: dt.datetime, label: str, action: Callable[[], None]) -> None:
+    def at(self, when: dt.datetime, label: str, action: Callable[[], object]) -> None:
         heapq.heappush(self.events, Event(when, next(self._seq), label, action))
 
     def dense(self, day: dt.date) -> bool:
@@ -195,7 +201,14 @@ class Simulation:
         today = timezone.localtime(now).date()
         for report in self.reports:
             exists = Case.objects.filter(pk=report.case_id).exists()
-            if report.delete_after is not None and now >= report.delete_after:
+            # Deleted by the first daily beat at or after its date (the sweep runs at noon here).
+            gone_by = None
+            if report.delete_after is not None:
+                local = timezone.localtime(report.delete_after)
+                gone_by = dt.datetime.combine(local.date(), NOON, tzinfo=now.tzinfo)
+                if gone_by < report.delete_after:
+                    gone_by += dt.timedelta(days=1)
+            if gone_by is not None and now >= gone_by:
                 assert not exists, f"case {report.pattern} kept past {report.delete_after}"
                 report.deleted_on = report.deleted_on or today
                 continue
@@ -229,6 +242,10 @@ class Simulation:
         for course_id, due in self.lists.items():
             present = Presence.objects.filter(meeting__course_session__course=course_id).exists()
             assert present == (now < due), f"course {course_id} list at {now} (due {due})"
+            if not present:
+                # Its presence is gone by design (S10): from here the verdict, kept in the
+                # closed quarters and the certificates, is no longer judged again.
+                self.period.judged = [j for j in self.period.judged if j.course.pk != course_id]
 
     # --- G7: the half-year plan ------------------------------------------------------
     def plan_half(self, year: int, half: int) -> None:
@@ -246,11 +263,12 @@ class Simulation:
         self.hold(held)
         # A council date added later: generated again, only future meetings are added.
         later = at(year, first + 4, 20, 10)
-        self.at(
-            later - dt.timedelta(days=40),
-            "council date added",
-            lambda: (make_council_meeting(self.world.group, later), self.generate(year, half)),
-        )
+
+        def add_and_generate() -> None:
+            make_council_meeting(self.world.group, later)
+            self.generate(year, half)
+
+        self.at(later - dt.timedelta(days=40), "council date added", add_and_generate)
 
     def generate(self, year: int, half: int) -> None:
         now = timezone.now()
@@ -297,12 +315,13 @@ class Simulation:
             study.course_complete(actor=self.leader, course=course)
             seen = engine.course_evaluation(course)
             self.period.judged.append(Judged(course, seen.study_hours, seen.holds, seen.qualifying))
+            self.judged_ever += 1
             self.lists[course.pk] = retention_due(held[-1].ends_at, 5)
 
         self.at(held[0].starts_at - dt.timedelta(days=3), "plan meetings as a course", approve)
         for meeting in held:
-            self.at(meeting.starts_at, "plan meeting held", lambda m=meeting: check_in(m))
-            self.at(meeting.ends_at, "plan meeting ends", lambda m=meeting: check_out(m))
+            self.at(meeting.starts_at, "plan meeting held", functools.partial(check_in, meeting))
+            self.at(meeting.ends_at, "plan meeting ends", functools.partial(check_out, meeting))
         self.at(held[-1].ends_at + dt.timedelta(hours=1), "plan meetings completed", complete)
 
     # --- S7, S15: courses, reports, quarters -------------------------------------------
@@ -359,9 +378,11 @@ class Simulation:
 
         self.at(first - dt.timedelta(days=5), "course planned and approved", create)
         for n in range(4):
-            self.at(first + dt.timedelta(weeks=n), "session", lambda n=n: session(n, "in"))
+            self.at(first + dt.timedelta(weeks=n), "session", functools.partial(session, n, "in"))
             self.at(
-                first + dt.timedelta(weeks=n, hours=2), "session", lambda n=n: session(n, "out")
+                first + dt.timedelta(weeks=n, hours=2),
+                "session",
+                functools.partial(session, n, "out"),
             )
         self.at(first + dt.timedelta(weeks=3, days=1), "course completed", complete)
         quarter_end = selectors.quarter_bounds(year, (month - 1) // 3 + 1)[1]
@@ -424,6 +445,7 @@ class Simulation:
                 handler=self.handler, case=case, key=key, reason="Ferdig.", final_message="Takk."
             )
             report.closed_at, report.delete_after = closed.closed_at, closed.delete_after
+            assert closed.closed_at is not None
             assert closed.delete_after == wb_dates.add_years(closed.closed_at, 5)
 
         ack = filed.replace(hour=10) + dt.timedelta(days=ack_day)
@@ -448,7 +470,7 @@ def test_a_group_lives_a_four_year_period_with_the_beat_running_daily_G7_S7_S15_
     for year in YEARS:
         for half in (1, 2):
             prepare = at(year, 1, 4, 9) if half == 1 else at(year, 6, 10, 9)
-            sim.at(prepare, f"plan {year}/{half}", lambda y=year, h=half: sim.plan_half(y, h))
+            sim.at(prepare, f"plan {year}/{half}", functools.partial(sim.plan_half, year, half))
         sim.course(year, 1)
         sim.course(year, 8 if year != 2028 else 5, late=year == 2028)
         for quarter in range(1, 5):
@@ -485,7 +507,8 @@ def test_a_group_lives_a_four_year_period_with_the_beat_running_daily_G7_S7_S15_
 
     sim.run(dt.date(2027, 1, 1))
 
-    assert len(sim.period.judged) == 16 and len(sim.period.closed) == 16
+    # Every course was judged and kept its verdict until its list was deleted (S10).
+    assert sim.judged_ever == 8 and not sim.period.judged and len(sim.period.closed) == 16
     assert sum(hours for hours, _amount, _lines in sim.period.closed.values()) == 8 * 8
     assert sim.held == 16 and sim.plan_meetings > 8 * 4
     assert len(sim.reports) == 8
