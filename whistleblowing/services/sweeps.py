@@ -94,55 +94,39 @@ def open_reserve_for_generals(case: Case) -> int:
     ).update(access=Access.READ)
 
 
-def readers(case: Case) -> list[Handler]:
+def _on_case(case: Case, **filters: object) -> list[Handler]:
+    """The active handlers with a grant on ``case`` matching ``filters`` (one filter()
+    call, so the grant conditions hold for the same grant)."""
     return list(
-        Handler.objects.filter(grants__case=case, grants__access=Access.READ, is_active=True)
+        Handler.objects.filter(grants__case=case, is_active=True, **filters)
         .select_related("user")
         .distinct()
     )
+
+
+def readers(case: Case) -> list[Handler]:
+    return _on_case(case, grants__access=Access.READ)
 
 
 def generals(case: Case) -> list[Handler]:
     """The party's secretaries general who know of the case (read, reserve or informed; on
     a youth-wing report the party's general is informed and holds no key: told, and handed
     no content)."""
-    return list(
-        Handler.objects.filter(
-            grants__case=case,
-            role=HandlerRole.SECRETARY_GENERAL,
-            is_active=True,
-        )
-        .select_related("user")
-        .distinct()
-    )
+    return _on_case(case, role=HandlerRole.SECRETARY_GENERAL)
 
 
 def deputies(case: Case) -> list[Handler]:
     """The youth wing's deputies made informed by an escalation (W5, W10)."""
-    return list(
-        Handler.objects.filter(
-            grants__case=case,
-            grants__access=Access.INFORMED,
-            role=HandlerRole.YOUTH_DEPUTY,
-            is_active=True,
-        )
-        .select_related("user")
-        .distinct()
-    )
+    return _on_case(case, grants__access=Access.INFORMED, role=HandlerRole.YOUTH_DEPUTY)
 
 
 def central(case: Case) -> list[Handler]:
     """The central party on this case (W11): secretariat and secretaries general who hold
     a grant the portal lists or a reserve key."""
-    return list(
-        Handler.objects.filter(
-            grants__case=case,
-            grants__access__in=[Access.READ, Access.INFORMED, Access.STANDBY],
-            role__in=CENTRAL_ROLES,
-            is_active=True,
-        )
-        .select_related("user")
-        .distinct()
+    return _on_case(
+        case,
+        grants__access__in=[Access.READ, Access.INFORMED, Access.STANDBY],
+        role__in=CENTRAL_ROLES,
     )
 
 
