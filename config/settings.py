@@ -231,7 +231,7 @@ MFA_TOTP_ISSUER = "Gruppeportalen"
 # ended, showing when they started.
 USERSESSIONS_TRACK_ACTIVITY = False
 # Roles whose users must have a second factor before they reach any page of theirs.
-MFA_REQUIRED_GROUPS = ["course_administrators", "whistleblowing_handlers"]
+MFA_REQUIRED_GROUPS = ["course_administrators", "whistleblowing_handlers", "secretariat"]
 
 GUARDIAN_USER_OBJ_PERMS_MODEL = "guardian.UserObjectPermission"
 ANONYMOUS_USER_NAME = None

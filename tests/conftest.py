@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from groups.models import BoardRole, Committee, CouncilGroup, Membership, RuleSet, Seat, User
+from groups.models import SECRETARIAT_GROUP, BoardRole, Committee, CouncilGroup, Membership, RuleSet, Seat, User
 from tests.factories.groups import (
     add_committee_seat,
     give_role,
@@ -81,6 +81,10 @@ def build_world() -> World:
         "handler": give_role(
             make_user(full_name="Hege Handler", email="varsling@example.org"),
             "whistleblowing_handlers",
+        ),
+        "secretariat": give_role(
+            make_user(full_name="Sara Sekretariat", email="sekretariat@example.org"),
+            SECRETARIAT_GROUP,
         ),
         "site_admin": make_user(
             full_name="Siri Admin", email="admin@example.org", is_staff=True, is_superuser=True

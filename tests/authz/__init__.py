@@ -20,11 +20,18 @@ ROLES = (
     "leader",
     "course_admin",
     "handler",
+    "secretariat",
     "site_admin",
 )
+# The party secretariat is a central role with no group of its own. Unless a case names it,
+# it is answered as someone from another group (the outsider) is.
+DEFAULTS_FROM = {"secretariat": "outsider"}
 
 
 def expect(**statuses: int) -> dict[str, int]:
+    for role, like in DEFAULTS_FROM.items():
+        if role not in statuses and like in statuses:
+            statuses[role] = statuses[like]
     missing = set(ROLES) - set(statuses)
     extra = set(statuses) - set(ROLES)
     if missing or extra:
@@ -42,6 +49,8 @@ LOGGED_IN = _all(200, anonymous=302)
 GROUP_VIEW = _all(404, anonymous=302, member=200, faction_leader=200, leader=200, site_admin=200)
 GROUP_MANAGE = _all(404, anonymous=302, member=403, faction_leader=403, leader=200, site_admin=200)
 SITE_ADMIN_ONLY = _all(403, anonymous=302, site_admin=200)
+# The secretariat's own pages (E1: the ethical guidelines).
+SECRETARIAT_ONLY = _all(403, anonymous=302, secretariat=200, site_admin=200)
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,20 @@ ANONYMOUS_ONLY = _all(302, anonymous=200)
 # A step of a flow that was never started: everyone is sent back to its start.
 NO_FLOW = _all(302)
 # Only users with TOTP: the others have no device to turn off (404).
-TOTP_USERS = _all(404, anonymous=302, course_admin=200, handler=200, site_admin=200)
-TOTP_USERS_REDIRECT = _all(404, anonymous=302, course_admin=302, handler=302, site_admin=302)
+TOTP_USERS = _all(
+    404, anonymous=302, course_admin=200, handler=200, secretariat=200, site_admin=200
+)
+TOTP_USERS_REDIRECT = _all(
+    404, anonymous=302, course_admin=302, handler=302, secretariat=302, site_admin=302
+)
 # The MFA step of reauthentication: users without TOTP are sent to the password step.
-TOTP_STEP = _all(302, course_admin=200, handler=200, site_admin=200)
+TOTP_STEP = _all(302, course_admin=200, handler=200, secretariat=200, site_admin=200)
 # Until the password was typed again a moment ago, these pages ask for it first.
 REAUTH_FIRST = _all(302)
 # Activating TOTP is for those who have none yet; those who have one are sent on (302).
-NO_TOTP_YET = _all(302, outsider=200, member=200, faction_leader=200, leader=200)
+NO_TOTP_YET = _all(
+    302, outsider=200, member=200, faction_leader=200, leader=200, secretariat=302
+)
 
 
 def _bad_key(w: Any) -> dict[str, str]:
@@ -37,7 +43,7 @@ def _bad_reset_key(w: Any) -> dict[str, str]:
 def setup(world: Any) -> None:
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 
-    for role in ("course_admin", "handler", "site_admin"):
+    for role in ("course_admin", "handler", "secretariat", "site_admin"):
         RecoveryCodes.activate(world.users[role])
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from attendance.models import CourseStatus, Exemption, ExemptionGround
-from tests.authz import GROUP_MANAGE, GROUP_VIEW, LOGGED_IN, PUBLIC, Case, expect
+from tests.authz import GROUP_MANAGE, GROUP_VIEW, LOGGED_IN, PUBLIC, Case, _all, expect
 from tests.factories.attendance import (
     default_plan,
     make_course,
@@ -12,18 +12,6 @@ from tests.factories.attendance import (
 )
 
 
-def _all(status: int, **overrides: int) -> dict[str, int]:
-    roles = (
-        "anonymous",
-        "outsider",
-        "member",
-        "faction_leader",
-        "leader",
-        "course_admin",
-        "handler",
-        "site_admin",
-    )
-    return expect(**({role: status for role in roles} | overrides))
 
 
 # Group members see the course; course administrators see every course.
