@@ -74,6 +74,10 @@ class Course(models.Model):
     personal_data_deleted_at = models.DateTimeField(
         _("frammøtedata slettet"), null=True, blank=True
     )
+    # S10: the verdict as it stood when the attendance data was deleted, in counts only (no
+    # person), so the course keeps its result after the presences it was computed from are
+    # gone. Written once by the retention sweep; see ``KeptVerdict``.
+    kept_verdict = models.JSONField(_("resultat ved sletting"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("kurs")

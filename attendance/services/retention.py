@@ -9,11 +9,12 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from attendance.engine import course_policy
+from attendance.engine import course_evaluation, course_inputs, course_policy
 from attendance.models import (
     AttendanceListConfirmation,
     Certificate,
     CertificateRun,
+    CertificateStatus,
     Consent,
     Course,
     Presence,
@@ -78,8 +79,27 @@ def _entry(label: str) -> Entry:
     return entry
 
 
+def kept_verdict(course: Course) -> dict[str, object]:
+    """The course's verdict in counts only, as it stands now: what the course page shows
+    once the presences it was computed from have been deleted (S10)."""
+    inputs = course_inputs(course)
+    evaluation = course_evaluation(course, inputs=inputs)
+    results = evaluation.results.values()
+    return {
+        "holds": evaluation.holds,
+        "study_hours": evaluation.study_hours,
+        "present": sum(1 for r in results if r.minutes_present),
+        "met_share": sum(1 for r in results if r.minutes_present and not r.minutes_missing),
+        "qualifying": len(evaluation.qualifying),
+        "certificates": Certificate.objects.filter(
+            course=course, status=CertificateStatus.VALID
+        ).count(),
+    }
+
+
 def _delete_course_data(course: Course, now: dt.datetime) -> dict[str, int]:
     with transaction.atomic():
+        course.kept_verdict = kept_verdict(course)
         meeting_ids = list(course.sessions.values_list("meeting_id", flat=True))
         certificates = Certificate.objects.filter(course=course)
         runs = CertificateRun.objects.filter(course=course)
@@ -99,7 +119,7 @@ def _delete_course_data(course: Course, now: dt.datetime) -> dict[str, int]:
             "attendance.CertificateRun": runs.delete()[0],
         }
         course.personal_data_deleted_at = now
-        course.save(update_fields=["personal_data_deleted_at"])
+        course.save(update_fields=["personal_data_deleted_at", "kept_verdict"])
         audit(
             actor=None,
             action="course.retention_delete",

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from attendance import engine, selectors, services
 from attendance.models import (
@@ -389,3 +390,49 @@ def test_a_course_is_announced_once_approved_and_finished_once_held_s13(
 ) -> None:
     course = Course(status=status)
     assert (course.is_announced, course.is_finished) == (announced, finished)
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_a_held_course_keeps_its_verdict_after_retention_deletes_its_presences_s10(
+    world: World, client, language: str
+):
+    """An official record: the course held, and its page says so for as long as the course
+    exists, also after S10's retention has deleted the presences the verdict was computed
+    from (before, the page judged the empty course again and said it did not hold)."""
+    meetings = four_sessions(world, at(2024, 2, 6, 18))
+    leader = world.users["leader"]
+    course = make_course(world.group, leader, status=CourseStatus.REPORTED, meetings=meetings)
+    course.reported_hours = {"2024-Q1": 8}
+    course.save()
+    people = crowd(world, 5)
+    for meeting in meetings:
+        for user in people[:4]:
+            make_presence(meeting, user)
+    make_presence(meetings[0], people[4])  # present once: under the share
+    before = engine.course_evaluation(course)
+    assert before.holds and len(before.qualifying) == 4
+
+    assert services.retention_sweep(now=at(2029, 2, 28, 12)) == 1
+    course.refresh_from_db()
+    assert not Presence.objects.filter(meeting__in=meetings).exists()
+    assert course.kept_verdict == {
+        "holds": True,
+        "study_hours": before.study_hours,
+        "present": 5,
+        "met_share": 4,
+        "qualifying": 4,
+        "certificates": 0,
+    }
+    services.retention_sweep(now=at(2029, 3, 1, 12))  # a later sweep leaves it alone
+    course.refresh_from_db()
+    assert course.kept_verdict["holds"] is True
+
+    client.force_login(leader)
+    client.cookies["django_language"] = language
+    url = reverse("attendance:course_detail", args=[course.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    held = {"nb": "Kurset holder etter reglene.", "en": "The course holds under the rules."}
+    deleted = {"nb": "ble slettet", "en": "were deleted"}
+    assert held[language] in page
+    assert deleted[language] in page
+    assert {"nb": "4 av dem teller med.", "en": "4 of them count."}[language] in page

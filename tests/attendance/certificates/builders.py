@@ -141,7 +141,7 @@ def certificate_contexts() -> list[dict[str, Any]]:
                 "chapters": ["1. Arbeidet i kommunestyregruppa"],
                 "study_hours": 6,
                 "dates": ["04.03.2025", "11.03.2025"],
-                "group_name": "Kommunestyregruppe i Grønnbygd",
+                "group_name": "Kommunestyregruppa i Grønnbygd",
                 "leader_name": "Liv Leder",
                 "issued_on": "01.04.2025",
                 "participant_name": name,
