@@ -9,7 +9,16 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from groups.models import SECRETARIAT_GROUP, BoardRole, Committee, CouncilGroup, Membership, RuleSet, Seat, User
+from groups.models import (
+    SECRETARIAT_GROUP,
+    BoardRole,
+    Committee,
+    CouncilGroup,
+    Membership,
+    RuleSet,
+    Seat,
+    User,
+)
 from tests.factories.groups import (
     add_committee_seat,
     give_role,

@@ -27,9 +27,7 @@ TOTP_STEP = _all(302, course_admin=200, handler=200, secretariat=200, site_admin
 # Until the password was typed again a moment ago, these pages ask for it first.
 REAUTH_FIRST = _all(302)
 # Activating TOTP is for those who have none yet; those who have one are sent on (302).
-NO_TOTP_YET = _all(
-    302, outsider=200, member=200, faction_leader=200, leader=200, secretariat=302
-)
+NO_TOTP_YET = _all(302, outsider=200, member=200, faction_leader=200, leader=200, secretariat=302)
 
 
 def _bad_key(w: Any) -> dict[str, str]:

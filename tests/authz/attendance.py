@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from attendance.models import CourseStatus, Exemption, ExemptionGround
-from tests.authz import GROUP_MANAGE, GROUP_VIEW, LOGGED_IN, PUBLIC, Case, _all, expect
+from tests.authz import GROUP_MANAGE, GROUP_VIEW, LOGGED_IN, PUBLIC, Case, _all
 from tests.factories.attendance import (
     default_plan,
     make_course,
     make_presence,
     make_session_meeting,
 )
-
-
-
 
 # Group members see the course; course administrators see every course.
 COURSE_VIEW = _all(
