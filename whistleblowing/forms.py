@@ -417,6 +417,22 @@ class CloseForm(ReasonForm):
             return []
 
 
+class NotACaseForm(CloseForm):
+    """Triage as not a whistleblowing case: closed like any case, with a last message that
+    tells the reporter why and where else to turn (W2)."""
+
+    message = forms.CharField(
+        label=_("Avslutningsmelding"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        initial=_(
+            "Vi har vurdert det du sendte inn. Det gjelder ikke kritikkverdige forhold i "
+            "partiet, så vi behandler det ikke som en varslingssak, og saken er avsluttet. "
+            "Etter dette kan du ikke lenger svare eller legge til noe i saken her."
+        ),
+        help_text=_("Til varsleren: si hvorfor, og gjerne hvor hen kan ta saken opp i stedet."),
+    )
+
+
 CONFIRM_TRIGGER = _(
     "Jeg forstår at generalsekretæren får beskjed med en gang, og at det ikke kan trekkes tilbake."
 )

@@ -266,3 +266,52 @@ def test_w14_bad_close_input_is_refused_without_a_500(sec, data):
     assert response.status_code in (200, 400)
     submitted.case.refresh_from_db()
     assert submitted.case.is_open
+
+
+def test_w2_not_a_case_is_confirmed_first_and_the_reporter_is_told_why(sec):
+    """Triage as not a whistleblowing case ends the case like closing does: a confirmation
+    page first (with unanswered questions listed), then a last message the reporter reads.
+    Before, one click closed the case and the reporter was told nothing."""
+    submitted, _key = _acknowledged(sec)
+    case = submitted.case
+    client = handler_client(sec)
+    detail = client.get(_url("case_detail", case)).content.decode()
+    assert 'name="triage-message"' in detail  # the message is asked for, with a default
+    triage = {
+        "triage-reason": "Gjelder en byggesak i kommunen",
+        "triage-message": "Dette gjelder kommunen. Kommunen har en egen varslingskanal.",
+    }
+    response = client.post(_url("case_triage", case), triage)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Avslutte som ikke en varslingssak?" in html
+    assert "Kommunen har en egen varslingskanal." in html
+    assert _url("case_triage", case) in html  # the confirmation posts back to triage
+    case.refresh_from_db()
+    assert case.is_open  # nothing happened yet
+
+    response = client.post(_url("case_triage", case), {**triage, "triage-confirm": "True"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.NOT_A_CASE and case.delete_after is not None
+    assert AuditEvent.objects.filter(action="case.not_a_case").get().data["final_message"]
+
+    page = _reporter(submitted.receipt).get(reverse("whistleblowing:reporter_case"))
+    assert "Kommunen har en egen varslingskanal." in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"triage-reason": "", "triage-message": ""},
+        {"triage-reason": "Ikke sak", "triage-message": " "},
+        {"triage-reason": "Ikke sak", "triage-message": "Slutt", "triage-confirm": "nonsense"},
+    ],
+)
+def test_w2_bad_not_a_case_input_is_refused_without_a_500(sec, data):
+    submitted, key = _acknowledged(sec)
+    services.handler_message_send(handler=sec, case=submitted.case, key=key, body="Spørsmål?")
+    response = handler_client(sec).post(_url("case_triage", submitted.case), data)
+    assert response.status_code in (200, 400)
+    submitted.case.refresh_from_db()
+    assert submitted.case.is_open

@@ -218,9 +218,19 @@ def test_w2_triage_not_a_whistleblowing_case_needs_a_reason(staff):
     case = f.submit().case
     key = f.case_key(staff["sec"], case)
     with pytest.raises(ValidationError):
-        services.case_mark_not_a_case(handler=staff["sec"], case=case, key=key, reason=" ")
+        services.case_mark_not_a_case(
+            handler=staff["sec"], case=case, key=key, reason=" ", final_message="Ikke en sak."
+        )
+    with pytest.raises(ValidationError):  # the reporter is told, so a message is needed
+        services.case_mark_not_a_case(
+            handler=staff["sec"], case=case, key=key, reason="Kommunal sak", final_message=" "
+        )
     case = services.case_mark_not_a_case(
-        handler=staff["sec"], case=case, key=key, reason="Gjelder en kommunal sak"
+        handler=staff["sec"],
+        case=case,
+        key=key,
+        reason="Gjelder en kommunal sak",
+        final_message="Dette gjelder kommunen. Ta det opp med kommunens varslingskanal.",
     )
     assert case.status == CaseStatus.NOT_A_CASE
     assert case.delete_after is not None

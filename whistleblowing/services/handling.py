@@ -531,8 +531,18 @@ def case_close(
 
 
 @transaction.atomic
-def case_mark_not_a_case(*, handler: Handler, case: Case, key: bytes, reason: str) -> Case:
-    """Triage: not a whistleblowing case (W2), with the reason; retention as when closed."""
+def case_mark_not_a_case(
+    *,
+    handler: Handler,
+    case: Case,
+    key: bytes,
+    reason: str,
+    final_message: str,
+    seen_unanswered: Collection[int] = (),
+) -> Case:
+    """Triage: not a whistleblowing case (W2), with the reason for the documentation and a
+    last message that tells the reporter so (and where else to turn); confirmed like
+    closing, with the unanswered questions shown first. Retention as when closed."""
     return _close(
         handler=handler,
         case=case,
@@ -540,6 +550,8 @@ def case_mark_not_a_case(*, handler: Handler, case: Case, key: bytes, reason: st
         status=CaseStatus.NOT_A_CASE,
         kind="not_a_case",
         reason=reason,
+        final_message=final_message,
+        seen_unanswered=seen_unanswered,
     )
 
 

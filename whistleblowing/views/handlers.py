@@ -164,7 +164,7 @@ def _detail(
         or forms.GrantForm(
             candidates=[c for c in _grant_candidates(case, handler) if c[0] != excluded_id]
         ),
-        "triage_form": bound.get("triage_form") or forms.ReasonForm(prefix="triage"),
+        "triage_form": bound.get("triage_form") or forms.NotACaseForm(prefix="triage"),
         "close_form": bound.get("close_form") or forms.CloseForm(prefix="close"),
         "trigger_form": bound.get("trigger_form") or forms.TriggerForm(prefix="trigger"),
         "help_form": bound.get("help_form") or forms.HelpRequestForm(prefix="help"),
@@ -314,18 +314,28 @@ def case_grant(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action(request, pk, "grant_form", form, run, done)
 
 
+# The two ways to end a case, each confirmed on a page that lists the unanswered
+# questions: (service, form, form prefix, view name, message when done).
+_ENDINGS = {
+    "close": (
+        services.case_close,
+        forms.CloseForm,
+        "whistleblowing:case_close",
+        _("Saken er avsluttet, og varsleren har fått avslutningsmeldingen."),
+    ),
+    "triage": (
+        services.case_mark_not_a_case,
+        forms.NotACaseForm,
+        "whistleblowing:case_triage",
+        _("Saken er avsluttet som ikke en varslingssak, og varsleren har fått meldingen."),
+    ),
+}
+
+
 @require_POST
 def case_triage(request: HttpRequest, pk: Any) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        "triage_form",
-        forms.ReasonForm(request.POST, prefix="triage"),
-        lambda h, c, k, d: services.case_mark_not_a_case(
-            handler=h, case=c, key=k, reason=d["reason"]
-        ),
-        _("Saken er avsluttet som ikke en varslingssak."),
-    )
+    """Not a whistleblowing case: the same two steps as closing, with its own message."""
+    return _end_case(request, pk, "triage")
 
 
 @require_POST
@@ -333,16 +343,21 @@ def case_close(request: HttpRequest, pk: Any) -> HttpResponse:
     """Closing takes two steps (issue 17): the reason and the last message to the
     reporter, then a confirmation that lists the questions the reporter has not
     answered, since they cannot answer once the case is closed."""
+    return _end_case(request, pk, "close")
+
+
+def _end_case(request: HttpRequest, pk: Any, ending: str) -> HttpResponse:
+    service, form_class, _url, done = _ENDINGS[ending]
     opened = _open(request, pk)
     if isinstance(opened, HttpResponse):
         return opened
     handler, case, key = opened
-    form = forms.CloseForm(request.POST, prefix="close")
+    form = form_class(request.POST, prefix=ending)
     if form.is_valid():
         data = form.cleaned_data
         try:
             if data["confirm"]:
-                services.case_close(
+                service(
                     handler=handler,
                     case=case,
                     key=key,
@@ -359,17 +374,14 @@ def case_close(request: HttpRequest, pk: Any) -> HttpResponse:
                 _apply_errors(form, exc)
             else:  # a new question came in meanwhile: confirm again, with it listed
                 messages.error(request, " ".join(exc.messages))
-                return _close_confirm(request, case, key, form, handler)
+                return _close_confirm(request, case, key, form, ending)
         else:
             if data["confirm"]:
-                messages.success(
-                    request,
-                    _("Saken er avsluttet, og varsleren har fått avslutningsmeldingen."),
-                )
+                messages.success(request, done)
                 return redirect("whistleblowing:case_detail", pk=case.pk)
-            return _close_confirm(request, case, key, form, handler, unanswered)
+            return _close_confirm(request, case, key, form, ending, unanswered)
     case.refresh_from_db()
-    return _detail(request, handler, case, key, close_form=form)
+    return _detail(request, handler, case, key, **{f"{ending}_form": form})
 
 
 def _close_confirm(
@@ -377,14 +389,15 @@ def _close_confirm(
     case: Case,
     key: bytes,
     form: Any,
-    handler: Handler,
+    ending: str,
     unanswered: list[dict[str, Any]] | None = None,
 ) -> HttpResponse:
+    _service, form_class, url, _done = _ENDINGS[ending]
     if unanswered is None:
         unanswered = services.unanswered_messages(case, key)
     data = form.cleaned_data
-    confirm = forms.CloseForm(
-        prefix="close",
+    confirm = form_class(
+        prefix=ending,
         initial={
             "reason": data["reason"],
             "message": data["message"],
@@ -395,7 +408,14 @@ def _close_confirm(
     return render(
         request,
         "whistleblowing/case_close_confirm.html",
-        {"case": case, "form": confirm, "data": data, "unanswered": unanswered},
+        {
+            "case": case,
+            "form": confirm,
+            "data": data,
+            "unanswered": unanswered,
+            "action": reverse(url, args=[case.pk]),
+            "not_a_case": ending == "triage",
+        },
     )
 
 
