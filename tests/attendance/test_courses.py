@@ -436,3 +436,6 @@ def test_a_held_course_keeps_its_verdict_after_retention_deletes_its_presences_s
     assert held[language] in page
     assert deleted[language] in page
     assert {"nb": "4 av dem teller med.", "en": "4 of them count."}[language] in page
+    for name in ("attendance:live", "attendance:attendance_list"):
+        other = client.get(reverse(name, args=[course.pk]), HTTP_ACCEPT_LANGUAGE=language)
+        assert deleted[language] in other.content.decode()  # and where to see the result
