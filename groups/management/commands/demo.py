@@ -36,7 +36,7 @@ class Command(BaseCommand):
             ("Fraksjonsleder", "faction_leader"),
             ("Kursadministrator (MFA)", "course_admin"),
             ("Varslingsmottaker (MFA)", "handler"),
-            ("Sekretariatet", "secretariat"),
+            ("Sekretariatet (MFA)", "secretariat"),
             ("Nettstedsadministrator (MFA)", "site_admin"),
         ]
         for label, key in rows:
