@@ -20,7 +20,7 @@ from attendance import services
 from attendance.engine import course_policy, share_rule_text
 from attendance.models import Certificate, CertificateRun, CertificateStatus, Course, RunStatus
 from attendance.permissions import get_course_for_user
-from attendance.views._common import current_user, is_htmx, pdf_response
+from config.web import current_user, is_htmx, pdf_response
 
 
 def _issuer_course(request: HttpRequest, pk: int) -> Course:
