@@ -25,7 +25,7 @@ from attendance.services.attendance_list import ATTENDANCE_LIST_PDF_TEMPLATE
 from config.conditional import conditional_download, content_etag
 from config.csvexport import csv_response
 from config.params import parse_id
-from config.web import current_user, is_htmx, pdf_headers, run_form
+from config.web import current_user, is_htmx, pdf_headers, run_form, run_or_message
 from groups.permissions import can_manage, get_group_for_user
 
 
@@ -189,12 +189,7 @@ def course_transition(request: HttpRequest, pk: int) -> HttpResponse:
     if step is None:
         messages.error(request, _("Ukjent handling."))
         return redirect("attendance:course_detail", course.pk)
-    try:
-        step[0](actor=user, course=course)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
+    if run_or_message(request, step[0], actor=user, course=course):
         messages.success(request, str(step[1]))
     return redirect("attendance:course_detail", course.pk)
 
@@ -258,12 +253,7 @@ def attendance_list_print(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     course = get_course_for_user(user, pk, "records")
     if request.method == "POST":
-        try:
-            services.attendance_list_confirm(actor=user, course=course)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
+        if run_or_message(request, services.attendance_list_confirm, actor=user, course=course):
             messages.success(request, _("Frammøtelista er bekreftet."))
         return redirect("attendance:attendance_list_print", course.pk)
     return render(

@@ -67,7 +67,7 @@ def committee_detail(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
         if not manage:
             return TemplateResponse(request, "403.html", status=403)
         actor = current_user(request)
-        done = None
+        done: HttpResponse | None = None
         if "add_seat" in request.POST:
             done = run_form(
                 request,

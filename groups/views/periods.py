@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from config.web import add_service_errors, current_user, run_form
+from config.web import add_service_errors, current_user, run_form, run_or_message
 from groups import services
 from groups.forms import (
     ConveneForm,
@@ -226,17 +226,15 @@ def rules_send(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = RulesSendForm(request.POST)
         if form.is_valid():
-            try:
-                dispatch = services.rules_send(
-                    actor=current_user(request),
-                    group=group,
-                    kind=form.cleaned_data["kind"],
-                    token=form.cleaned_data["token"],
-                )
-            except ValidationError as exc:
-                for message in exc.messages:
-                    messages.error(request, message)
-            else:
+            dispatch = run_or_message(
+                request,
+                services.rules_send,
+                actor=current_user(request),
+                group=group,
+                kind=form.cleaned_data["kind"],
+                token=form.cleaned_data["token"],
+            )
+            if dispatch is not None:
                 count = dispatch.deliveries.count()
                 messages.success(
                     request,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.pdf import pdf_download
-from config.web import add_service_errors, current_user, run_form
+from config.web import add_service_errors, current_user, run_form, run_or_message
 from groups import selectors, services
 from groups.forms import (
     RulesDecisionForm,
@@ -183,11 +183,8 @@ def rules_decide(request: HttpRequest, pk: int, version: int) -> HttpResponse:
 def rules_acknowledge(request: HttpRequest, pk: int, version: int) -> HttpResponse:
     group = get_group_for_user(request.user, pk, "view")
     ruleset = _ruleset(group, version)
-    try:
-        services.rules_acknowledge(actor=current_user(request), ruleset=ruleset)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
+    if run_or_message(
+        request, services.rules_acknowledge, actor=current_user(request), ruleset=ruleset
+    ):
         messages.success(request, _("Takk! Du har bekreftet at du har lest reglementet."))
     return redirect("groups:rules_version", pk=group.pk, version=ruleset.version)
