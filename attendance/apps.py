@@ -53,12 +53,10 @@ class AttendanceConfig(AppConfig):
 
     def ready(self) -> None:
         from attendance import homework as attendance_homework
-        from config import homework
-        from groups import page_blocks
-        from meetings import presence
+        from config import providers
 
-        presence.register(checked_in_memberships)
+        providers.PRESENCE.register(checked_in_memberships, name="attendance")
         # Courses and the approval queue on the home page (groups draws it).
-        homework.register("attendance", attendance_homework.home_work)
-        page_blocks.register(page_blocks.HOME, home_checkins)
-        page_blocks.register(page_blocks.MEETING, meeting_checkins)
+        providers.HOME_WORK.register(attendance_homework.home_work, name="attendance")
+        providers.HOME_BLOCKS.register(home_checkins, name="attendance")
+        providers.MEETING_BLOCKS.register(meeting_checkins, name="attendance")

@@ -6,14 +6,10 @@ name no person and no course; the body links to the course."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from attendance.models import Course, Exemption, ExemptionDecision
-from config.singleline import email_subject
-from groups.mail import language_of
+from config import mail
 from groups.models import BoardRole, Membership, MembershipStatus, User
 from groups.outbox import message_headers
 
@@ -39,11 +35,13 @@ def decision_recipients(course: Course) -> list[int]:
 
 
 def _send(user: User, name: str, context: dict[str, object]) -> int:
-    with translation.override(language_of(user)):
-        context = {**context, "SITE_URL": settings.SITE_URL}
-        subject = email_subject(render_to_string(f"attendance/email/{name}_subject.txt", context))
-        body = render_to_string(f"attendance/email/{name}_body.txt", context)
-    return EmailMessage(subject, body, None, [user.email], headers=message_headers()).send()
+    return mail.send(
+        user,
+        subject_template=f"attendance/email/{name}_subject.txt",
+        template=f"attendance/email/{name}_body.txt",
+        context=context,
+        headers=message_headers(),
+    )
 
 
 def _course_url(course: Course) -> str:

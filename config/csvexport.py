@@ -49,3 +49,10 @@ def csv_download(filename: str) -> tuple[HttpResponse, SafeCsvWriter]:
     response["Cache-Control"] = "no-store"
     response.write("\ufeff")
     return response, SafeCsvWriter(response)
+
+
+def csv_response(filename: str, rows: Iterable[Iterable[Any]]) -> HttpResponse:
+    """A download of ``rows`` as CSV, through ``csv_download``."""
+    response, writer = csv_download(filename)
+    writer.writerows(rows)
+    return response

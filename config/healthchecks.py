@@ -1,6 +1,6 @@
-"""Checks other apps add to the health page (/drift/): a registry, so that groups, which
-draws the page, need not import them (whistleblowing imports nothing of groups, and groups
-nothing of whistleblowing).
+"""Checks other apps add to the health page (/drift/), through the slot
+``config.providers.HEALTH_CHECKS``, so that groups, which draws the page, need not import
+them (whistleblowing imports nothing of groups, and groups nothing of whistleblowing).
 
 An app registers a provider in its ``AppConfig.ready``; the health page shows the checks
 the providers return after its own. A provider that fails shows as one failed row with the
@@ -10,8 +10,9 @@ error's type; the page itself still answers.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
+
+from config import providers
 
 logger = logging.getLogger(__name__)
 
@@ -23,22 +24,10 @@ class Check:
     detail: str
 
 
-Provider = Callable[[], list[Check]]
-
-_providers: list[tuple[object, Provider]] = []
-
-
-def register(name: object, provider: Provider) -> None:
-    """Add ``provider`` under ``name`` (a text, maybe lazily translated; shown if it fails). Registering the same provider
-    twice adds it once."""
-    if all(existing is not provider for _name, existing in _providers):
-        _providers.append((name, provider))
-
-
 def collect() -> list[Check]:
     """What every registered provider reports now."""
     checks: list[Check] = []
-    for name, provider in _providers:
+    for name, provider in providers.HEALTH_CHECKS:
         try:
             checks.extend(provider())
         except Exception as exc:

@@ -1,6 +1,7 @@
-"""What waits for a user on their home page, from every app: a registry, so that groups,
-which draws the home page, need not import the apps above it (dependencies point
-attendance → meetings → groups; whistleblowing stands alone).
+"""What waits for a user on their home page, from every app, through the slot
+``config.providers.HOME_WORK``, so that groups, which draws the home page, need not import
+the apps above it (dependencies point attendance → meetings → groups; whistleblowing
+stands alone).
 
 An app registers a provider in its ``AppConfig.ready``. A provider takes the user and the
 moment (read once by the home view) and returns ``Entry`` rows, each naming the section of
@@ -12,10 +13,11 @@ fails is logged and left out; the home page still answers.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from config import providers
 
 logger = logging.getLogger(__name__)
 
@@ -43,23 +45,11 @@ class Entry:
     order: int = 50
 
 
-Provider = Callable[[Any, datetime], list[Entry]]
-
-_providers: list[tuple[str, Provider]] = []
-
-
-def register(name: str, provider: Provider) -> None:
-    """Add ``provider`` under ``name`` (for the log if it fails). Registering the same
-    provider twice adds it once."""
-    if all(existing is not provider for _name, existing in _providers):
-        _providers.append((name, provider))
-
-
 def collect(user: Any, now: datetime) -> dict[str, list[Entry]]:
     """Every provider's entries for ``user`` at ``now``, per section (sections with
     nothing are absent), each section in the providers' ``order``."""
     found: dict[str, list[Entry]] = {}
-    for name, provider in _providers:
+    for name, provider in providers.HOME_WORK:
         try:
             entries = provider(user, now)
         except Exception:

@@ -139,6 +139,7 @@ def pdf_download(
     the document's HTML (a few milliseconds; the layout is what costs), or of
     ``etag_parts`` where the HTML holds a print time that should not count as a change."""
     from config.conditional import conditional_download, content_etag
+    from config.web import pdf_headers
 
     html = document_html(_bodies(template_name, [context]), title)
     return conditional_download(
@@ -148,11 +149,7 @@ def pdf_download(
         etag=content_etag(template_name, *(etag_parts if etag_parts is not None else (html,))),
         build=lambda: bytes(layout(html).write_pdf()),
         content_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": cache_control,
-            "X-Content-Type-Options": "nosniff",
-        },
+        headers=pdf_headers(filename, cache_control),
     )
 
 

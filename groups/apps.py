@@ -11,7 +11,7 @@ class GroupsConfig(AppConfig):
         # Answers groups.permissions remembers on a user object go stale on any such write.
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from config import homework
+        from config import providers
         from groups import homework as groups_homework
         from groups import task_failures  # noqa: F401
         from groups.models import (
@@ -36,4 +36,4 @@ class GroupsConfig(AppConfig):
         # central roles (course administrators, handlers) are auth groups
         m2m_changed.connect(access_changed, sender=User.groups.through, dispatch_uid="access-roles")
         # The groups app's own part of every role's home page.
-        homework.register("groups", groups_homework.home_work)
+        providers.HOME_WORK.register(groups_homework.home_work, name="groups")

@@ -1,14 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,36 +21,6 @@ from groups.models import (
     Seat,
     SeatDecision,
 )
-
-
-def run_form(
-    request: HttpRequest,
-    form: forms.BaseForm,
-    action: Callable[[dict[str, Any]], object],
-    success_message: str,
-    success_url: str,
-) -> HttpResponse | None:
-    """Validate ``form``; on success call ``action`` (a service) and redirect. A refusal
-    from the service lands on the form with what the user typed kept; None means: render
-    the form (again)."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, success_message)
-            return redirect(success_url)
-    return None
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's refusal on the form: per field where it names one, else on top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class ProfileForm(forms.Form):

@@ -7,9 +7,9 @@ from celery.signals import before_task_publish
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from config import mail
 from config.celery import MAIL_RETRY
 from groups import outbox, privacy
-from groups.mail import language_of
 from groups.models import CouncilGroup, Heartbeat, User
 from groups.outbox import OutboxTask
 
@@ -48,12 +48,7 @@ def send_invitation(user_id: int, group_id: int) -> None:
     from allauth.account.forms import default_token_generator
     from allauth.account.utils import user_pk_to_url_str
     from django.conf import settings
-    from django.core.mail import EmailMessage
-    from django.template.loader import render_to_string
     from django.urls import reverse
-    from django.utils import translation
-
-    from config.singleline import email_subject
 
     user = User.objects.filter(pk=user_id, is_active=True).first()
     group = CouncilGroup.objects.filter(pk=group_id).first()
@@ -71,10 +66,15 @@ def send_invitation(user_id: int, group_id: int) -> None:
         "url": settings.SITE_URL + path,
         "reset_url": settings.SITE_URL + reverse("account_reset_password"),
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = email_subject(render_to_string("groups/email/invitation_subject.txt", context))
-        body = render_to_string("groups/email/invitation_body.txt", context)
-    EmailMessage(subject, body, None, [user.email], headers=outbox.message_headers()).send()
+    mail.send(
+        user,
+        subject_template="groups/email/invitation_subject.txt",
+        template="groups/email/invitation_body.txt",
+        context=context,
+        # before the first sign-in nobody has chosen a language: the portal's own
+        language=settings.LANGUAGE_CODE,
+        headers=outbox.message_headers(),
+    )
 
 
 @shared_task(ignore_result=True, **MAIL_RETRY)
@@ -84,12 +84,8 @@ def send_ethics_requests(guidelines_id: int) -> int:
     set) before its mail goes, so a rerun or a retry sends nobody a second mail; a failed
     send releases the claim for the retry. Returns the number of mails sent."""
     from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
     from django.urls import reverse
-    from django.utils import translation
 
-    from config.singleline import email_subject
     from groups.models import EthicsRequest
 
     url = settings.SITE_URL + reverse("groups:ethics")
@@ -105,12 +101,13 @@ def send_ethics_requests(guidelines_id: int) -> int:
         )
         if not claimed:
             continue
-        context = {"guidelines": request.guidelines, "url": url}
-        with translation.override(language_of(request.user)):
-            subject = email_subject(render_to_string("groups/email/ethics_subject.txt", context))
-            body = render_to_string("groups/email/ethics_body.txt", context)
         try:
-            send_mail(subject, body, None, [request.user.email])
+            mail.send(
+                request.user,
+                subject_template="groups/email/ethics_subject.txt",
+                template="groups/email/ethics_body.txt",
+                context={"guidelines": request.guidelines, "url": url},
+            )
         except Exception:
             EthicsRequest.objects.filter(pk=request.pk).update(emailed_at=None)
             raise
@@ -138,12 +135,8 @@ def send_constitution_summons(group_id: int, user_id: int, stamp: str) -> None:
     """G24: the summons to the constituting meeting. Sends nothing when the meeting has been
     moved since (a newer summons is on its way) or the group is constituted."""
     from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
     from django.urls import reverse
-    from django.utils import translation
 
-    from config.singleline import email_subject
     from groups.models import PeriodConstitution
 
     constitution = (
@@ -165,10 +158,12 @@ def send_constitution_summons(group_id: int, user_id: int, stamp: str) -> None:
         "group": constitution.group,
         "url": settings.SITE_URL + reverse("groups:detail", kwargs={"pk": group_id}),
     }
-    with translation.override(language_of(user)):
-        subject = email_subject(render_to_string("groups/email/summons_subject.txt", context))
-        body = render_to_string("groups/email/summons_body.txt", context)
-    send_mail(subject, body, None, [user.email])
+    mail.send(
+        user,
+        subject_template="groups/email/summons_subject.txt",
+        template="groups/email/summons_body.txt",
+        context=context,
+    )
 
 
 @shared_task(ignore_result=True, name="groups.outbox_sweep")

@@ -7,8 +7,8 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Møter")
 
     def ready(self) -> None:
-        from config import homework
+        from config import providers
         from meetings import homework as meetings_homework
 
         # Items, requests, deviations and the next meeting on the home page.
-        homework.register("meetings", meetings_homework.home_work)
+        providers.HOME_WORK.register(meetings_homework.home_work, name="meetings")

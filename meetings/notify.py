@@ -5,36 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
-from config.singleline import email_subject
-from groups.mail import language_of
-from groups.models import BoardRole, Membership, MembershipStatus, User
+from config import mail
+from groups.models import BoardRole, Membership, MembershipStatus
 from groups.outbox import message_headers
 from meetings.models import (
     AgendaItem,
     CouncilCase,
     MeetingRequest,
+    RequestKind,
     SummonsKind,
     SummonsRevision,
     Vote,
     VoteDeviationNotice,
 )
-
-
-def _send_to(user: User, subject: str, template: str, context: dict[str, object]) -> int:
-    """One e-mail to one person, written in their language."""
-    with translation.override(language_of(user)):
-        body = render_to_string(template, {**context, "SITE_URL": settings.SITE_URL})
-        message = EmailMessage(
-            email_subject(str(subject)), body, None, [user.email], headers=message_headers()
-        )
-        return message.send()
 
 
 def _leader_emails(group_id: int) -> list[str]:
@@ -45,40 +32,31 @@ def _leader_emails(group_id: int) -> list[str]:
     )
 
 
-def _send(subject: str, template: str, context: dict[str, object], to: list[str]) -> int:
-    if not to:
-        return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(template, {**context, "SITE_URL": settings.SITE_URL})
-    message = EmailMessage(email_subject(subject), body, None, to, headers=message_headers())
-    return message.send()
-
-
 def request_satisfied(request_id: int) -> int:
     """G6, G10, G17: tell the leader a meeting has been required."""
     req = MeetingRequest.objects.select_related("group").get(pk=request_id)
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Krav om møte: %(kind)s") % {"kind": req.get_kind_display()}
     url = settings.SITE_URL + reverse("meetings:requests", kwargs={"group_pk": req.group_id})
-    return _send(
-        subject,
-        "meetings/email/request_satisfied.txt",
-        {"request": req, "url": url},
+    return mail.send(
         _leader_emails(req.group_id),
+        subject=_("Krav om møte: %(kind)s"),
+        subject_params={"kind": RequestKind(req.kind).label},
+        template="meetings/email/request_satisfied.txt",
+        context={"request": req, "url": url},
+        headers=message_headers(),
     )
 
 
 def item_submitted(item_id: int) -> int:
     """G9: items go to the leader."""
     item = AgendaItem.objects.select_related("meeting").get(pk=item_id)
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Ny sak meldt inn til %(title)s") % {"title": item.meeting.title}
     url = settings.SITE_URL + reverse("meetings:detail", kwargs={"pk": item.meeting_id})
-    return _send(
-        subject,
-        "meetings/email/item_submitted.txt",
-        {"item": item, "url": url},
+    return mail.send(
         _leader_emails(item.meeting.group_id),
+        subject=_("Ny sak meldt inn til %(title)s"),
+        subject_params={"title": item.meeting.title},
+        template="meetings/email/item_submitted.txt",
+        context={"item": item, "url": url},
+        headers=message_headers(),
     )
 
 
@@ -89,14 +67,14 @@ def case_assigned(case_id: int) -> int:
     )
     if case.responsible is None:
         return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Du har fått ansvar for en sak: %(title)s") % {"title": case.title}
     url = settings.SITE_URL + reverse("meetings:case", kwargs={"pk": case.pk})
-    return _send(
-        subject,
-        "meetings/email/case_assigned.txt",
-        {"case": case, "url": url},
+    return mail.send(
         [case.responsible.user.email],
+        subject=_("Du har fått ansvar for en sak: %(title)s"),
+        subject_params={"title": case.title},
+        template="meetings/email/case_assigned.txt",
+        context={"case": case, "url": url},
+        headers=message_headers(),
     )
 
 
@@ -109,11 +87,14 @@ def deviation_notified(notice_id: int) -> int:
     to = _leader_emails(cm.group_id)
     if cm.committee is not None and cm.committee.faction_leader is not None:
         to.append(cm.committee.faction_leader.user.email)
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Melding om avvikende stemme: %(title)s") % {"title": notice.case.title}
     url = settings.SITE_URL + reverse("meetings:case", kwargs={"pk": notice.case_id})
-    return _send(
-        subject, "meetings/email/deviation.txt", {"notice": notice, "url": url}, sorted(set(to))
+    return mail.send(
+        sorted(set(to)),
+        subject=_("Melding om avvikende stemme: %(title)s"),
+        subject_params={"title": notice.case.title},
+        template="meetings/email/deviation.txt",
+        context={"notice": notice, "url": url},
+        headers=message_headers(),
     )
 
 
@@ -141,9 +122,7 @@ def summons(revision: SummonsRevision, membership: Membership, replaces: Members
     url = settings.SITE_URL + reverse("meetings:detail", kwargs={"pk": meeting.pk})
     ics = settings.SITE_URL + reverse("meetings:meeting_ics", kwargs={"pk": meeting.pk})
     user = membership.user
-    with translation.override(language_of(user)):
-        subject = str(SUMMONS_SUBJECTS[SummonsKind(revision.kind)]) % {"title": meeting.title}
-        changed = [str(CHANGE_LABELS[c]) for c in revision.changed if c in CHANGE_LABELS]
+    changed = [CHANGE_LABELS[c] for c in revision.changed if c in CHANGE_LABELS]
     context = {
         "revision": revision,
         "meeting": meeting,
@@ -160,19 +139,26 @@ def summons(revision: SummonsRevision, membership: Membership, replaces: Members
         "ics": ics,
         "kind": revision.kind,
     }
-    return _send_to(user, subject, "meetings/email/summons.txt", context)
+    return mail.send(
+        user,
+        subject=SUMMONS_SUBJECTS[SummonsKind(revision.kind)],
+        subject_params={"title": meeting.title},
+        template="meetings/email/summons.txt",
+        context=context,
+        headers=message_headers(),
+    )
 
 
 def vote_message(vote: Vote, membership: Membership, *, outcome: bool) -> int:
     """G18, G22, G6: a vote is open (to those with the vote) or its outcome (to everyone)."""
     url = settings.SITE_URL + reverse("meetings:vote", kwargs={"pk": vote.pk})
-    with translation.override(language_of(membership.user)):
-        subject = (
-            _("Resultat av avstemning: %(title)s") if outcome else _("Ny avstemning: %(title)s")
-        ) % {"title": vote.title}
-    return _send_to(
+    return mail.send(
         membership.user,
-        subject,
-        "meetings/email/vote.txt",
-        {"vote": vote, "outcome": outcome, "url": url},
+        subject=(
+            _("Resultat av avstemning: %(title)s") if outcome else _("Ny avstemning: %(title)s")
+        ),
+        subject_params={"title": vote.title},
+        template="meetings/email/vote.txt",
+        context={"vote": vote, "outcome": outcome, "url": url},
+        headers=message_headers(),
     )

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 ATTEMPTS = 1 + MAIL_RETRY["max_retries"]
 
-# Every task that sends e-mail, found with `grep -rn "send_mail\|send_mass_mail\|
+# Every task that sends e-mail, found with `grep -rn "mail.send(\|send_mail\|send_mass_mail\|
 # EmailMessage\|send_messages"` over the four apps and following the callers to their tasks.
 MAIL_TASKS = [
     "groups.tasks.send_invitation",

@@ -9,7 +9,7 @@ class WhistleblowingConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_out
 
-        from config import healthchecks, homework
+        from config import providers
         from whistleblowing import homework as wb_homework
         from whistleblowing import logfilter, selectors, unlock
 
@@ -17,6 +17,6 @@ class WhistleblowingConfig(AppConfig):
         logfilter.install()
         # No silent fallback (issue 12): a route nobody with a key can read is a failed
         # row on the health page.
-        healthchecks.register(_("Varslingsruter"), selectors.route_health_checks)
+        providers.HEALTH_CHECKS.register(selectors.route_health_checks, name=_("Varslingsruter"))
         # The handler's deadlines on the home page, without groups importing this app.
-        homework.register("whistleblowing", wb_homework.home_work)
+        providers.HOME_WORK.register(wb_homework.home_work, name="whistleblowing")

@@ -26,14 +26,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Max
 from django.db.models.fields.files import FieldFile
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from attendance.engine import blocking_texts, course_evaluation, course_inputs, share_rule_text
 from attendance.models import (
@@ -46,9 +45,9 @@ from attendance.models import (
 from attendance.permissions import can_lead, is_course_admin
 from attendance.services.certificates_pdf import render_certificates
 from attendance.tasks import generate_certificates, notify_certificates_ready
+from config import mail
 from config.outbox import message_id
 from config.pdf import merge_pdfs
-from config.singleline import email_subject
 from groups.audit import audit
 from groups.models import User
 
@@ -372,19 +371,13 @@ def certificates_ready_notify(run_id: int) -> int:
         url = settings.SITE_URL + reverse(
             "attendance:certificate_run", kwargs={"pk": run.course_id, "run_pk": run.pk}
         )
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = _("Kursbevisene er klare")
-            body = render_to_string(
-                "attendance/certificates/email_ready.txt", {"url": url, "count": run.total}
-            )
-        message = EmailMessage(
-            email_subject(subject),
-            body,
-            None,
+        sent = mail.send(
             recipients,
+            subject=gettext_lazy("Kursbevisene er klare"),
+            template="attendance/certificates/email_ready.txt",
+            context={"url": url, "count": run.total},
             headers={"Message-ID": message_id(RUN_OUTBOX, run.pk)},
         )
-        sent = message.send()
     CertificateRun.objects.filter(pk=run.pk).update(ready_mailed=True)
     return sent
 

@@ -25,8 +25,8 @@ from attendance.forms import (
 )
 from attendance.models import CourseStatus, Exemption, StudyPolicy, SubsidyRate
 from attendance.permissions import get_course_for_user, require_course_admin
-from attendance.views._common import csv_response, current_user
-from groups.forms import add_service_errors, run_form
+from config.csvexport import csv_response
+from config.web import add_service_errors, current_user, run_form
 
 
 def admin_queue(request: HttpRequest) -> HttpResponse:
@@ -267,7 +267,9 @@ def rates(request: HttpRequest) -> HttpResponse:
         fingerprint = _fingerprint(data)
         if request.POST.get("confirm") == "1" and request.POST.get("previewed") == fingerprint:
             try:
-                services.rate_set(actor=user, **data)
+                services.rate_set(
+                    actor=user, year=data["year"], amount_per_hour=data["amount_per_hour"]
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

@@ -20,7 +20,7 @@ from attendance import services
 from attendance.engine import course_policy, share_rule_text
 from attendance.models import Certificate, CertificateRun, CertificateStatus, Course, RunStatus
 from attendance.permissions import get_course_for_user
-from attendance.views._common import current_user, is_htmx, pdf_response
+from config.web import current_user, is_htmx, pdf_response, run_or_message
 
 
 def _issuer_course(request: HttpRequest, pk: int) -> Course:
@@ -75,11 +75,10 @@ def certificates(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def certificate_generate(request: HttpRequest, pk: int) -> HttpResponse:
     course = _issuer_course(request, pk)
-    try:
-        run = services.certificates_request(actor=current_user(request), course=course)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    run = run_or_message(
+        request, services.certificates_request, actor=current_user(request), course=course
+    )
+    if run is None:
         return redirect("attendance:certificates", course.pk)
     return redirect("attendance:certificate_run", course.pk, run.pk)
 

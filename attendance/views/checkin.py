@@ -33,8 +33,7 @@ from attendance.forms import (
 from attendance.models import CHECKIN_OPENS_BEFORE, Consent, CourseSession, Presence
 from attendance.permissions import can_view, get_session_for_user
 from attendance.services import meeting_import
-from attendance.views._common import current_user
-from groups.forms import add_service_errors, run_form
+from config.web import add_service_errors, current_user, run_form
 from meetings.models import Meeting, MeetingStatus
 
 
@@ -246,7 +245,15 @@ def presence_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     response = run_form(
         request,
         form,
-        lambda d: services.presence_add(actor=user, meeting=meeting, **d),
+        lambda d: services.presence_add(
+            actor=user,
+            meeting=meeting,
+            user=d["user"],
+            started_at=d["started_at"],
+            ended_at=d["ended_at"],
+            reason=d["reason"],
+            consent_informed=d["consent_informed"],
+        ),
         _("Frammøtet er registrert."),
         reverse("attendance:presence_edit", args=[meeting_pk]),
     )
@@ -278,7 +285,14 @@ def presence_correct(request: HttpRequest, pk: int) -> HttpResponse:
     response = run_form(
         request,
         form,
-        lambda d: services.presence_correct(actor=user, presence=presence, **d),
+        lambda d: services.presence_correct(
+            actor=user,
+            presence=presence,
+            started_at=d["started_at"],
+            ended_at=d["ended_at"],
+            reason=d["reason"],
+            delete=d["delete"],
+        ),
         _("Frammøtet er rettet."),
         reverse("attendance:presence_edit", args=[presence.meeting_id]),
     )

@@ -22,15 +22,10 @@ from attendance.forms import CourseForm, ExemptionForm, SessionForm
 from attendance.models import Course, CourseSession, CourseStatus
 from attendance.permissions import can_lead, get_course_for_user, is_course_admin
 from attendance.services.attendance_list import ATTENDANCE_LIST_PDF_TEMPLATE
-from attendance.views._common import (
-    csv_response,
-    current_user,
-    is_htmx,
-    pdf_headers,
-)
 from config.conditional import conditional_download, content_etag
+from config.csvexport import csv_response
 from config.params import parse_id
-from groups.forms import add_service_errors, run_form
+from config.web import current_user, is_htmx, pdf_headers, run_form, run_or_message
 from groups.permissions import can_manage, get_group_for_user
 
 
@@ -49,19 +44,21 @@ def course_create(request: HttpRequest, group_pk: int) -> HttpResponse:
     user = current_user(request)
     group = get_group_for_user(user, group_pk, "manage")
     form = CourseForm(request.POST or None, group=group)
-    created: list[Course] = []
-
-    def action(data: dict[str, Any]) -> None:
-        created.append(services.course_create(actor=user, group=group, **data))
-
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Kurset er opprettet. Legg til møtene som samlinger."))
-            return redirect("attendance:course_detail", created[0].pk)
+    done = run_form(
+        request,
+        form,
+        lambda d: services.course_create(
+            actor=user,
+            group=group,
+            plan=d["plan"],
+            title=d["title"],
+            course_leader=d["course_leader"],
+        ),
+        _("Kurset er opprettet. Legg til møtene som samlinger."),
+        lambda course: reverse("attendance:course_detail", args=[course.pk]),
+    )
+    if done:
+        return done
     return render(request, "attendance/course_form.html", {"form": form, "group": group})
 
 
@@ -103,7 +100,13 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
     response = run_form(
         request,
         form,
-        lambda d: services.course_update(actor=user, course=course, **d),
+        lambda d: services.course_update(
+            actor=user,
+            course=course,
+            plan=d["plan"],
+            title=d["title"],
+            course_leader=d["course_leader"],
+        ),
         _("Kurset er lagret."),
         reverse("attendance:course_detail", args=[course.pk]),
     )
@@ -141,7 +144,9 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     response = run_form(
         request,
         form,
-        lambda d: services.course_session_add(actor=user, course=course, **d),
+        lambda d: services.course_session_add(
+            actor=user, course=course, meeting=d["meeting"], chapter=d["chapter"]
+        ),
         _("Møtet er lagt til som samling."),
         reverse("attendance:course_detail", args=[course.pk]),
     )
@@ -184,12 +189,7 @@ def course_transition(request: HttpRequest, pk: int) -> HttpResponse:
     if step is None:
         messages.error(request, _("Ukjent handling."))
         return redirect("attendance:course_detail", course.pk)
-    try:
-        step[0](actor=user, course=course)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
+    if run_or_message(request, step[0], actor=user, course=course):
         messages.success(request, str(step[1]))
     return redirect("attendance:course_detail", course.pk)
 
@@ -201,7 +201,9 @@ def exemption_request(request: HttpRequest, pk: int) -> HttpResponse:
     response = run_form(
         request,
         form,
-        lambda d: services.exemption_request(actor=user, course=course, **d),
+        lambda d: services.exemption_request(
+            actor=user, course=course, ground=d["ground"], reason=d["reason"]
+        ),
         _("Søknaden om unntak er sendt til Senterpartiskolen."),
         reverse("attendance:course_detail", args=[course.pk]),
     )
@@ -251,12 +253,7 @@ def attendance_list_print(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     course = get_course_for_user(user, pk, "records")
     if request.method == "POST":
-        try:
-            services.attendance_list_confirm(actor=user, course=course)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
+        if run_or_message(request, services.attendance_list_confirm, actor=user, course=course):
             messages.success(request, _("Frammøtelista er bekreftet."))
         return redirect("attendance:attendance_list_print", course.pk)
     return render(

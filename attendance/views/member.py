@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from attendance import selectors, services
 from attendance.models import ANNOUNCED_STATUSES, Consent, Course, StudyPlan
 from attendance.permissions import get_course_for_user
-from attendance.views._common import current_user
+from config.web import current_user
 
 
 def my_hours(request: HttpRequest) -> HttpResponse:

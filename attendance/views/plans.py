@@ -17,8 +17,7 @@ from attendance.forms import ChapterForm, PlanApproveForm, StudyPlanForm
 from attendance.models import StudyChapter, StudyPlan
 from attendance.permissions import require_course_admin
 from attendance.services.plans import lines
-from attendance.views._common import current_user
-from groups.forms import run_form
+from config.web import current_user, run_form
 
 
 def _plan(request: HttpRequest, pk: int) -> StudyPlan:
@@ -48,16 +47,15 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     form = StudyPlanForm(
         request.POST if request.method == "POST" else None, initial={"allows_digital": True}
     )
-    created: list[StudyPlan] = []
     done = run_form(
         request,
         form,
-        lambda d: created.append(services.plan_create(actor=user, fields=_fields(d))),
+        lambda d: services.plan_create(actor=user, fields=_fields(d)),
         _("Studieplanen er opprettet som utkast. Legg til kapitlene."),
-        reverse("attendance:plan_list"),
+        lambda plan: reverse("attendance:plan_edit", args=[plan.pk]),
     )
-    if done and created:
-        return redirect("attendance:plan_edit", pk=created[0].pk)
+    if done:
+        return done
     return render(request, "attendance/plan_form.html", {"form": form, "plan": None})
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from config.privacy import INVENTORY, NOT_PERSONAL, WB_NOTE, Erasure
-from groups.forms import add_service_errors
+from config.web import add_service_errors, current_user
 from groups.models import User
 from groups.privacy import services as privacy
 from groups.privacy.display import SHOWN_PER_KIND, person_kinds
@@ -26,15 +26,8 @@ from groups.privacy.display import SHOWN_PER_KIND, person_kinds
 CONSENT = "attendance.consent"
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
-
-
 def _site_admin(request: HttpRequest) -> User:
-    user = _user(request)
+    user = current_user(request)
     if not user.is_superuser:
         raise PermissionDenied(_("Bare nettstedsadministratorer har tilgang."))
     return user
@@ -48,7 +41,7 @@ def _kept_entries() -> list[object]:
 def my_data(request: HttpRequest) -> HttpResponse:
     """Each kind of record folded under its heading, fields labelled in the reader's
     language; the JSON download (``my_data_download``) is the full, unchanged export."""
-    user = _user(request)
+    user = current_user(request)
     kinds = person_kinds(user, keep=(CONSENT,))
     consents = next((k.objects for k in kinds if k.entry.key == CONSENT), [])
     return render(
@@ -67,7 +60,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def my_data_download(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     document = privacy.person_export(actor=user, person=user)
     body = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")

@@ -12,16 +12,13 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.singleline import email_subject
+from config import mail
 from groups.audit import audit
-from groups.mail import language_of
 from groups.models import (
     CouncilGroup,
     EthicsAcknowledgement,
@@ -160,10 +157,12 @@ def rules_delivery_send(*, delivery_id: int) -> bool:
                 kwargs={"pk": ruleset.group_id, "version": ruleset.version},
             ),
         }
-        with translation.override(language_of(delivery.user)):
-            subject = email_subject(render_to_string("groups/email/rules_subject.txt", context))
-            body = render_to_string("groups/email/rules_body.txt", context)
-        send_mail(subject, body, None, [delivery.user.email])
+        mail.send(
+            delivery.user,
+            subject_template="groups/email/rules_subject.txt",
+            template="groups/email/rules_body.txt",
+            context=context,
+        )
         delivery.sent_at = timezone.now()
         delivery.save(update_fields=["sent_at"])
     return True

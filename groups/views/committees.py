@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from config.params import parse_id
+from config.web import current_user, run_form
 from groups import services
 from groups.forms import (
     CommitteeForm,
     CommitteeSeatForm,
     FactionLeaderForm,
-    run_form,
 )
 from groups.models import (
     Committee,
@@ -26,7 +26,6 @@ from groups.models import (
     MembershipStatus,
 )
 from groups.permissions import can_manage, get_group_for_user
-from groups.views.common import _user
 
 
 # --- committees and factions (G5) ----------------------------------------------------------
@@ -36,7 +35,9 @@ def committee_create(request: HttpRequest, pk: int) -> HttpResponse:
     done = run_form(
         request,
         form,
-        lambda d: services.committee_create(actor=_user(request), group=group, **d),
+        lambda d: services.committee_create(
+            actor=current_user(request), group=group, name=d["name"], kind=d["kind"]
+        ),
         _("Utvalget er opprettet."),
         reverse("groups:detail", args=[group.pk]),
     )
@@ -65,8 +66,8 @@ def committee_detail(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
     if request.method == "POST":
         if not manage:
             return TemplateResponse(request, "403.html", status=403)
-        actor = _user(request)
-        done = None
+        actor = current_user(request)
+        done: HttpResponse | None = None
         if "add_seat" in request.POST:
             done = run_form(
                 request,

@@ -10,18 +10,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.web import add_service_errors, current_user
 from groups import selectors, services
-from groups.forms import EthicsAcknowledgeForm, EthicsPublishForm, add_service_errors
+from groups.forms import EthicsAcknowledgeForm, EthicsPublishForm
 from groups.models import EthicsGuidelines
 from groups.permissions import is_secretariat, require_secretariat
-from groups.views.common import _user
 
 
 def ethics(request: HttpRequest) -> HttpResponse:
     guidelines = services.ethics_in_force()
     if guidelines is None:
         raise Http404
-    user = _user(request)
+    user = current_user(request)
     form = EthicsAcknowledgeForm(
         request.POST if request.method == "POST" else None, initial={"version": guidelines.version}
     )
@@ -108,7 +108,7 @@ def ethics_publish(request: HttpRequest) -> HttpResponse:
         elif "publish" in request.POST:
             try:
                 published = services.ethics_publish(
-                    actor=_user(request),
+                    actor=current_user(request),
                     title=data["title"],
                     sections=sections,
                     change_summary=data["change_summary"],

@@ -12,13 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config import homework
+from config.web import current_user, run_form
 from groups import page_blocks, selectors, services
 from groups.forms import (
     ProfileForm,
-    run_form,
 )
 from groups.models import CouncilGroup, User
-from groups.views.common import _user
 
 
 # --- the member's own pages ----------------------------------------------------------------
@@ -63,7 +62,7 @@ def work_sections(user: User, now: dt.datetime) -> list[WorkSection]:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     now = timezone.now()
     today = timezone.localdate(now)
     return render(
@@ -84,7 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def profile(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     form = ProfileForm(
         request.POST or None,
         initial={
@@ -97,7 +96,13 @@ def profile(request: HttpRequest) -> HttpResponse:
     done = run_form(
         request,
         form,
-        lambda d: services.user_update_profile(actor=user, **d),
+        lambda d: services.user_update_profile(
+            actor=user,
+            full_name=d["full_name"],
+            birth_year=d["birth_year"],
+            gender=d["gender"],
+            postcode=d["postcode"],
+        ),
         _("Profilen er lagret."),
         reverse("groups:profile"),
     )

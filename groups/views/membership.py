@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.web import current_user, run_form
 from groups import selectors, services
 from groups.forms import (
     DateForm,
@@ -23,7 +24,6 @@ from groups.forms import (
     MembershipEditForm,
     TransferForm,
     VotesForm,
-    run_form,
 )
 from groups.models import (
     BOARD_SEATS,
@@ -34,25 +34,30 @@ from groups.models import (
     Seat,
 )
 from groups.permissions import can_manage, get_group_for_user, membership_for, period_closed
-from groups.views.common import _user
 
 
 # --- groups ------------------------------------------------------------------------------
 def group_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     if not user.is_superuser:
         return TemplateResponse(request, "403.html", status=403)
     form = GroupCreateForm(request.POST or None)
-    created: list[CouncilGroup] = []
     done = run_form(
         request,
         form,
-        lambda d: created.append(services.group_create(actor=user, **d)),
+        lambda d: services.group_create(
+            actor=user,
+            area_name=d["area_name"],
+            kind=d["kind"],
+            period_start=d["period_start"],
+            leader_name=d["leader_name"],
+            leader_email=d["leader_email"],
+        ),
         _("Gruppa er opprettet, og gruppelederen har fått tilgang."),
-        reverse("groups:home"),
+        lambda created: reverse("groups:detail", args=[created.pk]),
     )
-    if done and created:
-        return redirect("groups:detail", pk=created[0].pk)
+    if done:
+        return done
     return render(request, "groups/group_create.html", {"form": form})
 
 
@@ -93,7 +98,14 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     done = run_form(
         request,
         form,
-        lambda d: services.member_add(actor=_user(request), group=group, **d),
+        lambda d: services.member_add(
+            actor=current_user(request),
+            group=group,
+            full_name=d["full_name"],
+            email=d["email"],
+            seat=d["seat"],
+            joined_on=d["joined_on"],
+        ),
         _("Personen er lagt til i gruppa."),
         reverse("groups:detail", args=[group.pk]),
     )
@@ -117,7 +129,10 @@ def membership_edit(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
         request,
         form,
         lambda d: services.membership_update(
-            actor=_user(request), membership=membership, seat=d["seat"], board_role=d["board_role"]
+            actor=current_user(request),
+            membership=membership,
+            seat=d["seat"],
+            board_role=d["board_role"],
         ),
         _("Endringen er lagret."),
         reverse("groups:detail", args=[group.pk]),
@@ -143,7 +158,9 @@ def _membership_date_action(
     form = DateForm(request.POST or None, prefix=prefix)
     if request.method == "POST" and form.is_valid():
         try:
-            action(actor=_user(request), membership=membership, date=form.cleaned_data["date"])
+            action(
+                actor=current_user(request), membership=membership, date=form.cleaned_data["date"]
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -189,7 +206,14 @@ def transfer_propose(request: HttpRequest, pk: int) -> HttpResponse:
     done = run_form(
         request,
         form,
-        lambda d: services.transfer_propose(actor=_user(request), group=group, **d),
+        lambda d: services.transfer_propose(
+            actor=current_user(request),
+            group=group,
+            full_name=d["full_name"],
+            email=d["email"],
+            from_party=d["from_party"],
+            seat=d["seat"],
+        ),
         _("Overgangen er registrert og venter på gruppestyrets godkjenning."),
         reverse("groups:detail", args=[group.pk]),
     )
@@ -211,7 +235,12 @@ def transfer_approve(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
     done = run_form(
         request,
         form,
-        lambda d: services.transfer_approve(actor=_user(request), membership=membership, **d),
+        lambda d: services.transfer_approve(
+            actor=current_user(request),
+            membership=membership,
+            votes_for=d["votes_for"],
+            votes_against=d["votes_against"],
+        ),
         _("Overgangen er godkjent av gruppestyret."),
         reverse("groups:detail", args=[group.pk]),
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config.web import add_service_errors, current_user, run_form, run_or_message
 from groups import services
 from groups.forms import (
     ConveneForm,
@@ -24,8 +25,6 @@ from groups.forms import (
     PeriodOpenForm,
     RulesSendForm,
     SeatsForm,
-    add_service_errors,
-    run_form,
 )
 from groups.models import (
     CouncilGroup,
@@ -40,13 +39,12 @@ from groups.permissions import (
     get_group_for_user,
     get_group_to_constitute,
 )
-from groups.views.common import _user
 
 
 def period_open(request: HttpRequest, pk: int) -> HttpResponse:
     """The site admin opens the group's next four-year period after an election."""
     group = get_group_for_user(request.user, pk, "view")
-    user = _user(request)
+    user = current_user(request)
     if not user.is_superuser:
         return TemplateResponse(
             request,
@@ -67,16 +65,21 @@ def period_open(request: HttpRequest, pk: int) -> HttpResponse:
             "convener_email": chapter_leader.user.email,
         }
     form = PeriodOpenForm(request.POST or None, initial=initial)
-    opened: list[CouncilGroup] = []
     done = run_form(
         request,
         form,
-        lambda d: opened.append(services.period_open(actor=user, group=group, **d)),
+        lambda d: services.period_open(
+            actor=user,
+            group=group,
+            period_start=d["period_start"],
+            convener_name=d["convener_name"],
+            convener_email=d["convener_email"],
+        ),
         _("Den nye perioden er åpnet. Lokallagslederen kan nå kalle inn til konstituerende møte."),
-        reverse("groups:home"),
+        lambda opened: reverse("groups:constitution", args=[opened.pk]),
     )
-    if done and opened:
-        return redirect("groups:constitution", pk=opened[0].pk)
+    if done:
+        return done
     return render(
         request,
         "groups/period_open.html",
@@ -100,7 +103,12 @@ def constitution(request: HttpRequest, pk: int) -> HttpResponse:
         done = run_form(
             request,
             form,
-            lambda d: services.constitution_convene(actor=_user(request), group=group, **d),
+            lambda d: services.constitution_convene(
+                actor=current_user(request),
+                group=group,
+                meeting_at=d["meeting_at"],
+                place=d["place"],
+            ),
             _("Innkallingen er sendt til alle i den nye gruppa."),
             reverse("groups:constitution", args=[group.pk]),
         )
@@ -130,7 +138,7 @@ def constitution(request: HttpRequest, pk: int) -> HttpResponse:
 def constitution_seats(request: HttpRequest, pk: int) -> HttpResponse:
     """Seat by seat: carried over from the last period, or ended; and the newly elected."""
     group = get_group_to_constitute(request.user, pk)
-    user = _user(request)
+    user = current_user(request)
     seats = services.pending_seats(group)
     adding = request.method == "POST" and "add_member" in request.POST
     form = SeatsForm(request.POST if request.method == "POST" and not adding else None, seats=seats)
@@ -148,7 +156,9 @@ def constitution_seats(request: HttpRequest, pk: int) -> HttpResponse:
         done = run_form(
             request,
             new_form,
-            lambda d: services.constitution_member_add(actor=user, group=group, **d),
+            lambda d: services.constitution_member_add(
+                actor=user, group=group, full_name=d["full_name"], email=d["email"], seat=d["seat"]
+            ),
             _("Personen er lagt til i den nye gruppa."),
             back,
         )
@@ -179,7 +189,17 @@ def constitution_elect(request: HttpRequest, pk: int) -> HttpResponse:
     done = run_form(
         request,
         form,
-        lambda d: services.constitution_elect(actor=_user(request), group=group, **d),
+        lambda d: services.constitution_elect(
+            actor=current_user(request),
+            group=group,
+            leader=d["leader"],
+            leader_votes_for=d["leader_votes_for"],
+            leader_votes_against=d["leader_votes_against"],
+            deputy=d["deputy"],
+            deputy_votes_for=d["deputy_votes_for"],
+            deputy_votes_against=d["deputy_votes_against"],
+            note=d["note"],
+        ),
         _("Gruppa er konstituert. Alle i gruppa blir bedt om å bekrefte reglementet.")
         if services.rules_in_force(group)
         else _(
@@ -206,17 +226,15 @@ def rules_send(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = RulesSendForm(request.POST)
         if form.is_valid():
-            try:
-                dispatch = services.rules_send(
-                    actor=_user(request),
-                    group=group,
-                    kind=form.cleaned_data["kind"],
-                    token=form.cleaned_data["token"],
-                )
-            except ValidationError as exc:
-                for message in exc.messages:
-                    messages.error(request, message)
-            else:
+            dispatch = run_or_message(
+                request,
+                services.rules_send,
+                actor=current_user(request),
+                group=group,
+                kind=form.cleaned_data["kind"],
+                token=form.cleaned_data["token"],
+            )
+            if dispatch is not None:
                 count = dispatch.deliveries.count()
                 messages.success(
                     request,

@@ -14,12 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.pdf import pdf_download
+from config.web import add_service_errors, current_user, run_form, run_or_message
 from groups import selectors, services
 from groups.forms import (
     RulesDecisionForm,
     RulesForm,
-    add_service_errors,
-    run_form,
 )
 from groups.models import (
     CouncilGroup,
@@ -27,7 +26,6 @@ from groups.models import (
     RuleSetStatus,
 )
 from groups.permissions import can_manage, get_group_for_user, membership_for, period_closed
-from groups.views.common import _user
 
 
 # --- the group's rules (G22, G23) ------------------------------------------------------------
@@ -74,7 +72,7 @@ def _rules_page(
             "manage": can_manage(request.user, group),
             "is_leader": (bool(me and me.is_leader) or request.user.is_superuser)
             and not period_closed(group),
-            "acknowledged": ruleset.acknowledgements.filter(user=_user(request)).first(),
+            "acknowledged": ruleset.acknowledgements.filter(user=current_user(request)).first(),
             "decision_form": decision_form,
             "changes": selectors.rules_changes(services.rules_in_force(group), ruleset)
             if ruleset.status == RuleSetStatus.PROPOSED
@@ -118,7 +116,7 @@ def rules_propose(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda d: services.ruleset_propose(
-            actor=_user(request),
+            actor=current_user(request),
             group=group,
             change_summary=d["change_summary"],
             fields=services.RuleFields(
@@ -165,7 +163,11 @@ def rules_decide(request: HttpRequest, pk: int, version: int) -> HttpResponse:
         return _rules_page(request, group, ruleset, form, status=200)
     try:
         decided = services.ruleset_decide(
-            actor=_user(request), ruleset=ruleset, **form.cleaned_data
+            actor=current_user(request),
+            ruleset=ruleset,
+            votes_for=form.cleaned_data["votes_for"],
+            votes_against=form.cleaned_data["votes_against"],
+            note=form.cleaned_data["note"],
         )
     except ValidationError as exc:
         add_service_errors(form, exc)
@@ -181,11 +183,8 @@ def rules_decide(request: HttpRequest, pk: int, version: int) -> HttpResponse:
 def rules_acknowledge(request: HttpRequest, pk: int, version: int) -> HttpResponse:
     group = get_group_for_user(request.user, pk, "view")
     ruleset = _ruleset(group, version)
-    try:
-        services.rules_acknowledge(actor=_user(request), ruleset=ruleset)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
+    if run_or_message(
+        request, services.rules_acknowledge, actor=current_user(request), ruleset=ruleset
+    ):
         messages.success(request, _("Takk! Du har bekreftet at du har lest reglementet."))
     return redirect("groups:rules_version", pk=group.pk, version=ruleset.version)

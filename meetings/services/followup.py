@@ -9,15 +9,15 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from config import mail
 from config.outbox import message_id
-from config.singleline import email_subject, require_single_line
+from config.singleline import require_single_line
 from groups.audit import audit
 from groups.models import CouncilGroup, Membership, User
 from meetings.models import (
@@ -177,22 +177,22 @@ def reminder_set(*, actor: User, minutes_before: int | None) -> None:
 
 
 def _send_reminder(meeting: Meeting, user: User) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        local = timezone.localtime(meeting.starts_at)
-        context = {
+    local = timezone.localtime(meeting.starts_at)
+    mail.send(
+        user,
+        subject=gettext_lazy("Påminnelse: %(title)s %(date)s"),
+        subject_params={"title": meeting.title, "date": local.strftime("%d.%m.%Y %H:%M")},
+        template="meetings/email/reminder.txt",
+        context={
             "meeting": meeting,
             "user": user,
             "local_start": local,
             "url": settings.SITE_URL + reverse("meetings:detail", kwargs={"pk": meeting.pk}),
-        }
-        subject = _("Påminnelse: %(title)s %(date)s") % {
-            "title": meeting.title,
-            "date": local.strftime("%d.%m.%Y %H:%M"),
-        }
-        body = render_to_string("meetings/email/reminder.txt", context)
-    # The same Message-ID for the same meeting and member on every attempt (issue 20).
-    headers = {"Message-ID": message_id(f"meetings.reminder.{meeting.pk}", user.pk)}
-    EmailMessage(email_subject(subject), body, None, [user.email], headers=headers).send()
+        },
+        language=settings.LANGUAGE_CODE,
+        # The same Message-ID for the same meeting and member on every attempt (issue 20).
+        headers={"Message-ID": message_id(f"meetings.reminder.{meeting.pk}", user.pk)},
+    )
 
 
 def reminders_send_due(*, now: dt.datetime | None = None) -> int:

@@ -1,15 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
-from groups.forms import add_service_errors
-from meetings.forms import AccessibleForm
 from meetings.models import AgendaItem, AgendaStatus, ConflictOfInterest
 from meetings.permissions import Perm, can_manage_meeting, get_meeting_for_user
 
@@ -31,25 +26,6 @@ def meeting_return_url(request: HttpRequest, meeting_pk: int, anchor: str = "") 
     name = "meetings:leader" if from_leader_screen(request) else "meetings:detail"
     url = reverse(name, kwargs={"pk": meeting_pk})
     return f"{url}#{anchor}" if anchor else url
-
-
-def run[T](form: AccessibleForm, service: Callable[..., T], **kwargs: Any) -> T | None:
-    """Call a service; on a refusal, put its message on the form and return None."""
-    try:
-        return service(**kwargs)
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None
-
-
-def run_or_message[T](request: HttpRequest, service: Callable[..., T], **kwargs: Any) -> T | None:
-    """For one-button actions: call a service; a refusal becomes an error message."""
-    try:
-        return service(**kwargs)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return None
 
 
 def item_for(request: HttpRequest, pk: int, perm: Perm = "view") -> AgendaItem:

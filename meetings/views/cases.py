@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.web import run_service
 from meetings import services
 from meetings.forms import CaseForm, CaseUpdateForm, DeviationForm, DeviationRecordForm
 from meetings.models import CouncilCase, DeviationChannel, VoteDeviationNotice
 from meetings.permissions import can_agree_explanation, can_manage_group, get_group_for_meetings
-from meetings.views._common import run
 
 
 def case_list(request: HttpRequest, group_pk: int) -> HttpResponse:
@@ -28,7 +28,19 @@ def case_list(request: HttpRequest, group_pk: int) -> HttpResponse:
             raise PermissionDenied(_("Bare gruppeleder og nestleder kan fordele saker."))
         if (
             form.is_valid()
-            and run(form, services.case_create, actor=request.user, **form.cleaned_data) is not None
+            and run_service(
+                form,
+                services.case_create,
+                actor=request.user,
+                council_meeting=form.cleaned_data["council_meeting"],
+                number=form.cleaned_data["number"],
+                title=form.cleaned_data["title"],
+                recommendation=form.cleaned_data["recommendation"],
+                responsible=form.cleaned_data["responsible"],
+                due_date=form.cleaned_data["due_date"],
+                is_election_with_sp_candidates=form.cleaned_data["is_election_with_sp_candidates"],
+            )
+            is not None
         ):
             messages.success(request, _("Saken er fordelt."))
             return redirect("meetings:cases", group_pk=group.pk)
@@ -123,7 +135,15 @@ def case_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = CaseUpdateForm(request.POST, group=case.council_meeting.group)
     if (
         form.is_valid()
-        and run(form, services.case_update, actor=request.user, case=case, **form.cleaned_data)
+        and run_service(
+            form,
+            services.case_update,
+            actor=request.user,
+            case=case,
+            responsible=form.cleaned_data["responsible"],
+            due_date=form.cleaned_data["due_date"],
+            group_conclusion=form.cleaned_data["group_conclusion"],
+        )
         is not None
     ):
         messages.success(request, _("Saken er oppdatert."))
@@ -138,7 +158,14 @@ def deviation_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = DeviationForm(request.POST)
     if (
         form.is_valid()
-        and run(form, services.deviation_notify, actor=request.user, case=case, **form.cleaned_data)
+        and run_service(
+            form,
+            services.deviation_notify,
+            actor=request.user,
+            case=case,
+            reason=form.cleaned_data["reason"],
+            wants_vote_explanation=form.cleaned_data["wants_vote_explanation"],
+        )
         is not None
     ):
         messages.success(request, _("Gruppeleder er varslet om at du vil stemme annerledes."))
@@ -153,13 +180,14 @@ def deviation_record(request: HttpRequest, pk: int) -> HttpResponse:
     form = DeviationRecordForm(request.POST, group=case.council_meeting.group)
     if (
         form.is_valid()
-        and run(
+        and run_service(
             form,
             services.deviation_notify,
             actor=request.user,
             case=case,
             channel=DeviationChannel.MEETING,
-            **form.cleaned_data,
+            membership=form.cleaned_data["membership"],
+            reason=form.cleaned_data["reason"],
         )
         is not None
     ):

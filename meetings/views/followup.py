@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from config.conditional import conditional_download, content_etag
 from config.pdf import pdf_download
+from config.web import run_service
 from groups.models import CouncilGroup, User
 from meetings import services
 from meetings.forms import ProgrammeIssueForm, ProgrammeUpdateForm, ReminderForm
@@ -33,7 +34,6 @@ from meetings.models import (
 from meetings.permissions import can_manage_group, get_group_for_meetings
 from meetings.selectors import feed_meetings
 from meetings.services.followup import _programme_window
-from meetings.views._common import run
 
 
 def _timeline(group: CouncilGroup, issues: list[ProgrammeIssue]) -> list[dict[str, Any]]:
@@ -61,12 +61,16 @@ def programme(request: HttpRequest, group_pk: int) -> HttpResponse:
     form = ProgrammeIssueForm(request.POST or None, group=group)
     if request.method == "POST" and (
         form.is_valid()
-        and run(
+        and run_service(
             form,
             services.programme_issue_create,
             actor=request.user,
             group=group,
-            **form.cleaned_data,
+            title=form.cleaned_data["title"],
+            sector=form.cleaned_data["sector"],
+            assignee=form.cleaned_data["assignee"],
+            start_on=form.cleaned_data["start_on"],
+            present_by=form.cleaned_data["present_by"],
         )
         is not None
     ):
@@ -112,12 +116,13 @@ def programme_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProgrammeUpdateForm(request.POST, prefix=f"issue-{issue.pk}")
     if (
         form.is_valid()
-        and run(
+        and run_service(
             form,
             services.programme_issue_update,
             actor=request.user,
             issue=issue,
-            **form.cleaned_data,
+            status=form.cleaned_data["status"],
+            outcome=form.cleaned_data["outcome"],
         )
         is not None
     ):

@@ -17,11 +17,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from config.web import is_htmx, vary_on_htmx
 from meetings.forms import (
     AccessibleForm,
     AgendaPlanForm,
@@ -181,11 +181,8 @@ def _respond(
         "form": spec.unbound(obj),
         "back_leader": from_leader_screen(request),
     }
-    partial = request.headers.get("HX-Request") == "true"
-    template = "meetings/_item_form.html" if partial else "meetings/item_form.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    template = "meetings/_item_form.html" if is_htmx(request) else "meetings/item_form.html"
+    return vary_on_htmx(render(request, template, context))
 
 
 @require_GET

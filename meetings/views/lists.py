@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.web import run_or_message, run_service
 from groups.models import User
 from meetings import services
 from meetings.forms import ConfirmForm, CouncilMeetingForm, PlanForm, RequestForm, SearchForm
@@ -27,7 +28,6 @@ from meetings.permissions import (
     led_committees,
 )
 from meetings.selectors import search_meetings
-from meetings.views._common import run, run_or_message
 
 PAGE_SIZE = 50
 REQUEST_PAGE_SIZE = 20
@@ -107,7 +107,7 @@ def plan_generate(request: HttpRequest, group_pk: int) -> HttpResponse:
     group, _m = get_group_for_meetings(request.user, group_pk, "manage")
     form = PlanForm(request.POST)
     if form.is_valid():
-        generated = run(
+        generated = run_service(
             form,
             services.plan_generate,
             actor=request.user,
@@ -157,7 +157,7 @@ def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and run(form, services.plan_adopt, actor=request.user, plan=plan) is not None
+        and run_service(form, services.plan_adopt, actor=request.user, plan=plan) is not None
     ):
         messages.success(request, _("Møteplanen er vedtatt."))
         return redirect("meetings:plan", group_pk=group.pk)
@@ -178,12 +178,15 @@ def council_meeting_create(request: HttpRequest, group_pk: int) -> HttpResponse:
     group, _m = get_group_for_meetings(request.user, group_pk, "manage")
     form = CouncilMeetingForm(request.POST or None, group=group)
     if request.method == "POST" and form.is_valid():
-        created = run(
+        created = run_service(
             form,
             services.council_meeting_create,
             actor=request.user,
             group=group,
-            **form.cleaned_data,
+            committee=form.cleaned_data["committee"],
+            starts_at=form.cleaned_data["starts_at"],
+            ends_at=form.cleaned_data["ends_at"],
+            place=form.cleaned_data["place"],
         )
         if created is not None:
             messages.success(request, _("Møtet i kommunestyret/utvalget er lagt inn."))
@@ -216,7 +219,7 @@ def council_meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CouncilMeetingForm(request.POST or None, group=group, initial=initial)
     form.fields["committee"].disabled = True
     if request.method == "POST" and form.is_valid():
-        updated = run(
+        updated = run_service(
             form,
             services.council_meeting_update,
             actor=request.user,
@@ -250,8 +253,13 @@ def request_list(request: HttpRequest, group_pk: int) -> HttpResponse:
     group, membership = get_group_for_meetings(request.user, group_pk)
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        created = run(
-            form, services.request_create, actor=request.user, group=group, **form.cleaned_data
+        created = run_service(
+            form,
+            services.request_create,
+            actor=request.user,
+            group=group,
+            kind=form.cleaned_data["kind"],
+            reason=form.cleaned_data["reason"],
         )
         if created is not None:
             messages.success(request, _("Kravet er registrert med din underskrift."))

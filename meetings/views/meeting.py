@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.params import parse_id
+from config.web import run_or_message, run_service
 from groups import page_blocks
 from meetings import services
 from meetings.forms import (
@@ -38,6 +39,7 @@ from meetings.models import (
     AgendaStatus,
     ConflictDecision,
     ConflictOfInterest,
+    CouncilSlot,
     Meeting,
     MeetingKind,
     MeetingRequest,
@@ -58,8 +60,6 @@ from meetings.views._common import (
     from_leader_screen,
     item_for,
     meeting_return_url,
-    run,
-    run_or_message,
 )
 from meetings.views.item_forms import CONFLICT, DISSENT, LEAVE, MINUTES, PLAN, Panel
 from meetings.views.minutes import minutes_form_initial, page_record
@@ -120,13 +120,26 @@ def meeting_create(request: HttpRequest, group_pk: int) -> HttpResponse:
         initial["kind"] = MeetingKind.FACTION
     form = MeetingForm(request.POST or None, group=group, initial=initial, faction_of=faction_of)
     if request.method == "POST" and form.is_valid():
-        meeting = run(
+        d = form.cleaned_data
+        meeting = run_service(
             form,
             services.meeting_schedule,
             actor=request.user,
             group=group,
             meeting_request=from_request,
-            **form.cleaned_data,
+            kind=d["kind"],
+            title=d["title"],
+            starts_at=d["starts_at"],
+            ends_at=d["ends_at"],
+            place=d["place"],
+            mode=d["mode"],
+            digital_link=d["digital_link"],
+            committee=d["committee"],
+            # a faction leader's form has neither (G5): a faction meeting is no short
+            # meeting by the council's and no decision meeting
+            council_slot=d.get("council_slot", CouncilSlot.NONE),
+            is_decision_meeting=d.get("is_decision_meeting", False),
+            description=d["description"],
         )
         if meeting is not None:
             messages.success(
@@ -160,12 +173,25 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.method == "POST"
         and form.is_valid()
         and (
-            run(
+            run_service(
                 form,
                 services.meeting_update,
                 actor=request.user,
                 meeting=meeting,
-                **form.cleaned_data,
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+                place=form.cleaned_data["place"],
+                mode=form.cleaned_data["mode"],
+                digital_link=form.cleaned_data["digital_link"],
+                committee=form.cleaned_data["committee"],
+                # not on a faction leader's form (G5): those stay as they are
+                council_slot=form.cleaned_data.get("council_slot", meeting.council_slot),
+                is_decision_meeting=form.cleaned_data.get(
+                    "is_decision_meeting", meeting.is_decision_meeting
+                ),
+                description=form.cleaned_data["description"],
             )
             is not None
         )
@@ -191,7 +217,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         request.method == "POST"
         and form.is_valid()
         and (
-            run(
+            run_service(
                 form,
                 services.meeting_cancel,
                 actor=request.user,
@@ -228,7 +254,7 @@ def meeting_summon(request: HttpRequest, pk: int) -> HttpResponse:
         request.method == "POST"
         and form.is_valid()
         and (
-            run(
+            run_service(
                 form,
                 services.meeting_summon,
                 actor=request.user,
@@ -410,12 +436,14 @@ def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk)
     form = AgendaItemForm(request.POST, prefix="submit")
     item = (
-        run(
+        run_service(
             form,
             services.agenda_item_submit,
             actor=request.user,
             meeting=meeting,
-            **form.cleaned_data,
+            title=form.cleaned_data["title"],
+            description=form.cleaned_data["description"],
+            submit_key=form.cleaned_data["submit_key"],
         )
         if form.is_valid()
         else None
@@ -434,8 +462,13 @@ def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecideForm(request.POST, prefix=f"decide-{item.pk}")
     if (
         form.is_valid()
-        and run(
-            form, services.agenda_item_decide, actor=request.user, item=item, **form.cleaned_data
+        and run_service(
+            form,
+            services.agenda_item_decide,
+            actor=request.user,
+            item=item,
+            decision=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
         )
         is not None
     ):
@@ -458,8 +491,15 @@ def item_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     form = MinutesItemForm(request.POST, prefix=MINUTES.prefix(item.pk))
     if (
         form.is_valid()
-        and run(
-            form, services.minutes_save_item, actor=request.user, item=item, **form.cleaned_data
+        and run_service(
+            form,
+            services.minutes_save_item,
+            actor=request.user,
+            item=item,
+            recommendation=form.cleaned_data["recommendation"],
+            discussion=form.cleaned_data["discussion"],
+            disagrees_with_recommendation=form.cleaned_data["disagrees_with_recommendation"],
+            conclusion=form.cleaned_data["conclusion"],
         )
         is not None
     ):
@@ -474,7 +514,7 @@ def dissent_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = DissentForm(request.POST, prefix=DISSENT.prefix(item.pk))
     if (
         form.is_valid()
-        and run(
+        and run_service(
             form,
             services.dissent_add,
             actor=request.user,
@@ -494,7 +534,14 @@ def conflict_declare(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConflictDeclareForm(request.POST, prefix=CONFLICT.prefix(item.pk))
     if (
         form.is_valid()
-        and run(form, services.conflict_declare, actor=request.user, item=item, **form.cleaned_data)
+        and run_service(
+            form,
+            services.conflict_declare,
+            actor=request.user,
+            item=item,
+            reason=form.cleaned_data["reason"],
+            certain=form.cleaned_data["certain"],
+        )
         is not None
     ):
         return _done(request, item.meeting, _("Habilitetsspørsmålet er meldt."), f"sak-{item.pk}")
@@ -508,8 +555,13 @@ def conflict_vote(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConflictVoteForm(request.POST, prefix=f"vote-{conflict.pk}")
     if (
         form.is_valid()
-        and run(
-            form, services.conflict_vote, actor=request.user, conflict=conflict, **form.cleaned_data
+        and run_service(
+            form,
+            services.conflict_vote,
+            actor=request.user,
+            conflict=conflict,
+            votes_for=form.cleaned_data["votes_for"],
+            votes_against=form.cleaned_data["votes_against"],
         )
         is not None
     ):
@@ -527,12 +579,13 @@ def conflict_leave(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConflictLeaveForm(request.POST, prefix=LEAVE.prefix(conflict.pk))
     if (
         form.is_valid()
-        and run(
+        and run_service(
             form,
             services.conflict_record_leave,
             actor=request.user,
             conflict=conflict,
-            **form.cleaned_data,
+            left_at=form.cleaned_data["left_at"],
+            returned_at=form.cleaned_data["returned_at"],
         )
         is not None
     ):
@@ -548,8 +601,15 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MinutesForm(request.POST, prefix="meta", group=meeting.group)
     if (
         form.is_valid()
-        and run(
-            form, services.minutes_save, actor=request.user, meeting=meeting, **form.cleaned_data
+        and run_service(
+            form,
+            services.minutes_save,
+            actor=request.user,
+            meeting=meeting,
+            present=form.cleaned_data["present"],
+            leader=form.cleaned_data["leader"],
+            present_text=form.cleaned_data["present_text"],
+            notes=form.cleaned_data["notes"],
         )
         is not None
     ):
@@ -563,7 +623,7 @@ def minutes_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReopenForm(request.POST, prefix="reopen")
     if (
         form.is_valid()
-        and run(
+        and run_service(
             form,
             services.minutes_reopen,
             actor=request.user,
@@ -584,7 +644,14 @@ def item_plan(request: HttpRequest, pk: int) -> HttpResponse:
     form = AgendaPlanForm(request.POST, prefix=PLAN.prefix(item.pk), group=item.meeting.group)
     if (
         form.is_valid()
-        and run(form, services.agenda_item_plan, actor=request.user, item=item, **form.cleaned_data)
+        and run_service(
+            form,
+            services.agenda_item_plan,
+            actor=request.user,
+            item=item,
+            duration_minutes=form.cleaned_data["duration_minutes"],
+            presenter=form.cleaned_data["presenter"],
+        )
         is not None
     ):
         return _done(request, item.meeting, _("Tid og innleder er lagret."), f"sak-{item.pk}")

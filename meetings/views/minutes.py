@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.pdf import pdf_download
+from config.web import run_service
 from groups.models import BoardRole, MembershipStatus
 from meetings import presence, services
 from meetings.forms import ConfirmForm
 from meetings.models import Meeting, MeetingKind, MeetingStatus, Minutes, MinutesVersion
 from meetings.permissions import get_meeting_for_user
-from meetings.views._common import run
 
 
 def page_record(meeting: Meeting, minutes: Minutes | None) -> dict[str, Any] | None:
@@ -67,7 +67,7 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
         label=_("Jeg har sett over referatet og vil godkjenne og låse det"),
     )
     if request.method == "POST" and form.is_valid():
-        version = run(form, services.minutes_approve, actor=request.user, meeting=meeting)
+        version = run_service(form, services.minutes_approve, actor=request.user, meeting=meeting)
         if version is not None:
             messages.success(
                 request,

@@ -8,13 +8,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from config.web import run_or_message, run_service
 from groups.models import Membership
 from meetings import services
 from meetings.forms import AbsenceForm, AccessibleForm, SubstituteCallForm
 from meetings.ics import meeting_calendar
 from meetings.permissions import get_meeting_for_user
 from meetings.services.summons import CHANGE_LABELS, last_revision, recipients
-from meetings.views._common import from_leader_screen, meeting_return_url, run, run_or_message
+from meetings.views._common import (
+    from_leader_screen,
+    meeting_return_url,
+)
 
 
 def summons_send(request: HttpRequest, pk: int) -> HttpResponse:
@@ -23,7 +27,7 @@ def summons_send(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, "manage")
     form = AccessibleForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        revision = run(form, services.summons_send, actor=request.user, meeting=meeting)
+        revision = run_service(form, services.summons_send, actor=request.user, meeting=meeting)
         if revision is not None:
             messages.success(
                 request,
@@ -69,7 +73,7 @@ def absence_report(request: HttpRequest, pk: int) -> HttpResponse:
     form = AbsenceForm(request.POST, prefix="absence")
     if (
         form.is_valid()
-        and run(
+        and run_service(
             form,
             services.absence_report,
             actor=request.user,

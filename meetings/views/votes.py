@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.params import parse_id
+from config.web import run_service
 from groups.models import RuleSet, RuleSetStatus, User
 from meetings import services
 from meetings.forms import BallotForm, VoteCloseForm, VoteOpenForm
@@ -29,7 +30,6 @@ from meetings.permissions import (
     get_group_for_meetings,
     membership_in,
 )
-from meetings.views._common import run
 
 
 def vote_for(user: User, pk: int, perm: str = "view") -> Vote:
@@ -129,7 +129,7 @@ def vote_open(request: HttpRequest, group_pk: int) -> HttpResponse:
             "conflict": conflict,
         }
         if data["method"] == VoteMethod.HANDS:
-            vote = run(
+            vote = run_service(
                 form,
                 services.vote_record_hands,
                 votes_for=data["votes_for"],
@@ -138,7 +138,7 @@ def vote_open(request: HttpRequest, group_pk: int) -> HttpResponse:
                 **common,
             )
         else:
-            vote = run(
+            vote = run_service(
                 form,
                 services.vote_open,
                 deadline=data["deadline"],
@@ -216,7 +216,7 @@ def vote_cast(request: HttpRequest, pk: int) -> HttpResponse:
     form = BallotForm(request.POST)
     if (
         form.is_valid()
-        and run(
+        and run_service(
             form,
             services.vote_cast,
             actor=request.user,
@@ -238,7 +238,7 @@ def vote_close(request: HttpRequest, pk: int) -> HttpResponse:
     vote = vote_for(request.user, pk, "manage")  # type: ignore[arg-type]
     form = VoteCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        closed = run(form, services.vote_close, actor=request.user, vote=vote)
+        closed = run_service(form, services.vote_close, actor=request.user, vote=vote)
         if closed is not None:
             messages.success(request, _("Avstemningen er avsluttet og resultatet er sendt ut."))
             return redirect("meetings:vote", pk=vote.pk)

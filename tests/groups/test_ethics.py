@@ -141,7 +141,7 @@ def test_a_failed_mail_releases_its_claim_for_the_retry_e1(
     def broken(*args: Any, **kwargs: Any) -> int:
         raise OSError("smtp down")
 
-    monkeypatch.setattr("django.core.mail.send_mail", broken)
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)
     with pytest.raises(OSError):
         send_ethics_requests.run(new.pk)
     assert not EthicsRequest.objects.filter(guidelines=new, emailed_at__isnull=False).exists()

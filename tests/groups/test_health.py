@@ -27,11 +27,11 @@ ALARM = '<span class="badge badge-warning">Feil</span>'
 
 @pytest.fixture(autouse=True)
 def _own_parts_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The page's own parts: what other apps register (``config.healthchecks``, such as
+    """The page's own parts: what other apps register (``config.providers.HEALTH_CHECKS``, such as
     the whistleblowing routes) is tested with those apps."""
-    from config import healthchecks
+    from config import providers
 
-    monkeypatch.setattr(healthchecks, "_providers", [])
+    monkeypatch.setattr(providers.HEALTH_CHECKS, "_entries", [])
 
 
 @pytest.fixture

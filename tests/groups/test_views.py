@@ -162,7 +162,7 @@ def test_a_service_refusal_naming_a_field_the_form_lacks_is_shown_on_top() -> No
     from django import forms
     from django.core.exceptions import ValidationError
 
-    from groups.forms import add_service_errors
+    from config.web import add_service_errors
 
     class OneField(forms.Form):
         name = forms.CharField()

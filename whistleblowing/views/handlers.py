@@ -17,13 +17,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.dates import day
+from config.web import add_service_errors, pdf_response
 from whistleblowing import forms, intake, ratelimit, selectors, services, unlock
 from whistleblowing.models import CENTRAL_ROLES, Access, Case, CaseStatus, Handler
 from whistleblowing.permissions import get_case_for_handler, get_handler
 from whistleblowing.services.handling import AGE_BANDS, UNANSWERED_CODE
 from whistleblowing.upload_handlers import guard_uploads
 from whistleblowing.views.common import (
-    _apply_errors,
     _no_store,
     display_name,
 )
@@ -76,7 +76,7 @@ def handler_keys(request: HttpRequest) -> HttpResponse:
                     actor=request.user, handler=handler, passphrase=form.cleaned_data["passphrase"]
                 )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             response = redirect("whistleblowing:handler_cases")
             unlock.put(request, response, unlock.HANDLER, private, handler=handler)
@@ -109,7 +109,7 @@ def handler_unlock(request: HttpRequest) -> HttpResponse:
                 actor=request.user, handler=handler, passphrase=form.cleaned_data["passphrase"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             response = HttpResponseRedirect(next_url)
             unlock.put(request, response, unlock.HANDLER, private, handler=handler)
@@ -233,7 +233,7 @@ def _action(
         try:
             run(handler, case, key, form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, done(form.cleaned_data) if callable(done) else done)
             return redirect("whistleblowing:case_detail", pk=case.pk)
@@ -371,7 +371,7 @@ def _end_case(request: HttpRequest, pk: Any, ending: str) -> HttpResponse:
             ) if not data["confirm"] else []  # fmt: skip
         except ValidationError as exc:
             if getattr(exc, "code", None) != UNANSWERED_CODE:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:  # a new question came in meanwhile: confirm again, with it listed
                 messages.error(request, " ".join(exc.messages))
                 return _close_confirm(request, case, key, form, ending)
@@ -452,9 +452,7 @@ def case_police_pdf(request: HttpRequest, pk: Any) -> HttpResponse:
         {"view": view, "case": case},
         title=_("Dokumentasjon av varslingssak"),
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="varsel-{case.short_ref}.pdf"'
-    return _no_store(response)
+    return pdf_response(pdf, f"varsel-{case.short_ref}.pdf", cache_control="no-store")
 
 
 @require_POST

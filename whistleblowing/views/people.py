@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from config.web import add_service_errors
 from whistleblowing import forms, intake, selectors, services
 from whistleblowing.models import Handler, HandlerRole, PublicContact
 from whistleblowing.permissions import (
@@ -22,7 +23,7 @@ from whistleblowing.permissions import (
     get_handler_for_manager,
     require_people_manager,
 )
-from whistleblowing.views.common import _apply_errors, display_name
+from whistleblowing.views.common import display_name
 
 ROLE_ORDER = [
     HandlerRole.SECRETARIAT,
@@ -96,7 +97,7 @@ def people_add(request: HttpRequest) -> HttpResponse:
                 **_role_values(form.cleaned_data),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -134,7 +135,7 @@ def people_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, handler=handler, **_role_values(form.cleaned_data)
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Lagret."))
             return redirect("whistleblowing:people")
@@ -191,7 +192,7 @@ def _contact_form(request: HttpRequest, contact: PublicContact | None) -> HttpRe
                 actor=request.user, contact=contact, **_contact_values(form.cleaned_data)
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Kontakten er lagret. Varslingssiden viser den nå."))
             return redirect("whistleblowing:people")

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.web import add_service_errors
 from whistleblowing import crypto, dates, forms, intake, routing, selectors, services, unlock
 from whistleblowing.models import Case, ContactRoute, Handler, HandlerRole, Relation
 from whistleblowing.upload_handlers import guard_uploads
 from whistleblowing.views.common import (
-    _apply_errors,
     _no_store,
     _recipient_choices,
     display_name,
@@ -147,7 +147,7 @@ def report(request: HttpRequest) -> HttpResponse:
                         render(request, "whistleblowing/replayed.html", {"error": exc.messages[0]})
                     )
                 except ValidationError as exc:
-                    _apply_errors(form, exc)
+                    add_service_errors(form, exc)
                 else:
                     return _no_store(
                         render(
@@ -279,7 +279,7 @@ def reporter_case(request: HttpRequest) -> HttpResponse:
                     files=form.cleaned_data["attachments"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Takk. Det du sendte er lagt til i saken."))
                 return redirect("whistleblowing:reporter_case")
