@@ -376,3 +376,34 @@ def test_the_continue_destination_is_never_another_site() -> None:
     _log_in(client, user.email)
     client.get("http://testserver//evil.example/x")
     assert client.session.get("portal_mfa_next") is None
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "phrase"),
+    [
+        ("nb", "Velg nytt passord", "Følg lenken for å velge et nytt passord"),
+        ("en", "Choose a new password", "Follow the link to choose a new password"),
+    ],
+)
+def test_the_password_reset_mail_reads_plainly_in_both_languages(
+    world: World, mailoutbox: list[Any], language: str, subject: str, phrase: str
+) -> None:
+    Client(HTTP_ACCEPT_LANGUAGE=language).post(
+        reverse("account_reset_password"), {"email": "medlem@example.org"}
+    )
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert subject in mail.subject
+    assert phrase in mail.body and "/accounts/password/reset/key/" in mail.body
+    for stiff in ("Vennligst", "tilbakestille ditt passord", "Hei fra", "Password Reset E-mail"):
+        assert stiff not in mail.body + mail.subject
+
+
+def test_a_reset_for_an_unknown_address_does_not_offer_a_sign_up(
+    world: World, mailoutbox: list[Any]
+) -> None:
+    Client().post(reverse("account_reset_password"), {"email": "ukjent@example.org"})
+    assert len(mailoutbox) == 1
+    body = mailoutbox[0].body
+    assert "Det finnes ingen konto med denne adressen." in body
+    assert "gruppelederen" in body and "/accounts/signup/" not in body
