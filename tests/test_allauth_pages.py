@@ -147,7 +147,7 @@ PAGES = [
         "Bekreft at det er deg",
         "Confirm it",
     ),
-    Page("mfa index", _static("mfa_index"), "course_admin", "Tofaktorinnlogging", "Two-step"),
+    Page("mfa index", _static("mfa_index"), "course_admin", "Tofaktorinnlogging", "Two-factor"),
     Page(
         "totp activate",
         _static("mfa_activate_totp"),
