@@ -64,6 +64,23 @@ def user_requires_mfa(request: HttpRequest) -> bool:
 
 _MFA_FREE_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/drift/live/")
 
+# Where a user sent to the TOTP set-up was going; the recovery-codes page that ends the
+# set-up offers it as "Fortsett". Read by templates/mfa/recovery_codes/index.html, so the
+# name has no leading underscore.
+MFA_NEXT_SESSION_KEY = "portal_mfa_next"
+
+
+def _remember_destination(request: HttpRequest) -> None:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    path = request.get_full_path()
+    if request.method == "GET" and url_has_allowed_host_and_scheme(
+        path, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        request.session[MFA_NEXT_SESSION_KEY] = path
+    else:
+        request.session.pop(MFA_NEXT_SESSION_KEY, None)
+
 
 class RequireMFAMiddleware:
     """Course administrators, whistleblowing handlers and site admins must set up TOTP
@@ -74,19 +91,24 @@ class RequireMFAMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(_MFA_FREE_PREFIXES)
-            and user_requires_mfa(request)
-        ):
-            from allauth.mfa.models import Authenticator
+        if user.is_authenticated and not request.path.startswith(_MFA_FREE_PREFIXES):
+            if user_requires_mfa(request):
+                from allauth.mfa.models import Authenticator
 
-            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-                messages.warning(
-                    request,
-                    _("Rollen din krever tofaktorinnlogging. Sett opp en autentiseringsapp først."),
-                )
-                return redirect("mfa_activate_totp")
+                if not Authenticator.objects.filter(
+                    user=user, type=Authenticator.Type.TOTP
+                ).exists():
+                    messages.warning(
+                        request,
+                        _(
+                            "Rollen din krever tofaktorinnlogging. "
+                            "Sett opp en autentiseringsapp først."
+                        ),
+                    )
+                    _remember_destination(request)
+                    return redirect("mfa_activate_totp")
+            # Past the set-up and on a page of the portal: the destination has been used.
+            request.session.pop(MFA_NEXT_SESSION_KEY, None)
         return self.get_response(request)
 
 
