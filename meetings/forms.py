@@ -542,8 +542,16 @@ class CycleEntryForm(AccessibleForm):
     done = forms.BooleanField(label=_("Gjort"), required=False)
 
     def __init__(
-        self, *args: Any, group: CouncilGroup, default_due: Any, by_portal: bool, **kwargs: Any
+        self,
+        *args: Any,
+        group: CouncilGroup,
+        default_due: Any,
+        by_portal: bool,
+        linkable: bool = True,
+        **kwargs: Any,
     ) -> None:
+        """``linkable``: the entry may name the meeting where it is treated (not for the
+        entries whose state the portal reads itself: plans, gatherings, the rules)."""
         super().__init__(*args, **kwargs)
         self.fields["due_on"].help_text = _(
             "Tilpass fristen til kommunens egen kalender. Tom: standardfristen (%(date)s)."
@@ -562,6 +570,8 @@ class CycleEntryForm(AccessibleForm):
         self.fields["meeting"].help_text = _(
             "Når møtet er holdt, regnes oppgaven som gjort (for eksempel budsjettet i et gruppemøte)."
         )
+        if not linkable:
+            del self.fields["meeting"]
         self.fields["done"].help_text = (
             _("Portalen ser allerede at dette er gjort.")
             if by_portal

@@ -74,6 +74,8 @@ log = logging.getLogger(__name__)
 _PROGRAMME_DONE = (ProgrammeStatus.PRESENTED, ProgrammeStatus.ACHIEVED, ProgrammeStatus.DROPPED)
 # Meetings a leader may link an entry to (where the budget or the plan is treated)
 LINKABLE_KINDS = (MeetingKind.GROUP, MeetingKind.BOARD, MeetingKind.MEMBERS)
+# Entries whose state the portal reads from its own data, not from a linked meeting
+SEEN_BY_PORTAL = (CycleKey.MEETING_PLAN, CycleKey.SOCIAL, CycleKey.MEMBERS, CycleKey.RULES)
 
 
 def state_label(state: str) -> str:
@@ -228,12 +230,21 @@ class _Facts:
                 return m
         return None
 
-    def responsible(self, entry: CycleEntry) -> Membership | None:
+    def responsible(self, entry: CycleEntry) -> tuple[Membership | None, str]:
+        """Who gets the reminders, and the role to show beside the name: the named member;
+        else the holder of the role; else the leader stands in (and the page says so)."""
         today = timezone.localdate(self.now)
         named = next((m for m in self.members if m.pk == entry.responsible_id), None)
         if named is not None and named.has_member_rights(today):
-            return named
-        return self.holder(entry.responsible_role) or self.holder(CycleRole.LEADER)
+            return named, ""
+        role = CycleRole(entry.responsible_role)
+        holder = self.holder(role)
+        if holder is not None:
+            return holder, str(role.label)
+        leader = self.holder(CycleRole.LEADER)
+        if leader is None:
+            return None, str(role.label)
+        return leader, _("gruppeleder, i stedet for %(role)s") % {"role": str(role.label).lower()}
 
 
 def _title(entry: CycleEntry) -> str:
@@ -316,7 +327,7 @@ def occurrences(
             continue
         by_portal = _portal_done(entry, facts)
         url, link_label = _where(entry)
-        responsible = facts.responsible(entry)
+        responsible, role_label = facts.responsible(entry)
         found.append(
             Occurrence(
                 uid=f"cycle-{entry.pk}",
@@ -327,9 +338,7 @@ def occurrences(
                 state=rules.state(due, today, done=by_portal or entry.done_at is not None),
                 by_portal=by_portal,
                 responsible=responsible,
-                role_label=str(CycleRole(entry.responsible_role).label)
-                if entry.responsible_id is None
-                else "",
+                role_label=role_label,
                 url=url,
                 link_label=str(link_label),
                 entry=entry,
@@ -399,8 +408,8 @@ def cycle_entry_update(
     due_on: dt.date | None,
     responsible_role: str,
     responsible: Membership | None,
-    meeting: Meeting | None,
     done: bool,
+    meeting: Meeting | None = None,
 ) -> CycleEntry:
     """The leader adjusts an entry: its date (to the municipality's own calendar), who is
     responsible, the meeting where the work is done, and whether it is done."""
@@ -414,7 +423,11 @@ def cycle_entry_update(
         responsible.group_id != group.pk or responsible.status != MembershipStatus.ACTIVE
     ):
         raise ValidationError({"responsible": _("Den ansvarlige må være med i gruppa.")})
-    if meeting is not None and (meeting.group_id != group.pk or meeting.kind not in LINKABLE_KINDS):
+    if meeting is not None and (
+        meeting.group_id != group.pk
+        or meeting.kind not in LINKABLE_KINDS
+        or entry.key in SEEN_BY_PORTAL
+    ):
         raise ValidationError({"meeting": _("Velg et av gruppas møter.")})
     if due_on is not None:
         if entry.default.scope == "year" and due_on.year != entry.year:

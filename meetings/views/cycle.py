@@ -25,7 +25,7 @@ from meetings.forms import CycleEntryForm
 from meetings.ics import build_cycle_calendar
 from meetings.models import CycleEntry
 from meetings.permissions import can_manage_group, get_group_for_meetings
-from meetings.services.cycle import Occurrence
+from meetings.services.cycle import SEEN_BY_PORTAL, Occurrence
 from meetings.views._common import run
 
 
@@ -98,6 +98,7 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
         group=group,
         default_due=occ.default_due,
         by_portal=occ.by_portal,
+        linkable=entry.key not in SEEN_BY_PORTAL,
         initial={
             "due_on": entry.due_on,
             "responsible_role": entry.responsible_role,

@@ -308,6 +308,9 @@ def test_a_member_of_another_group_or_its_meeting_is_refused_G27(world: World) -
         _update(world, entry, responsible=world.memberships["outsider"])
     with pytest.raises(ValidationError, match="Velg et av gruppas møter"):
         _update(world, entry, meeting=make_meeting(world.other_group))
+    social = _entry(world, CycleKey.SOCIAL, 2026)  # its state is the gatherings held
+    with pytest.raises(ValidationError, match="Velg et av gruppas møter"):
+        _update(world, social, meeting=make_meeting(world.group))
 
 
 def test_the_form_refuses_bad_input_with_the_input_kept_G27(world: World) -> None:
@@ -485,7 +488,9 @@ def test_programme_deadlines_are_reminded_to_the_assignee_E2_G27(world: World) -
 def test_the_deputy_or_the_leader_gets_it_when_the_role_is_empty_G27(world: World) -> None:
     entry = _entry(world, CycleKey.ACTION_PLAN, 2026)
     _update(world, entry, responsible_role=CycleRole.BOARD)  # no board member in this group
-    assert _occ(world, entry).responsible == world.memberships["leader"]
+    stand_in = _occ(world, entry)
+    assert stand_in.responsible == world.memberships["leader"]
+    assert stand_in.role_label == "gruppeleder, i stedet for gruppestyremedlem"
     board = make_membership(world.group, board_role=BoardRole.MEMBER)
     assert _occ(world, entry).responsible == board
 
