@@ -69,8 +69,6 @@ def cycle_year(request: HttpRequest, group_pk: int) -> HttpResponse:
             "group": group,
             "year": year,
             "years": years,
-            "previous_year": year - 1 if year - 1 in years else None,
-            "next_year": year + 1 if year + 1 in years else None,
             "months": months,
             "late": sum(1 for o in found if o.state == rules.LATE),
             "due": sum(1 for o in found if o.state == rules.DUE),
