@@ -11,11 +11,11 @@ from django import template
 register = template.Library()
 
 # Stored values of the portal's status choices, by the kind of state they are.
-_TODO = ("not_started", "draft", "planned", "pending", "superseded")
-_PROGRESS = ("in_progress", "submitted", "proposed", "open", "satisfied", "deferred")
+_TODO = ("not_started", "draft", "planned", "pending", "superseded", "upcoming")
+_PROGRESS = ("in_progress", "submitted", "proposed", "open", "satisfied", "deferred", "due")
 _OK = ("presented", "approved", "accepted", "scheduled")
-_DONE = ("achieved", "completed", "reported", "adopted", "held", "closed")
-_STOPPED = ("dropped", "rejected", "declined", "cancelled")
+_DONE = ("achieved", "completed", "reported", "adopted", "held", "closed", "done")
+_STOPPED = ("dropped", "rejected", "declined", "cancelled", "late")
 
 STATE_CLASSES: dict[str, str] = {
     **dict.fromkeys(_TODO, "badge-todo"),

@@ -503,6 +503,33 @@ INVENTORY: tuple[Entry, ...] = (
         subjects=("user",),
     ),
     Entry(
+        "meetings.CycleEntry",
+        _("Ansvar i årshjulet"),
+        _(
+            "Hvem som er ansvarlig for en oppgave i gruppas årshjul, og hvem som markerte den gjort."
+        ),
+        ART6_INTEREST,
+        Retention(GROUP_ARCHIVE.text, anchors=("group__period_end",), years=1),
+        Erasure.ANONYMISE,
+        ("responsible", "done_by"),
+        subjects=("responsible__user", "done_by"),
+        anonymise=("responsible", "done_by"),
+    ),
+    Entry(
+        "meetings.CycleReminder",
+        _("Sendte påminnelser om frister i årshjulet"),
+        _("At en påminnelse om en frist er sendt, så den ikke sendes to ganger."),
+        ART6_CONTRACT,
+        Retention(
+            GROUP_ARCHIVE.text,
+            anchors=("entry__group__period_end", "issue__group__period_end"),
+            years=1,
+        ),
+        Erasure.DELETE,
+        ("user", "sent_at"),
+        subjects=("user",),
+    ),
+    Entry(
         "meetings.SummonsRevision",
         _("Innkallinger du har sendt"),
         _("Innkallinger, endringer og avlysninger av møter, så hver går ut én gang."),

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.dates import day
 from config.numbers import WholeNumberField
 from config.params import ModelMultipleIdChoiceField
 from config.singleline import SingleLineCharField
@@ -18,8 +19,11 @@ from meetings.models import (
     AgendaStatus,
     CouncilMeeting,
     CouncilSlot,
+    CycleRole,
+    Meeting,
     MeetingKind,
     MeetingMode,
+    MeetingStatus,
     ProgrammeStatus,
     RequestKind,
     Sector,
@@ -511,3 +515,65 @@ class AgendaPlanForm(AccessibleForm):
 
 class MoveForm(AccessibleForm):
     direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])
+
+
+class MeetingChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.title} ({day(obj.starts_at, 'list')})"
+
+
+class CycleEntryForm(AccessibleForm):
+    """G27: the leader adjusts one deadline of the year's cycle."""
+
+    due_on = _date_field(_("Frist"), required=False)
+    responsible_role = forms.ChoiceField(label=_("Ansvarlig verv"), choices=CycleRole.choices)
+    responsible = MembershipChoice(
+        label=_("Ansvarlig person (i stedet for vervet)"),
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label=_("Den som har vervet"),
+    )
+    meeting = MeetingChoice(
+        label=_("Møtet der saken behandles"),
+        queryset=Meeting.objects.none(),
+        required=False,
+        empty_label=_("Ikke valgt"),
+    )
+    done = forms.BooleanField(label=_("Gjort"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        group: CouncilGroup,
+        default_due: Any,
+        by_portal: bool,
+        linkable: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        """``linkable``: the entry may name the meeting where it is treated (not for the
+        entries whose state the portal reads itself: plans, gatherings, the rules)."""
+        super().__init__(*args, **kwargs)
+        self.fields["due_on"].help_text = _(
+            "Tilpass fristen til kommunens egen kalender. Tom: standardfristen (%(date)s)."
+        ) % {"date": day(default_due, "document")}
+        self.fields["responsible"].queryset = _members(group)  # type: ignore[attr-defined]
+        self.fields["meeting"].queryset = (  # type: ignore[attr-defined]
+            Meeting.objects.filter(
+                group=group,
+                kind__in=(MeetingKind.GROUP, MeetingKind.BOARD, MeetingKind.MEMBERS),
+                starts_at__date__gte=group.period_start,
+                starts_at__date__lt=group.period_end,
+            )
+            .exclude(status=MeetingStatus.CANCELLED)
+            .order_by("starts_at")
+        )
+        self.fields["meeting"].help_text = _(
+            "Når møtet er holdt, regnes oppgaven som gjort (for eksempel budsjettet i et gruppemøte)."
+        )
+        if not linkable:
+            del self.fields["meeting"]
+        self.fields["done"].help_text = (
+            _("Portalen ser allerede at dette er gjort.")
+            if by_portal
+            else _("Kryss av når arbeidet er gjort og portalen ikke kan se det selv.")
+        )

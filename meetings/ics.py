@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -77,3 +78,43 @@ def meeting_calendar(meeting: Meeting, *, now: dt.datetime | None = None) -> byt
     """One meeting as its own calendar entry (G14): METHOD:CANCEL when it is cancelled."""
     method = "CANCEL" if meeting.status == MeetingStatus.CANCELLED else "PUBLISH"
     return build_calendar([meeting], name=meeting.title, now=now, method=method)
+
+
+def build_cycle_calendar(
+    groups: Iterable[tuple[object, Iterable[Any]]], *, name: str, now: dt.datetime | None = None
+) -> bytes:
+    """The year's cycle (G27) as all-day entries, one per deadline: ``groups`` pairs each
+    group with its ``meetings.services.cycle.Occurrence`` list. The UID is the entry's, so
+    a moved deadline moves the calendar's entry; its state is in the summary."""
+    now = now or timezone.now()
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", settings.TIME_ZONE)
+    for group, found in groups:
+        for occ in found:
+            url = settings.SITE_URL + occ.url
+            event = Event()
+            event.add("uid", f"{occ.uid}@{host}")
+            event.add("dtstamp", now.astimezone(dt.UTC))
+            event.add("dtstart", occ.due)
+            event.add("dtend", occ.due + dt.timedelta(days=1))
+            if occ.updated_at is not None:
+                event.add("last-modified", occ.updated_at.astimezone(dt.UTC))
+            event.add("summary", f"{occ.title} ({occ.state_label.lower()})")
+            lines = [_("Årshjul – %(group)s") % {"group": group}]
+            if occ.responsible is not None:
+                lines.append(_("Ansvarlig: %(name)s") % {"name": occ.responsible.user.full_name})
+            if occ.hint:
+                lines.append(occ.hint)
+            lines.append(_("Her gjøres arbeidet: %(url)s") % {"url": url})
+            event.add("description", "\n".join(lines))
+            event.add("url", url)
+            event.add("categories", [_("Årshjul")])
+            event.add("transp", "TRANSPARENT")
+            cal.add_component(event)
+    return cal.to_ical()

@@ -7,4 +7,8 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "meetings.tasks.close_due_votes",
         "schedule": 300.0,  # every five minutes; a vote past its deadline closes once
     },
+    "meetings-send-cycle-reminders": {
+        "task": "meetings.tasks.send_cycle_reminders",
+        "schedule": 3600.0,  # hourly; reminders go from 07:00 Oslo time, each once (G27)
+    },
 }

@@ -18,6 +18,15 @@ def send_due_reminders() -> int:
     return reminders_send_due()
 
 
+@shared_task(acks_late=True, **MAIL_RETRY)
+def send_cycle_reminders() -> int:
+    """Beat sweep every hour: the year's cycle's deadlines, 14 and 3 days ahead, each
+    reminder once per entry, person and deadline (see services.cycle)."""
+    from meetings.services import cycle_reminders_send_due
+
+    return cycle_reminders_send_due()
+
+
 @shared_task(base=OutboxTask, **MAIL_RETRY)
 def notify_request_satisfied(request_id: int) -> int:
     from meetings import notify

@@ -2,6 +2,7 @@ from django.urls import path
 
 from meetings.views import (
     cases,
+    cycle,
     followup,
     item_forms,
     leader,
@@ -75,6 +76,10 @@ urlpatterns = [
     path("gruppe/<int:group_pk>/program/", followup.programme, name="programme"),
     path("program/<int:pk>/", followup.programme_update, name="programme_update"),
     path("gruppe/<int:group_pk>/testament/", followup.testament, name="testament"),
+    path("gruppe/<int:group_pk>/arshjul/", cycle.cycle_year, name="cycle"),
+    path("gruppe/<int:group_pk>/arshjul.ics", cycle.cycle_ics, name="cycle_ics"),
+    path("arshjul/<int:pk>/endre/", cycle.cycle_edit, name="cycle_edit"),
+    path("kalender/arshjul/<str:token>.ics", cycle.cycle_feed, name="cycle_feed"),
     path("kalender/", followup.calendar_settings, name="calendar"),
     path("kalender/ny-adresse/", followup.calendar_feed_new, name="calendar_feed_new"),
     path("kalender/slett-adresse/", followup.calendar_feed_revoke, name="calendar_feed_revoke"),

@@ -11,6 +11,15 @@ from meetings.models.agenda import (
     MinutesVersion,
     VoteDeviationNotice,
 )
+from meetings.models.cycle import (
+    DEFAULTS,
+    DEFAULTS_BY_KEY,
+    CycleDefault,
+    CycleEntry,
+    CycleKey,
+    CycleReminder,
+    CycleRole,
+)
 from meetings.models.followup import (
     MAX_REMINDER_MINUTES,
     REMINDER_CHOICES,
@@ -45,6 +54,8 @@ from meetings.models.summons import (
 from meetings.models.votes import Ballot, Choice, Vote, VoteMethod, VoteStatus, VoteSubject
 
 __all__ = [
+    "DEFAULTS",
+    "DEFAULTS_BY_KEY",
     "MAX_REMINDER_MINUTES",
     "REMINDER_CHOICES",
     "AgendaItem",
@@ -57,6 +68,11 @@ __all__ = [
     "CouncilCase",
     "CouncilMeeting",
     "CouncilSlot",
+    "CycleDefault",
+    "CycleEntry",
+    "CycleKey",
+    "CycleReminder",
+    "CycleRole",
     "DeviationChannel",
     "Dissent",
     "Meeting",

@@ -16,6 +16,13 @@ from meetings.services.agenda_time import (
     agenda_item_start,
     planned_starts,
 )
+from meetings.services.cycle import (
+    Occurrence,
+    cycle_entry_update,
+    cycle_load,
+    cycle_reminders_send_due,
+    occurrences,
+)
 from meetings.services.followup import (
     calendar_feed_create,
     calendar_feed_revoke,
@@ -73,6 +80,7 @@ from meetings.services.votes import (
 
 __all__ = [
     "SOCIAL_MINIMUM",
+    "Occurrence",
     "absence_report",
     "agenda_item_close",
     "agenda_item_decide",
@@ -90,6 +98,9 @@ __all__ = [
     "conflict_vote",
     "council_meeting_create",
     "council_meeting_update",
+    "cycle_entry_update",
+    "cycle_load",
+    "cycle_reminders_send_due",
     "deviation_agree_explanation",
     "deviation_notify",
     "dissent_add",
@@ -106,6 +117,7 @@ __all__ = [
     "minutes_save",
     "minutes_save_item",
     "minutes_snapshot",
+    "occurrences",
     "plan_adopt",
     "plan_adopt_blockers",
     "plan_generate",

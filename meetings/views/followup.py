@@ -195,6 +195,11 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
             "form": form,
             "has_feed": CalendarFeed.objects.filter(user=user).exists(),
             "feed_url": feed_url,
+            "cycle_feed_url": (
+                settings.SITE_URL + reverse("meetings:cycle_feed", kwargs={"token": new_token})
+                if new_token
+                else None
+            ),
         },
     )
 
