@@ -12,10 +12,18 @@ register = template.Library()
 
 # Stored values of the portal's status choices, by the kind of state they are.
 _TODO = ("not_started", "draft", "planned", "pending", "superseded")
-_PROGRESS = ("in_progress", "submitted", "proposed", "open", "satisfied", "deferred")
+_PROGRESS = (
+    "in_progress",
+    "submitted",
+    "proposed",
+    "open",
+    "satisfied",
+    "deferred",
+    "awaiting_approval",
+)
 _OK = ("presented", "approved", "accepted", "scheduled")
-_DONE = ("achieved", "completed", "reported", "adopted", "held", "closed")
-_STOPPED = ("dropped", "rejected", "declined", "cancelled")
+_DONE = ("achieved", "completed", "reported", "adopted", "held", "closed", "answered")
+_STOPPED = ("dropped", "rejected", "declined", "cancelled", "withdrawn")
 
 STATE_CLASSES: dict[str, str] = {
     **dict.fromkeys(_TODO, "badge-todo"),

@@ -7,4 +7,8 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "meetings.tasks.close_due_votes",
         "schedule": 300.0,  # every five minutes; a vote past its deadline closes once
     },
+    "meetings-send-question-reminders": {
+        "task": "meetings.tasks.send_question_reminders",
+        "schedule": 900.0,  # every quarter of an hour; each reminder goes out once
+    },
 }

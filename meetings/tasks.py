@@ -18,6 +18,15 @@ def send_due_reminders() -> int:
     return reminders_send_due()
 
 
+@shared_task(acks_late=True, **MAIL_RETRY)
+def send_question_reminders() -> int:
+    """Beat sweep: reminders before the deadline for questions to the council (G28), each
+    once per question and person (see services.question_reminders_send_due)."""
+    from meetings.services import question_reminders_send_due
+
+    return question_reminders_send_due()
+
+
 @shared_task(base=OutboxTask, **MAIL_RETRY)
 def notify_request_satisfied(request_id: int) -> int:
     from meetings import notify

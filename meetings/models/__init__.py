@@ -35,6 +35,17 @@ from meetings.models.meetings import (
     RequestSignature,
     RequestStatus,
 )
+from meetings.models.questions import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    ApprovalWay,
+    CouncilQuestion,
+    QuestionDeadline,
+    QuestionKind,
+    QuestionReminder,
+    QuestionStatus,
+    QuestionVersion,
+)
 from meetings.models.summons import (
     MeetingReply,
     SubstituteCall,
@@ -45,10 +56,13 @@ from meetings.models.summons import (
 from meetings.models.votes import Ballot, Choice, Vote, VoteMethod, VoteStatus, VoteSubject
 
 __all__ = [
+    "FINAL_STATUSES",
     "MAX_REMINDER_MINUTES",
+    "OPEN_STATUSES",
     "REMINDER_CHOICES",
     "AgendaItem",
     "AgendaStatus",
+    "ApprovalWay",
     "Ballot",
     "CalendarFeed",
     "Choice",
@@ -56,6 +70,7 @@ __all__ = [
     "ConflictOfInterest",
     "CouncilCase",
     "CouncilMeeting",
+    "CouncilQuestion",
     "CouncilSlot",
     "DeviationChannel",
     "Dissent",
@@ -72,6 +87,11 @@ __all__ = [
     "PlanStatus",
     "ProgrammeIssue",
     "ProgrammeStatus",
+    "QuestionDeadline",
+    "QuestionKind",
+    "QuestionReminder",
+    "QuestionStatus",
+    "QuestionVersion",
     "ReminderPreference",
     "RequestKind",
     "RequestSignature",
