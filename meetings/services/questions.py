@@ -604,5 +604,6 @@ def question_reminders_send_due(*, now: dt.datetime | None = None) -> int:
             except IntegrityError:
                 continue  # another sweep sent it
             sent += 1
-    log.info("question deadline reminders sent: %d", sent)
+    if sent:
+        log.info("question deadline reminders sent: %d", sent)
     return sent
