@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from config.dates import when
+from config.dates import day, when
 from config.params import parse_id
 from config.singleline import SingleLineCharField
 from groups.models import CouncilGroup, User
@@ -33,6 +33,7 @@ from meetings.models import (
     QuestionStatus,
 )
 from meetings.permissions import (
+    Perm,
     can_manage_group,
     get_council_meeting_for_user,
     get_group_for_meetings,
@@ -77,11 +78,20 @@ def _datetime_field(label: Any, **kwargs: Any) -> forms.DateTimeField:
 
 class CouncilMeetingChoice(IdChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return _("%(when)s (frist for spørsmål %(q)s, for interpellasjoner %(i)s)") % {
-            "when": when(obj.starts_at),
-            "q": when(deadline_for(obj, QuestionKind.QUESTION)),
-            "i": when(deadline_for(obj, QuestionKind.INTERPELLATION)),
+        return when(obj.starts_at)
+
+
+def deadlines_help(meetings: list[CouncilMeeting]) -> str:
+    """The deadlines of the first council meetings in the choice, shown under it."""
+    return " ".join(
+        _("%(when)s: spørsmål innen %(q)s, interpellasjoner innen %(i)s.")
+        % {
+            "when": day(cm.starts_at),
+            "q": when(deadline_for(cm, QuestionKind.QUESTION)),
+            "i": when(deadline_for(cm, QuestionKind.INTERPELLATION)),
         }
+        for cm in meetings[:3]
+    )
 
 
 class QuestionForm(AccessibleForm):
@@ -124,7 +134,13 @@ class QuestionForm(AccessibleForm):
         ).select_related("question_deadline")
         if current is not None:
             meetings = meetings | CouncilMeeting.objects.filter(pk=current.pk)
-        self.fields["council_meeting"].queryset = meetings.order_by("starts_at")  # type: ignore[attr-defined]
+        meetings = meetings.order_by("starts_at")
+        self.fields["council_meeting"].queryset = meetings  # type: ignore[attr-defined]
+        upcoming = [cm for cm in meetings[:4] if cm.starts_at > timezone.now()]
+        if upcoming:
+            self.fields["council_meeting"].help_text = _("Frister: %(list)s") % {
+                "list": deadlines_help(upcoming)
+            }
         self.fields["programme_issue"].queryset = ProgrammeIssue.objects.filter(group=group)  # type: ignore[attr-defined]
 
 
@@ -394,8 +410,16 @@ def question_send(request: HttpRequest, pk: int) -> HttpResponse:
 def question_return(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_question_for_user(request.user, pk, "approve")
     form = ReturnForm(request.POST)
-    if form.is_valid() and run(
-        form, services.question_return, actor=request.user, question=question, **form.cleaned_data
+    if (
+        form.is_valid()
+        and run(
+            form,
+            services.question_return,
+            actor=request.user,
+            question=question,
+            **form.cleaned_data,
+        )
+        is not None
     ):
         messages.success(request, _("Spørsmålet er sendt tilbake til forslagsstilleren."))
         return _back_to(question)
@@ -462,6 +486,7 @@ def question_submit(request: HttpRequest, pk: int) -> HttpResponse:
             question=question,
             **form.cleaned_data,
         )
+        is not None
     ):
         messages.success(request, _("Spørsmålet er registrert som sendt inn."))
         return _back_to(question)
@@ -496,6 +521,7 @@ def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
             question=question,
             **form.cleaned_data,
         )
+        is not None
     ):
         messages.success(request, _("Svaret er registrert."))
         return _back_to(question)
@@ -525,6 +551,7 @@ def question_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             question=question,
             **form.cleaned_data,
         )
+        is not None
     ):
         messages.success(request, _("Spørsmålet er trukket."))
         return _back_to(question)
@@ -546,7 +573,7 @@ def question_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 def council_questions(request: HttpRequest, pk: int) -> HttpResponse:
     """A council meeting's page for questions: the deadlines and what the group asks."""
-    perm = "manage" if request.method == "POST" else "view"
+    perm: Perm = "manage" if request.method == "POST" else "view"
     council_meeting = get_council_meeting_for_user(request.user, pk, perm)
     group = council_meeting.group
     manages = can_manage_group(request.user, group.pk)

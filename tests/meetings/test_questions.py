@@ -27,7 +27,7 @@ from meetings.models import (
 )
 from meetings.permissions import visible_questions_q
 from meetings.questions_home import home_work
-from meetings.services.questions import default_deadline, deadline_for
+from meetings.services.questions import deadline_for, default_deadline
 from tests.conftest import World
 from tests.factories.groups import make_membership
 from tests.factories.meetings import OSLO, at, make_council_meeting, make_item, make_meeting
