@@ -618,3 +618,63 @@ def test_bad_input_gets_a_message_on_the_form_never_an_error_page_G28(
         "Fristen må være før" in response.content.decode()
         or "form-errors" in response.content.decode()
     )
+
+
+# --- the lists ------------------------------------------------------------------------------
+def test_questions_are_listed_per_group_council_meeting_and_programme_issue_G28_E2(
+    world: World, clock: Any
+) -> None:
+    first = make_council_meeting(world.group, at(2025, 2, 13, 10))
+    second = make_council_meeting(world.group, at(2025, 3, 13, 10))
+    issue = ProgrammeIssue.objects.create(
+        group=world.group,
+        title="Trygg skolevei",
+        sector="school",
+        start_on=dt.date(2024, 1, 1),
+        present_by=dt.date(2025, 6, 1),
+        updated_at=NOW,
+    )
+    _draft(world, first, title="Utkast om bredbånd")
+    _approved(world, first, title="Gangfelt ved skolen", programme_issue=issue)
+    _approved(world, second, title="Fergetilbudet", kind=QuestionKind.INTERPELLATION)
+    client = world.client_for("faction_leader")  # another representative: no drafts
+    listing = reverse("meetings:questions", args=[world.group.pk])
+    page = client.get(listing).content.decode()
+    assert "Gangfelt ved skolen" in page and "Fergetilbudet" in page
+    assert "Utkast om bredbånd" not in page
+    page = client.get(listing, {"council_meeting": second.pk}).content.decode()
+    assert "Fergetilbudet" in page and "Gangfelt ved skolen" not in page
+    page = world.client_for("member").get(listing, {"status": "draft"}).content.decode()
+    assert "Utkast om bredbånd" in page and "Fergetilbudet" not in page
+    page = client.get(reverse("meetings:council_questions", args=[first.pk])).content.decode()
+    assert "Gangfelt ved skolen" in page and "Fergetilbudet" not in page
+    assert "onsdag 12. februar 2025 kl. 12:00" in page  # the question deadline, in full
+    page = client.get(reverse("meetings:programme", args=[world.group.pk])).content.decode()
+    assert "Gangfelt ved skolen" in page and "Fergetilbudet" not in page
+    plan = client.get(reverse("meetings:plan", args=[world.group.pk])).content.decode()
+    assert reverse("meetings:council_questions", args=[first.pk]) in plan
+
+
+def test_the_page_shows_the_deadline_and_a_late_submission_with_its_reason_G28(
+    world: World, clock: Any
+) -> None:
+    council = make_council_meeting(world.group, at(2025, 2, 13, 10))
+    question = _approved(world, council)
+    url = reverse("meetings:question", args=[question.pk])
+    page = world.client_for("member").get(url).content.decode()
+    assert "onsdag 12. februar 2025 kl. 12:00" in page
+    assert "standardfrist" in page
+    clock.move_to(at(2025, 2, 12, 15))
+    response = world.client_for("member").post(
+        reverse("meetings:question_submit", args=[question.pk]),
+        {"submitted_at": "2025-02-12T14:00"},
+    )
+    assert response.status_code == 200
+    assert "Skriv hvorfor" in response.content.decode()
+    response = world.client_for("member").post(
+        reverse("meetings:question_submit", args=[question.pk]),
+        {"submitted_at": "2025-02-12T14:00", "late_reason": "Nyheten kom i dag."},
+    )
+    assert response.status_code == 302
+    page = world.client_for("faction_leader").get(url).content.decode()
+    assert "Levert etter fristen" in page and "Nyheten kom i dag." in page
