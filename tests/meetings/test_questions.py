@@ -678,3 +678,26 @@ def test_the_page_shows_the_deadline_and_a_late_submission_with_its_reason_G28(
     assert response.status_code == 302
     page = world.client_for("faction_leader").get(url).content.decode()
     assert "Levert etter fristen" in page and "Nyheten kom i dag." in page
+
+
+# --- the demo -----------------------------------------------------------------------------
+@pytest.mark.parametrize("today", ["2025-01-03", "2025-06-25", "2025-12-27", "2027-09-28"])
+def test_the_demo_has_a_question_to_approve_and_an_approved_interpellation_G28(
+    db: None, today: str
+) -> None:
+    from groups import demo as groups_demo
+    from meetings import demo as meetings_demo
+
+    with time_machine.travel(dt.datetime.fromisoformat(f"{today}T12:00+01:00"), tick=False):
+        ctx = groups_demo.load()
+        meetings_demo.load(ctx)
+        statuses = sorted(CouncilQuestion.objects.values_list("status", flat=True))
+        ahead = CouncilMeeting.objects.filter(
+            committee__isnull=True, starts_at__gt=dt.datetime.fromisoformat(f"{today}T12:00+01:00")
+        )
+        if ahead.exists():
+            assert statuses == [QuestionStatus.APPROVED, QuestionStatus.AWAITING]
+            asked = CouncilQuestion.objects.get(status=QuestionStatus.AWAITING)
+            assert asked.programme_issue is not None
+        meetings_demo.load(groups_demo.load())
+        assert CouncilQuestion.objects.count() == len(statuses)
