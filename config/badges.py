@@ -12,10 +12,19 @@ register = template.Library()
 
 # Stored values of the portal's status choices, by the kind of state they are.
 _TODO = ("not_started", "draft", "planned", "pending", "superseded", "upcoming")
-_PROGRESS = ("in_progress", "submitted", "proposed", "open", "satisfied", "deferred", "due")
+_PROGRESS = (
+    "in_progress",
+    "submitted",
+    "proposed",
+    "open",
+    "satisfied",
+    "deferred",
+    "due",
+    "awaiting_approval",
+)
 _OK = ("presented", "approved", "accepted", "scheduled")
-_DONE = ("achieved", "completed", "reported", "adopted", "held", "closed", "done")
-_STOPPED = ("dropped", "rejected", "declined", "cancelled", "late")
+_DONE = ("achieved", "completed", "reported", "adopted", "held", "closed", "done", "answered")
+_STOPPED = ("dropped", "rejected", "declined", "cancelled", "late", "withdrawn")
 
 STATE_CLASSES: dict[str, str] = {
     **dict.fromkeys(_TODO, "badge-todo"),

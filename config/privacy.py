@@ -472,6 +472,54 @@ INVENTORY: tuple[Entry, ...] = (
         anonymise=("assignee",),
     ),
     Entry(
+        "meetings.CouncilQuestion",
+        _("Spørsmål og interpellasjoner til kommunestyret"),
+        _(
+            "Spørsmål og interpellasjoner du har skrevet, sendt inn, registrert svar på eller trukket."
+        ),
+        ART6_INTEREST,
+        Retention(GROUP_ARCHIVE.text, anchors=("group__period_end",), years=1),
+        Erasure.KEEP,
+        ("author", "text", "submitted_by", "answer_recorded_by", "withdrawn_by", "late_reason"),
+        subjects=("author__user", "submitted_by", "answer_recorded_by", "withdrawn_by"),
+        special_category=ART9_PARTY,
+        notes=_(
+            "Det som er sendt inn til kommunestyret, er offentlig og blir stående til fristen "
+            "går ut."
+        ),
+    ),
+    Entry(
+        "meetings.QuestionVersion",
+        _("Spørsmål du har godkjent"),
+        _("Godkjente, låste tekster av spørsmål og interpellasjoner."),
+        ART6_INTEREST,
+        Retention(GROUP_ARCHIVE.text, anchors=("question__group__period_end",), years=1),
+        Erasure.KEEP,
+        ("approved_by", "text"),
+        subjects=("approved_by",),
+        notes=_("Er en godkjent tekst og blir stående til fristen går ut."),
+    ),
+    Entry(
+        "meetings.QuestionDeadline",
+        _("Frister for spørsmål du har lagt inn"),
+        _("Kommunens frister for å sende inn spørsmål og interpellasjoner."),
+        ART6_INTEREST,
+        Retention(GROUP_ARCHIVE.text, anchors=("council_meeting__group__period_end",), years=1),
+        Erasure.ANONYMISE,
+        ("set_by",),
+        subjects=("set_by",),
+    ),
+    Entry(
+        "meetings.QuestionReminder",
+        _("Sendte påminnelser om frister for spørsmål"),
+        _("At en påminnelse om fristen er sendt, så den ikke sendes to ganger."),
+        ART6_CONTRACT,
+        Retention(GROUP_ARCHIVE.text, anchors=("question__group__period_end",), years=1),
+        Erasure.DELETE,
+        ("user", "sent_at"),
+        subjects=("user",),
+    ),
+    Entry(
         "meetings.CalendarFeed",
         _("Kalenderabonnement"),
         _("Din private kalenderlenke."),

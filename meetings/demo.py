@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from meetings import plan as planner
-from meetings import services
+from meetings import questions_demo, services
 from meetings.models import (
     AgendaStatus,
     CouncilMeeting,
@@ -238,3 +238,6 @@ def load(ctx: Any) -> None:
             services.programme_issue_update(
                 actor=leader, issue=issue, status=status, outcome=outcome
             )
+
+    # questions and interpellations to the council (G28)
+    questions_demo.load(ctx)

@@ -31,7 +31,14 @@ from groups.permissions import (
     period_closed,
     require_group_manager,
 )
-from meetings.models import CouncilCase, Meeting, MeetingKind
+from meetings.models import (
+    CouncilCase,
+    CouncilMeeting,
+    CouncilQuestion,
+    Meeting,
+    MeetingKind,
+    QuestionStatus,
+)
 
 Perm = Literal["view", "manage"]
 
@@ -171,3 +178,83 @@ def can_agree_explanation(actor: User, case: CouncilCase) -> bool:
         and faction_leader.user_id == actor.pk
         and faction_leader.has_member_rights(timezone.localdate())
     )
+
+
+# --- questions and interpellations to the council (G28) -------------------------------------
+# What a party member of the chapter sees: what the group has sent to the council.
+_SENT = (QuestionStatus.SUBMITTED, QuestionStatus.ANSWERED)
+
+
+def may_draft_questions(user: User | AnonymousUser, group: CouncilGroup) -> bool:
+    """The group's representatives with member rights draft questions; not the chapter's
+    party members, and nothing in a closed period."""
+    m = membership_in(user, group.pk)
+    return m is not None and m.seat != Seat.PARTY_MEMBER and not period_closed(group)
+
+
+def visible_questions_q(user: User | AnonymousUser, group: CouncilGroup) -> Q:
+    """A filter on CouncilQuestion of ``group`` for what ``user`` may see: drafts only to
+    their author and the group's leaders; to a party member only what was sent in."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    m = membership_in(user, group.pk)
+    base = Q(group_id=group.pk)
+    if m is not None and m.manages_group:
+        return base
+    if m is None and not user.is_superuser:
+        return Q(pk__in=[])
+    own = Q(author_id=m.pk) if m is not None else Q(pk__in=[])
+    if m is not None and m.seat == Seat.PARTY_MEMBER:
+        return base & (own | Q(status__in=_SENT))
+    return base & (own | ~Q(status=QuestionStatus.DRAFT))
+
+
+def may_act_on_question(user: User | AnonymousUser, question: CouncilQuestion) -> bool:
+    """The author and the group's leaders act on a question (send it for approval, send it
+    in, record the answer, withdraw it)."""
+    if period_closed(question.group):
+        return False
+    if can_manage_group(user, question.group_id):
+        return True
+    m = membership_in(user, question.group_id)
+    return m is not None and m.pk == question.author_id
+
+
+def get_question_for_user(
+    user: User | AnonymousUser, pk: int, perm: Literal["view", "act", "approve"] = "view"
+) -> CouncilQuestion:
+    """The question ``pk`` if ``user`` may see it (404 otherwise), and for ``act`` (author,
+    leaders) or ``approve`` (leaders) may do that (403 otherwise)."""
+    question = (
+        CouncilQuestion.objects.select_related(
+            "group", "council_meeting__committee", "author__user", "programme_issue"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if question is None:
+        raise Http404
+    if not CouncilQuestion.objects.filter(
+        visible_questions_q(user, question.group), pk=question.pk
+    ).exists():
+        raise Http404
+    if perm == "approve":
+        require_group_manager(user, question.group_id)
+    elif perm == "act" and not may_act_on_question(user, question):
+        if period_closed(question.group):
+            raise PermissionDenied(closed_message(question.group))
+        raise PermissionDenied(_("Bare forslagsstilleren og gruppeleder kan gjøre dette."))
+    return question
+
+
+def get_council_meeting_for_user(
+    user: User | AnonymousUser, pk: int, perm: Perm = "view"
+) -> CouncilMeeting:
+    """A council meeting of a group the user may see (404), and for ``manage`` leads (403)."""
+    council_meeting = (
+        CouncilMeeting.objects.select_related("group", "committee").filter(pk=pk).first()
+    )
+    group_id = council_meeting.group_id if council_meeting is not None else 0
+    get_group_for_meetings(user, group_id, perm)
+    assert council_meeting is not None  # noqa: S101 (get_group_for_meetings raised 404)
+    return council_meeting

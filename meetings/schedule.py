@@ -11,4 +11,8 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "meetings.tasks.send_cycle_reminders",
         "schedule": 3600.0,  # hourly; reminders go from 07:00 Oslo time, each once (G27)
     },
+    "meetings-send-question-reminders": {
+        "task": "meetings.tasks.send_question_reminders",
+        "schedule": 900.0,  # every quarter of an hour; each reminder goes out once
+    },
 }

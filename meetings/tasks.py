@@ -27,6 +27,14 @@ def send_cycle_reminders() -> int:
     return cycle_reminders_send_due()
 
 
+def send_question_reminders() -> int:
+    """Beat sweep: reminders before the deadline for questions to the council (G28), each
+    once per question and person (see services.question_reminders_send_due)."""
+    from meetings.services import question_reminders_send_due
+
+    return question_reminders_send_due()
+
+
 @shared_task(base=OutboxTask, **MAIL_RETRY)
 def notify_request_satisfied(request_id: int) -> int:
     from meetings import notify

@@ -36,10 +36,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from config.dates import day as written_day
+from config.mail import language_of
 from config.outbox import message_id
 from config.singleline import email_subject
 from groups.audit import audit
-from groups.mail import language_of
 from groups.models import (
     BoardRole,
     CouncilGroup,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from config.conditional import conditional_download, content_etag
+from config.web import current_user, run_service
 from groups.models import CouncilGroup
 from groups.permissions import active_memberships
 from meetings import cycle as rules
@@ -26,7 +27,6 @@ from meetings.ics import build_cycle_calendar
 from meetings.models import CycleEntry
 from meetings.permissions import can_manage_group, get_group_for_meetings
 from meetings.services.cycle import SEEN_BY_PORTAL, Occurrence
-from meetings.views._common import run
 
 
 def _month_name(year: int, month: int) -> str:
@@ -107,8 +107,17 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     back = reverse("meetings:cycle", kwargs={"group_pk": group.pk}) + f"?ar={occ.due.year}"
     if request.method == "POST" and form.is_valid():
-        saved = run(
-            form, services.cycle_entry_update, actor=request.user, entry=entry, **form.cleaned_data
+        data = form.cleaned_data
+        saved = run_service(
+            form,
+            services.cycle_entry_update,
+            actor=current_user(request),
+            entry=entry,
+            due_on=data["due_on"],
+            responsible_role=data["responsible_role"],
+            responsible=data["responsible"],
+            done=data["done"],
+            meeting=data.get("meeting"),
         )
         if saved is not None:
             messages.success(request, _("Årshjulet er oppdatert."))

@@ -31,9 +31,10 @@ from meetings.models import (
     ReminderPreference,
     Sector,
 )
-from meetings.permissions import can_manage_group, get_group_for_meetings
+from meetings.permissions import can_manage_group, get_group_for_meetings, may_draft_questions
 from meetings.selectors import feed_meetings
 from meetings.services.followup import _programme_window
+from meetings.views.questions import questions_by_issue
 
 
 def _timeline(group: CouncilGroup, issues: list[ProgrammeIssue]) -> list[dict[str, Any]]:
@@ -77,6 +78,8 @@ def programme(request: HttpRequest, group_pk: int) -> HttpResponse:
         messages.success(request, _("Programpunktet er lagt til."))
         return redirect("meetings:programme", group_pk=group.pk)
     issues = list(ProgrammeIssue.objects.filter(group=group).select_related("assignee__user"))
+    asked = questions_by_issue(request.user, group)
+    may_ask = may_draft_questions(request.user, group)
     by_sector: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for issue in issues:
         by_sector[issue.get_sector_display()].append(
@@ -88,6 +91,8 @@ def programme(request: HttpRequest, group_pk: int) -> HttpResponse:
                 ),
                 "may_update": manages
                 or (membership is not None and issue.assignee_id == membership.pk),
+                "questions": asked.get(issue.pk, []),
+                "may_ask": may_ask,
             }
         )
     first, last = _programme_window(group)
