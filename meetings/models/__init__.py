@@ -11,6 +11,7 @@ from meetings.models.agenda import (
     MinutesVersion,
     VoteDeviationNotice,
 )
+from meetings.models.briefings import BriefingChannel, ChapterBriefing
 from meetings.models.followup import (
     MAX_REMINDER_MINUTES,
     REMINDER_CHOICES,
@@ -50,7 +51,9 @@ __all__ = [
     "AgendaItem",
     "AgendaStatus",
     "Ballot",
+    "BriefingChannel",
     "CalendarFeed",
+    "ChapterBriefing",
     "Choice",
     "ConflictDecision",
     "ConflictOfInterest",
