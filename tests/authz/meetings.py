@@ -495,9 +495,7 @@ CASES = [
         **_post("members-meeting-item"),
     ),
     Case("meetings:item_form", GROUP_MANAGE, kwargs=_form("item", "lokallag"), label="chapter"),
-    Case(
-        "meetings:item_form", GROUP_MANAGE, kwargs=_form("item", "orientering"), label="briefing"
-    ),
+    Case("meetings:item_form", GROUP_MANAGE, kwargs=_form("item", "orientering"), label="briefing"),
     Case(
         "meetings:item_form",
         _all(404, anonymous=302, member=403, faction_leader=403),

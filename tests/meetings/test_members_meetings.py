@@ -36,7 +36,7 @@ from meetings.services.members import (
 )
 from tests.conftest import World
 from tests.factories.groups import make_membership, make_user
-from tests.factories.meetings import make_item, make_meeting
+from tests.factories.meetings import at, make_item, make_meeting
 from tests.meetings.records import page_record_text, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -219,9 +219,7 @@ def test_members_meetings_are_labelled_in_lists_feeds_and_the_home_page_G26(
     home = client.get(reverse("groups:home")).content.decode()
     assert "Neste møte: Vårens medlemsmøte" in home
     assert "Medlemsmøte ·" in home
-    event = next(
-        e for e in Calendar.from_ical(build_calendar([meeting], name="x")).walk("VEVENT")
-    )
+    event = next(e for e in Calendar.from_ical(build_calendar([meeting], name="x")).walk("VEVENT"))
     assert event["SUMMARY"] == "Vårens medlemsmøte"
     assert "Medlemsmøte" in event["DESCRIPTION"]
     assert [str(c) for c in event["CATEGORIES"].cats] == ["Medlemsmøte"]
@@ -291,7 +289,7 @@ def test_a_members_meeting_version_approved_before_the_flag_still_says_advisory_
 def test_the_minutes_form_of_a_members_meeting_asks_for_its_advisory_conclusion_G26(
     world: World,
 ) -> None:
-    meeting, item = _held_members_meeting(world)
+    _meeting, item = _held_members_meeting(world)
     client = world.client_for("leader")
     form = client.get(reverse("meetings:item_form", args=[item.pk, "referat"])).content.decode()
     assert "Medlemsmøtets konklusjon (rådgivende)" in form
@@ -405,7 +403,10 @@ def test_the_leader_marks_an_item_as_needing_the_boards_briefing_G26(world: Worl
     item = _group_item_following(world, None)
     assert briefing_status(item) is not None and not briefing_status(item).needed  # type: ignore[union-attr]
     client = world.client_for("leader")
-    assert WARNING not in client.get(reverse("meetings:detail", args=[item.meeting_id])).content.decode()
+    assert (
+        WARNING
+        not in client.get(reverse("meetings:detail", args=[item.meeting_id])).content.decode()
+    )
     response = client.post(
         reverse("meetings:item_chapter_link", args=[item.pk]),
         {f"chapter-{item.pk}-needs_chapter_briefing": "on"},
@@ -413,7 +414,9 @@ def test_the_leader_marks_an_item_as_needing_the_boards_briefing_G26(world: Worl
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.needs_chapter_briefing
-    assert WARNING in client.get(reverse("meetings:detail", args=[item.meeting_id])).content.decode()
+    assert (
+        WARNING in client.get(reverse("meetings:detail", args=[item.meeting_id])).content.decode()
+    )
     # the leader's home page counts it
     home = client.get(reverse("groups:home")).content.decode()
     assert "Saker der lokallagsstyret ikke er orientert" in home
@@ -436,30 +439,31 @@ def test_a_member_may_not_record_a_briefing_or_mark_an_item_G26(world: World) ->
 @pytest.mark.parametrize(
     "today",
     [
-        dt.datetime(2027, 1, 1, 0, 30),  # New Year's night
-        dt.datetime(2027, 3, 28, 2, 30),  # the spring clock change
-        dt.datetime(2027, 6, 30, 23, 59),
-        dt.datetime(2027, 10, 31, 2, 30),  # the autumn clock change
-        dt.datetime(2028, 2, 29, 12, 0),
-        dt.datetime(2029, 12, 31, 23, 30),
+        at(2027, 1, 1, 0, 30),  # New Year's night
+        at(2027, 3, 28, 2, 30),  # the spring clock change
+        at(2027, 6, 30, 23, 59),
+        at(2027, 10, 31, 2, 30),  # the autumn clock change
+        at(2028, 2, 29, 12, 0),
+        at(2029, 12, 31, 23, 30),
     ],
 )
 def test_a_briefing_is_dated_today_or_earlier_in_the_groups_period_on_any_day_G26(
     world: World, today: dt.datetime
 ) -> None:
-    from tests.factories.meetings import OSLO
-
     world.group.period_start = dt.date(2026, 10, 1)
     world.group.period_end = dt.date(2030, 10, 1)
     world.group.save()
-    with time_machine.travel(today.replace(tzinfo=OSLO), tick=False):
+    with time_machine.travel(today, tick=False):
         item = _group_item_following(world, None)
         local_today = timezone.localdate()
         assert local_today == today.date()
         leader, by = world.users["leader"], world.memberships["leader"]
         with pytest.raises(ValidationError, match="fram i tid"):
             chapter_briefing_record(
-                actor=leader, item=item, briefed_on=local_today + dt.timedelta(days=1), briefed_by=by
+                actor=leader,
+                item=item,
+                briefed_on=local_today + dt.timedelta(days=1),
+                briefed_by=by,
             )
         with pytest.raises(ValidationError, match="før gruppas periode"):
             chapter_briefing_record(
