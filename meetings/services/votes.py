@@ -302,6 +302,7 @@ def vote_record_hands(
     title = _clean_title(title)
     if min(votes_for, votes_against, votes_blank) < 0:
         raise ValidationError({"votes_for": _("Antall stemmer kan ikke være negativt.")})
+    refuse_binding(meeting or (conflict.agenda_item.meeting if conflict else None))  # G26
     now = timezone.now()
     with transaction.atomic():
         _check_subject(group, subject, ruleset, conflict)

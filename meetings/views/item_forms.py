@@ -33,7 +33,7 @@ from meetings.forms import (
     DissentForm,
     MinutesItemForm,
 )
-from meetings.models import AgendaItem, ConflictOfInterest, MeetingKind
+from meetings.models import AgendaItem, BriefingChannel, ConflictOfInterest, MeetingKind
 from meetings.permissions import Perm
 from meetings.views._common import (
     BACK_FIELD,
@@ -167,7 +167,11 @@ def _briefing_initial(item: AgendaItem) -> dict[str, Any]:
         .values_list("pk", flat=True)
         .first()
     )
-    return {"briefed_on": timezone.localdate(), "briefed_by": leader}
+    return {
+        "briefed_on": timezone.localdate(),
+        "briefed_by": leader,
+        "channel": BriefingChannel.CHAPTER_LEADER,
+    }
 
 
 def _chapter_kwargs(item: AgendaItem) -> dict[str, Any]:

@@ -221,7 +221,7 @@ def test_members_meetings_are_labelled_in_lists_feeds_and_the_home_page_G26(
     assert "Medlemsmøte ·" in home
     event = next(e for e in Calendar.from_ical(build_calendar([meeting], name="x")).walk("VEVENT"))
     assert event["SUMMARY"] == "Vårens medlemsmøte"
-    assert "Medlemsmøte" in event["DESCRIPTION"]
+    assert "Medlemsmøte" in str(event["DESCRIPTION"])
     assert [str(c) for c in event["CATEGORIES"].cats] == ["Medlemsmøte"]
 
 
@@ -320,6 +320,16 @@ def test_a_members_meeting_takes_no_vote_or_decision_that_binds_the_group_G26_G1
             subject=VoteSubject.PROPOSAL,
             title="Uttalelse om skolen",
             deadline=timezone.now() + dt.timedelta(days=2),
+            meeting=meeting,
+        )
+    with pytest.raises(ValidationError, match="kan ikke fatte vedtak som binder gruppa"):
+        services.vote_record_hands(
+            actor=world.users["leader"],
+            group=world.group,
+            subject=VoteSubject.PROPOSAL,
+            title="Uttalelse om skolen",
+            votes_for=12,
+            votes_against=3,
             meeting=meeting,
         )
     # the page offers no conflict-of-interest form there, and a POST gets the message
