@@ -7,6 +7,7 @@ import secrets
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.numbers import WholeNumberField
@@ -537,7 +538,8 @@ class MoveForm(AccessibleForm):
 
 class MembersItemChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.meeting.title} ({obj.meeting.starts_at:%d.%m.%Y}): {obj.title}"
+        day = timezone.localtime(obj.meeting.starts_at).strftime("%d.%m.%Y")
+        return f"{obj.meeting.title} ({day}): {obj.title}"
 
 
 class ChapterLinkForm(AccessibleForm):
