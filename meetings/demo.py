@@ -1,5 +1,7 @@
 """Demo data for meetings: council dates and the half-year plan generated from the rules,
-three past group meetings with approved minutes (a dissent, a conflict of interest), agenda
+three past group meetings with approved minutes (a dissent, a conflict of interest), a
+members' meeting the chapter leader called, whose advisory conclusion the next group
+meeting follows up (the chapter board not yet briefed, G26), agenda
 items waiting for the leader, a faction meeting, a social gathering, a council case with its
 member responsible, a meeting request and programme issues.
 
@@ -17,11 +19,13 @@ from meetings import questions_demo, services
 from meetings.models import (
     AgendaStatus,
     CouncilMeeting,
+    Meeting,
     MeetingKind,
     MeetingPlan,
     ProgrammeIssue,
     RequestKind,
 )
+from meetings.services.members import agenda_item_chapter_link
 
 PAST_TOPICS = [
     (
@@ -168,6 +172,8 @@ def load(ctx: Any) -> None:
         )
         services.minutes_approve(actor=leader, meeting=meeting)
 
+    _members_meeting(ctx, today, upcoming)
+
     # a faction meeting the faction leader calls (G5), a board meeting (G17), one social (G21)
     if committee is not None:
         day = today + dt.timedelta(days=5)
@@ -241,3 +247,46 @@ def load(ctx: Any) -> None:
 
     # questions and interpellations to the council (G28)
     questions_demo.load(ctx)
+
+
+def _members_meeting(ctx: Any, today: dt.date, upcoming: Meeting | None) -> None:
+    """G26: the chapter leader called a members' meeting two weeks ago; its conclusion is
+    advisory, and the next group meeting takes the matter up (the board not yet briefed)."""
+    users, ms = ctx.users, ctx.memberships
+    caller = users.get("chapter_leader", users["leader"])
+    day = today - dt.timedelta(days=14)
+    meeting = services.meeting_schedule(
+        actor=caller,
+        group=ctx.group,
+        kind=MeetingKind.MEMBERS,
+        title="Medlemsmøte: skole og barnehage",
+        starts_at=_at(day, 19),
+        ends_at=_at(day, 21),
+        place="Grendehuset",
+    )
+    item = services.agenda_item_submit(actor=caller, meeting=meeting, title="Skolestruktur")
+    services.minutes_save_item(
+        actor=caller,
+        item=item,
+        recommendation="Rådmannen tilrår å legge ned Bygdeskolen.",
+        discussion="Mange innspill fra grendene.",
+        disagrees_with_recommendation=True,
+        conclusion="Medlemsmøtet ber gruppa kjempe for grendeskolene.",
+    )
+    services.minutes_save(
+        actor=caller,
+        meeting=meeting,
+        notes="",
+        present=[m for key, m in ms.items() if key in ("chapter_leader", "party_member", "leader")],
+        leader=ms.get("chapter_leader", ms["leader"]),
+    )
+    services.minutes_approve(actor=caller, meeting=meeting)
+    if upcoming is not None:
+        follow_up = services.agenda_item_submit(
+            actor=users["leader"],
+            meeting=upcoming,
+            title="Skolestruktur: innspill fra medlemsmøtet",
+        )
+        agenda_item_chapter_link(
+            actor=users["leader"], item=follow_up, needs_chapter_briefing=True, members_item=item
+        )

@@ -7,6 +7,7 @@ import secrets
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.dates import day
@@ -16,7 +17,9 @@ from config.singleline import SingleLineCharField
 from groups.models import Committee, CouncilGroup, Membership, MembershipStatus
 from meetings.models import (
     REMINDER_CHOICES,
+    AgendaItem,
     AgendaStatus,
+    BriefingChannel,
     CouncilMeeting,
     CouncilSlot,
     CycleRole,
@@ -28,6 +31,7 @@ from meetings.models import (
     RequestKind,
     Sector,
 )
+from meetings.permissions import MeetingScope
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -111,21 +115,28 @@ class MeetingForm(AccessibleForm):
         self,
         *args: Any,
         group: CouncilGroup,
-        faction_of: list[Committee] | None = None,
+        scope: MeetingScope | None = None,
         **kwargs: Any,
     ) -> None:
-        """``faction_of``: the committees a faction leader leads (G5); they set up faction
-        meetings of those committees only."""
+        """``scope``: what someone who does not lead the group may set up: a faction leader
+        the faction meetings of their committees (G5), the chapter leader members'
+        meetings (G26)."""
         super().__init__(*args, **kwargs)
         committees = Committee.objects.filter(group=group)
-        if faction_of is not None:
-            committees = committees.filter(pk__in=[c.pk for c in faction_of])
-            self.fields["kind"].choices = [(MeetingKind.FACTION, MeetingKind.FACTION.label)]  # type: ignore[attr-defined]
-            self.fields["committee"].required = True
-            self.fields["committee"].label = _("Utvalg (fraksjon)")
+        if scope is not None:
+            committees = committees.filter(pk__in=[c.pk for c in scope.committees])
+            self.fields["kind"].choices = [  # type: ignore[attr-defined]
+                (k, MeetingKind(k).label) for k in scope.kinds
+            ]
+            if MeetingKind.FACTION in scope.kinds:
+                self.fields["committee"].required = scope.kinds == (MeetingKind.FACTION,)
+                self.fields["committee"].label = _("Utvalg (fraksjon)")
+            else:
+                del self.fields["committee"]
             for name in ("council_slot", "is_decision_meeting"):
                 del self.fields[name]
-        self.fields["committee"].queryset = committees  # type: ignore[attr-defined]
+        if "committee" in self.fields:
+            self.fields["committee"].queryset = committees  # type: ignore[attr-defined]
 
 
 class CouncilMeetingForm(AccessibleForm):
@@ -229,6 +240,18 @@ class MinutesItemForm(AccessibleForm):
     conclusion = forms.CharField(
         label=_("Gruppas konklusjon"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+    def __init__(self, *args: Any, advisory: bool = False, **kwargs: Any) -> None:
+        """``advisory``: a members' meeting (G26), whose conclusion advises the group."""
+        super().__init__(*args, **kwargs)
+        if advisory:
+            self.fields["disagrees_with_recommendation"].label = _(
+                "Medlemsmøtet er uenig i innstillingen"
+            )
+            self.fields["conclusion"].label = _("Medlemsmøtets konklusjon (rådgivende)")
+            self.fields["conclusion"].help_text = _(
+                "Konklusjonen er rådgivende for gruppa. Gruppa konkluderer selv på et gruppemøte."
+            )
 
 
 class MinutesForm(AccessibleForm):
@@ -577,3 +600,47 @@ class CycleEntryForm(AccessibleForm):
             if by_portal
             else _("Kryss av når arbeidet er gjort og portalen ikke kan se det selv.")
         )
+
+
+class MembersItemChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        day = timezone.localtime(obj.meeting.starts_at).strftime("%d.%m.%Y")
+        return f"{obj.meeting.title} ({day}): {obj.title}"
+
+
+class ChapterLinkForm(AccessibleForm):
+    """G26: does the chapter board need the leader's briefing before the group concludes,
+    and which members' meeting item discussed the matter."""
+
+    needs_chapter_briefing = forms.BooleanField(
+        label=_("Lokallagsstyret skal orienteres før gruppa konkluderer"), required=False
+    )
+    members_item = MembersItemChoice(
+        label=_("Drøftet på medlemsmøte"),
+        queryset=AgendaItem.objects.none(),
+        required=False,
+        empty_label=_("Ikke drøftet på et medlemsmøte"),
+        help_text=_("En sak fra et medlemsmøte gjør at styret skal orienteres."),
+    )
+
+    def __init__(self, *args: Any, choices: list[AgendaItem] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pks = [i.pk for i in choices or []]
+        self.fields["members_item"].queryset = (  # type: ignore[attr-defined]
+            AgendaItem.objects.filter(pk__in=pks)
+            .select_related("meeting")
+            .order_by("-meeting__starts_at", "order", "id")
+        )
+
+
+class ChapterBriefingForm(AccessibleForm):
+    """G26: the leader briefed the chapter board (through the chapter leader)."""
+
+    briefed_on = _date_field(_("Dato for orienteringen"))
+    briefed_by = MembershipChoice(label=_("Orientert av"), queryset=Membership.objects.none())
+    channel = forms.ChoiceField(label=_("Hvordan"), choices=BriefingChannel.choices)
+    note = SingleLineCharField(label=_("Merknad"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, group: CouncilGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["briefed_by"].queryset = _members(group)  # type: ignore[attr-defined]

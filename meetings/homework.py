@@ -25,6 +25,7 @@ from meetings.models import (
     VoteDeviationNotice,
 )
 from meetings.permissions import visible_meetings
+from meetings.services.members import items_awaiting_briefing
 
 
 def _leader_entries(user: Any, now: datetime) -> list[Entry]:
@@ -60,9 +61,11 @@ def _leader_entries(user: Any, now: datetime) -> list[Entry]:
         .values("membership__group_id")
         .annotate(n=Count("pk"))
     }
+    awaiting = items_awaiting_briefing(list(groups), now)
     entries: list[Entry] = []
     for group_id, group in groups.items():
         first = submitted.get(group_id)
+        briefing = awaiting.get(group_id, [])
         entries += [
             Entry(
                 section=LEADER,
@@ -92,6 +95,18 @@ def _leader_entries(user: Any, now: datetime) -> list[Entry]:
                 url=reverse("meetings:cases", args=[group_id]),
                 context=str(group),
                 order=30,
+            ),
+            Entry(
+                section=LEADER,
+                label=_("Saker der lokallagsstyret ikke er orientert før gruppa konkluderer"),
+                count=len(briefing),
+                url=(
+                    reverse("meetings:detail", args=[briefing[0]]) + "#saksliste"
+                    if briefing
+                    else reverse("meetings:list")
+                ),
+                context=str(group),
+                order=35,
             ),
         ]
     return entries
@@ -124,7 +139,8 @@ def _next_meeting(user: Any, now: datetime) -> list[Entry]:
             section=MEMBER,
             label=_("Neste møte: %(title)s") % {"title": meeting.title},
             url=reverse("meetings:detail", args=[meeting.pk]),
-            context=f"{when(meeting.starts_at)}, {meeting.group}",
+            # the kind says what it is (a members' meeting with the chapter, G26)
+            context=f"{meeting.get_kind_display()} · {when(meeting.starts_at)}, {meeting.group}",
             order=10,
         )
     ]

@@ -8,11 +8,13 @@
   and members summoned to that meeting see them, their agenda and their minutes. Site
   admins, who may otherwise look at every group, do not.
 - The leader and deputy run every meeting of their group; a faction leader runs the
-  faction meetings of their own committee (G5).
+  faction meetings of their own committee (G5); the local chapter leader calls and runs the
+  members' meetings (G26: "Lokallagsleder ... kaller inn til medlemsmøte").
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Literal
 
 from django.contrib.auth.models import AnonymousUser
@@ -98,7 +100,18 @@ def can_manage_meeting(user: User | AnonymousUser, meeting: Meeting) -> bool:
         return True
     if meeting.kind == MeetingKind.FACTION and m is not None and meeting.committee is not None:
         return meeting.committee.faction_leader_id == m.pk
+    if meeting.kind == MeetingKind.MEMBERS and is_chapter_leader(m):
+        return True
     return bool(user.is_superuser)
+
+
+def is_chapter_leader(m: Membership | None) -> bool:
+    """G2, G26: the local chapter leader (in a county group the county leader), with rights."""
+    return bool(
+        m is not None
+        and m.seat == Seat.CHAPTER_LEADER
+        and m.has_member_rights(timezone.localdate())
+    )
 
 
 def led_committees(user: User | AnonymousUser, group_id: int) -> list[Committee]:
@@ -109,20 +122,34 @@ def led_committees(user: User | AnonymousUser, group_id: int) -> list[Committee]
     return list(Committee.objects.filter(group_id=group_id, faction_leader=m))
 
 
-def meeting_scope(user: User | AnonymousUser, group_id: int) -> list[Committee] | None:
+@dataclass(frozen=True)
+class MeetingScope:
+    """What someone who does not lead the group may set up: faction meetings of the
+    committees they lead (G5), members' meetings as the chapter leader (G26)."""
+
+    kinds: tuple[str, ...]
+    committees: list[Committee] = field(default_factory=list)
+
+
+def meeting_scope(user: User | AnonymousUser, group_id: int) -> MeetingScope | None:
     """Which meetings the user may set up in the group: all (None) for its leaders; for a
     faction leader the faction meetings of the committees they lead (G5: "Fraksjonsleder
-    har fullmakt til å kalle inn andre til fraksjonsmøte"); 403 for everyone else."""
+    har fullmakt til å kalle inn andre til fraksjonsmøte"); for the chapter leader the
+    members' meetings (G26); 403 for everyone else."""
     if can_manage_group(user, group_id):
         return None
     led = led_committees(user, group_id)
-    if not led:
+    kinds: tuple[str, ...] = (MeetingKind.FACTION,) if led else ()
+    if is_chapter_leader(membership_in(user, group_id)):
+        kinds += (MeetingKind.MEMBERS,)
+    if not kinds:
         raise PermissionDenied(
             _(
-                "Bare gruppeleder, nestleder og fraksjonsledere (for fraksjonsmøter) kan gjøre dette."
+                "Bare gruppeleder, nestleder, fraksjonsledere (for fraksjonsmøter) og "
+                "lokallagsleder (for medlemsmøter) kan gjøre dette."
             )
         )
-    return led
+    return MeetingScope(kinds=kinds, committees=led)
 
 
 def require_meeting_manager(actor: User | AnonymousUser, meeting: Meeting) -> None:

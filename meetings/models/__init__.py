@@ -11,6 +11,7 @@ from meetings.models.agenda import (
     MinutesVersion,
     VoteDeviationNotice,
 )
+from meetings.models.briefings import BriefingChannel, ChapterBriefing
 from meetings.models.cycle import (
     DEFAULTS,
     DEFAULTS_BY_KEY,
@@ -75,7 +76,9 @@ __all__ = [
     "AgendaStatus",
     "ApprovalWay",
     "Ballot",
+    "BriefingChannel",
     "CalendarFeed",
+    "ChapterBriefing",
     "Choice",
     "ConflictDecision",
     "ConflictOfInterest",

@@ -87,6 +87,20 @@ class AgendaItem(models.Model):
     )
     conclusion = models.TextField(_("konklusjon"), blank=True)
     closed_at = models.DateTimeField(_("ferdigbehandlet"), null=True, blank=True)
+    # G26: the group concludes on a matter only after the leader has briefed the local
+    # chapter's board ("orientere styret ved lokallagsleder"). The leader marks the item as
+    # needing it, or links the members' meeting item where the matter was discussed.
+    needs_chapter_briefing = models.BooleanField(
+        _("lokallagsstyret skal orienteres"), default=False
+    )
+    members_item = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followed_up_in",
+        verbose_name=_("drøftet på medlemsmøte"),
+    )
     # G9, G13: the agenda with time: planned length, who presents it, when it was taken up
     duration_minutes = models.PositiveSmallIntegerField(
         _("planlagt varighet (minutter)"), null=True, blank=True

@@ -23,6 +23,7 @@ from meetings.models import (
     CouncilMeeting,
     DeviationChannel,
     Meeting,
+    MeetingKind,
     MeetingStatus,
     VoteDeviationNotice,
 )
@@ -56,7 +57,10 @@ def agenda_item_submit(
     require_open_period(meeting.group)
     manages = can_manage_meeting(actor, meeting)
     m = membership_in(actor, meeting.group_id)
-    if not manages and (m is None or m.seat == Seat.PARTY_MEMBER):
+    # G9; G26: at a members' meeting the chapter's members put forward matters too
+    if not manages and (
+        m is None or (m.seat == Seat.PARTY_MEMBER and meeting.kind != MeetingKind.MEMBERS)
+    ):
         raise ValidationError(_("Bare gruppas medlemmer kan melde inn saker."))
     if meeting.status != MeetingStatus.PLANNED:
         raise ValidationError(_("Møtet er avholdt eller avlyst; meld saken inn til et annet møte."))

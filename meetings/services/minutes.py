@@ -31,6 +31,7 @@ from meetings.permissions import (
     membership_in,
     require_meeting_manager,
 )
+from meetings.services.members import is_advisory
 from meetings.services.record import Approval, minutes_snapshot
 
 LOCKED = _("Referatet er godkjent og låst. Gruppeleder kan åpne det for en ny versjon.")
@@ -112,7 +113,13 @@ def minutes_save_item(
         raise ValidationError(_("Bare saker på saklista får referat."))
     if disagrees_with_recommendation and not conclusion.strip():
         raise ValidationError(
-            {"conclusion": _("Skriv gruppas konklusjon når gruppa er uenig i innstillingen.")}
+            {
+                "conclusion": _(
+                    "Skriv medlemsmøtets konklusjon når møtet er uenig i innstillingen."
+                )
+                if is_advisory(meeting)
+                else _("Skriv gruppas konklusjon når gruppa er uenig i innstillingen.")
+            }
         )
     with transaction.atomic():
         minutes = _minutes_for(meeting)
@@ -279,6 +286,18 @@ def minutes_reopen(*, actor: User, meeting: Meeting, reason: str) -> Minutes:
 
 
 # --- conflicts of interest (G18, S16) --------------------------------------------------
+def _refuse_members_meeting(item: AgendaItem) -> None:
+    """G26: a members' meeting concludes nothing that binds the group, so no member is
+    disqualified there; the group decides that when it handles the matter itself."""
+    if is_advisory(item.meeting):
+        raise ValidationError(
+            _(
+                "Habilitet avgjøres av gruppa når den behandler saken. Et medlemsmøte er "
+                "rådgivende og fatter ikke vedtak som binder gruppa."
+            )
+        )
+
+
 def _refuse_closed(item: AgendaItem) -> None:
     if item.is_closed:
         raise ValidationError(
@@ -297,6 +316,7 @@ def conflict_declare(
     if not can_view_meeting(actor, item.meeting):
         raise PermissionDenied
     require_open_period(item.meeting.group)
+    _refuse_members_meeting(item)
     m = membership_in(actor, item.meeting.group_id)
     if m is None:
         raise ValidationError(_("Bare gruppas medlemmer kan melde habilitetsspørsmål."))
@@ -342,6 +362,7 @@ def conflict_vote(
     disqualification decides it, a tie does not (no majority)."""
     item = conflict.agenda_item
     require_meeting_manager(actor, item.meeting)
+    _refuse_members_meeting(item)
     _refuse_closed(item)
     if conflict.decision != ConflictDecision.PENDING:
         raise ValidationError(_("Habilitetsspørsmålet er allerede avgjort."))

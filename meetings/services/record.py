@@ -13,6 +13,7 @@ from django.utils import timezone
 from groups.models import User
 from meetings.models import AgendaStatus, Meeting, Minutes, MinutesVersion, VoteStatus
 from meetings.services.agenda_time import planned_starts
+from meetings.services.members import is_advisory
 
 STATUS_DRAFT = "draft"
 STATUS_APPROVED = "approved"
@@ -86,6 +87,8 @@ def minutes_snapshot(meeting: Meeting, *, approval: Approval | None = None) -> d
         "meeting_id": meeting.pk,
         "title": meeting.title,
         "kind": meeting.get_kind_display(),
+        # G26: a members' meeting's conclusions advise the group; every one says so
+        "advisory": is_advisory(meeting),
         "committee": meeting.committee.name if meeting.committee else "",
         "group": str(meeting.group),
         "date": local_start.strftime("%d.%m.%Y"),
@@ -148,6 +151,9 @@ def version_record(version: MinutesVersion) -> dict[str, Any]:
         record.setdefault("others_present", record["present"])
         record["present"] = []
     record["status"] = STATUS_APPROVED
+    if "advisory" not in record:
+        # approved before the record said so: a members' meeting stays one once held
+        record["advisory"] = version.minutes_id is not None and is_advisory(version.minutes.meeting)
     if not record.get("approved_at"):
         record["approved_at"] = _stamp(version.approved_at)
         record["approved_by"] = version.approved_by.full_name if version.approved_by else ""

@@ -233,7 +233,8 @@ def meeting_schedule(
     if not can_manage_meeting(actor, probe):
         raise PermissionDenied(
             _(
-                "Bare gruppeleder, nestleder og fraksjonsledere (for fraksjonsmøter) kan gjøre dette."
+                "Bare gruppeleder, nestleder, fraksjonsledere (for fraksjonsmøter) og "
+                "lokallagsleder (for medlemsmøter) kan gjøre dette."
             )
         )
     now = timezone.now()

@@ -45,6 +45,7 @@ from meetings.models import (
     VoteSubject,
 )
 from meetings.permissions import membership_in
+from meetings.services.members import refuse_binding
 
 log = logging.getLogger(__name__)
 MAX_DAYS_OPEN = 60
@@ -125,6 +126,8 @@ def vote_open(
         )
     if meeting is not None and meeting.group_id != group.pk:
         raise PermissionDenied
+    # G26: a members' meeting advises the group; nothing voted there binds it
+    refuse_binding(meeting or (conflict.agenda_item.meeting if conflict else None))
     with transaction.atomic():
         CouncilGroup.objects.select_for_update().filter(pk=group.pk).first()
         _check_subject(group, subject, ruleset, conflict)
@@ -299,6 +302,7 @@ def vote_record_hands(
     title = _clean_title(title)
     if min(votes_for, votes_against, votes_blank) < 0:
         raise ValidationError({"votes_for": _("Antall stemmer kan ikke være negativt.")})
+    refuse_binding(meeting or (conflict.agenda_item.meeting if conflict else None))  # G26
     now = timezone.now()
     with transaction.atomic():
         _check_subject(group, subject, ruleset, conflict)

@@ -22,15 +22,18 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from config.web import is_htmx, vary_on_htmx
+from groups.models import BoardRole, MembershipStatus
 from meetings.forms import (
     AccessibleForm,
     AgendaPlanForm,
+    ChapterBriefingForm,
+    ChapterLinkForm,
     ConflictDeclareForm,
     ConflictLeaveForm,
     DissentForm,
     MinutesItemForm,
 )
-from meetings.models import AgendaItem, ConflictOfInterest
+from meetings.models import AgendaItem, BriefingChannel, ConflictOfInterest, MeetingKind
 from meetings.permissions import Perm
 from meetings.views._common import (
     BACK_FIELD,
@@ -59,6 +62,8 @@ class FormSpec:
     submit: str | Promise
     initial: Callable[[Any], dict[str, Any]] | None = None
     form_kwargs: Callable[[Any], dict[str, Any]] | None = None
+    # Which items the form is for at all (404 for the others)
+    applies: Callable[[Any], bool] | None = None
 
     def prefix(self, pk: int) -> str:
         return f"{self.key}-{pk}"
@@ -99,6 +104,7 @@ MINUTES = FormSpec(
     summary=_("Skriv referat for saken"),
     submit=_("Lagre referat"),
     initial=_minutes_initial,
+    form_kwargs=lambda item: {"advisory": item.meeting.kind == MeetingKind.MEMBERS},
 )
 DISSENT = FormSpec(
     key="dissent",
@@ -146,7 +152,67 @@ PLAN = FormSpec(
     },
     form_kwargs=lambda item: {"group": item.meeting.group},
 )
-SPECS = {(spec.owner, spec.slug): spec for spec in (MINUTES, DISSENT, CONFLICT, LEAVE, PLAN)}
+
+
+def _group_item(item: AgendaItem) -> bool:
+    """G26: the chapter board is briefed on what the group itself concludes on."""
+    return item.meeting.kind == MeetingKind.GROUP and not item.is_media_strategy
+
+
+def _briefing_initial(item: AgendaItem) -> dict[str, Any]:
+    leader = (
+        item.meeting.group.memberships.filter(
+            board_role=BoardRole.LEADER, status=MembershipStatus.ACTIVE
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return {
+        "briefed_on": timezone.localdate(),
+        "briefed_by": leader,
+        "channel": BriefingChannel.CHAPTER_LEADER,
+    }
+
+
+def _chapter_kwargs(item: AgendaItem) -> dict[str, Any]:
+    from meetings.services.members import members_items_choices
+
+    return {"choices": members_items_choices(item.meeting)}
+
+
+CHAPTER = FormSpec(
+    key="chapter",
+    slug="lokallag",
+    owner="item",
+    perm="manage",
+    form_class=ChapterLinkForm,
+    action="meetings:item_chapter_link",
+    summary=_("Medlemsmøte og lokallagsstyret"),
+    submit=_("Lagre"),
+    initial=lambda item: {
+        "needs_chapter_briefing": item.needs_chapter_briefing,
+        "members_item": item.members_item_id,
+    },
+    form_kwargs=_chapter_kwargs,
+    applies=_group_item,
+)
+BRIEFING = FormSpec(
+    key="briefing",
+    slug="orientering",
+    owner="item",
+    perm="manage",
+    form_class=ChapterBriefingForm,
+    action="meetings:item_briefing",
+    summary=_("Registrer at lokallagsstyret er orientert"),
+    submit=_("Registrer orienteringen"),
+    initial=_briefing_initial,
+    form_kwargs=lambda item: {"group": item.meeting.group},
+    applies=_group_item,
+)
+SPECS = {
+    (spec.owner, spec.slug): spec
+    for spec in (MINUTES, DISSENT, CONFLICT, LEAVE, PLAN, CHAPTER, BRIEFING)
+}
 
 
 @dataclass
@@ -192,6 +258,8 @@ def item_form(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if spec is None:
         raise Http404
     item = item_for(request, pk, spec.perm)
+    if spec.applies is not None and not spec.applies(item):
+        raise Http404
     return _respond(request, spec, item, {"meeting": item.meeting, "item": item})
 
 

@@ -35,6 +35,12 @@ from meetings.models import (
 from meetings.permissions import can_manage_group, get_meeting_for_user, membership_in
 from meetings.services import summons
 from meetings.services.agenda_time import EARLY_START
+from meetings.services.members import (
+    BriefingStatus,
+    briefing_status,
+    briefings_prefetch,
+    is_advisory,
+)
 from meetings.views.item_forms import CONFLICT, DISSENT, LEAVE, MINUTES, Panel
 
 FormKey = tuple[str, int]
@@ -60,6 +66,8 @@ class LeaderItem:
     dissent: Panel
     conflict: Panel | None
     conflicts: list[LeaderConflict]
+    # G26: the chapter board's briefing on a group meeting's item
+    chapter: BriefingStatus | None = None
 
 
 def _items(
@@ -71,9 +79,10 @@ def _items(
 
     items = list(
         meeting.agenda_items.filter(status=AgendaStatus.ACCEPTED)
-        .select_related("presenter__user")
+        .select_related("presenter__user", "members_item__meeting")
         .prefetch_related(
             "dissents",
+            briefings_prefetch(),
             Prefetch(
                 "conflicts",
                 queryset=ConflictOfInterest.objects.select_related("membership__user"),
@@ -97,7 +106,7 @@ def _items(
                 minutes=Panel(MINUTES, item.pk, bound.get((MINUTES.key, item.pk)), True),
                 dissent=Panel(DISSENT, item.pk, bound.get((DISSENT.key, item.pk)), True),
                 conflict=None
-                if own or membership is None
+                if own or membership is None or is_advisory(meeting)
                 else Panel(CONFLICT, item.pk, bound.get((CONFLICT.key, item.pk)), True),
                 conflicts=[
                     LeaderConflict(
@@ -114,6 +123,7 @@ def _items(
                     )
                     for c in conflicts
                 ],
+                chapter=briefing_status(item),
             )
         )
     return rows

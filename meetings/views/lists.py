@@ -25,6 +25,7 @@ from meetings.permissions import (
     active_memberships,
     can_manage_group,
     get_group_for_meetings,
+    is_chapter_leader,
     led_committees,
 )
 from meetings.selectors import search_meetings
@@ -88,6 +89,8 @@ def group_plan(request: HttpRequest, group_pk: int) -> HttpResponse:
             "group": group,
             "manages": manages,
             "led_committees": [] if manages else led_committees(request.user, group.pk),
+            # G26: the chapter leader calls members' meetings
+            "calls_members_meetings": manages or is_chapter_leader(_membership),
             "year": year,
             "socials": socials,
             "social_warning": socials < services.SOCIAL_MINIMUM,

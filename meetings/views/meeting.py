@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.params import parse_id
-from config.web import run_or_message, run_service
+from config.web import current_user, run_or_message, run_service
 from groups import page_blocks
 from meetings import services
 from meetings.forms import (
@@ -22,6 +22,8 @@ from meetings.forms import (
     AgendaItemForm,
     AgendaPlanForm,
     CancelForm,
+    ChapterBriefingForm,
+    ChapterLinkForm,
     ConflictDeclareForm,
     ConflictLeaveForm,
     ConflictVoteForm,
@@ -55,13 +57,28 @@ from meetings.permissions import (
     membership_in,
 )
 from meetings.services import summons
+from meetings.services.members import (
+    BriefingStatus,
+    briefing_status,
+    briefings_prefetch,
+    is_advisory,
+)
 from meetings.views._common import (
     conflict_for,
     from_leader_screen,
     item_for,
     meeting_return_url,
 )
-from meetings.views.item_forms import CONFLICT, DISSENT, LEAVE, MINUTES, PLAN, Panel
+from meetings.views.item_forms import (
+    BRIEFING,
+    CHAPTER,
+    CONFLICT,
+    DISSENT,
+    LEAVE,
+    MINUTES,
+    PLAN,
+    Panel,
+)
 from meetings.views.minutes import minutes_form_initial, page_record
 
 FormKey = tuple[str, int]
@@ -91,14 +108,18 @@ class ItemRow:
     facts: str = ""
     first: bool = False
     last: bool = False
+    # G26: on a group meeting's item, whether the chapter board must be (and was) briefed
+    chapter: BriefingStatus | None = None
+    chapter_form: Panel | None = None
+    briefing_form: Panel | None = None
 
 
 # --- create and edit -------------------------------------------------------------------
 def meeting_create(request: HttpRequest, group_pk: int) -> HttpResponse:
     group, _m = get_group_for_meetings(request.user, group_pk)
-    faction_of = meeting_scope(request.user, group.pk)
+    scope = meeting_scope(request.user, group.pk)
     from_request = None
-    if "krav" in request.GET and faction_of is None:
+    if "krav" in request.GET and scope is None:
         request_pk = parse_id(request.GET["krav"])
         if request_pk is not None:
             from_request = MeetingRequest.objects.filter(
@@ -116,9 +137,15 @@ def meeting_create(request: HttpRequest, group_pk: int) -> HttpResponse:
     if from_request is not None:
         initial["kind"] = MeetingKind.BOARD if from_request.kind == "board" else MeetingKind.GROUP
         initial["description"] = from_request.reason
-    if faction_of is not None:
-        initial["kind"] = MeetingKind.FACTION
-    form = MeetingForm(request.POST or None, group=group, initial=initial, faction_of=faction_of)
+    wanted = request.GET.get("type")
+    if scope is not None:
+        initial["kind"] = wanted if wanted in scope.kinds else scope.kinds[0]
+    elif wanted in MeetingKind.values:
+        # "Kall inn til medlemsmøte" on the meetings page opens the form with its kind chosen
+        initial["kind"] = request.GET["type"]
+    if initial["kind"] == MeetingKind.MEMBERS:
+        initial["title"] = _("Medlemsmøte")
+    form = MeetingForm(request.POST or None, group=group, initial=initial, scope=scope)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         meeting = run_service(
@@ -151,7 +178,9 @@ def meeting_create(request: HttpRequest, group_pk: int) -> HttpResponse:
         "meetings/form.html",
         {
             "form": form,
-            "title": _("Nytt møte"),
+            "title": _("Kall inn til medlemsmøte")
+            if initial["kind"] == MeetingKind.MEMBERS
+            else _("Nytt møte"),
             "group": group,
             "back": ("meetings:plan", group.pk),
         },
@@ -167,7 +196,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         group=meeting.group,
         initial=initial,
-        faction_of=meeting_scope(request.user, meeting.group_id),
+        scope=meeting_scope(request.user, meeting.group_id),
     )
     if (
         request.method == "POST"
@@ -290,8 +319,10 @@ def _detail_context(
     locked = bool(minutes and minutes.is_approved)
     started = timezone.now() >= meeting.starts_at
     items = list(
-        meeting.agenda_items.select_related("submitted_by", "council_case", "presenter__user")
-        .prefetch_related("dissents__author", "conflicts__membership__user")
+        meeting.agenda_items.select_related(
+            "submitted_by", "council_case", "presenter__user", "members_item__meeting"
+        )
+        .prefetch_related("dissents__author", "conflicts__membership__user", briefings_prefetch())
         .order_by("order", "id")
     )
     accepted: list[ItemRow] = []
@@ -328,6 +359,11 @@ def _detail_context(
             )
             row.minutes = Panel(MINUTES, item.pk, bound.get((MINUTES.key, item.pk)))
             row.plan = Panel(PLAN, item.pk, bound.get((PLAN.key, item.pk)))
+        if item.status == AgendaStatus.ACCEPTED:
+            row.chapter = briefing_status(item)
+            if manages and row.chapter is not None:
+                row.chapter_form = Panel(CHAPTER, item.pk, bound.get((CHAPTER.key, item.pk)))
+                row.briefing_form = Panel(BRIEFING, item.pk, bound.get((BRIEFING.key, item.pk)))
         (accepted if item.status == AgendaStatus.ACCEPTED else pending).append(row)
     starts = services.planned_starts(meeting.starts_at, [r.item for r in accepted])
     movable = [r for r in accepted if not r.item.is_media_strategy]
@@ -367,7 +403,8 @@ def _detail_context(
         else [],
         "can_submit": meeting.status == MeetingStatus.PLANNED
         and membership is not None
-        and (manages or membership.seat != "party_member"),
+        and (manages or membership.seat != "party_member" or meeting.kind == MeetingKind.MEMBERS),
+        "advisory": is_advisory(meeting),
         "submit_form": bound.get(("submit", 0)) or AgendaItemForm(prefix="submit"),
         "record": page_record(meeting, minutes),
         "minutes_form": (
@@ -488,7 +525,9 @@ def item_close(request: HttpRequest, pk: int) -> HttpResponse:
 def item_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     """G13: minutes of one item, with the conclusion where the group disagrees."""
     item = item_for(request, pk, "manage")
-    form = MinutesItemForm(request.POST, prefix=MINUTES.prefix(item.pk))
+    form = MinutesItemForm(
+        request.POST, prefix=MINUTES.prefix(item.pk), advisory=is_advisory(item.meeting)
+    )
     if (
         form.is_valid()
         and run_service(
@@ -503,8 +542,78 @@ def item_minutes(request: HttpRequest, pk: int) -> HttpResponse:
         )
         is not None
     ):
+        status = briefing_status(item)
+        if status is not None and status.warn and item.conclusion:
+            # G26: saved (the group's conclusions are its own), but the leader is told
+            messages.warning(
+                request,
+                _(
+                    "Konklusjonen er lagret, men lokallagsstyret er ikke orientert om saken. "
+                    "Registrer orienteringen når den er gjort."
+                ),
+            )
         return _done(request, item.meeting, _("Referatet for saken er lagret."), f"sak-{item.pk}")
     return _rerender(request, item.meeting, (MINUTES.key, item.pk), form)
+
+
+@require_POST
+def item_chapter_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """G26: the leader marks a group meeting's item as needing the chapter board's
+    briefing, or links the members' meeting item where the matter was discussed."""
+    from meetings.services.members import agenda_item_chapter_link, members_items_choices
+
+    item = item_for(request, pk, "manage")
+    form = ChapterLinkForm(
+        request.POST,
+        prefix=CHAPTER.prefix(item.pk),
+        choices=members_items_choices(item.meeting),
+    )
+    if (
+        form.is_valid()
+        and run_service(
+            form,
+            agenda_item_chapter_link,
+            actor=current_user(request),
+            item=item,
+            needs_chapter_briefing=form.cleaned_data["needs_chapter_briefing"],
+            members_item=form.cleaned_data.get("members_item"),
+        )
+        is not None
+    ):
+        return _done(request, item.meeting, _("Saken er oppdatert."), f"sak-{item.pk}")
+    return _rerender(request, item.meeting, (CHAPTER.key, item.pk), form)
+
+
+@require_POST
+def item_briefing(request: HttpRequest, pk: int) -> HttpResponse:
+    """G26: the leader records that the chapter board was briefed on the matter."""
+    from meetings.services.members import chapter_briefing_record
+
+    item = item_for(request, pk, "manage")
+    form = ChapterBriefingForm(
+        request.POST, prefix=BRIEFING.prefix(item.pk), group=item.meeting.group
+    )
+    if (
+        form.is_valid()
+        and run_service(
+            form,
+            chapter_briefing_record,
+            actor=current_user(request),
+            item=item,
+            briefed_on=form.cleaned_data["briefed_on"],
+            briefed_by=form.cleaned_data["briefed_by"],
+            channel=form.cleaned_data["channel"],
+            note=form.cleaned_data["note"],
+        )
+        is not None
+    ):
+        return _done(
+            request,
+            item.meeting,
+            _("Orienteringen av lokallagsstyret er registrert."),
+            f"sak-{item.pk}",
+        )
+    return _rerender(request, item.meeting, (BRIEFING.key, item.pk), form)
 
 
 @require_POST

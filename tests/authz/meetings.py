@@ -151,6 +151,41 @@ def _setup_issue_19(world: Any) -> None:
         eligible=3,
     )
     world.extra.update(vote=vote, board_vote=board_vote)
+    _setup_members_meeting(world)
+
+
+def _setup_members_meeting(world: Any) -> None:
+    """G26: a members' meeting with an item, which the group meeting's item follows up."""
+    members = make_meeting(
+        world.group,
+        kind=MeetingKind.MEMBERS,
+        title="Medlemsmøte",
+        starts_at=timezone.now() + dt.timedelta(days=8),
+    )
+    members_item = make_item(members, title="Skolestruktur", conclusion="Behold skolen.")
+    world.extra.update(members=members, members_item=members_item)
+
+
+def _members_meeting(w: Any) -> dict[str, Any]:
+    start = timezone.localtime(timezone.now() + dt.timedelta(days=47)).replace(
+        hour=8, minute=0, second=0, microsecond=0
+    )
+    return {
+        "kind": MeetingKind.MEMBERS,
+        "title": "Medlemsmøte om skole",
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "mode": "physical",
+    }
+
+
+def _briefing(w: Any) -> dict[str, Any]:
+    prefix = f"briefing-{w.extra['item'].pk}-"
+    return {
+        prefix + "briefed_on": timezone.localdate().isoformat(),
+        prefix + "briefed_by": w.memberships["leader"].pk,
+        prefix + "channel": "chapter_leader",
+    }
 
 
 def _pk(name: str) -> Any:
@@ -413,6 +448,66 @@ CASES = [
     Case("meetings:item_start", BOARD_MANAGE_POST, kwargs=_pk("board_item"), **_post("board")),
     Case("meetings:item_form", GROUP_MANAGE, kwargs=_form("item", "tid"), label="plan"),
     Case("meetings:item_form", BOARD_ONLY, kwargs=_form("board_item", "tid"), label="plan-board"),
+    # G26: members' meetings, open to the group's members; the leader (or the chapter
+    # leader, tests/meetings/test_members_meetings_authz.py) calls them; a faction leader
+    # gets the form again (only faction meetings on offer)
+    Case("meetings:detail", GROUP_VIEW, kwargs=_pk("members"), label="members-meeting-G26"),
+    Case(
+        "meetings:create",
+        _all(404, anonymous=302, member=403, faction_leader=200, leader=302, site_admin=302),
+        kwargs=_group,
+        method="post",
+        data=_members_meeting,
+        label="members-meeting-G26",
+    ),
+    Case("meetings:create", FACTION_CREATE, kwargs=_group, query="type=members", label="type"),
+    # G26: the group meeting item's link to a members' meeting, and the chapter board's briefing
+    Case("meetings:item_chapter_link", MANAGE_REDIRECT, kwargs=_pk("item"), **_post()),
+    Case(
+        "meetings:item_chapter_link",
+        MANAGE_REDIRECT,
+        kwargs=_pk("item"),
+        method="post",
+        data=lambda w: {
+            f"chapter-{w.extra['item'].pk}-members_item": w.extra["members_item"].pk,
+        },
+        label="link-G26",
+    ),
+    Case(
+        "meetings:item_chapter_link",
+        BOARD_ONLY,
+        kwargs=_pk("board_item"),
+        **_post("board-G17"),
+    ),
+    Case("meetings:item_briefing", GROUP_MANAGE, kwargs=_pk("item"), **_post("empty")),
+    Case(
+        "meetings:item_briefing",
+        MANAGE_REDIRECT,
+        kwargs=_pk("item"),
+        method="post",
+        data=_briefing,
+        label="briefed-G26",
+    ),
+    Case(
+        "meetings:item_briefing",
+        GROUP_MANAGE,
+        kwargs=_pk("members_item"),
+        **_post("members-meeting-item"),
+    ),
+    Case("meetings:item_form", GROUP_MANAGE, kwargs=_form("item", "lokallag"), label="chapter"),
+    Case("meetings:item_form", GROUP_MANAGE, kwargs=_form("item", "orientering"), label="briefing"),
+    Case(
+        "meetings:item_form",
+        _all(404, anonymous=302, member=403, faction_leader=403),
+        kwargs=_form("members_item", "orientering"),
+        label="briefing-members-item",
+    ),
+    Case(
+        "meetings:item_form",
+        GROUP_MANAGE,
+        kwargs=_form("members_item", "referat"),
+        label="minutes-members-item",
+    ),
     # the feed is authenticated by its token alone, for any client
     Case("meetings:feed", _all(200), kwargs=lambda w: {"token": w.extra["token"]}),
     Case("meetings:feed", _all(404), kwargs=lambda w: {"token": "x" * 43}, label="bad-token"),

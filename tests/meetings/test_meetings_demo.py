@@ -32,7 +32,13 @@ def _load_twice() -> None:
     assert MeetingPlan.objects.filter(group=ctx.group).count() == 1
     assert Meeting.objects.filter(kind=MeetingKind.FACTION).exists()
     assert Meeting.objects.filter(kind=MeetingKind.BOARD).exists()
-    assert MinutesVersion.objects.count() == 3
+    # three group meetings and the members' meeting (G26), whose minutes say advisory
+    assert MinutesVersion.objects.count() == 4
+    members = MinutesVersion.objects.get(minutes__meeting__kind=MeetingKind.MEMBERS)
+    assert members.content["advisory"] is True
+    assert AgendaItem.objects.filter(
+        members_item__meeting__kind=MeetingKind.MEMBERS, needs_chapter_briefing=True
+    ).exists()
     assert AgendaItem.objects.filter(status="proposed").exists()
     assert ProgrammeIssue.objects.count() == 3
     counts = (Meeting.objects.count(), AgendaItem.objects.count())
