@@ -161,7 +161,7 @@ def meeting_create(request: HttpRequest, group_pk: int) -> HttpResponse:
             place=d["place"],
             mode=d["mode"],
             digital_link=d["digital_link"],
-            committee=d["committee"],
+            committee=d.get("committee"),  # not on a chapter leader's form (G26)
             # a faction leader's form has neither (G5): a faction meeting is no short
             # meeting by the council's and no decision meeting
             council_slot=d.get("council_slot", CouncilSlot.NONE),
