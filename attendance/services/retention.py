@@ -19,7 +19,7 @@ from attendance.models import (
     Presence,
     PresenceCorrection,
 )
-from config.privacy import Entry, entry_for
+from config.privacy import inventory_entry
 from groups.audit import audit
 from groups.privacy import record_sweep
 
@@ -67,15 +67,8 @@ def retention_sweep(*, now: dt.datetime | None = None) -> int:
             counts[key] += value
         swept += 1
     for key, value in counts.items():
-        record_sweep(_entry(key), ran_at=now, deleted=value)
+        record_sweep(inventory_entry(key), ran_at=now, deleted=value)
     return swept
-
-
-def _entry(label: str) -> Entry:
-    entry = entry_for(label)
-    if entry is None:  # a model the inventory does not describe is a bug, not a skip
-        raise LookupError(f"{label} has no entry in config.privacy.INVENTORY")
-    return entry
 
 
 def _delete_course_data(course: Course, now: dt.datetime) -> dict[str, int]:
