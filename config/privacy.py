@@ -11,7 +11,9 @@ model with personal fields has no entry (or a ``NOT_PERSONAL`` reason) in its ap
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+from collections.abc import Callable
 
 from config.personal_data import WB_NOTE, Entry, Erasure, Retention, Text
 
@@ -25,6 +27,8 @@ __all__ = [
     "Retention",
     "entry_for",
     "inventory_entry",
+    "record_sweep",
+    "register_sweep_recorder",
 ]
 
 APPS_WITH_PERSONAL_DATA = ("groups", "meetings", "attendance", "whistleblowing")
@@ -53,3 +57,24 @@ def inventory_entry(label: str) -> Entry:
     if entry is None:
         raise LookupError(f"{label} has no entry in the personal-data inventory")
     return entry
+
+
+# --- sweep runs ----------------------------------------------------------------------------
+# The groups app stores the runs (``groups.privacy.record_sweep`` writes a SweepRun under
+# ``entry.key``, where the inventory page looks); config only passes them on, so an app that
+# may import nothing but config (whistleblowing) records its sweeps the same way.
+SweepRecorder = Callable[..., object]
+_recorders: list[SweepRecorder] = []
+
+
+def register_sweep_recorder(recorder: SweepRecorder) -> None:
+    if recorder not in _recorders:
+        _recorders.append(recorder)
+
+
+def record_sweep(
+    entry: Entry, *, ran_at: dt.datetime, deleted: int = 0, anonymised: int = 0
+) -> None:
+    """One run of an app's own sweep for ``entry``: every sweep records through here."""
+    for recorder in _recorders:
+        recorder(entry, ran_at=ran_at, deleted=deleted, anonymised=anonymised)

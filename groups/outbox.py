@@ -28,9 +28,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.outbox import message_id
-from config.privacy import inventory_entry
+from config.privacy import inventory_entry, record_sweep
 from groups.models import QueuedTask
-from groups.privacy import record_sweep
 
 log = logging.getLogger(__name__)
 

@@ -19,9 +19,8 @@ from attendance.models import (
     Presence,
     PresenceCorrection,
 )
-from config.privacy import inventory_entry
+from config.privacy import inventory_entry, record_sweep
 from groups.audit import audit
-from groups.privacy import record_sweep
 
 # The data inventory's names of what the sweep deletes, one SweepRun per name and run.
 SWEPT = (
