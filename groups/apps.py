@@ -11,9 +11,13 @@ class GroupsConfig(AppConfig):
         # Answers groups.permissions remembers on a user object go stale on any such write.
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from config import privacy as inventory
         from config import providers
         from groups import homework as groups_homework
-        from groups import task_failures  # noqa: F401
+        from groups import (
+            privacy,
+            task_failures,  # noqa: F401
+        )
         from groups.models import (
             CouncilGroup,
             CouncilGroupGroupObjectPermission,
@@ -37,3 +41,5 @@ class GroupsConfig(AppConfig):
         m2m_changed.connect(access_changed, sender=User.groups.through, dispatch_uid="access-roles")
         # The groups app's own part of every role's home page.
         providers.HOME_WORK.register(groups_homework.home_work, name="groups")
+        # Every app's sweep records its runs through config.privacy.record_sweep.
+        inventory.register_sweep_recorder(privacy.record_sweep)

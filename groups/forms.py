@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from config.numbers import WholeNumberField
 from config.singleline import SingleLineCharField, validate_single_line
 from groups.models import (
+    MAX_QUARANTINE_MONTHS,
     WEEKDAYS,
     BoardRole,
     CommitteeKind,
@@ -144,7 +145,7 @@ class RulesForm(forms.Form):
     quarantine_months = WholeNumberField(
         label=_("Karantenetid ved overgang fra andre parti (måneder)"),
         min_value=0,
-        max_value=48,
+        max_value=MAX_QUARANTINE_MONTHS,
         initial=0,
         help_text=_("0 betyr ingen karantene."),
     )

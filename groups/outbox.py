@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.outbox import message_id
+from config.privacy import inventory_entry, record_sweep
 from groups.models import QueuedTask
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ NAMESPACE = "groups.queuedtask"
 # timeout (1 hour): a task still retrying, or held by Redis for redelivery, is not doubled.
 REQUEUE_AFTER = dt.timedelta(hours=2)
 KEEP_DONE = dt.timedelta(days=7)
+_INVENTORY_ENTRY = inventory_entry("groups.QueuedTask")
 
 _current: contextvars.ContextVar[int | None] = contextvars.ContextVar(
     "groups_outbox_current", default=None
@@ -97,11 +99,15 @@ def _done(pk: int) -> None:
 
 def sweep(now: dt.datetime | None = None) -> int:
     """Queue again the rows not done ``REQUEUE_AFTER`` after they were queued; delete
-    done rows after a week. Idempotent; returns how many were queued."""
+    done rows after a week (the data inventory's entry for ``groups.QueuedTask``, where a
+    purge that deleted rows is recorded; the empty runs every ten minutes are not).
+    Idempotent; returns how many were queued."""
     from config.celery import app
 
     now = now or timezone.now()
-    QueuedTask.objects.filter(done_at__lt=now - KEEP_DONE).delete()
+    deleted, _by_model = QueuedTask.objects.filter(done_at__lt=now - KEEP_DONE).delete()
+    if deleted:
+        record_sweep(_INVENTORY_ENTRY, ran_at=now, deleted=deleted)
     count = 0
     for row in QueuedTask.objects.filter(done_at__isnull=True, queued_at__lt=now - REQUEUE_AFTER):
         task = app.tasks.get(row.task)

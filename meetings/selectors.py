@@ -96,10 +96,13 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=timezone.get_current_timezone())
 
 
+FEED_HISTORY = dt.timedelta(days=90)
+
+
 def feed_meetings(user: User) -> QuerySet[Meeting]:
-    """What a member's calendar feed holds: from 90 days back, cancelled ones included so
-    calendars drop them."""
-    since = timezone.now() - dt.timedelta(days=90)
+    """What a member's calendar feed holds: from ``FEED_HISTORY`` (90 days) back, cancelled
+    ones included so calendars drop them."""
+    since = timezone.now() - FEED_HISTORY
     return (
         visible_meetings(user)
         .filter(starts_at__gte=since)

@@ -37,6 +37,9 @@ from whistleblowing.services.handling import (
 from whistleblowing.services.people import cases_only_read_by as cases_only_read_by
 from whistleblowing.services.reporting import as_recipient
 
+# A deadline this close is urgent on the handler's list (the first reminder, day 7 of 14).
+URGENT_BEFORE = timedelta(days=7)
+
 
 @dataclass(frozen=True)
 class Deadlines:
@@ -60,7 +63,7 @@ def deadlines(case: Case, now: datetime | None = None) -> Deadlines:
     overdue = bool((ack_by and ack_by <= now) or (feedback_by and feedback_by <= now))
     soon = now + timedelta(days=dates.FEEDBACK_REMINDER_DAYS_BEFORE)
     urgent = overdue or bool(
-        (ack_by and ack_by <= now + timedelta(days=7)) or (feedback_by and feedback_by <= soon)
+        (ack_by and ack_by <= now + URGENT_BEFORE) or (feedback_by and feedback_by <= soon)
     )
     return Deadlines(ack_by, feedback_by, case.delete_after, overdue, urgent)
 

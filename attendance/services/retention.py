@@ -20,9 +20,8 @@ from attendance.models import (
     Presence,
     PresenceCorrection,
 )
-from config.privacy import Entry, entry_for
+from config.privacy import inventory_entry, record_sweep
 from groups.audit import audit
-from groups.privacy import record_sweep
 
 # The data inventory's names of what the sweep deletes, one SweepRun per name and run.
 SWEPT = (
@@ -68,15 +67,8 @@ def retention_sweep(*, now: dt.datetime | None = None) -> int:
             counts[key] += value
         swept += 1
     for key, value in counts.items():
-        record_sweep(_entry(key), ran_at=now, deleted=value)
+        record_sweep(inventory_entry(key), ran_at=now, deleted=value)
     return swept
-
-
-def _entry(label: str) -> Entry:
-    entry = entry_for(label)
-    if entry is None:  # a model the inventory does not describe is a bug, not a skip
-        raise LookupError(f"{label} has no entry in config.privacy.INVENTORY")
-    return entry
 
 
 def kept_verdict(course: Course) -> dict[str, object]:

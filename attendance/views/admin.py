@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -217,38 +221,73 @@ def _fingerprint(data: dict[str, object]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@dataclass
+class PreviewStep:
+    """Where a previewed change stands: ``preview`` to show (with ``fingerprint`` sent back
+    on confirming), or ``saved``; neither when the form is new or has errors."""
+
+    preview: object = None
+    fingerprint: str = ""
+    saved: bool = False
+
+
+def _preview_then_save(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    *,
+    preview: Callable[[dict[str, Any]], object],
+    save: Callable[[dict[str, Any]], object],
+) -> PreviewStep:
+    """A change that is saved only after a look at what it does (S7, S15). A valid form is
+    previewed; the same values sent back with ``confirm=1`` and the preview's fingerprint
+    are saved; other values are previewed again. A refusal lands on the form."""
+    step = PreviewStep()
+    if request.method != "POST" or not form.is_valid():
+        return step
+    data = dict(form.cleaned_data)
+    step.fingerprint = _fingerprint(data)
+    confirmed = request.POST.get("confirm") == "1"
+    try:
+        if confirmed and request.POST.get("previewed") == step.fingerprint:
+            save(data)
+            step.saved = True
+        else:
+            step.preview = preview(data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+    return step
+
+
+def _policy_preview(data: dict[str, Any]) -> object:
+    try:
+        return services.policy_preview(StudyPolicy(**data))
+    except ValueError:
+        raise ValidationError(_("Tallene i regelsettet henger ikke sammen.")) from None
+
+
 def policies(request: HttpRequest) -> HttpResponse:
     """S15: a new policy is saved only after a preview of the open courses it would judge
     instead; approved courses keep the policy pinned to them."""
     require_course_admin(request.user)
     user = current_user(request)
     form = PolicyForm(request.POST or None)
-    preview = None
-    fingerprint = ""
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        fingerprint = _fingerprint(data)
-        if request.POST.get("confirm") == "1" and request.POST.get("previewed") == fingerprint:
-            try:
-                services.policy_create(actor=user, **data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Det nye regelsettet er lagret."))
-                return redirect("attendance:policies")
-        else:
-            try:
-                preview = services.policy_preview(StudyPolicy(**data))
-            except ValueError:
-                form.add_error(None, _("Tallene i regelsettet henger ikke sammen."))
+    step = _preview_then_save(
+        request,
+        form,
+        preview=_policy_preview,
+        save=lambda data: services.policy_create(actor=user, **data),
+    )
+    if step.saved:
+        messages.success(request, _("Det nye regelsettet er lagret."))
+        return redirect("attendance:policies")
     return render(
         request,
         "attendance/policies.html",
         {
             "form": form,
             "policies": StudyPolicy.objects.all(),
-            "preview": preview,
-            "previewed": fingerprint,
+            "preview": step.preview,
+            "previewed": step.fingerprint,
             "today": timezone.localdate(),
         },
     )
@@ -260,30 +299,24 @@ def rates(request: HttpRequest) -> HttpResponse:
     require_course_admin(request.user)
     user = current_user(request)
     form = RateForm(request.POST or None)
-    preview = None
-    fingerprint = ""
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        fingerprint = _fingerprint(data)
-        if request.POST.get("confirm") == "1" and request.POST.get("previewed") == fingerprint:
-            try:
-                services.rate_set(
-                    actor=user, year=data["year"], amount_per_hour=data["amount_per_hour"]
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Satsen er lagret."))
-                return redirect("attendance:rates")
-        else:
-            preview = services.rate_preview(data["year"], data["amount_per_hour"])
+    step = _preview_then_save(
+        request,
+        form,
+        preview=lambda data: services.rate_preview(data["year"], data["amount_per_hour"]),
+        save=lambda data: services.rate_set(
+            actor=user, year=data["year"], amount_per_hour=data["amount_per_hour"]
+        ),
+    )
+    if step.saved:
+        messages.success(request, _("Satsen er lagret."))
+        return redirect("attendance:rates")
     return render(
         request,
         "attendance/rates.html",
         {
             "form": form,
             "rates": SubsidyRate.objects.all(),
-            "preview": preview,
-            "previewed": fingerprint,
+            "preview": step.preview,
+            "previewed": step.fingerprint,
         },
     )

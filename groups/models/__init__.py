@@ -24,6 +24,7 @@ from groups.models.periods import (
 from groups.models.privacy import PersonErasure, SweepRun
 from groups.models.rules import (
     ETHICS_SEATS,
+    MAX_QUARANTINE_MONTHS,
     SECRETARIAT_GROUP,
     WEEKDAYS,
     EthicsAcknowledgement,
@@ -41,6 +42,7 @@ from groups.models.users import Gender, User
 __all__ = [
     "BOARD_SEATS",
     "ETHICS_SEATS",
+    "MAX_QUARANTINE_MONTHS",
     "SECRETARIAT_GROUP",
     "WEEKDAYS",
     "AuditEntry",

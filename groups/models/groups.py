@@ -148,6 +148,11 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} ({self.get_seat_display()})"
 
+    @property
+    def is_proposed(self) -> bool:
+        """A transfer from another party waiting for the board (G2)."""
+        return self.status == MembershipStatus.PROPOSED
+
     # --- rights, G1, G2, G15, G16 ---------------------------------------------------------
     def has_member_rights(self, on: dt.date) -> bool:
         if self.status != MembershipStatus.ACTIVE:

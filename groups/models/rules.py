@@ -19,6 +19,10 @@ WEEKDAYS = [
 ]
 
 
+# G15: the longest quarantine the rules may set for members who come from another party.
+MAX_QUARANTINE_MONTHS = 48
+
+
 class RuleSetStatus(models.TextChoices):
     DRAFT = "draft", _("Utkast")
     PROPOSED = "proposed", _("Foreslått")
@@ -46,7 +50,9 @@ class RuleSet(models.Model):
     meeting_start = models.TimeField(_("fra kl."))
     meeting_end = models.TimeField(_("til kl."))
     quarantine_months = models.PositiveSmallIntegerField(
-        _("karantenetid ved overgang (måneder)"), default=0, validators=[MaxValueValidator(48)]
+        _("karantenetid ved overgang (måneder)"),
+        default=0,
+        validators=[MaxValueValidator(MAX_QUARANTINE_MONTHS)],
     )
     cooperation = models.TextField(_("samarbeid med andre parti"), blank=True)
     change_summary = models.TextField(_("hva endres og hvorfor"), blank=True)
@@ -80,6 +86,18 @@ class RuleSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} – reglement v{self.version}"
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.status == RuleSetStatus.PROPOSED
+
+    @property
+    def is_adopted(self) -> bool:
+        return self.status == RuleSetStatus.ADOPTED
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == RuleSetStatus.REJECTED
 
     @property
     def weekday_numbers(self) -> list[int]:

@@ -317,7 +317,8 @@ def record_sweep(
     entry: Entry, *, ran_at: dt.datetime, deleted: int = 0, anonymised: int = 0
 ) -> SweepRun:
     """One run of the sweep for ``entry``, under the name the inventory page looks it up
-    by. Every app's sweep records through here, so no run goes unseen."""
+    by. Every app's sweep records through here (by ``config.privacy.record_sweep``, which
+    the groups app connects to this), so no run goes unseen."""
     return SweepRun.objects.create(
         name=entry.key, ran_at=ran_at, deleted=deleted, anonymised=anonymised
     )

@@ -25,6 +25,8 @@ from groups.models import (
 from groups.permissions import membership_for
 from groups.services.common import _require_manager, _today, membership_sync_permissions
 
+OLDEST_AGE = 120  # a birth year further back than this is a typing slip
+
 
 # --- users -------------------------------------------------------------------------------
 def user_get_or_invite(*, email: str, full_name: str) -> tuple[User, bool]:
@@ -41,7 +43,7 @@ def user_update_profile(
     *, actor: User, full_name: str, birth_year: int | None, gender: str, postcode: str
 ) -> User:
     this_year = _today().year
-    if birth_year is not None and not (this_year - 120 <= birth_year <= this_year):
+    if birth_year is not None and not (this_year - OLDEST_AGE <= birth_year <= this_year):
         raise ValidationError({"birth_year": _("Fødselsåret er ikke gyldig.")})
     actor.full_name, actor.birth_year, actor.gender, actor.postcode = (
         full_name.strip(),

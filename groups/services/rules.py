@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from groups.audit import audit
 from groups.models import (
+    MAX_QUARANTINE_MONTHS,
     CouncilGroup,
     RuleAcknowledgement,
     RuleSet,
@@ -42,8 +43,10 @@ def _validate_rule_fields(fields: RuleFields) -> None:
         errors["meeting_weekdays"] = _("Velg minst én møtedag.")
     if fields.meeting_end <= fields.meeting_start:
         errors["meeting_end"] = _("Møtet må slutte etter at det begynner.")
-    if not 0 <= fields.quarantine_months <= 48:
-        errors["quarantine_months"] = _("Karantenetiden må være mellom 0 og 48 måneder.")
+    if not 0 <= fields.quarantine_months <= MAX_QUARANTINE_MONTHS:
+        errors["quarantine_months"] = _("Karantenetiden må være mellom 0 og %(max)d måneder.") % {
+            "max": MAX_QUARANTINE_MONTHS
+        }
     if errors:
         raise ValidationError(errors)
 

@@ -117,6 +117,10 @@ class MeetingPlan(models.Model):
     def __str__(self) -> str:
         return f"{self.group} {self.year}/{self.half}"
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PlanStatus.DRAFT
+
 
 class Meeting(models.Model):
     group = models.ForeignKey(
@@ -215,6 +219,18 @@ class Meeting(models.Model):
     def is_board_meeting(self) -> bool:
         return self.kind == MeetingKind.BOARD
 
+    @property
+    def is_faction_meeting(self) -> bool:
+        return self.kind == MeetingKind.FACTION
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == MeetingStatus.PLANNED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
+
 
 class RequestKind(models.TextChoices):
     GROUP = "group", _("Gruppemøte (tre faste medlemmer)")
@@ -255,6 +271,11 @@ class MeetingRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%d.%m.%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        """Still gathering signatures."""
+        return self.status == RequestStatus.OPEN
 
 
 class RequestSignature(models.Model):

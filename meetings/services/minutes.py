@@ -279,7 +279,9 @@ def minutes_reopen(*, actor: User, meeting: Meeting, reason: str) -> Minutes:
         if not minutes.is_approved:
             raise ValidationError(_("Referatet er ikke godkjent ennå."))
         minutes.status = MinutesStatus.DRAFT
-        minutes.reopen_reason = reason.strip()[:300]
+        minutes.reopen_reason = reason.strip()[
+            : Minutes._meta.get_field("reopen_reason").max_length
+        ]
         minutes.save(update_fields=["status", "reopen_reason"])
         audit(actor=actor, action="meeting.minutes_reopen", target=minutes, group=meeting.group)
     return minutes

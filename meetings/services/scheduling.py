@@ -24,6 +24,7 @@ from groups.models import (
     Membership,
     RuleSet,
     RuleSetStatus,
+    Seat,
     User,
 )
 from groups.permissions import require_group_manager, require_open_period
@@ -573,7 +574,7 @@ def request_create(*, actor: User, group: CouncilGroup, kind: str, reason: str) 
     if kind == RequestKind.GROUP and council_in_session(group, now, now + dt.timedelta(minutes=1)):
         kind = RequestKind.SESSION
     if kind == RequestKind.SESSION:
-        if m is None or m.seat == "party_member":
+        if m is None or m.seat == Seat.PARTY_MEMBER:
             raise ValidationError(_("Bare gruppas medlemmer kan be om gruppemøte."))
     elif not _may_sign(kind, m):
         if kind == RequestKind.BOARD:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from config.celery import app
 from config.outbox import message_id
 from groups import outbox, services
-from groups.models import QueuedTask, Seat
+from groups.models import QueuedTask, Seat, SweepRun
 from groups.schedule import BEAT_SCHEDULE
 from groups.tasks import send_invitation
 from tests.conftest import World
@@ -102,9 +102,13 @@ def test_an_invitation_lost_with_the_broker_is_sent_by_the_sweep_once(world: Wor
     assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [
         message_id(outbox.NAMESPACE, row.pk)
     ]
+    assert not SweepRun.objects.filter(name="groups.queuedtask").exists()  # nothing purged
     with time_machine.travel(timezone.now() + dt.timedelta(days=8), tick=False):
         outbox.sweep()
     assert not QueuedTask.objects.exists()  # done rows are kept a week
+    # The purge is recorded under the inventory's entry, where the inventory page looks.
+    run = SweepRun.objects.get(name="groups.queuedtask")
+    assert run.deleted == 1
 
 
 def test_a_task_that_fails_for_good_is_not_queued_again(

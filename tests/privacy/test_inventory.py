@@ -1,7 +1,9 @@
-"""Every model holding personal data is declared in config/privacy.py (issue 7)."""
+"""Every model holding personal data is declared in its app's personal_data.py, merged by
+config/privacy.py (issues 7 and 14)."""
 
 from __future__ import annotations
 
+import importlib
 import re
 
 import pytest
@@ -9,7 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 
-from config.privacy import INVENTORY, NOT_PERSONAL, Entry, Erasure
+from config.privacy import APPS_WITH_PERSONAL_DATA, INVENTORY, NOT_PERSONAL, Entry, Erasure
 from groups.privacy.services import _field_at, due_q, model_for
 
 OUR_APPS = ("groups", "meetings", "attendance", "whistleblowing")
@@ -48,7 +50,9 @@ def test_every_model_with_personal_fields_has_an_inventory_entry() -> None:
         for model in _models()
         if (reasons := _looks_personal(model)) and model._meta.label_lower not in declared
     }
-    assert not missing, f"declare these in config/privacy.py (purpose, basis, retention): {missing}"
+    assert not missing, (
+        f"declare these in <app>/personal_data.py (purpose, basis, retention): {missing}"
+    )
 
 
 def test_the_heuristic_flags_a_model_pointing_to_a_person() -> None:
@@ -83,3 +87,23 @@ def test_each_entry_names_real_fields_and_paths(entry: Entry) -> None:
 
 def test_not_personal_and_inventory_do_not_overlap() -> None:
     assert not {e.model for e in INVENTORY} & set(NOT_PERSONAL)
+
+
+def test_each_app_declares_its_own_models_and_the_inventory_merges_them_all() -> None:
+    assert set(APPS_WITH_PERSONAL_DATA) == set(OUR_APPS)
+    merged: list[str] = []
+    for app in APPS_WITH_PERSONAL_DATA:
+        module = importlib.import_module(f"{app}.personal_data")
+        assert {e.app_label for e in module.ENTRIES} <= {app}, app
+        assert {label.split(".")[0] for label in module.NOT_PERSONAL} <= {app}, app
+        merged += [e.model for e in module.ENTRIES]
+    assert merged == [e.model for e in INVENTORY]
+    assert len({m.lower() for m in merged}) == len(merged)
+
+
+def test_the_outbox_rows_are_declared_with_the_sweep_that_deletes_them() -> None:
+    # Their args hold ids, a user's among them; groups.outbox.sweep deletes done rows.
+    entry = next(e for e in INVENTORY if e.model == "groups.QueuedTask")
+    assert entry.personal_fields == ("args",)
+    assert entry.retention.enforced_by == "groups.outbox.sweep"
+    assert not entry.in_export

@@ -8,6 +8,7 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from attendance.models import Consent, Presence
 from config.privacy import entry_for
@@ -157,3 +158,16 @@ def test_an_admin_cannot_erase_themselves() -> None:
     admin = make_user(is_superuser=True)
     with pytest.raises(ValidationError):
         person_erase(actor=admin, person=admin)
+
+
+@pytest.mark.django_db
+def test_the_whistleblowing_sweep_records_its_run_where_the_inventory_page_looks() -> None:
+    # Issue 14: whistleblowing may import only config/, and still records its runs.
+    from groups.privacy import inventory_rows
+    from whistleblowing.services import retention_sweep
+
+    now = timezone.now()
+    retention_sweep(now=now)
+    row = next(r for r in inventory_rows() if r.entry.model == "whistleblowing.Case")
+    assert row.last_run is not None
+    assert (row.last_run.ran_at, row.last_run.deleted) == (now, 0)

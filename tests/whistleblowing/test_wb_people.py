@@ -493,7 +493,7 @@ def test_the_handlers_group_alone_does_not_open_the_page():
     """The role is what counts: a recipient in another role is refused, in the handlers
     group or out of it."""
     user = f.make_user(handler_group=True)
-    Handler.objects.create(user=user, role="secretary_general")
+    Handler.objects.filter(user=user).update(role="secretary_general")  # made with the group
     assert _client(user).get(PEOPLE).status_code == 403
     Group.objects.get(name=HANDLERS_GROUP).user_set.remove(user)
     assert _client(user).get(PEOPLE).status_code == 403

@@ -11,6 +11,7 @@ them out. A role is never ended while an open case has no other reader with a ke
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -55,6 +56,35 @@ def cases_only_read_by(handler: Handler) -> int:
         handler__is_active=True,
     ).exclude(handler=handler)
     return open_cases.exclude(Exists(others)).distinct().count()
+
+
+def handler_rows_for_members(user_ids: Iterable[int]) -> None:
+    """A user put in the handlers group gets a Handler row at once (as secretariat; the
+    secretariat sets the role, gender and designations), so reading the handlers' pages
+    never writes. Idempotent: an existing row, active or not, is left as it is."""
+    existing = set(Handler.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True))
+    Handler.objects.bulk_create(
+        [Handler(user_id=pk) for pk in sorted(set(user_ids) - existing)], ignore_conflicts=True
+    )
+
+
+def on_groups_changed(
+    sender: Any,
+    instance: Any,
+    action: str,
+    reverse: bool,
+    pk_set: set[int] | None,
+    **_: Any,
+) -> None:
+    """``m2m_changed`` of ``User.groups``: whichever way a user lands in the handlers group
+    (a role given here, the admin, the demo data, ``group.user_set.add``)."""
+    if action != "post_add" or not pk_set:
+        return
+    if reverse:  # group.user_set.add(users): instance is the group, pk_set the users
+        if instance.name == HANDLERS_GROUP:
+            handler_rows_for_members(pk_set)
+    elif Group.objects.filter(pk__in=pk_set, name=HANDLERS_GROUP).exists():
+        handler_rows_for_members([instance.pk])
 
 
 def _handlers_group() -> Group:

@@ -107,12 +107,11 @@ def is_handler_user(user: Any) -> bool:
 
 
 def handler_for_user(user: Any) -> Handler | None:
-    """The Handler row of a user in the handlers group (created on first visit, as
-    secretariat; a site admin sets role, gender and designations)."""
+    """The active Handler row of a user in the handlers group, or None. A pure read: the
+    row is made when the user is put in the group (``people.on_groups_changed``)."""
     if not is_handler_user(user):
         return None
-    handler, _created = Handler.objects.get_or_create(user=user)
-    return handler if handler.is_active else None
+    return Handler.objects.filter(user=user, is_active=True).first()
 
 
 def _check_passphrase(passphrase: str) -> None:

@@ -39,6 +39,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from config.outbox import message_id
+from config.privacy import inventory_entry, record_sweep
 from whistleblowing import dates
 from whistleblowing.audit import audit
 from whistleblowing.models import (
@@ -472,4 +473,6 @@ def retention_sweep(now: datetime | None = None) -> RetentionResult:
             transaction.on_commit(remove)
             result.files += len(names)
     UsedFormToken.objects.filter(used_at__lt=now - timedelta(days=FORM_TOKEN_DAYS)).delete()
+    # What a case holds goes with it (cascade): the run is the case entry's.
+    record_sweep(inventory_entry("whistleblowing.Case"), ran_at=now, deleted=result.deleted)
     return result
