@@ -119,6 +119,23 @@ ENTRIES: tuple[Entry, ...] = (
         notes=PART_OF_MINUTES,
     ),
     Entry(
+        "meetings.ChapterBriefing",
+        _("Orienteringer av lokallagsstyret"),
+        _(
+            "Hvem som orienterte lokallagsstyret om en sak før gruppa konkluderte, og hvem som "
+            "registrerte det."
+        ),
+        ART6_INTEREST,
+        archive("agenda_item__meeting__group"),
+        Erasure.KEEP,
+        ("briefed_by", "recorded_by", "note"),
+        subjects=("briefed_by__user", "recorded_by"),
+        special_category=ART9_PARTY,
+        notes=_(
+            "Viser at gruppa fulgte rådet fra medlemsmøtet, og blir stående til fristen går ut."
+        ),
+    ),
+    Entry(
         "meetings.ConflictOfInterest",
         _("Habilitet"),
         _("Når du har tatt opp din egen habilitet, og gruppas avgjørelse."),

@@ -52,6 +52,14 @@ def _special(label: str, person: User, ctx: Ctx) -> models.Model | None:
             decided_at=timezone.now(),
             recorded_by=person,
         )
+    if label == "meetings.cyclereminder":  # about an entry of the year's cycle, or an issue
+        return apps.get_model(label).objects.create(
+            entry=build("meetings.cycleentry", person, ctx),
+            user=person,
+            lead_days=14,
+            due_on=timezone.localdate(),
+            sent_at=timezone.now(),
+        )
     if label == "attendance.quarterclosing":  # one closing per quarter and version
         values = {
             f.name: _plain(f)
