@@ -122,7 +122,7 @@ def _next_meeting(user: Any, now: datetime) -> list[Entry]:
     return [
         Entry(
             section=MEMBER,
-            label=_("Neste møte: %(title)s") % {"title": meeting.title},
+            label=_("Neste møte: %(title)s") % {"title": meeting.display_title},
             url=reverse("meetings:detail", args=[meeting.pk]),
             context=f"{when(meeting.starts_at)}, {meeting.group}",
             order=10,

@@ -72,7 +72,7 @@ def item_submitted(item_id: int) -> int:
     """G9: items go to the leader."""
     item = AgendaItem.objects.select_related("meeting").get(pk=item_id)
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Ny sak meldt inn til %(title)s") % {"title": item.meeting.title}
+        subject = _("Ny sak meldt inn til %(title)s") % {"title": item.meeting.display_title}
     url = settings.SITE_URL + reverse("meetings:detail", kwargs={"pk": item.meeting_id})
     return _send(
         subject,
@@ -142,7 +142,9 @@ def summons(revision: SummonsRevision, membership: Membership, replaces: Members
     ics = settings.SITE_URL + reverse("meetings:meeting_ics", kwargs={"pk": meeting.pk})
     user = membership.user
     with translation.override(language_of(user)):
-        subject = str(SUMMONS_SUBJECTS[SummonsKind(revision.kind)]) % {"title": meeting.title}
+        subject = str(SUMMONS_SUBJECTS[SummonsKind(revision.kind)]) % {
+            "title": meeting.display_title
+        }
         changed = [str(CHANGE_LABELS[c]) for c in revision.changed if c in CHANGE_LABELS]
     context = {
         "revision": revision,

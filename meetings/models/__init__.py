@@ -1,4 +1,6 @@
 from meetings.models.agenda import (
+    MEDIA_DESCRIPTION,
+    MEDIA_TITLE,
     AgendaItem,
     AgendaStatus,
     ConflictDecision,
@@ -34,6 +36,7 @@ from meetings.models.meetings import (
     RequestKind,
     RequestSignature,
     RequestStatus,
+    generated_title,
 )
 from meetings.models.summons import (
     MeetingReply,
@@ -46,6 +49,8 @@ from meetings.models.votes import Ballot, Choice, Vote, VoteMethod, VoteStatus, 
 
 __all__ = [
     "MAX_REMINDER_MINUTES",
+    "MEDIA_DESCRIPTION",
+    "MEDIA_TITLE",
     "REMINDER_CHOICES",
     "AgendaItem",
     "AgendaStatus",
@@ -87,4 +92,5 @@ __all__ = [
     "VoteMethod",
     "VoteStatus",
     "VoteSubject",
+    "generated_title",
 ]

@@ -186,7 +186,7 @@ def _send_reminder(meeting: Meeting, user: User) -> None:
             "url": settings.SITE_URL + reverse("meetings:detail", kwargs={"pk": meeting.pk}),
         }
         subject = _("Påminnelse: %(title)s %(date)s") % {
-            "title": meeting.title,
+            "title": meeting.display_title,
             "date": local.strftime("%d.%m.%Y %H:%M"),
         }
         body = render_to_string("meetings/email/reminder.txt", context)
