@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.dateinputs import DateField, DateTimeField
 from config.numbers import WholeNumberField
 from config.params import ModelMultipleIdChoiceField
 from config.singleline import SingleLineCharField
@@ -24,8 +25,6 @@ from meetings.models import (
     RequestKind,
     Sector,
 )
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class AccessibleForm(forms.Form):
@@ -52,16 +51,13 @@ class AccessibleForm(forms.Form):
 
 
 def _dt_field(label: Any) -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return DateTimeField(
         label=label,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
     )
 
 
 def _date_field(label: Any, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    return DateField(label=label, required=required)
 
 
 def _members(group: CouncilGroup) -> Any:
@@ -295,10 +291,9 @@ class ConflictVoteForm(AccessibleForm):
 
 class ConflictLeaveForm(AccessibleForm):
     left_at = _dt_field(_("Fratrådte"))
-    returned_at = forms.DateTimeField(
+    returned_at = DateTimeField(
         label=_("Tilbake (tomt: når saken avsluttes)"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
     )
 
 
@@ -440,10 +435,9 @@ class VoteOpenForm(AccessibleForm):
         label=_("Habilitetsspørsmål"), coerce=int, required=False, empty_value=None
     )
     method = forms.ChoiceField(label=_("Hvordan stemmes det?"), choices=())
-    deadline = forms.DateTimeField(
+    deadline = DateTimeField(
         label=_("Frist for å stemme"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
         help_text=_("Avstemningen lukkes av seg selv ved fristen."),
     )
     secret = forms.BooleanField(label=_("Hemmelig avstemning"), required=False)

@@ -365,10 +365,8 @@ def presence_correct(request: HttpRequest, pk: int) -> HttpResponse:
     presence = get_object_or_404(Presence.objects.select_related("meeting", "user"), pk=pk)
     session = get_session_for_user(user, presence.meeting_id, "lead")
     initial = {
-        "started_at": timezone.localtime(presence.started_at).strftime("%Y-%m-%dT%H:%M"),
-        "ended_at": timezone.localtime(presence.ended_at).strftime("%Y-%m-%dT%H:%M")
-        if presence.ended_at
-        else None,
+        "started_at": timezone.localtime(presence.started_at),
+        "ended_at": timezone.localtime(presence.ended_at) if presence.ended_at else None,
     }
     form = PresenceCorrectForm(request.POST or None, initial=initial)
     response = run_form(

@@ -16,6 +16,7 @@ from attendance import selectors
 from attendance.models import CourseStatus, Presence, PresenceSource
 from tests.conftest import build_world, login_in_browser
 from tests.factories.attendance import give_consent, make_course, make_session_meeting
+from tests.test_accessibility import _violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,6 +51,8 @@ def test_s16_the_leader_searches_and_checks_a_member_in_from_the_phone(
     page = context.new_page()
     try:
         login_in_browser(page, world.users["leader"])
+        page.goto(f"/moter/{meeting.pk}/")  # the meeting's page links to the list
+        assert page.get_by_role("link", name="Sjekk inn fra liste").is_visible()
         page.goto(f"/studiearbeid/moter/{meeting.pk}/qr/")
         page.get_by_role("link", name="Sjekk inn fra liste").click()
         page.get_by_role("heading", level=1).wait_for()
@@ -74,6 +77,7 @@ def test_s16_the_leader_searches_and_checks_a_member_in_from_the_phone(
         assert page.get_by_test_id("checkin-count").inner_text() == f"1 av {expected} sjekket inn"
         assert card.get_by_role("button", name="Sjekk ut Marit Medlem").is_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert _violations(page) == []  # WCAG 2.1 AA (axe)
         _shot(page, "checkin-list-checked-in-390")
         presence = Presence.objects.get(meeting=meeting, user=world.users["member"])
         assert presence.source == PresenceSource.LEADER and presence.ended_at is None
