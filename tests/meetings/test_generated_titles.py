@@ -263,3 +263,37 @@ def test_the_meetings_search_finds_the_plans_meetings_by_their_title_in_each_lan
     assert found == {meetings[("group", "before")]}
     assert found_en == {meetings[("group", "before")]}
     assert meetings[("faction", "")] in faction
+
+
+def test_the_leader_may_leave_a_generated_title_blank_or_write_one_when_editing(
+    world: World,
+) -> None:
+    with time_machine.travel(TODAY, tick=False):
+        meeting = _plan(world)[("group", "")]
+        client = _client(world, "leader", "nb")
+        url = reverse("meetings:edit", args=[meeting.pk])
+        form = client.get(url).content.decode()
+        assert 'placeholder="Gruppemøte før kommunestyret 13. mars 2031"' in form
+        assert "Tomt: tittelen lages av møteplanen" in form
+        local = timezone.localtime(meeting.starts_at)
+        data = {
+            "kind": meeting.kind,
+            "title": "",
+            "starts_at": f"{local:%d.%m.%Y} 18:30",
+            "ends_at": f"{local:%d.%m.%Y} 20:00",
+            "place": meeting.place,
+            "mode": meeting.mode,
+        }
+        assert client.post(url, data).status_code == 302
+        meeting.refresh_from_db()
+        assert meeting.title == "" and timezone.localtime(meeting.starts_at).minute == 30
+        assert client.post(url, data | {"title": "Budsjett"}).status_code == 302
+        meeting.refresh_from_db()
+        with translation.override("en"):
+            assert meeting.display_title == "Budsjett"
+        # a meeting the leader set up still needs a title
+        own = make_meeting(world.group, title="Eget møte", starts_at=at(2031, 2, 11))
+        refused = client.post(reverse("meetings:edit", args=[own.pk]), data)
+    assert refused.status_code == 200
+    own.refresh_from_db()
+    assert own.title == "Eget møte"
