@@ -37,6 +37,26 @@ def meeting_checkins(user: User, now: dt.datetime, *, meeting: Meeting) -> list[
     return _checkin_blocks(user, now, meeting)
 
 
+def meeting_leader_checkin(user: User, now: dt.datetime, *, meeting: Meeting) -> list[Block]:
+    """S9, S16: on a course session's page, for those who may show the QR code and correct
+    presence: links to the QR screen and to the check-in list for their own phone."""
+    from attendance.models import CourseSession
+    from attendance.permissions import can_lead
+    from groups.page_blocks import Block
+    from meetings.models import MeetingStatus
+
+    if not getattr(user, "is_authenticated", False) or meeting.status == MeetingStatus.CANCELLED:
+        return []
+    session = (
+        CourseSession.objects.select_related("course", "course__group")
+        .filter(meeting=meeting)
+        .first()
+    )
+    if session is None or session.course.is_finished or not can_lead(user, session.course):
+        return []
+    return [Block("attendance/_leader_checkin_block.html", {"meeting": meeting})]
+
+
 def _checkin_blocks(user: User, now: dt.datetime, meeting: Meeting | None) -> list[Block]:
     from attendance.selectors import my_running_checkins
     from groups.page_blocks import Block
@@ -60,3 +80,4 @@ class AttendanceConfig(AppConfig):
         providers.HOME_WORK.register(attendance_homework.home_work, name="attendance")
         providers.HOME_BLOCKS.register(home_checkins, name="attendance")
         providers.MEETING_BLOCKS.register(meeting_checkins, name="attendance")
+        providers.MEETING_BLOCKS.register(meeting_leader_checkin, name="attendance.leader")

@@ -220,7 +220,7 @@ def _session_label(key: object, inputs: CourseInputs) -> str:
     meeting = inputs.meetings.get(key) if isinstance(key, int) else None
     if meeting is None:
         return str(key)
-    return f"{meeting.title} ({timezone.localtime(meeting.starts_at):%d.%m.%Y})"
+    return f"{meeting.display_title} ({timezone.localtime(meeting.starts_at):%d.%m.%Y})"
 
 
 def _person_label(key: object, inputs: CourseInputs) -> str:

@@ -18,6 +18,7 @@ from attendance.models import (
     StudyPlan,
     StudyPolicy,
 )
+from config.dateinputs import DATETIME_DISPLAY, DateField, DateTimeField
 from config.numbers import AmountField, PercentField, WholeNumberField
 from config.singleline import SingleLineCharField
 from groups.models import CouncilGroup, Membership, MembershipStatus, User
@@ -102,12 +103,8 @@ class ExemptionDecisionForm(forms.Form):
     note = forms.CharField(label=_("Begrunnelse"), widget=forms.Textarea, required=False)
 
 
-class LocalDateTimeField(forms.DateTimeField):
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("input_formats", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
-        super().__init__(**kwargs)
+class LocalDateTimeField(DateTimeField):
+    """A date and a time as people write them (config/dateinputs.py), in Europe/Oslo."""
 
 
 class PresenceForm(forms.Form):
@@ -215,7 +212,7 @@ class PresenceAddForm(PresenceForm):
 
 
 def _local_input(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+    return timezone.localtime(moment).strftime(DATETIME_DISPLAY)
 
 
 class PresenceCorrectForm(PresenceForm):
@@ -236,10 +233,12 @@ class PolicyForm(forms.ModelForm):
             "share_base",
             "retention_years",
         ]
-        widgets = {"valid_from": forms.DateInput(attrs={"type": "date"})}
         field_classes = {
-            name: WholeNumberField
-            for name in ("min_study_hours", "min_participants", "min_age", "retention_years")
+            "valid_from": DateField,
+            **{
+                name: WholeNumberField
+                for name in ("min_study_hours", "min_participants", "min_age", "retention_years")
+            },
         }
 
     # S15: the share as a percentage; stored as the exact fraction it stands for.
@@ -346,9 +345,7 @@ class ChapterForm(forms.Form):
 
 
 class PlanApproveForm(forms.Form):
-    approved_on = forms.DateField(
-        label=_("Godkjent dato"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    approved_on = DateField(label=_("Godkjent dato"))
     make_default = forms.BooleanField(label=_("Standard studieplan for nye kurs"), required=False)
     confirm = forms.BooleanField(
         label=_(

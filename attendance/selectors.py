@@ -559,3 +559,57 @@ def checkin_counts(session: CourseSession, now: dt.datetime) -> tuple[int, int]:
     )
     expected = registrable_participants(session.course, timezone.localdate(now)).count()
     return checked_in, max(checked_in, expected)
+
+
+# --- the leader's check-in list (S10, S16) -------------------------------------------------
+IN, NOT_ARRIVED, LEFT = "in", "not_arrived", "left"
+
+
+@dataclass(frozen=True)
+class CheckinRow:
+    """One expected participant on the leader's list: where they stand now (inside, not
+    come, gone), since when, and whether their consent (S10) is on file."""
+
+    user: User
+    state: str
+    since: dt.datetime | None
+    has_consent: bool
+
+
+def _matches(name: str, query: str) -> bool:
+    """Every word of ``query`` is part of ``name``, ignoring case (Python's casefold, so
+    Æ, Ø, Å and Sami letters match too, also on SQLite, whose LIKE folds only ASCII)."""
+    folded = name.casefold()
+    return all(word in folded for word in query.casefold().split())
+
+
+def checkin_rows(session: CourseSession, query: str, now: dt.datetime) -> list[CheckinRow]:
+    """S16: the expected participants of ``session`` whose name matches ``query`` (all when
+    it is blank), by name, each with their state at ``now``."""
+    people = [
+        u
+        for u in registrable_participants(session.course, timezone.localdate(now))
+        if _matches(u.full_name, query)
+    ]
+    intervals: dict[int, list[Presence]] = {}
+    for p in Presence.objects.filter(
+        meeting=session.meeting, user_id__in=[u.pk for u in people]
+    ).order_by("started_at", "pk"):
+        intervals.setdefault(p.user_id, []).append(p)
+    consenting = set(
+        Consent.objects.filter(
+            course=session.course, withdrawn_at__isnull=True, user_id__in=[u.pk for u in people]
+        ).values_list("user_id", flat=True)
+    )
+    rows = []
+    for user in people:
+        mine = intervals.get(user.pk, [])
+        open_ = next((p for p in mine if p.ended_at is None), None)
+        if open_ is not None:
+            state, since = IN, open_.started_at
+        elif mine:
+            state, since = LEFT, max(p.ended_at for p in mine if p.ended_at is not None)
+        else:
+            state, since = NOT_ARRIVED, None
+        rows.append(CheckinRow(user, state, since, user.pk in consenting))
+    return rows

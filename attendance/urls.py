@@ -43,6 +43,7 @@ urlpatterns = [
         name="presence_import",
     ),
     path("moter/<int:meeting_pk>/innsjekk/", checkin.checkin_view, name="checkin"),
+    path("moter/<int:meeting_pk>/innsjekk/liste/", checkin.checkin_list, name="checkin_list"),
     path("moter/<int:meeting_pk>/utsjekk/", checkin.checkout, name="checkout"),
     path("frammote/<int:pk>/", checkin.presence_correct, name="presence_correct"),
     path("inn/<str:token>/", checkin.scan, name="scan"),

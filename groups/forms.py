@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.dateinputs import DateField, DateTimeField, TimeField
 from config.numbers import WholeNumberField
 from config.singleline import SingleLineCharField, validate_single_line
 from groups.models import (
@@ -48,9 +49,8 @@ class ProfileForm(forms.Form):
 class GroupCreateForm(forms.Form):
     area_name = SingleLineCharField(label=_("Kommune eller fylke"), max_length=120)
     kind = forms.ChoiceField(label=_("Type gruppe"), choices=GroupKind.choices)
-    period_start = forms.DateField(
+    period_start = DateField(
         label=_("Perioden starter"),
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("En periode er fire år."),
     )
     leader_name = SingleLineCharField(label=_("Gruppeleders navn"), max_length=200)
@@ -61,10 +61,9 @@ class MemberAddForm(forms.Form):
     full_name = SingleLineCharField(label=_("Navn"), max_length=200)
     email = forms.EmailField(label=_("E-post"))
     seat = forms.ChoiceField(label=_("Plass i gruppa"), choices=Seat.choices)
-    joined_on = forms.DateField(
+    joined_on = DateField(
         label=_("Med fra"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Tomt betyr i dag."),
     )
 
@@ -77,7 +76,7 @@ class MembershipEditForm(forms.Form):
 
 
 class DateForm(forms.Form):
-    date = forms.DateField(label=_("Fra dato"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(label=_("Fra dato"))
 
     def __init__(self, *args: object, label: str | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -136,12 +135,8 @@ class RulesForm(forms.Form):
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
     )
-    meeting_start = forms.TimeField(
-        label=_("Fra kl."), widget=forms.TimeInput(attrs={"type": "time"})
-    )
-    meeting_end = forms.TimeField(
-        label=_("Til kl."), widget=forms.TimeInput(attrs={"type": "time"})
-    )
+    meeting_start = TimeField(label=_("Fra kl."))
+    meeting_end = TimeField(label=_("Til kl."))
     quarantine_months = WholeNumberField(
         label=_("Karantenetid ved overgang fra andre parti (måneder)"),
         min_value=0,
@@ -201,9 +196,8 @@ class EthicsAcknowledgeForm(forms.Form):
 
 # --- a new period (G24) -------------------------------------------------------------------
 class PeriodOpenForm(forms.Form):
-    period_start = forms.DateField(
+    period_start = DateField(
         label=_("Den nye perioden starter"),
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("En periode er fire år."),
     )
     convener_name = SingleLineCharField(
@@ -213,9 +207,8 @@ class PeriodOpenForm(forms.Form):
 
 
 class ConveneForm(forms.Form):
-    meeting_at = forms.DateTimeField(
+    meeting_at = DateTimeField(
         label=_("Tidspunkt for konstituerende møte"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     place = SingleLineCharField(label=_("Sted"), max_length=200)
 

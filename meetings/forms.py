@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.dateinputs import DateField, DateTimeField
 from config.dates import day
 from config.numbers import WholeNumberField
 from config.params import ModelMultipleIdChoiceField
@@ -32,8 +33,6 @@ from meetings.models import (
     Sector,
 )
 from meetings.permissions import MeetingScope
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class AccessibleForm(forms.Form):
@@ -60,16 +59,13 @@ class AccessibleForm(forms.Form):
 
 
 def _dt_field(label: Any) -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return DateTimeField(
         label=label,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
     )
 
 
 def _date_field(label: Any, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    return DateField(label=label, required=required)
 
 
 def _members(group: CouncilGroup) -> Any:
@@ -322,10 +318,9 @@ class ConflictVoteForm(AccessibleForm):
 
 class ConflictLeaveForm(AccessibleForm):
     left_at = _dt_field(_("Fratrådte"))
-    returned_at = forms.DateTimeField(
+    returned_at = DateTimeField(
         label=_("Tilbake (tomt: når saken avsluttes)"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
     )
 
 
@@ -467,10 +462,9 @@ class VoteOpenForm(AccessibleForm):
         label=_("Habilitetsspørsmål"), coerce=int, required=False, empty_value=None
     )
     method = forms.ChoiceField(label=_("Hvordan stemmes det?"), choices=())
-    deadline = forms.DateTimeField(
+    deadline = DateTimeField(
         label=_("Frist for å stemme"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
         help_text=_("Avstemningen lukkes av seg selv ved fristen."),
     )
     secret = forms.BooleanField(label=_("Hemmelig avstemning"), required=False)
@@ -542,7 +536,7 @@ class MoveForm(AccessibleForm):
 
 class MeetingChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.title} ({day(obj.starts_at, 'list')})"
+        return f"{obj.display_title} ({day(obj.starts_at, 'list')})"
 
 
 class CycleEntryForm(AccessibleForm):
@@ -605,7 +599,7 @@ class CycleEntryForm(AccessibleForm):
 class MembersItemChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         day = timezone.localtime(obj.meeting.starts_at).strftime("%d.%m.%Y")
-        return f"{obj.meeting.title} ({day}): {obj.title}"
+        return f"{obj.meeting.display_title} ({day}): {obj.title}"
 
 
 class ChapterLinkForm(AccessibleForm):

@@ -137,7 +137,7 @@ def _next_meeting(user: Any, now: datetime) -> list[Entry]:
     return [
         Entry(
             section=MEMBER,
-            label=_("Neste møte: %(title)s") % {"title": meeting.title},
+            label=_("Neste møte: %(title)s") % {"title": meeting.display_title},
             url=reverse("meetings:detail", args=[meeting.pk]),
             # the kind says what it is (a members' meeting with the chapter, G26)
             context=f"{meeting.get_kind_display()} · {when(meeting.starts_at)}, {meeting.group}",

@@ -53,7 +53,7 @@ def build_calendar(
         event.add("dtstart", meeting.starts_at.astimezone(dt.UTC))
         event.add("dtend", meeting.ends_at.astimezone(dt.UTC))
         event.add("last-modified", meeting.updated_at.astimezone(dt.UTC))
-        event.add("summary", meeting.title)
+        event.add("summary", meeting.display_title)
         location = meeting.place
         if meeting.mode != MeetingMode.PHYSICAL and meeting.digital_link:
             location = f"{location} / {meeting.digital_link}" if location else meeting.digital_link
@@ -77,7 +77,7 @@ def build_calendar(
 def meeting_calendar(meeting: Meeting, *, now: dt.datetime | None = None) -> bytes:
     """One meeting as its own calendar entry (G14): METHOD:CANCEL when it is cancelled."""
     method = "CANCEL" if meeting.status == MeetingStatus.CANCELLED else "PUBLISH"
-    return build_calendar([meeting], name=meeting.title, now=now, method=method)
+    return build_calendar([meeting], name=meeting.display_title, now=now, method=method)
 
 
 def build_cycle_calendar(

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,7 @@ from groups.outbox import message_headers
 from meetings.models import (
     AgendaItem,
     CouncilCase,
+    Meeting,
     MeetingRequest,
     RequestKind,
     SummonsKind,
@@ -22,6 +24,12 @@ from meetings.models import (
     Vote,
     VoteDeviationNotice,
 )
+
+
+def shown_title(meeting: Meeting) -> str:
+    """The meeting's title as shown, worked out when the mail is written in its reader's
+    language (a generated title is made from translatable parts)."""
+    return lazy(lambda: meeting.display_title, str)()
 
 
 def _leader_emails(group_id: int) -> list[str]:
@@ -53,7 +61,7 @@ def item_submitted(item_id: int) -> int:
     return mail.send(
         _leader_emails(item.meeting.group_id),
         subject=_("Ny sak meldt inn til %(title)s"),
-        subject_params={"title": item.meeting.title},
+        subject_params={"title": shown_title(item.meeting)},
         template="meetings/email/item_submitted.txt",
         context={"item": item, "url": url},
         headers=message_headers(),
@@ -142,7 +150,7 @@ def summons(revision: SummonsRevision, membership: Membership, replaces: Members
     return mail.send(
         user,
         subject=SUMMONS_SUBJECTS[SummonsKind(revision.kind)],
-        subject_params={"title": meeting.title},
+        subject_params={"title": shown_title(meeting)},
         template="meetings/email/summons.txt",
         context=context,
         headers=message_headers(),

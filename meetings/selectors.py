@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from groups.models import Membership, MembershipStatus, User
 from meetings.models import AgendaStatus, ConflictDecision, ConflictOfInterest, Meeting
+from meetings.models.meetings import GENERATED_TITLES
 from meetings.permissions import visible_kinds, visible_meetings
 
 
@@ -70,7 +71,7 @@ def search_meetings(
 ) -> QuerySet[Meeting]:
     """Upcoming (or past) meetings the user may see, matching text and dates."""
     now = timezone.now()
-    qs = visible_meetings(user).select_related("group", "committee", "minutes")
+    qs = visible_meetings(user).select_related("group", "committee", "minutes", "council_meeting")
     qs = (
         qs.filter(ends_at__lt=now).order_by("-starts_at")
         if past
@@ -81,6 +82,7 @@ def search_meetings(
     if text:
         qs = qs.filter(
             Q(title__icontains=text)
+            | _generated_title_matches(text)
             | Q(description__icontains=text)
             | Q(place__icontains=text)
             | Q(agenda_items__title__icontains=text, agenda_items__status=AgendaStatus.ACCEPTED)
@@ -90,6 +92,17 @@ def search_meetings(
     if date_to:
         qs = qs.filter(starts_at__lt=_day_start(date_to + dt.timedelta(days=1)))
     return qs
+
+
+def _generated_title_matches(text: str) -> Q:
+    """The plan's meetings (no stored title) whose title, as made in the active language,
+    holds ``text`` in its words or its committee's name."""
+    needle = text.casefold()
+    found = Q(title="", committee__name__icontains=text)
+    for (kind, slot), title in GENERATED_TITLES.items():
+        if needle in (str(title) % {"date": ""}).casefold():
+            found |= Q(title="", kind=kind, council_slot=slot)
+    return found
 
 
 def _day_start(day: dt.date) -> dt.datetime:

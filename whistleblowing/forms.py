@@ -9,6 +9,7 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from config.dateinputs import DateField
 from config.singleline import SingleLineCharField
 from whistleblowing import routing, uploads
 from whistleblowing.models import (
@@ -328,9 +329,7 @@ class HandlerMessageForm(forms.Form):
 class LogEntryForm(forms.Form):
     kind = forms.ChoiceField(label=_("Hva vil du dokumentere?"), choices=list(LOG_KINDS.items()))
     text = forms.CharField(label=_("Beskrivelse"), widget=forms.Textarea(attrs={"rows": 4}))
-    meeting_date = forms.DateField(
-        label=_("Dato for møtet"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    meeting_date = DateField(label=_("Dato for møtet"), required=False)
     trusted_person_offered = forms.BooleanField(
         label=_("Begge parter fikk tilbud om å ta med en person de har tillit til"),
         required=False,
@@ -488,9 +487,7 @@ class HoldForm(forms.Form):
         choices=HoldReason.choices,
         widget=forms.RadioSelect,
     )
-    ends_on = forms.DateField(
-        label=_("Stansen varer til"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    ends_on = DateField(label=_("Stansen varer til"))
     text = forms.CharField(
         label=_("Forklaring (for eksempel hvem som ba om det)"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -245,16 +246,25 @@ def _checked_in(
     if not checkin_open(meeting, now, digital_link=source == PresenceSource.LINK):
         raise ValidationError(_("Innsjekkingen til dette møtet er ikke åpen nå."))
     _refuse_independent(actor, meeting, timezone.localdate(now))
+
+    def write() -> tuple[Presence, bool]:
+        if consent_given:
+            consent_give(actor=actor, course=course)
+        elif consent_given is not None and active_consent(course, actor) is None:
+            raise ValidationError(
+                _("Du må krysse av for samtykke for å bli registrert som til stede.")
+            )
+        return _check_in(actor, actor, meeting, course, source, now)
+
+    return _retrying(write)
+
+
+def _retrying[T](write: Callable[[], T]) -> T:
+    """``write`` in a transaction, tried again when SQLite reports a concurrent writer."""
     for attempt in range(LOCK_RETRIES):
         try:
             with transaction.atomic():
-                if consent_given:
-                    consent_give(actor=actor, course=course)
-                elif consent_given is not None and active_consent(course, actor) is None:
-                    raise ValidationError(
-                        _("Du må krysse av for samtykke for å bli registrert som til stede.")
-                    )
-                return _check_in(actor, meeting, course, source, now)
+                return write()
         except OperationalError as exc:
             # SQLite reports a concurrent writer as "locked" instead of waiting (its
             # in-memory test database ignores the busy timeout); a check-in is safe to
@@ -266,13 +276,14 @@ def _checked_in(
 
 
 def _check_in(
-    actor: User, meeting: Meeting, course: Course, source: str, now: dt.datetime
+    actor: User, user: User, meeting: Meeting, course: Course, source: str, now: dt.datetime
 ) -> tuple[Presence, bool]:
+    """``user`` present from this minute; ``actor`` is who did it (the user, or the leader)."""
     with transaction.atomic():
         # Locking the member's consent row serialises their concurrent check-ins.
         consent = (
             Consent.objects.select_for_update()
-            .filter(course=course, user=actor, withdrawn_at__isnull=True)
+            .filter(course=course, user=user, withdrawn_at__isnull=True)
             .first()
         )
         if consent is None:
@@ -280,14 +291,14 @@ def _check_in(
                 _("Du må samtykke til å bli ført på frammøtelisten før du kan sjekkes inn.")
             )
         open_presence = Presence.objects.filter(
-            meeting=meeting, user=actor, ended_at__isnull=True
+            meeting=meeting, user=user, ended_at__isnull=True
         ).first()
         if open_presence is not None:
             return open_presence, False
         # Back after leaving (S16): a new interval, from this minute but never before the
         # last one ended (a check-out and a check-in in the same minute do not overlap).
         last_end = (
-            Presence.objects.filter(meeting=meeting, user=actor, ended_at__lte=now)
+            Presence.objects.filter(meeting=meeting, user=user, ended_at__lte=now)
             .order_by("-ended_at")
             .values_list("ended_at", flat=True)
             .first()
@@ -297,7 +308,7 @@ def _check_in(
             with transaction.atomic():
                 presence = Presence.objects.create(
                     meeting=meeting,
-                    user=actor,
+                    user=user,
                     consent=consent,
                     started_at=started_at,
                     source=source,
@@ -305,14 +316,14 @@ def _check_in(
                     created_at=now,
                 )
         except IntegrityError:
-            existing = Presence.objects.get(meeting=meeting, user=actor, ended_at__isnull=True)
+            existing = Presence.objects.get(meeting=meeting, user=user, ended_at__isnull=True)
             return existing, False
         audit(
             actor=actor,
             action="presence.check_in",
             target=presence,
             group=course.group,
-            subject_user=actor,
+            subject_user=user,
             meeting=meeting.pk,
             source=source,
         )
@@ -323,23 +334,95 @@ def presence_check_out(*, actor: User, meeting: Meeting) -> Presence:
     now = timezone.now()
     _course_session(meeting)
     with transaction.atomic():
-        presence = (
-            Presence.objects.select_for_update()
-            .filter(meeting=meeting, user=actor, ended_at__isnull=True)
-            .first()
-        )
+        presence = _check_out(actor, actor, meeting, now)
         if presence is None:
             raise ValidationError(_("Du er ikke sjekket inn på dette møtet."))
-        presence.ended_at = max(presence.started_at, min(now, meeting.ends_at))
-        presence.save(update_fields=["ended_at"])
-        audit(
-            actor=actor,
-            action="presence.check_out",
-            target=presence,
-            subject_user=actor,
-            meeting=meeting.pk,
-        )
     return presence
+
+
+def _check_out(actor: User, user: User, meeting: Meeting, now: dt.datetime) -> Presence | None:
+    """Closes ``user``'s open interval now (never after the meeting's end); None if none."""
+    presence = (
+        Presence.objects.select_for_update()
+        .filter(meeting=meeting, user=user, ended_at__isnull=True)
+        .first()
+    )
+    if presence is None:
+        return None
+    presence.ended_at = max(presence.started_at, min(now, meeting.ends_at))
+    presence.save(update_fields=["ended_at"])
+    audit(
+        actor=actor,
+        action="presence.check_out",
+        target=presence,
+        subject_user=user,
+        meeting=meeting.pk,
+    )
+    return presence
+
+
+# --- the leader's check-in list (S10, S16) -------------------------------------------------
+def presence_check_in_by_leader(
+    *,
+    actor: User,
+    meeting: Meeting,
+    user: User,
+    consent_informed: bool = False,
+    now: dt.datetime | None = None,
+) -> tuple[Presence, bool]:
+    """The leader checks ``user`` in from the list on their own phone: present from this
+    minute, the same intervals as a QR check-in (S16), while check-in is open, and a repeat
+    changes nothing. Never without consent (S10): the participant's own on file, or
+    ``consent_informed`` (the leader told them about the attendance list and they
+    consented), stored as given to the leader in the same transaction; a refused check-in
+    stores no consent. Returns (presence, created)."""
+    now = now or timezone.now()
+    session = _course_session(meeting)
+    course = session.course
+    _require_lead_of(actor, course)
+    if not checkin_open(meeting, now):
+        raise ValidationError(
+            _(
+                "Innsjekkingen til dette møtet er ikke åpen nå. Bruk «Registrer eller rett "
+                "frammøte» for å føre tidene i etterkant."
+            )
+        )
+    _refuse_independent(user, meeting, timezone.localdate(now))
+
+    def write() -> tuple[Presence, bool]:
+        if active_consent(course, user) is None:
+            if not consent_informed:
+                raise ValidationError(
+                    _(
+                        "%(name)s har ikke samtykket til å stå på frammøtelisten. Fortell hen "
+                        "at deltakerne føres på frammøtelisten, og kryss av når hen samtykker."
+                    )
+                    % {"name": user.full_name}
+                )
+            consent_record_by_leader(actor=actor, course=course, user=user)
+        return _check_in(actor, user, meeting, course, PresenceSource.LEADER, now)
+
+    return _retrying(write)
+
+
+def presence_check_out_by_leader(
+    *, actor: User, meeting: Meeting, user: User, now: dt.datetime | None = None
+) -> tuple[Presence, bool]:
+    """The leader checks ``user`` out from the list: their open interval ends now (S16).
+    A repeat changes nothing: it returns the interval that already ended and False."""
+    now = now or timezone.now()
+    session = _course_session(meeting)
+    _require_lead_of(actor, session.course)
+    with transaction.atomic():
+        presence = _check_out(actor, user, meeting, now)
+        if presence is not None:
+            return presence, True
+        last = Presence.objects.filter(meeting=meeting, user=user).order_by("-started_at").first()
+    if last is None:
+        raise ValidationError(
+            _("%(name)s er ikke sjekket inn på dette møtet.") % {"name": user.full_name}
+        )
+    return last, False
 
 
 def _check_interval(

@@ -11,12 +11,12 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -33,7 +33,9 @@ from attendance.forms import (
 from attendance.models import CHECKIN_OPENS_BEFORE, Consent, CourseSession, Presence
 from attendance.permissions import can_view, get_session_for_user
 from attendance.services import meeting_import
-from config.web import add_service_errors, current_user, run_form
+from config.params import parse_id
+from config.web import add_service_errors, current_user, is_htmx, run_form
+from groups.models import User
 from meetings.models import Meeting, MeetingStatus
 
 
@@ -271,15 +273,107 @@ def presence_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     )
 
 
+SEARCH_LENGTH = 100
+
+
+@never_cache
+def checkin_list(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """S10, S16: the leader checks people in and out from a list of the expected
+    participants on their own phone, searched by name (``q``; htmx filters as they type).
+    The same intervals as a QR check-in, with the leader as the source; consent first, if
+    the participant has none on file, ticked by the leader."""
+    user = current_user(request)
+    session = get_session_for_user(user, meeting_pk, "lead")
+    meeting = session.meeting
+    data = request.POST if request.method == "POST" else request.GET
+    query = " ".join(str(data.get("q", "")).split())[:SEARCH_LENGTH]
+    if request.method == "POST":
+        _checkin_list_post(request, user, session)
+        target = reverse("attendance:checkin_list", args=[meeting_pk])
+        person = parse_id(request.POST.get("user"))
+        params = f"?{urlencode({'q': query})}" if query else ""
+        return HttpResponseRedirect(target + params + (f"#deltaker-{person}" if person else ""))
+    now = timezone.now()
+    context: dict[str, Any] = {
+        "session": session,
+        "meeting": meeting,
+        "course": session.course,
+        "q": query,
+        "rows": selectors.checkin_rows(session, query, now),
+        "is_open": services.checkin_open(meeting, now),
+        **_projector_status(session, now),
+    }
+    if is_htmx(request):  # the search as one types, or the count's polling
+        part = {"checkin-results": "results", "checkin-count": "count"}
+        if request.headers.get("HX-Target") in part:
+            name = part[request.headers["HX-Target"]]
+            return render(request, f"attendance/_checkin_list_{name}.html", context)
+    return render(request, "attendance/checkin_list.html", context)
+
+
+def _checkin_list_post(request: HttpRequest, actor: User, session: CourseSession) -> None:
+    """One tap on the list: check the chosen person in or out; the outcome as a message."""
+    meeting = session.meeting
+    now = timezone.now()
+    person_id = parse_id(request.POST.get("user"))
+    person = next(
+        (
+            u
+            for u in selectors.registrable_participants(session.course, timezone.localdate(now))
+            if u.pk == person_id
+        ),
+        None,
+    )
+    action = request.POST.get("action")
+    if person is None or action not in ("in", "out"):
+        messages.error(
+            request, _("Velg en deltaker på listen og trykk «Sjekk inn» eller «Sjekk ut».")
+        )
+        return
+    name = person.full_name
+    try:
+        if action == "in":
+            presence, changed = services.presence_check_in_by_leader(
+                actor=actor,
+                meeting=meeting,
+                user=person,
+                consent_informed=request.POST.get("consent") == "yes",
+                now=now,
+            )
+        else:
+            presence, changed = services.presence_check_out_by_leader(
+                actor=actor, meeting=meeting, user=person, now=now
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("Du har ikke tilgang til dette."))
+        return
+    if action == "in" and changed:
+        text = _("%(name)s er sjekket inn fra kl. %(time)s.")
+        moment = presence.started_at
+    elif action == "in":
+        text = _("%(name)s var allerede sjekket inn fra kl. %(time)s. Ingenting er endret.")
+        moment = presence.started_at
+    elif changed:
+        text = _("%(name)s er sjekket ut kl. %(time)s.")
+        moment = presence.ended_at or now
+    else:
+        text = _("%(name)s var allerede sjekket ut kl. %(time)s. Ingenting er endret.")
+        moment = presence.ended_at or now
+    (messages.success if changed else messages.info)(
+        request, text % {"name": name, "time": timezone.localtime(moment).strftime("%H:%M")}
+    )
+
+
 def presence_correct(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     presence = get_object_or_404(Presence.objects.select_related("meeting", "user"), pk=pk)
     session = get_session_for_user(user, presence.meeting_id, "lead")
     initial = {
-        "started_at": timezone.localtime(presence.started_at).strftime("%Y-%m-%dT%H:%M"),
-        "ended_at": timezone.localtime(presence.ended_at).strftime("%Y-%m-%dT%H:%M")
-        if presence.ended_at
-        else None,
+        "started_at": timezone.localtime(presence.started_at),
+        "ended_at": timezone.localtime(presence.ended_at) if presence.ended_at else None,
     }
     form = PresenceCorrectForm(request.POST or None, initial=initial)
     response = run_form(

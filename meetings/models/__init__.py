@@ -1,4 +1,6 @@
 from meetings.models.agenda import (
+    MEDIA_DESCRIPTION,
+    MEDIA_TITLE,
     AgendaItem,
     AgendaStatus,
     ConflictDecision,
@@ -44,6 +46,7 @@ from meetings.models.meetings import (
     RequestKind,
     RequestSignature,
     RequestStatus,
+    generated_title,
 )
 from meetings.models.questions import (
     FINAL_STATUSES,
@@ -70,6 +73,8 @@ __all__ = [
     "DEFAULTS_BY_KEY",
     "FINAL_STATUSES",
     "MAX_REMINDER_MINUTES",
+    "MEDIA_DESCRIPTION",
+    "MEDIA_TITLE",
     "OPEN_STATUSES",
     "REMINDER_CHOICES",
     "AgendaItem",
@@ -126,4 +131,5 @@ __all__ = [
     "VoteMethod",
     "VoteStatus",
     "VoteSubject",
+    "generated_title",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models.meetings import CouncilMeeting, Meeting
@@ -48,6 +49,11 @@ class AgendaStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Satt på saklista")
     DEFERRED = "deferred", _("Utsatt")
     DECLINED = "declined", _("Avvist")
+
+
+# G20: the standing media item's text, stored in Norwegian as made and translated when shown.
+MEDIA_TITLE = gettext_noop("Mediestrategi")
+MEDIA_DESCRIPTION = gettext_noop("Hvordan gjør vi gruppas arbeid synlig i media og sosiale medier?")
 
 
 class AgendaItem(models.Model):
@@ -135,7 +141,23 @@ class AgendaItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    @property
+    def is_fixed_media_text(self) -> bool:
+        return self.is_media_strategy and self.title == MEDIA_TITLE
+
+    @property
+    def display_title(self) -> str:
+        """G20: the standing media item, as the system made it, reads in the reader's
+        language; any other title (or one the leader changed) is shown as written."""
+        return gettext(MEDIA_TITLE) if self.is_fixed_media_text else self.title
+
+    @property
+    def display_description(self) -> str:
+        if self.is_media_strategy and self.description == MEDIA_DESCRIPTION:
+            return gettext(MEDIA_DESCRIPTION)
+        return self.description
 
     @property
     def is_closed(self) -> bool:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from config.dates import day
 
 
 class MeetingKind(models.TextChoices):
@@ -122,6 +126,32 @@ class MeetingPlan(models.Model):
         return self.status == PlanStatus.DRAFT
 
 
+# G6, G7, G11: the titles the half-year plan gives its meetings, made when shown (in the
+# reader's language) from the meeting's kind, council slot, the council or committee
+# meeting it prepares for and the committee. Such a meeting stores no title of its own.
+GENERATED_TITLES = {
+    ("group", ""): _("Gruppemøte før kommunestyret %(date)s"),
+    ("group", "before"): _("Formøte før kommunestyret %(date)s"),
+    ("group", "after"): _("Ettermøte etter kommunestyret %(date)s"),
+    ("faction", ""): _("Fraksjonsmøte før %(date)s"),
+}
+
+
+def generated_title(
+    kind: str, council_slot: str, prepares_for: dt.datetime | None, committee: str | None
+) -> str:
+    """The title the plan gives a meeting of ``kind`` and ``council_slot`` preparing for
+    the council or committee meeting at ``prepares_for`` (a datetime), in the active
+    language; a faction meeting's ends with its committee's name."""
+    text = GENERATED_TITLES.get((kind, council_slot))
+    if text is None or prepares_for is None:
+        return str(MeetingKind(kind).label) if kind in MeetingKind.values else ""
+    title = str(text) % {"date": day(prepares_for, "document")}
+    if kind == MeetingKind.FACTION and committee is not None:
+        title = f"{title} ({committee})"
+    return title
+
+
 class Meeting(models.Model):
     group = models.ForeignKey(
         "groups.CouncilGroup", on_delete=models.CASCADE, related_name="meetings"
@@ -130,7 +160,9 @@ class Meeting(models.Model):
     council_slot = models.CharField(
         _("kort møte"), max_length=10, choices=CouncilSlot.choices, blank=True, default=""
     )
-    title = models.CharField(_("tittel"), max_length=200)
+    # What the leader wrote; blank for a meeting the plan made (``display_title`` then
+    # makes its title from its parts, in the reader's language).
+    title = models.CharField(_("tittel"), max_length=200, blank=True)
     description = models.TextField(_("beskrivelse"), blank=True)
     starts_at = models.DateTimeField(_("starter"), db_index=True)
     ends_at = models.DateTimeField(_("slutter"))
@@ -203,7 +235,27 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} {self.starts_at:%d.%m.%Y}"
+        return f"{self.display_title} {self.starts_at:%d.%m.%Y}"
+
+    @property
+    def is_generated_title(self) -> bool:
+        return not self.title
+
+    @property
+    def display_title(self) -> str:
+        """The title as shown: the leader's as written, else made from the meeting's parts
+        (kind, council slot, the date it prepares for, committee) in the active language;
+        a meeting without them is called by its kind and date."""
+        if self.title:
+            return self.title
+        council = self.council_meeting if self.council_meeting_id else None
+        if council is not None:
+            committee = self.committee.name if self.committee_id and self.committee else None
+            title = generated_title(self.kind, self.council_slot, council.starts_at, committee)
+            if title:
+                return title
+        kind = str(MeetingKind(self.kind).label) if self.kind in MeetingKind.values else ""
+        return f"{kind} {day(self.starts_at, 'document')}".strip()
 
     @property
     def counts_as_decision_meeting(self) -> bool:

@@ -295,7 +295,9 @@ def _portal_done(entry: CycleEntry, facts: _Facts) -> bool:
 def _where(entry: CycleEntry) -> tuple[str, str]:
     group_pk = entry.group_id
     if entry.meeting is not None:
-        return reverse("meetings:detail", kwargs={"pk": entry.meeting_id}), entry.meeting.title
+        return reverse(
+            "meetings:detail", kwargs={"pk": entry.meeting_id}
+        ), entry.meeting.display_title
     if entry.key == CycleKey.MEETING_PLAN:
         return reverse("meetings:plan", kwargs={"group_pk": group_pk}), _("Møteplan")
     if entry.key == CycleKey.RULES:

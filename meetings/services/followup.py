@@ -30,6 +30,7 @@ from meetings.models import (
     ReminderPreference,
     SentReminder,
 )
+from meetings.notify import shown_title
 from meetings.permissions import can_manage_group, membership_in
 from meetings.selectors import meeting_audience
 
@@ -181,7 +182,10 @@ def _send_reminder(meeting: Meeting, user: User) -> None:
     mail.send(
         user,
         subject=gettext_lazy("Påminnelse: %(title)s %(date)s"),
-        subject_params={"title": meeting.title, "date": local.strftime("%d.%m.%Y %H:%M")},
+        subject_params={
+            "title": shown_title(meeting),
+            "date": local.strftime("%d.%m.%Y %H:%M"),
+        },
         template="meetings/email/reminder.txt",
         context={
             "meeting": meeting,

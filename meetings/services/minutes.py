@@ -214,7 +214,7 @@ def minutes_approval_check(meeting: Meeting) -> ApprovalCheck:
     leader, items not marked finished, items with no discussion written."""
     minutes = Minutes.objects.filter(meeting=meeting).first()
     items = list(meeting.agenda_items.filter(status=AgendaStatus.ACCEPTED).order_by("order", "id"))
-    numbered = [(f"{n}. {item.title}", item) for n, item in enumerate(items, start=1)]
+    numbered = [(f"{n}. {item.display_title}", item) for n, item in enumerate(items, start=1)]
     return ApprovalCheck(
         blockers=_blockers(meeting, minutes, timezone.now()),
         no_one_present=minutes is None or not minutes.present.exists(),

@@ -85,7 +85,7 @@ def minutes_snapshot(meeting: Meeting, *, approval: Approval | None = None) -> d
     local_end = timezone.localtime(meeting.ends_at)
     return {
         "meeting_id": meeting.pk,
-        "title": meeting.title,
+        "title": meeting.display_title,
         "kind": meeting.get_kind_display(),
         # G26: a members' meeting's conclusions advise the group; every one says so
         "advisory": is_advisory(meeting),
@@ -111,7 +111,7 @@ def minutes_snapshot(meeting: Meeting, *, approval: Approval | None = None) -> d
         "items": [
             {
                 "number": n,
-                "title": item.title,
+                "title": item.display_title,
                 "planned_start": _clock(planned[item.pk]),
                 "duration": item.duration_minutes,
                 "presenter": item.presenter.user.full_name if item.presenter else "",

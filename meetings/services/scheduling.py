@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from config.singleline import require_single_line
 from groups import outbox
@@ -31,6 +30,8 @@ from groups.permissions import require_group_manager, require_open_period
 from meetings import plan as planner
 from meetings import tasks
 from meetings.models import (
+    MEDIA_DESCRIPTION,
+    MEDIA_TITLE,
     AgendaItem,
     AgendaStatus,
     CouncilMeeting,
@@ -45,6 +46,7 @@ from meetings.models import (
     RequestKind,
     RequestSignature,
     RequestStatus,
+    generated_title,
 )
 from meetings.permissions import can_manage_meeting, membership_in
 from meetings.services import summons
@@ -177,7 +179,7 @@ def _check_meeting(group: CouncilGroup, values: dict[str, Any], exclude_pk: int 
             {
                 "starts_at": _("Tidspunktet overlapper med «%(title)s» %(date)s kl. %(time)s.")
                 % {
-                    "title": clash.title,
+                    "title": clash.display_title,
                     "date": local.strftime("%d.%m.%Y"),
                     "time": local.strftime("%H:%M"),
                 }
@@ -193,8 +195,8 @@ def _ensure_media_item(meeting: Meeting, now: dt.datetime) -> None:
         return
     AgendaItem.objects.create(
         meeting=meeting,
-        title=_("Mediestrategi"),
-        description=_("Hvordan gjør vi gruppas arbeid synlig i media og sosiale medier?"),
+        title=MEDIA_TITLE,  # Norwegian as made; AgendaItem.display_title translates it
+        description=MEDIA_DESCRIPTION,
         order=MEDIA_ITEM_ORDER,
         status=AgendaStatus.ACCEPTED,
         submitted_at=now,
@@ -358,14 +360,6 @@ class GeneratedPlan:
     moved: list[Meeting]
 
 
-PLAN_TITLES = {
-    ("group", ""): _lazy("Gruppemøte før kommunestyret %(date)s"),
-    ("group", "before"): _lazy("Formøte før kommunestyret %(date)s"),
-    ("group", "after"): _lazy("Ettermøte etter kommunestyret %(date)s"),
-    ("faction", ""): _lazy("Fraksjonsmøte før %(date)s"),
-}
-
-
 def _faction_committees(group: CouncilGroup) -> set[int]:
     """G5: a faction exists where the group has several regular members on a committee."""
     return set(
@@ -442,23 +436,19 @@ def plan_generate(*, actor: User, group: CouncilGroup, year: int, half: int) -> 
         created = 0
         for p in outcome.proposals:
             cm = by_id[p.council_meeting_id]
-            title = PLAN_TITLES[(p.kind, p.council_slot)] % {"date": _day(cm.starts_at)}
-            if p.kind == "faction" and cm.committee is not None:
-                title = f"{title} ({cm.committee.name})"
+            # The plan's meetings store no title: ``Meeting.display_title`` makes it from
+            # the kind, the slot, the council meeting's date and the committee when shown.
             earlier = movable.get((p.council_meeting_id, p.kind, p.council_slot))
             if earlier is not None:
-                if (earlier.starts_at, earlier.ends_at, earlier.place, earlier.title) != (
+                if (earlier.starts_at, earlier.ends_at, earlier.place) != (
                     p.starts_at,
                     p.ends_at,
                     p.place,
-                    title,
                 ):
                     earlier.starts_at, earlier.ends_at = p.starts_at, p.ends_at
-                    earlier.place, earlier.title = p.place, title
+                    earlier.place = p.place
                     earlier.sequence += 1
-                    earlier.save(
-                        update_fields=["starts_at", "ends_at", "place", "title", "sequence"]
-                    )
+                    earlier.save(update_fields=["starts_at", "ends_at", "place", "sequence"])
                     summons.summons_after_update(actor, earlier)
                     moved.append(earlier)
                 continue
@@ -467,7 +457,7 @@ def plan_generate(*, actor: User, group: CouncilGroup, year: int, half: int) -> 
                 group=group,
                 kind=p.kind,
                 council_slot=p.council_slot,
-                title=title,
+                title="",
                 starts_at=p.starts_at,
                 ends_at=p.ends_at,
                 place=p.place,
@@ -487,11 +477,15 @@ def plan_generate(*, actor: User, group: CouncilGroup, year: int, half: int) -> 
             unplaced=len(outcome.unplaced),
         )
     unplaced = [
-        str(PLAN_TITLES[(kind, slot)] % {"date": _day(by_id[cm].starts_at)})
-        + (f" ({by_id[cm].committee})" if by_id[cm].committee else "")
+        generated_title(kind, slot, by_id[cm].starts_at, _committee_name(by_id[cm]))
         for cm, kind, slot in outcome.unplaced
     ]
     return GeneratedPlan(plan=plan, created=created, unplaced=unplaced, moved=moved)
+
+
+def _committee_name(council_meeting: CouncilMeeting) -> str | None:
+    committee = council_meeting.committee
+    return committee.name if committee is not None else None
 
 
 def _movable(plan: MeetingPlan, now: dt.datetime) -> list[Meeting]:
@@ -507,10 +501,6 @@ def _movable(plan: MeetingPlan, now: dt.datetime) -> list[Meeting]:
         .exclude(course_session__isnull=False)
         .distinct()
     )
-
-
-def _day(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%d.%m.%Y")
 
 
 def plan_adopt_blockers(plan: MeetingPlan) -> list[str]:

@@ -117,7 +117,7 @@ def summons_content(meeting: Meeting) -> dict[str, Any]:
         agenda.append(
             {
                 "id": item.pk,
-                "title": item.title,
+                "title": item.display_title,
                 "case": case.number if case else "",
                 "responsible_id": (case.responsible_id if case else None) or item.presenter_id,
                 "minutes": item.duration_minutes,

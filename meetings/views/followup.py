@@ -13,11 +13,12 @@ from django.db.models import Count, Max, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from config.conditional import conditional_download, content_etag
+from config.mail import language_of
 from config.pdf import pdf_download
 from config.web import run_service
 from groups.models import CouncilGroup, User
@@ -241,12 +242,22 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     # them (every save stamps updated_at), and their groups' names: two small queries.
     shown = meetings.order_by().aggregate(n=Count("pk"), ids=Sum("pk"), last=Max("updated_at"))
     groups = sorted(meetings.order_by().values_list("group__area_name", "group__kind").distinct())
+    # The feed is written in its owner's language (generated titles, kinds, descriptions).
+    language = language_of(user)
+
+    def build() -> bytes:
+        with translation.override(language):
+            return build_calendar(
+                meetings.select_related("group", "council_meeting", "committee"),
+                name=_("Gruppeportalen – møter"),
+            )
+
     return conditional_download(
         request,
         kind="ics",
         owner=user.pk,
-        etag=content_etag("ics", settings.SITE_URL, shown, groups),
-        build=lambda: build_calendar(meetings, name=_("Gruppeportalen – møter")),
+        etag=content_etag("ics", settings.SITE_URL, shown, groups, language),
+        build=build,
         content_type="text/calendar; charset=utf-8",
         headers={"Cache-Control": "private, max-age=300", "X-Robots-Tag": "noindex"},
     )

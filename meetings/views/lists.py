@@ -125,7 +125,7 @@ def plan_generate(request: HttpRequest, group_pk: int) -> HttpResponse:
                     request,
                     _("«%(title)s» er flyttet til %(when)s.")
                     % {
-                        "title": moved.title,
+                        "title": moved.display_title,
                         "when": timezone.localtime(moved.starts_at).strftime("%d.%m.%Y %H:%M"),
                     },
                 )

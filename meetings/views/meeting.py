@@ -198,6 +198,13 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial=initial,
         scope=meeting_scope(request.user, meeting.group_id),
     )
+    if meeting.is_generated_title:
+        # The plan made this meeting: its title is made when shown, in the reader's
+        # language. Left blank it stays so; a title typed here is shown as written.
+        title = form.fields["title"]
+        title.required = False
+        title.help_text = _("Tomt: tittelen lages av møteplanen, på leserens språk.")
+        title.widget.attrs["placeholder"] = meeting.display_title
     if (
         request.method == "POST"
         and form.is_valid()

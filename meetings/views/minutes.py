@@ -102,6 +102,6 @@ def minutes_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         request,
         "meetings/minutes_pdf.html",
         {"record": services.version_record(version)},
-        title=_("Referat: %(title)s") % {"title": meeting.title},
+        title=_("Referat: %(title)s") % {"title": meeting.display_title},
         filename=f"referat-{meeting.pk}-v{number}.pdf",
     )

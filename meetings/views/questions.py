@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from config.dateinputs import DateField, DateTimeField
 from config.dates import day, when
 from config.params import parse_id
 from config.singleline import SingleLineCharField
@@ -24,7 +25,7 @@ from config.web import run_or_message
 from config.web import run_service as run
 from groups.models import CouncilGroup, User
 from meetings import services
-from meetings.forms import DATETIME_FORMAT, AccessibleForm
+from meetings.forms import AccessibleForm
 from meetings.models import (
     OPEN_STATUSES,
     AgendaItem,
@@ -70,11 +71,7 @@ class IdChoiceField(forms.ModelChoiceField):
 
 
 def _datetime_field(label: Any, **kwargs: Any) -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
-        **kwargs,
-    )
+    return DateTimeField(label=label, **kwargs)
 
 
 class CouncilMeetingChoice(IdChoiceField):
@@ -185,7 +182,7 @@ class ApproveForm(AccessibleForm):
         field = self.fields["agenda_item"]
         field.queryset = AgendaItem.objects.filter(pk__in=[i.pk for i in items])  # type: ignore[attr-defined]
         field.label_from_instance = lambda item: (  # type: ignore[attr-defined]
-            f"{item.meeting.title} ({when(item.meeting.starts_at)}): {item.title}"
+            f"{item.meeting.display_title} ({when(item.meeting.starts_at)}): {item.title}"
         )
 
 
@@ -209,9 +206,7 @@ class SubmitForm(AccessibleForm):
 
 
 class AnswerForm(AccessibleForm):
-    answered_on = forms.DateField(
-        label=gettext_lazy("Besvart"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    answered_on = DateField(label=gettext_lazy("Besvart"))
     answer_text = forms.CharField(
         label=gettext_lazy("Svaret"),
         widget=TEXT_WIDGET,

@@ -308,7 +308,7 @@ def test_registration_lists_everyone_with_the_session_times_s10(world: World):
         .content.decode()
     )
     assert "Marit Medlem" in body and "Frode Fraksjon" in body  # nobody has scanned
-    assert 'value="2031-03-04T18:00"' in body and 'value="2031-03-04T20:00"' in body
+    assert 'value="04.03.2031 18:00"' in body and 'value="04.03.2031 20:00"' in body
     assert "Deltakeren er informert og samtykker" in body
 
 
@@ -339,9 +339,9 @@ def test_registration_without_the_consent_tick_keeps_the_input_s10(world: World)
 @pytest.mark.parametrize(
     ("typed", "field", "fixed"),
     [
-        ({"started_at": "2031-03-30T17:30"}, "started_at", "2031-03-30T18:00"),
-        ({"ended_at": "2031-03-30T21:15"}, "ended_at", "2031-03-30T20:00"),
-        ({"started_at": "2031-03-30T22:00", "ended_at": ""}, "started_at", "2031-03-30T18:00"),
+        ({"started_at": "2031-03-30T17:30"}, "started_at", "30.03.2031 18:00"),
+        ({"ended_at": "2031-03-30T21:15"}, "ended_at", "30.03.2031 20:00"),
+        ({"started_at": "2031-03-30T22:00", "ended_at": ""}, "started_at", "30.03.2031 18:00"),
     ],
 )
 def test_times_outside_the_session_are_clipped_with_a_warning_never_saved_s16(

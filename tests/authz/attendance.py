@@ -108,6 +108,16 @@ CASES = [
     Case("attendance:qr_projector", COURSE_LEAD, kwargs=_meeting),
     Case("attendance:qr_projector_status", COURSE_LEAD, kwargs=_meeting, fragment=True),
     Case("attendance:presence_edit", COURSE_LEAD, kwargs=_meeting),
+    # S10, S16: the leader's check-in list on their own phone: who may correct presence.
+    Case("attendance:checkin_list", COURSE_LEAD, kwargs=_meeting),
+    Case("attendance:checkin_list", COURSE_LEAD, kwargs=_meeting, query="q=kari", label="search"),
+    Case(
+        "attendance:checkin_list",
+        COURSE_LEAD_POST,
+        method="post",
+        data=lambda w: {"user": str(w.users["member"].pk), "action": "in"},
+        kwargs=_meeting,
+    ),
     # Importing the meeting tool's report (S9): who may correct presence.
     Case("attendance:presence_import", COURSE_LEAD, kwargs=_meeting),
     Case(

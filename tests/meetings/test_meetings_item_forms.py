@@ -97,7 +97,7 @@ def test_the_leave_form_starts_from_the_recorded_times(world: World) -> None:
     page = world.client_for("leader").get(reverse("meetings:detail", args=[meeting.pk]))
     assert f'hx-get="{url}"' in page.content.decode()
     text = world.client_for("leader").get(url, headers=HTMX).content.decode()
-    assert 'value="2025-02-03T18:30"' in text
+    assert 'value="03.02.2025 18:30"' in text  # as Norwegians write it (issue 18)
     assert f'action="{reverse("meetings:conflict_leave", args=[conflict.pk])}"' in text
 
 
