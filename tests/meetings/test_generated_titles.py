@@ -26,7 +26,7 @@ from meetings.selectors import search_meetings
 from tests.conftest import World
 from tests.factories.meetings import at, make_council_meeting, make_meeting
 
-migration = importlib.import_module("meetings.migrations.0006_generated_titles_from_parts")
+migration = importlib.import_module("meetings.migrations.0009_generated_titles_from_parts")
 
 TODAY = at(2031, 1, 5, 12)
 
