@@ -98,7 +98,7 @@ def test_leader_registers_a_participant_who_never_scanned_with_consent_s10(
         page.goto(f"/studiearbeid/moter/{meeting.pk}/frammote/")
         page.get_by_role("combobox", name="Deltaker").select_option(label="Nils Nestleder")
         started = page.get_by_label("Kom:").input_value()
-        assert started == timezone.localtime(start).strftime("%Y-%m-%dT%H:%M")
+        assert started == timezone.localtime(start).strftime("%d.%m.%Y %H:%M")
         page.get_by_role("button", name="Registrer", exact=True).click()
         page.get_by_text("kryss av når hen samtykker").wait_for()
         _shot(page, "register_needs_consent")

@@ -5,6 +5,7 @@ text and acknowledges that version. Screenshots at phone width (390 x 844)."""
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from django.contrib.auth.models import Group as AuthGroup
 
 from groups.models import SECRETARIAT_GROUP, EthicsAcknowledgement, EthicsGuidelines
 from tests.conftest import build_world, login_in_browser
-from tests.factories.groups import booklet_ethics, make_user
+from tests.factories.groups import booklet_ethics, enable_totp, make_user, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("PORTAL_SCREENSHOTS", "")
@@ -28,9 +29,12 @@ def test_the_secretariat_publishes_and_a_member_acknowledges_e1(page: Any) -> No
     booklet_ethics()
     secretariat = make_user(full_name="Sara Sekretariat")
     secretariat.groups.add(AuthGroup.objects.get_or_create(name=SECRETARIAT_GROUP)[0])
+    enable_totp(secretariat)  # the secretariat must have a second factor (E1)
     page.set_viewport_size({"width": 390, "height": 844})
 
     login_in_browser(page, secretariat)
+    page.get_by_label(re.compile("Kode|Code", re.I)).fill(totp_code(secretariat._totp_secret))
+    page.get_by_role("button", name=re.compile("Logg inn|Bekreft|Autentiser|Sign In", re.I)).click()
     page.goto("/etikk/sekretariat/")
     page.get_by_role("link", name="Publiser ny versjon").click()
     text = page.get_by_label("Retningslinjene")

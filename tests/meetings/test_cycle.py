@@ -319,8 +319,8 @@ def test_the_form_refuses_bad_input_with_the_input_kept_G27(world: World) -> Non
     url = reverse("meetings:cycle_edit", kwargs={"pk": entry.pk})
     for due, message in [
         ("2027-01-05", "Fristen må ligge i 2026."),
-        ("31.02.2026", "Oppgi en gyldig dato."),
-        ("x" * 300, "Oppgi en gyldig dato."),
+        ("31.02.2026", "Skriv datoen som dd.mm.åååå"),
+        ("x" * 300, "Skriv datoen som dd.mm.åååå"),
     ]:
         response = client.post(url, {"due_on": due, "responsible_role": "leader"})
         assert response.status_code == 200

@@ -493,7 +493,10 @@ def test_bad_briefing_and_link_input_is_refused_with_a_message_G26(world: World)
     url = reverse("meetings:item_briefing", args=[item.pk])
     p = f"briefing-{item.pk}-"
     cases = [
-        ({p + "briefed_on": "i går", p + "briefed_by": "x", p + "channel": "sms"}, "Oppgi"),
+        (
+            {p + "briefed_on": "i går", p + "briefed_by": "x", p + "channel": "sms"},
+            "Skriv datoen som",
+        ),
         (
             {
                 p + "briefed_on": timezone.localdate().isoformat(),
