@@ -12,6 +12,7 @@ class GroupsConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from config import homework
+        from config.roles import roles_changed
         from groups import homework as groups_homework
         from groups import task_failures  # noqa: F401
         from groups.models import (
@@ -19,6 +20,8 @@ class GroupsConfig(AppConfig):
             CouncilGroupGroupObjectPermission,
             CouncilGroupUserObjectPermission,
             Membership,
+            RuleAcknowledgement,
+            RuleSet,
             User,
         )
         from groups.permissions import access_changed
@@ -28,6 +31,8 @@ class GroupsConfig(AppConfig):
             CouncilGroup,
             CouncilGroupUserObjectPermission,
             CouncilGroupGroupObjectPermission,
+            RuleSet,  # and the rules in force and their acknowledgements (own_rules)
+            RuleAcknowledgement,
         ):
             post_save.connect(access_changed, sender=model, dispatch_uid=f"access-{model.__name__}")
             post_delete.connect(
@@ -35,5 +40,6 @@ class GroupsConfig(AppConfig):
             )
         # central roles (course administrators, handlers) are auth groups
         m2m_changed.connect(access_changed, sender=User.groups.through, dispatch_uid="access-roles")
+        m2m_changed.connect(roles_changed, sender=User.groups.through, dispatch_uid="roles")
         # The groups app's own part of every role's home page.
         homework.register("groups", groups_homework.home_work)
