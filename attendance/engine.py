@@ -20,7 +20,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from attendance import rules
-from attendance.models import Course, ExemptionDecision, Presence, StudyPolicy
+from attendance.models import (
+    Course,
+    CourseSession,
+    Exemption,
+    ExemptionDecision,
+    Presence,
+    StudyPolicy,
+)
 from groups.models import User
 from meetings.models import Meeting, MeetingMode
 from meetings.selectors import disqualified_intervals
@@ -39,6 +46,7 @@ class CourseInputs:
     course_year: int | None
     users: dict[int, User]
     meetings: dict[int, Meeting]
+    course_sessions: list[CourseSession]  # with meeting and chapter, by start
 
 
 def is_digital(meeting: Meeting) -> bool:
@@ -69,16 +77,16 @@ def course_policy(course: Course, first_start: dt.datetime | None = None) -> Stu
     return policy_at_start(course, first_start)
 
 
-def exemption_granted(course: Course) -> bool:
-    return course.exemptions.filter(decision=ExemptionDecision.GRANTED).exists()
-
-
-def exemption_minimum(course: Course) -> int | None:
-    """S4: a granted exemption lowers the minimum to the group's number of representatives
-    recorded on the application (never to one for a group that has more)."""
-    granted = (
+def granted_exemption(course: Course) -> Exemption | None:
+    """S4: the latest granted exemption of the course, if any."""
+    return (
         course.exemptions.filter(decision=ExemptionDecision.GRANTED).order_by("-decided_at").first()
     )
+
+
+def exemption_minimum(granted: Exemption | None) -> int | None:
+    """S4: a granted exemption lowers the minimum to the group's number of representatives
+    recorded on the application (never to one for a group that has more)."""
     if granted is None or not granted.representatives:
         return None
     return int(granted.representatives)
@@ -90,7 +98,9 @@ def course_inputs(course: Course, *, now: dt.datetime | None = None) -> CourseIn
     An open presence interval runs until ``now`` or the meeting's end, whichever is first;
     a disqualified member's time out of the room is subtracted (S16)."""
     now = now or timezone.now()
-    course_sessions = list(course.sessions.select_related("meeting").order_by("meeting__starts_at"))
+    course_sessions = list(
+        course.sessions.select_related("meeting", "chapter").order_by("meeting__starts_at")
+    )
     meetings = {cs.meeting_id: cs.meeting for cs in course_sessions}
     sessions = [
         rules.Session(
@@ -123,6 +133,7 @@ def course_inputs(course: Course, *, now: dt.datetime | None = None) -> CourseIn
     ]
     if absences:
         presences = rules.subtract(presences, absences)
+    granted = granted_exemption(course)
     participants = [
         rules.Participant(
             key=u.pk, birth_year=u.birth_year, is_leader=u.pk == course.course_leader_id
@@ -135,12 +146,13 @@ def course_inputs(course: Course, *, now: dt.datetime | None = None) -> CourseIn
         presences=presences,
         policy=policy_record.to_rules(),
         policy_record=policy_record,
-        exemption=exemption_granted(course),
-        exemption_minimum=exemption_minimum(course),
+        exemption=granted is not None,
+        exemption_minimum=exemption_minimum(granted),
         digital_allowed=course.plan.allows_digital,
         course_year=timezone.localtime(first_start).year if first_start else None,
         users=users,
         meetings=meetings,
+        course_sessions=course_sessions,
     )
 
 

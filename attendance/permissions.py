@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from attendance.models import COURSE_ADMIN_GROUP, Course, CourseSession
+from config.roles import user_roles
 from groups.models import User
 from groups.permissions import (
     PERMISSION_CODENAMES,
@@ -27,7 +28,6 @@ from groups.permissions import (
     closed_message,
     group_perms,
     period_closed,
-    remembered,
 )
 
 Perm = Literal["view", "lead", "records", "decide"]
@@ -38,9 +38,7 @@ def is_course_admin(user: User | AnonymousUser) -> bool:
         return False
     if user.is_superuser:
         return True
-    return remembered(
-        user, ("course_admin",), lambda: user.groups.filter(name=COURSE_ADMIN_GROUP).exists()
-    )
+    return COURSE_ADMIN_GROUP in user_roles(user)
 
 
 def can_lead(user: User | AnonymousUser, course: Course) -> bool:

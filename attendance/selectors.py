@@ -102,9 +102,7 @@ def course_status(course: Course, *, now: dt.datetime | None = None) -> CourseSt
     inputs = course_inputs(course, now=now)
     evaluation = course_evaluation(course, inputs=inputs)
     outlook = course_outlook(course, now=now, inputs=inputs)
-    sessions = list(
-        course.sessions.select_related("meeting", "chapter").order_by("meeting__starts_at")
-    )
+    sessions = inputs.course_sessions
     rows = []
     for user_id, result in evaluation.results.items():
         user = inputs.users[int(str(user_id))]

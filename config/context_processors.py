@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from config.middleware import user_roles
+from config.roles import user_roles
 
 
 def portal(request: HttpRequest) -> dict[str, object]:
-    roles = user_roles(request) if hasattr(request, "user") else frozenset()
+    roles = user_roles(getattr(request, "user", None))
     return {
         "PORTAL_ENV": settings.PORTAL_ENV,
         "SITE_URL": settings.SITE_URL,

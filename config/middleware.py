@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from config.roles import user_roles
+
 _LOGIN_AT = "_portal_login_at"
 _SEEN_AT = "_portal_seen_at"
 
@@ -40,26 +42,13 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
-def user_roles(request: HttpRequest) -> frozenset[str]:
-    """The names of the central roles (auth groups) of the request's user, read once per
-    request and shared by the MFA check and the templates."""
-    cached = getattr(request, "_portal_roles", None)
-    if cached is None:
-        user = request.user
-        cached = frozenset(
-            user.groups.values_list("name", flat=True) if user.is_authenticated else ()
-        )
-        request._portal_roles = cached  # type: ignore[attr-defined]
-    return cached
-
-
 def user_requires_mfa(request: HttpRequest) -> bool:
     user = request.user
     if not user.is_authenticated:
         return False
     if user.is_superuser or user.is_staff:
         return True
-    return bool(user_roles(request) & set(settings.MFA_REQUIRED_GROUPS))
+    return bool(user_roles(user) & set(settings.MFA_REQUIRED_GROUPS))
 
 
 _MFA_FREE_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/drift/live/")

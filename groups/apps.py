@@ -13,6 +13,7 @@ class GroupsConfig(AppConfig):
 
         from config import privacy as inventory
         from config import providers
+        from config.roles import roles_changed
         from groups import homework as groups_homework
         from groups import (
             privacy,
@@ -23,6 +24,8 @@ class GroupsConfig(AppConfig):
             CouncilGroupGroupObjectPermission,
             CouncilGroupUserObjectPermission,
             Membership,
+            RuleAcknowledgement,
+            RuleSet,
             User,
         )
         from groups.permissions import access_changed
@@ -32,6 +35,8 @@ class GroupsConfig(AppConfig):
             CouncilGroup,
             CouncilGroupUserObjectPermission,
             CouncilGroupGroupObjectPermission,
+            RuleSet,  # and the rules in force and their acknowledgements (own_rules)
+            RuleAcknowledgement,
         ):
             post_save.connect(access_changed, sender=model, dispatch_uid=f"access-{model.__name__}")
             post_delete.connect(
@@ -39,6 +44,7 @@ class GroupsConfig(AppConfig):
             )
         # central roles (course administrators, handlers) are auth groups
         m2m_changed.connect(access_changed, sender=User.groups.through, dispatch_uid="access-roles")
+        m2m_changed.connect(roles_changed, sender=User.groups.through, dispatch_uid="roles")
         # The groups app's own part of every role's home page.
         providers.HOME_WORK.register(groups_homework.home_work, name="groups")
         # Every app's sweep records its runs through config.privacy.record_sweep.

@@ -19,23 +19,18 @@ from groups.models import (
     RuleSet,
     RuleSetStatus,
 )
+from groups.permissions import current_memberships
+from groups.selectors import own_rules
 
 
 def managed_memberships(user: Any, now: datetime) -> list[Membership]:
     """The user's memberships as leader or deputy (who run the group's work), with their
-    groups; one query. Shared by the providers of the apps above groups."""
-    if not getattr(user, "is_authenticated", False):
-        return []
+    groups, from the request's one read of them. Shared by the providers of the apps above
+    groups."""
     return [
         m
-        for m in Membership.objects.filter(
-            user=user,
-            status=MembershipStatus.ACTIVE,
-            board_role__in=[BoardRole.LEADER, BoardRole.DEPUTY],
-        )
-        .select_related("group")
-        .order_by("group__area_name")
-        if m.has_member_rights(now.date())
+        for m in current_memberships(user)
+        if m.board_role in (BoardRole.LEADER, BoardRole.DEPUTY) and m.has_member_rights(now.date())
     ]
 
 
@@ -81,22 +76,9 @@ def _to_acknowledge(user: Any) -> list[Entry]:
     guidelines if they wait for them."""
     from groups import services
 
-    memberships = list(
-        Membership.objects.filter(user=user)
-        .exclude(status=MembershipStatus.LEFT)
-        .select_related("group")
-    )
-    rules = {
-        r.group_id: r
-        for r in RuleSet.objects.filter(
-            group_id__in=[m.group_id for m in memberships], status=RuleSetStatus.ADOPTED
-        )
-    }
-    acked = set(
-        RuleAcknowledgement.objects.filter(
-            user=user, ruleset_id__in=[r.pk for r in rules.values()]
-        ).values_list("ruleset_id", flat=True)
-    )
+    memberships = current_memberships(user)
+    own = own_rules(user)
+    rules, acked = own.in_force, own.acknowledged
     entries = [
         Entry(
             section=MEMBER,

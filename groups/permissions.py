@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
+from config.roles import user_roles
 from groups.models import (
     SECRETARIAT_GROUP,
     CouncilGroup,
@@ -124,20 +125,30 @@ def get_group_for_user(user: User | AnonymousUser, pk: int, perm: Perm = "view")
     return group
 
 
+def current_memberships(user: User | AnonymousUser) -> list[Membership]:
+    """The user's memberships that still count (not left), with their groups, by the groups'
+    names: one query per request, shared by every helper, view and provider of the home page
+    that asks about the user's own memberships."""
+    if not user.is_authenticated:
+        return []
+
+    def compute() -> list[Membership]:
+        rows = list(
+            Membership.objects.filter(user=user)
+            .exclude(status=MembershipStatus.LEFT)
+            .select_related("group")
+            .order_by("group__area_name", "pk")
+        )
+        for m in rows:
+            m.user = user  # the same row: no second read of it
+        return rows
+
+    return remembered(user, ("current",), compute)
+
+
 def membership_for(user: User | AnonymousUser, group: CouncilGroup) -> Membership | None:
     """The user's membership in ``group`` that still counts (not left), or None."""
-    if not user.is_authenticated:
-        return None
-    return remembered(
-        user,
-        ("membership", group.pk),
-        lambda: (
-            Membership.objects.filter(group=group, user=user)
-            .exclude(status=MembershipStatus.LEFT)
-            .select_related("user")
-            .first()
-        ),
-    )
+    return next((m for m in current_memberships(user) if m.group_id == group.pk), None)
 
 
 def can_manage(user: User | AnonymousUser, group: CouncilGroup) -> bool:
@@ -149,15 +160,8 @@ def can_manage(user: User | AnonymousUser, group: CouncilGroup) -> bool:
 # --- member rights today: the one definition every app uses (G1, G2, G15, G16) -------------
 def active_memberships(user: User | AnonymousUser) -> list[Membership]:
     """The user's memberships that carry member rights today."""
-    if not user.is_authenticated:
-        return []
     today = timezone.localdate()
-
-    def compute() -> list[Membership]:
-        rows = Membership.objects.filter(user=user).exclude(status=MembershipStatus.LEFT)
-        return [m for m in rows.select_related("group") if m.has_member_rights(today)]
-
-    return list(remembered(user, ("active", today), compute))
+    return [m for m in current_memberships(user) if m.has_member_rights(today)]
 
 
 def membership_in(user: User | AnonymousUser, group_id: int) -> Membership | None:
@@ -194,7 +198,7 @@ def is_secretariat(user: User | AnonymousUser) -> bool:
     """The party secretariat publishes the ethical guidelines; site admins may too."""
     if not user.is_authenticated:
         return False
-    return bool(user.is_superuser) or user.groups.filter(name=SECRETARIAT_GROUP).exists()
+    return bool(user.is_superuser) or SECRETARIAT_GROUP in user_roles(user)
 
 
 def require_secretariat(user: User | AnonymousUser) -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from groups.models import (
     ETHICS_SEATS,
+    BoardRole,
     Committee,
     CommitteeSeat,
     CouncilGroup,
@@ -20,8 +21,10 @@ from groups.models import (
     RuleAcknowledgement,
     RuleSet,
     RuleSetStatus,
+    Seat,
     User,
 )
+from groups.permissions import current_memberships, remembered
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,9 @@ class MemberRow:
     in_quarantine: bool
     acknowledged_rules: bool
     acknowledged_ethics: bool
+    # The seat and board role in the user's language: looked up once per page, not per row.
+    seat_label: str
+    board_role_label: str
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,8 @@ def group_overview(group: CouncilGroup, on: dt.date) -> GroupOverview:
     ethics_acked: set[int] = (
         set(ethics.acknowledgements.values_list("user_id", flat=True)) if ethics else set()
     )
+    seats = {value: str(label) for value, label in Seat.choices}
+    board_roles = {value: str(label) for value, label in BoardRole.choices}
     rows = [
         MemberRow(
             membership=m,
@@ -146,6 +154,8 @@ def group_overview(group: CouncilGroup, on: dt.date) -> GroupOverview:
             in_quarantine=bool(m.quarantine_until and on < m.quarantine_until),
             acknowledged_rules=m.user_id in acked,
             acknowledged_ethics=m.user_id in ethics_acked,
+            seat_label=seats.get(m.seat, m.seat),
+            board_role_label=board_roles.get(m.board_role, m.board_role) if m.board_role else "",
         )
         for m in memberships
         if m.status == MembershipStatus.ACTIVE and not (m.left_on and m.left_on <= on)
@@ -189,23 +199,34 @@ class HomeGroup:
     factions: list[Committee]
 
 
-def home_for(user: User, on: dt.date) -> list[HomeGroup]:
-    memberships = list(
-        Membership.objects.filter(user=user)
-        .exclude(status=MembershipStatus.LEFT)
-        .select_related("group")
-        .order_by("group__area_name")
-    )
-    group_ids = [m.group_id for m in memberships]
-    rules = {
-        r.group_id: r
-        for r in RuleSet.objects.filter(group_id__in=group_ids, status=RuleSetStatus.ADOPTED)
-    }
-    acked = set(
-        RuleAcknowledgement.objects.filter(
-            user=user, ruleset_id__in=[r.pk for r in rules.values()]
+@dataclass(frozen=True)
+class OwnRules:
+    in_force: dict[int, RuleSet]  # per group id, of the user's current memberships
+    acknowledged: frozenset[int]  # the ids of those the user has acknowledged
+
+
+def own_rules(user: User) -> OwnRules:
+    """The rules in force in the user's groups and which of them they have acknowledged:
+    read once per request (the home page and its work list both show them)."""
+
+    def compute() -> OwnRules:
+        group_ids = [m.group_id for m in current_memberships(user)]
+        in_force = {
+            r.group_id: r
+            for r in RuleSet.objects.filter(group_id__in=group_ids, status=RuleSetStatus.ADOPTED)
+        }
+        acked = RuleAcknowledgement.objects.filter(
+            user=user, ruleset_id__in=[r.pk for r in in_force.values()]
         ).values_list("ruleset_id", flat=True)
-    )
+        return OwnRules(in_force, frozenset(acked))
+
+    return remembered(user, ("rules",), compute)
+
+
+def home_for(user: User, on: dt.date) -> list[HomeGroup]:
+    memberships = current_memberships(user)
+    own = own_rules(user)
+    rules, acked = own.in_force, own.acknowledged
     factions: dict[int, list[Committee]] = {}
     for seat in CommitteeSeat.objects.filter(membership__in=memberships).select_related(
         "committee"

@@ -207,6 +207,49 @@ def test_the_group_page_asks_guardian_once_not_twice(world: World) -> None:
     assert len(permission_reads) == 1
 
 
+def own_reads(client: Client, url: str, user_id: int) -> dict[str, int]:
+    """How often one request reads the user's central roles and their own memberships."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    own = f'"groups_membership"."user_id" = {user_id}'
+    return {
+        "roles": sum('FROM "auth_group"' in sql for sql in sqls),
+        "memberships": sum(
+            sql.startswith('SELECT "groups_membership"."id"') and own in sql for sql in sqls
+        ),
+    }
+
+
+@pytest.mark.parametrize("role", ["member", "leader", "course_admin"])
+def test_the_home_page_reads_the_users_roles_and_memberships_once(world: World, role: str) -> None:
+    """The MFA check, the menu, every app's role check and the home page's providers share
+    one read of the user's roles and one of their memberships (G1, G22, E1)."""
+    user = world.users[role]
+    make_membership(make_group(area_name="Andreby"), user)  # a second group of their own
+    assert own_reads(world.client_for(role), reverse("groups:home"), user.pk) == {
+        "roles": 1,
+        "memberships": 1,
+    }
+
+
+def test_the_live_view_reads_the_courses_sessions_and_exemption_once_S4(world: World) -> None:
+    meetings = [
+        make_session_meeting(world.group, starts_at=timezone.now() - dt.timedelta(days=7 * i))
+        for i in range(3)
+    ]
+    course = make_course(world.group, world.users["leader"], meetings=meetings)
+    client = world.client_for("leader")
+    url = reverse("attendance:live", args=[course.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert sum('FROM "attendance_coursesession"' in sql for sql in sqls) == 1
+    assert sum('FROM "attendance_exemption"' in sql for sql in sqls) == 1
+
+
 # --- 304s and caches ----------------------------------------------------------------------------
 def conditional(client: Client, url: str) -> tuple[Any, Any]:
     first = client.get(url)

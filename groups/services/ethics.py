@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,18 +117,17 @@ def ethics_changes(
     return diff_hunks(_units(before or []), _units(after))
 
 
+def _elected_seats() -> QuerySet[Membership]:
+    """E1: the seats whose holders must go through the guidelines: active seats of elected
+    representatives and chapter leaders in any group, people with active accounts."""
+    return Membership.objects.filter(
+        status=MembershipStatus.ACTIVE, seat__in=ETHICS_SEATS, user__is_active=True
+    ).exclude(left_on__lte=timezone.localdate())
+
+
 def elected_representatives() -> list[int]:
-    """E1: the user ids of everyone who must go through the guidelines: active seats of
-    elected representatives and chapter leaders in any group, people with active accounts."""
-    return sorted(
-        set(
-            Membership.objects.filter(
-                status=MembershipStatus.ACTIVE, seat__in=ETHICS_SEATS, user__is_active=True
-            )
-            .exclude(left_on__lte=timezone.localdate())
-            .values_list("user_id", flat=True)
-        )
-    )
+    """E1: the user ids of everyone who must go through the guidelines."""
+    return sorted(set(_elected_seats().values_list("user_id", flat=True)))
 
 
 def ethics_due(user: User) -> EthicsGuidelines | None:
@@ -136,7 +136,7 @@ def ethics_due(user: User) -> EthicsGuidelines | None:
     guidelines = ethics_in_force()
     if guidelines is None or not user.is_authenticated:
         return None
-    if user.pk not in elected_representatives():
+    if not _elected_seats().filter(user=user).exists():
         return None
     if guidelines.acknowledgements.filter(user=user).exists():
         return None

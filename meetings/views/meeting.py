@@ -339,13 +339,13 @@ def _detail_context(
             manages or item.submitted_by_id == user.pk
         ):
             continue
+        conflicts = list(item.conflicts.all())  # prefetched: one list per item, asked once
         row = ItemRow(
             item=item,
             dissent=Panel(DISSENT, item.pk, bound.get((DISSENT.key, item.pk))),
             conflict=Panel(CONFLICT, item.pk, bound.get((CONFLICT.key, item.pk))),
             own_conflict=any(
-                membership is not None and c.membership_id == membership.pk
-                for c in item.conflicts.all()
+                membership is not None and c.membership_id == membership.pk for c in conflicts
             ),
             conflicts=[
                 ConflictRow(
@@ -355,7 +355,7 @@ def _detail_context(
                     if manages and c.decision == ConflictDecision.PENDING
                     else None,
                 )
-                for c in item.conflicts.all()
+                for c in conflicts
             ],
         )
         if manages:

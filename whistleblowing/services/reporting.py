@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.roles import user_roles
 from whistleblowing import crypto, dates, routing, uploads
 from whistleblowing.audit import audit
 from whistleblowing.models import (
@@ -102,7 +103,7 @@ def is_handler_user(user: Any) -> bool:
     return bool(
         getattr(user, "is_authenticated", False)
         and user.is_active
-        and user.groups.filter(name=HANDLERS_GROUP).exists()
+        and HANDLERS_GROUP in user_roles(user)
     )
 
 
