@@ -230,7 +230,19 @@ def policies(request: HttpRequest) -> HttpResponse:
         fingerprint = _fingerprint(data)
         if request.POST.get("confirm") == "1" and request.POST.get("previewed") == fingerprint:
             try:
-                services.policy_create(actor=user, **data)
+                services.policy_create(
+                    actor=user,
+                    valid_from=data["valid_from"],
+                    min_study_hours=data["min_study_hours"],
+                    min_participants=data["min_participants"],
+                    min_share_numerator=data["min_share_numerator"],
+                    min_share_denominator=data["min_share_denominator"],
+                    min_age=data["min_age"],
+                    leader_counts=data["leader_counts"],
+                    rounding=data["rounding"],
+                    share_base=data["share_base"],
+                    retention_years=data["retention_years"],
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -238,7 +250,20 @@ def policies(request: HttpRequest) -> HttpResponse:
                 return redirect("attendance:policies")
         else:
             try:
-                preview = services.policy_preview(StudyPolicy(**data))
+                preview = services.policy_preview(
+                    StudyPolicy(
+                        valid_from=data["valid_from"],
+                        min_study_hours=data["min_study_hours"],
+                        min_participants=data["min_participants"],
+                        min_share_numerator=data["min_share_numerator"],
+                        min_share_denominator=data["min_share_denominator"],
+                        min_age=data["min_age"],
+                        leader_counts=data["leader_counts"],
+                        rounding=data["rounding"],
+                        share_base=data["share_base"],
+                        retention_years=data["retention_years"],
+                    )
+                )
             except ValueError:
                 form.add_error(None, _("Tallene i regelsettet henger ikke sammen."))
     return render(
