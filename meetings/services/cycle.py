@@ -27,18 +27,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from config.dates import day as written_day
-from config.mail import language_of
+from config.mail import send as send_mail
 from config.outbox import message_id
-from config.singleline import email_subject
 from groups.audit import audit
 from groups.models import (
     BoardRole,
@@ -481,39 +479,35 @@ def cycle_entry_update(
 
 
 # --- reminders -------------------------------------------------------------------------
+def _occurrence_title(occ: Occurrence) -> str:
+    """What the reminder calls the work, in the language active when it is read."""
+    if occ.entry is not None:
+        return _title(occ.entry)
+    return _("Programpunkt legges fram: %(title)s") % {"title": occ.issue.title}  # type: ignore[union-attr]
+
+
 def _send_cycle_reminder(occ: Occurrence, user: User, lead: int, today: dt.date) -> None:
-    left = (occ.due - today).days
     group = (occ.entry or occ.issue).group  # type: ignore[union-attr]
-    with translation.override(language_of(user)):
-        if occ.entry is not None:
-            title = _title(occ.entry)
-        else:
-            title = _("Programpunkt legges fram: %(title)s") % {"title": occ.issue.title}  # type: ignore[union-attr]
-        if left == 0:
-            subject = _("Frist i dag: %(title)s") % {"title": title}
-        elif left == 1:
-            subject = _("Frist i morgen: %(title)s") % {"title": title}
-        else:
-            subject = _("Frist om %(days)s dager: %(title)s") % {"days": left, "title": title}
-        hint = str(occ.entry.default.hint) if occ.entry is not None else ""
-        body = render_to_string(
-            "meetings/email/cycle_reminder.txt",
-            {
-                "user": user,
-                "title": title,
-                "hint": hint,
-                "due": occ.due,
-                "group": group,
-                "url": settings.SITE_URL + occ.url,
-                "cycle_url": settings.SITE_URL
-                + reverse("meetings:cycle", kwargs={"group_pk": group.pk})
-                + f"?ar={occ.due.year}",
-                "SITE_URL": settings.SITE_URL,
-            },
-        )
     namespace = f"meetings.cycle.{occ.uid}.{lead}.{occ.due.isoformat()}"
-    headers = {"Message-ID": message_id(namespace, user.pk)}
-    EmailMessage(email_subject(subject), body, None, [user.email], headers=headers).send()
+    send_mail(
+        user,
+        template="meetings/email/cycle_reminder.txt",
+        subject_template="meetings/email/cycle_reminder_subject.txt",
+        context={
+            "user": user,
+            # Lazy: written in the recipient's language when the mail is rendered.
+            "title": lazy(_occurrence_title, str)(occ),
+            "hint": occ.entry.default.hint if occ.entry is not None else "",
+            "due": occ.due,
+            "days_left": (occ.due - today).days,
+            "group": group,
+            "url": settings.SITE_URL + occ.url,
+            "cycle_url": settings.SITE_URL
+            + reverse("meetings:cycle", kwargs={"group_pk": group.pk})
+            + f"?ar={occ.due.year}",
+        },
+        headers={"Message-ID": message_id(namespace, user.pk)},
+    )
 
 
 def cycle_reminders_send_due(*, now: dt.datetime | None = None) -> int:

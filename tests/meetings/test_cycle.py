@@ -533,3 +533,22 @@ def test_a_year_outside_the_period_shows_the_nearest_with_a_message_G27(world: W
         assert response.status_code == 200
         assert "Året finnes ikke i perioden 2023–2027." in response.text
     assert "Årshjul 2024" in client.get(url, {"ar": "2024"}).text
+
+
+def test_a_reminder_subject_keeps_the_title_as_typed_G27(world: World) -> None:
+    """The subject is rendered from a template (config.mail.send): never HTML-escaped."""
+    ProgrammeIssue.objects.create(
+        group=world.group,
+        title='Vei & bro "nå"',
+        sector="transport",
+        assignee=world.memberships["faction_leader"],
+        start_on=dt.date(2024, 1, 1),
+        present_by=dt.date(2026, 9, 10),
+        updated_at=timezone.now(),
+    )
+    mail.outbox.clear()
+    _sweep(at(2026, 8, 27, 12))
+    assert [m.subject for m in mail.outbox if "Vei" in m.subject] == [
+        'Frist om 14 dager: Programpunkt legges fram: Vei & bro "nå"'
+    ]
+    assert all(m.extra_headers["Message-ID"] for m in mail.outbox)
