@@ -37,7 +37,7 @@ class AccessibleForm(forms.Form):
         super().add_error(field, error)
 
 
-class AccessibleModelForm(forms.ModelForm):  # type: ignore[type-arg]
+class AccessibleModelForm(forms.ModelForm):
     """``AccessibleForm`` for the few forms that edit one row as it is."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

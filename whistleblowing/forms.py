@@ -9,6 +9,7 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import AccessibleForm
 from config.singleline import SingleLineCharField
 from whistleblowing import routing, uploads
 from whistleblowing.models import (
@@ -73,7 +74,7 @@ class MultipleFileField(forms.FileField):
 YES_NO = [("no", _("Nei")), ("yes", _("Ja"))]
 
 
-class ReportForm(forms.Form):
+class ReportForm(AccessibleForm):
     category = forms.ChoiceField(
         label=_("Hva gjelder varselet?"), choices=Category.choices, widget=forms.RadioSelect
     )
@@ -248,7 +249,7 @@ YOUTH_NOT_READY = _(
 )
 
 
-class ReceiptForm(forms.Form):
+class ReceiptForm(AccessibleForm):
     receipt = forms.CharField(
         label=_("Kvitteringskode"),
         max_length=40,
@@ -257,7 +258,7 @@ class ReceiptForm(forms.Form):
     )
 
 
-class ReporterMessageForm(forms.Form):
+class ReporterMessageForm(AccessibleForm):
     body = forms.CharField(
         label=_("Din melding"), widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
@@ -268,7 +269,7 @@ class ReporterMessageForm(forms.Form):
         self.fields["attachments"].help_text = uploads.limits_help()
 
 
-class KeySetupForm(forms.Form):
+class KeySetupForm(AccessibleForm):
     passphrase = forms.CharField(
         label=_("Velg en passordfrase"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -297,14 +298,14 @@ class KeyChangeForm(KeySetupForm):
     field_order = ["old", "passphrase", "passphrase2"]
 
 
-class UnlockForm(forms.Form):
+class UnlockForm(AccessibleForm):
     passphrase = forms.CharField(
         label=_("Passordfrase"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
-class AcknowledgeForm(forms.Form):
+class AcknowledgeForm(AccessibleForm):
     message = forms.CharField(
         label=_("Melding til varsleren"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -315,7 +316,7 @@ class AcknowledgeForm(forms.Form):
     )
 
 
-class HandlerMessageForm(forms.Form):
+class HandlerMessageForm(AccessibleForm):
     body = forms.CharField(
         label=_("Melding til varsleren"), widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -325,7 +326,7 @@ class HandlerMessageForm(forms.Form):
     attachments = MultipleFileField(label=_("Vedlegg"))
 
 
-class LogEntryForm(forms.Form):
+class LogEntryForm(AccessibleForm):
     kind = forms.ChoiceField(label=_("Hva vil du dokumentere?"), choices=list(LOG_KINDS.items()))
     text = forms.CharField(label=_("Beskrivelse"), widget=forms.Textarea(attrs={"rows": 4}))
     meeting_date = forms.DateField(
@@ -377,7 +378,7 @@ class LogEntryForm(forms.Form):
     )
 
 
-class GrantForm(forms.Form):
+class GrantForm(AccessibleForm):
     target = forms.TypedChoiceField(label=_("Gi tilgang til"), coerce=int)
 
     def __init__(self, *args: Any, candidates: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -385,7 +386,7 @@ class GrantForm(forms.Form):
         self.fields["target"].choices = candidates  # type: ignore[attr-defined]
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(AccessibleForm):
     reason = forms.CharField(label=_("Begrunnelse"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -438,7 +439,7 @@ CONFIRM_TRIGGER = _(
 )
 
 
-class TriggerForm(forms.Form):
+class TriggerForm(AccessibleForm):
     """W10: why the secretary general is to be informed now."""
 
     kind = forms.ChoiceField(
@@ -454,7 +455,7 @@ class TriggerForm(forms.Form):
     confirm = forms.BooleanField(label=CONFIRM_TRIGGER)
 
 
-class HelpRequestForm(forms.Form):
+class HelpRequestForm(AccessibleForm):
     """W11: ask the central party for help."""
 
     text = forms.CharField(
@@ -470,7 +471,7 @@ class HelpRequestForm(forms.Form):
     )
 
 
-class AgeForm(forms.Form):
+class AgeForm(AccessibleForm):
     """W13, W15: the age of the person the case is about."""
 
     band = forms.ChoiceField(
@@ -480,7 +481,7 @@ class AgeForm(forms.Form):
     )
 
 
-class HoldForm(forms.Form):
+class HoldForm(AccessibleForm):
     """W14: stop the deletion while the police or a court needs the documentation."""
 
     reason = forms.ChoiceField(
@@ -507,7 +508,7 @@ class HoldForm(forms.Form):
 # --- the secretariat: people and routes (W8, W9, W17) ---------------------------------
 
 
-class HandlerRoleForm(forms.Form):
+class HandlerRoleForm(AccessibleForm):
     """A recipient's role and designations; ``with_email`` for a new one."""
 
     email = forms.EmailField(
@@ -546,7 +547,7 @@ class HandlerRoleForm(forms.Form):
             del self.fields["email"]
 
 
-class ContactForm(forms.Form):
+class ContactForm(AccessibleForm):
     route = forms.ChoiceField(label=_("Gjelder"), choices=ContactRoute.choices)
     name = SingleLineCharField(label=_("Navn"), max_length=120)
     title = SingleLineCharField(

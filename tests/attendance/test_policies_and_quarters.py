@@ -7,6 +7,7 @@ import datetime as dt
 import inspect
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import pytest
 import time_machine
@@ -173,7 +174,7 @@ def test_a_new_policy_takes_each_number_by_name_and_nothing_else_s15(world: Worl
     service does not name (here the row's id) is refused, not stored unseen."""
     params = inspect.signature(services.policy_create).parameters
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params.values())
-    terms = {
+    terms: dict[str, Any] = {
         "valid_from": dt.date(2031, 1, 1),
         "min_study_hours": 8,
         "min_participants": 3,
@@ -187,7 +188,7 @@ def test_a_new_policy_takes_each_number_by_name_and_nothing_else_s15(world: Worl
     }
     admin = world.users["course_admin"]
     with pytest.raises(TypeError):
-        services.policy_create(actor=admin, id=4242, **terms)
+        services.policy_create(actor=admin, id=4242, **terms)  # type: ignore[call-arg]
     assert not StudyPolicy.objects.filter(pk=4242).exists()
     policy = services.policy_create(actor=admin, **terms)
     assert policy.created_by == admin
