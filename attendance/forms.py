@@ -19,13 +19,14 @@ from attendance.models import (
     StudyPolicy,
 )
 from config.dateinputs import DATETIME_DISPLAY, DateField, DateTimeField
+from config.forms import AccessibleForm, AccessibleModelForm
 from config.numbers import AmountField, PercentField, WholeNumberField
 from config.singleline import SingleLineCharField
 from groups.models import CouncilGroup, Membership, MembershipStatus, User
 from meetings.models import Meeting, MeetingKind, MeetingStatus
 
 
-class CourseForm(forms.Form):
+class CourseForm(AccessibleForm):
     title = SingleLineCharField(label=_("Navn på kurset"), max_length=200)
     plan = forms.ModelChoiceField(label=_("Studieplan"), queryset=StudyPlan.objects.none())
     course_leader = forms.ModelChoiceField(label=_("Kursleder"), queryset=User.objects.none())
@@ -47,7 +48,7 @@ class CourseForm(forms.Form):
             self.initial.setdefault("plan", default.pk)
 
 
-class SessionForm(forms.Form):
+class SessionForm(AccessibleForm):
     meeting = forms.ModelChoiceField(label=_("Møte"), queryset=Meeting.objects.none())
     chapter = forms.ModelChoiceField(
         label=_("Kapittel i studieplanen"), queryset=StudyChapter.objects.none(), required=False
@@ -83,11 +84,11 @@ class SessionForm(forms.Form):
         self.fields["chapter"].queryset = plan.chapters.all()  # type: ignore[attr-defined]
 
 
-class RejectForm(forms.Form):
+class RejectForm(AccessibleForm):
     reason = forms.CharField(label=_("Grunn til avvisning"), widget=forms.Textarea, required=False)
 
 
-class ExemptionForm(forms.Form):
+class ExemptionForm(AccessibleForm):
     # S4: the booklet's only ground; other grounds are not offered.
     ground = forms.ChoiceField(
         label=_("Grunnlag"),
@@ -96,7 +97,7 @@ class ExemptionForm(forms.Form):
     reason = forms.CharField(label=_("Begrunnelse"), widget=forms.Textarea)
 
 
-class ExemptionDecisionForm(forms.Form):
+class ExemptionDecisionForm(AccessibleForm):
     decision = forms.ChoiceField(
         label=_("Avgjørelse"), choices=[("grant", _("Innvilg")), ("refuse", _("Avslå"))]
     )
@@ -107,7 +108,7 @@ class LocalDateTimeField(DateTimeField):
     """A date and a time as people write them (config/dateinputs.py), in Europe/Oslo."""
 
 
-class PresenceForm(forms.Form):
+class PresenceForm(AccessibleForm):
     user = forms.ModelChoiceField(label=_("Deltaker"), queryset=User.objects.none())
     started_at = LocalDateTimeField(label=_("Kom"))
     ended_at = LocalDateTimeField(label=_("Gikk"), required=False)
@@ -219,7 +220,7 @@ class PresenceCorrectForm(PresenceForm):
     delete = forms.BooleanField(label=_("Fjern dette intervallet"), required=False)
 
 
-class PolicyForm(forms.ModelForm):
+class PolicyForm(AccessibleModelForm):
     class Meta:
         model = StudyPolicy
         fields = [
@@ -278,14 +279,14 @@ class PolicyForm(forms.ModelForm):
         return cleaned
 
 
-class RateForm(forms.Form):
+class RateForm(AccessibleForm):
     year = WholeNumberField(label=_("År"), min_value=2000, max_value=2100)
     amount_per_hour = AmountField(
         label=_("Kroner per studietime"), min_value=0, max_digits=8, decimal_places=2
     )
 
 
-class QuarterForm(forms.Form):
+class QuarterForm(AccessibleForm):
     year = WholeNumberField(label=_("År"), min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(
         label=_("Kvartal"), coerce=int, choices=[(q, f"{q}.") for q in range(1, 5)]
@@ -297,7 +298,7 @@ class QuarterForm(forms.Form):
         return {"year": today.year, "quarter": (today.month - 1) // 3 + 1}
 
 
-class StudyPlanForm(forms.Form):
+class StudyPlanForm(AccessibleForm):
     """S2: a study plan version's own fields (chapters are edited one by one)."""
 
     name = SingleLineCharField(label=_("Tittel på studieplanen"), max_length=200)
@@ -319,7 +320,7 @@ class StudyPlanForm(forms.Form):
     )
 
 
-class ChapterForm(forms.Form):
+class ChapterForm(AccessibleForm):
     number = WholeNumberField(label=_("Kapittel nr."), min_value=1, max_value=99)
     title = SingleLineCharField(label=_("Tittel"), max_length=200)
     discussion_questions = forms.CharField(
@@ -344,7 +345,7 @@ class ChapterForm(forms.Form):
     )
 
 
-class PlanApproveForm(forms.Form):
+class PlanApproveForm(AccessibleForm):
     approved_on = DateField(label=_("Godkjent dato"))
     make_default = forms.BooleanField(label=_("Standard studieplan for nye kurs"), required=False)
     confirm = forms.BooleanField(
@@ -385,7 +386,7 @@ class QuarterCloseForm(QuarterForm):
             del self.fields["note"]
 
 
-class MeetingReportForm(forms.Form):
+class MeetingReportForm(AccessibleForm):
     """The meeting tool's attendance report (S9): read, never kept."""
 
     report = forms.FileField(
@@ -403,5 +404,5 @@ class MeetingReportForm(forms.Form):
         return bytes(upload.read())
 
 
-class MeetingReportConfirmForm(forms.Form):
+class MeetingReportConfirmForm(AccessibleForm):
     token = forms.CharField(widget=forms.HiddenInput, max_length=200_000)

@@ -19,6 +19,11 @@ leaves it out and logs it, the minutes and the block lists let it fail.
 | ``HOME_BLOCKS`` | the user, the moment | ``list[groups.page_blocks.Block]`` | the home page |
 | ``MEETING_BLOCKS`` | the user, the moment, ``meeting=`` | ``list[Block]`` | a meeting's page |
 | ``PRESENCE`` | a meeting | the ids of memberships present | minutes, leader's screen |
+| ``PERIOD_CREATED`` | a new period (``CouncilGroup``) | nothing | ``group_create``, ``period_open`` |
+
+``PERIOD_CREATED`` is a hook, not a read: its providers run in the transaction that creates
+the period (meetings stores the period's year's cycle there), so a failing one refuses the
+whole creation rather than leave a period half made.
 
 Nothing here imports an app at run time (the types are named for the type checker only):
 whistleblowing fills slots and may depend on config/ only.
@@ -34,6 +39,7 @@ if TYPE_CHECKING:
 
     from config.healthchecks import Check
     from config.homework import Entry
+    from groups.models import CouncilGroup
     from groups.page_blocks import Block
     from meetings.models import Meeting
 
@@ -71,3 +77,11 @@ HOME_WORK: Slot[Callable[[Any, datetime], list[Entry]]] = Slot("home work")
 HOME_BLOCKS: Slot[Callable[[Any, datetime], list[Block]]] = Slot("home blocks")
 MEETING_BLOCKS: Slot[MeetingBlocks] = Slot("meeting blocks")
 PRESENCE: Slot[Callable[[Meeting], set[int]]] = Slot("presence")
+PERIOD_CREATED: Slot[Callable[[CouncilGroup], object]] = Slot("period created")
+
+
+def period_created(group: CouncilGroup) -> None:
+    """Let every app set up what a new period (``group``) needs, in the caller's
+    transaction."""
+    for _name, provider in PERIOD_CREATED:
+        provider(group)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.dateinputs import DateField, DateTimeField, TimeField
+from config.forms import AccessibleForm
 from config.numbers import WholeNumberField
 from config.singleline import SingleLineCharField, validate_single_line
 from groups.models import (
@@ -25,7 +26,7 @@ from groups.models import (
 )
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(AccessibleForm):
     full_name = SingleLineCharField(label=_("Fullt navn"), max_length=200)
     birth_year = WholeNumberField(
         label=_("Fødselsår"),
@@ -46,7 +47,7 @@ class ProfileForm(forms.Form):
     )
 
 
-class GroupCreateForm(forms.Form):
+class GroupCreateForm(AccessibleForm):
     area_name = SingleLineCharField(label=_("Kommune eller fylke"), max_length=120)
     kind = forms.ChoiceField(label=_("Type gruppe"), choices=GroupKind.choices)
     period_start = DateField(
@@ -57,7 +58,7 @@ class GroupCreateForm(forms.Form):
     leader_email = forms.EmailField(label=_("Gruppeleders e-post"))
 
 
-class MemberAddForm(forms.Form):
+class MemberAddForm(AccessibleForm):
     full_name = SingleLineCharField(label=_("Navn"), max_length=200)
     email = forms.EmailField(label=_("E-post"))
     seat = forms.ChoiceField(label=_("Plass i gruppa"), choices=Seat.choices)
@@ -68,31 +69,31 @@ class MemberAddForm(forms.Form):
     )
 
 
-class MembershipEditForm(forms.Form):
+class MembershipEditForm(AccessibleForm):
     seat = forms.ChoiceField(label=_("Plass i gruppa"), choices=Seat.choices)
     board_role = forms.ChoiceField(
         label=_("Rolle i gruppestyret"), choices=BoardRole.choices, required=False
     )
 
 
-class DateForm(forms.Form):
+class DateForm(AccessibleForm):
     date = DateField(label=_("Fra dato"))
 
     def __init__(self, *args: object, label: str | None = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         if label:
             self.fields["date"].label = label
         self.fields["date"].initial = timezone.localdate()
 
 
-class TransferForm(forms.Form):
+class TransferForm(AccessibleForm):
     full_name = SingleLineCharField(label=_("Navn"), max_length=200)
     email = forms.EmailField(label=_("E-post"))
     from_party = SingleLineCharField(label=_("Valgt inn for partiet"), max_length=120)
     seat = forms.ChoiceField(label=_("Plass i gruppa"), choices=Seat.choices, initial=Seat.REGULAR)
 
 
-class VotesForm(forms.Form):
+class VotesForm(AccessibleForm):
     votes_for = WholeNumberField(label=_("Stemmer for"), min_value=0, max_value=999)
     votes_against = WholeNumberField(label=_("Stemmer mot"), min_value=0, max_value=999)
 
@@ -101,33 +102,33 @@ class RulesDecisionForm(VotesForm):
     note = forms.CharField(label=_("Vedtak / merknad"), required=False, widget=forms.Textarea)
 
 
-class CommitteeForm(forms.Form):
+class CommitteeForm(AccessibleForm):
     name = SingleLineCharField(label=_("Navn på utvalget"), max_length=160)
     kind = forms.ChoiceField(label=_("Type"), choices=CommitteeKind.choices)
 
 
-class CommitteeSeatForm(forms.Form):
+class CommitteeSeatForm(AccessibleForm):
     membership = forms.ModelChoiceField(label=_("Person"), queryset=Membership.objects.none())
     role = forms.ChoiceField(label=_("Rolle i utvalget"), choices=CommitteeRole.choices)
 
     def __init__(self, *args: object, memberships: object = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         if memberships is not None:
             self.fields["membership"].queryset = memberships  # type: ignore[attr-defined]
 
 
-class FactionLeaderForm(forms.Form):
+class FactionLeaderForm(AccessibleForm):
     membership = forms.ModelChoiceField(
         label=_("Fraksjonsleder"), queryset=Membership.objects.none()
     )
 
     def __init__(self, *args: object, memberships: object = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         if memberships is not None:
             self.fields["membership"].queryset = memberships  # type: ignore[attr-defined]
 
 
-class RulesForm(forms.Form):
+class RulesForm(AccessibleForm):
     meeting_place = SingleLineCharField(label=_("Fast møtested (møtelokale)"), max_length=200)
     meeting_weekdays = forms.TypedMultipleChoiceField(
         label=_("Møtedager"),
@@ -159,7 +160,7 @@ class RulesForm(forms.Form):
         return data
 
 
-class EthicsPublishForm(forms.Form):
+class EthicsPublishForm(AccessibleForm):
     """E1: a new version of the ethical guidelines, written in the editing format of
     ``groups.services.sections_to_text`` ("## " starts a section)."""
 
@@ -190,12 +191,12 @@ class EthicsPublishForm(forms.Form):
     )
 
 
-class EthicsAcknowledgeForm(forms.Form):
+class EthicsAcknowledgeForm(AccessibleForm):
     version = WholeNumberField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
 
 # --- a new period (G24) -------------------------------------------------------------------
-class PeriodOpenForm(forms.Form):
+class PeriodOpenForm(AccessibleForm):
     period_start = DateField(
         label=_("Den nye perioden starter"),
         help_text=_("En periode er fire år."),
@@ -206,14 +207,14 @@ class PeriodOpenForm(forms.Form):
     convener_email = forms.EmailField(label=_("Lokallagsleders e-post"))
 
 
-class ConveneForm(forms.Form):
+class ConveneForm(AccessibleForm):
     meeting_at = DateTimeField(
         label=_("Tidspunkt for konstituerende møte"),
     )
     place = SingleLineCharField(label=_("Sted"), max_length=200)
 
 
-class SeatsForm(forms.Form):
+class SeatsForm(AccessibleForm):
     """One choice per seat of the last period: carried over or ended."""
 
     def __init__(self, *args: Any, seats: list[Membership], **kwargs: Any) -> None:
@@ -231,13 +232,13 @@ class SeatsForm(forms.Form):
         return {m.pk: self.cleaned_data[f"seat_{m.pk}"] for m in self.seats}
 
 
-class NewMemberForm(forms.Form):
+class NewMemberForm(AccessibleForm):
     full_name = SingleLineCharField(label=_("Navn"), max_length=200)
     email = forms.EmailField(label=_("E-post"))
     seat = forms.ChoiceField(label=_("Plass i gruppa"), choices=Seat.choices)
 
 
-class ElectionForm(forms.Form):
+class ElectionForm(AccessibleForm):
     leader = forms.ModelChoiceField(label=_("Gruppeleder"), queryset=Membership.objects.none())
     leader_votes_for = WholeNumberField(
         label=_("Stemmer for gruppeleder"), min_value=0, max_value=999
@@ -272,6 +273,6 @@ class ElectionForm(forms.Form):
         return data
 
 
-class RulesSendForm(forms.Form):
+class RulesSendForm(AccessibleForm):
     token = forms.UUIDField(widget=forms.HiddenInput)
     kind = forms.ChoiceField(choices=RulesDispatchKind.choices)

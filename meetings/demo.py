@@ -44,6 +44,9 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 def load(ctx: Any) -> None:
     group, users, ms = ctx.group, ctx.users, ctx.memberships
+    # The demo's group is made directly, not by group_create: store its year's cycle here
+    # (idempotent), as a period created by the portal has it.
+    services.cycle_load(group)
     leader = users["leader"]
     today = timezone.localdate()
     soon = today + dt.timedelta(days=10)

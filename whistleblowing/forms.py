@@ -10,6 +10,7 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from config.dateinputs import DateField
+from config.forms import AccessibleForm
 from config.singleline import SingleLineCharField
 from whistleblowing import routing, uploads
 from whistleblowing.models import (
@@ -74,7 +75,7 @@ class MultipleFileField(forms.FileField):
 YES_NO = [("no", _("Nei")), ("yes", _("Ja"))]
 
 
-class ReportForm(forms.Form):
+class ReportForm(AccessibleForm):
     category = forms.ChoiceField(
         label=_("Hva gjelder varselet?"), choices=Category.choices, widget=forms.RadioSelect
     )
@@ -249,7 +250,7 @@ YOUTH_NOT_READY = _(
 )
 
 
-class ReceiptForm(forms.Form):
+class ReceiptForm(AccessibleForm):
     receipt = forms.CharField(
         label=_("Kvitteringskode"),
         max_length=40,
@@ -258,7 +259,7 @@ class ReceiptForm(forms.Form):
     )
 
 
-class ReporterMessageForm(forms.Form):
+class ReporterMessageForm(AccessibleForm):
     body = forms.CharField(
         label=_("Din melding"), widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
@@ -269,7 +270,7 @@ class ReporterMessageForm(forms.Form):
         self.fields["attachments"].help_text = uploads.limits_help()
 
 
-class KeySetupForm(forms.Form):
+class KeySetupForm(AccessibleForm):
     passphrase = forms.CharField(
         label=_("Velg en passordfrase"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -298,14 +299,14 @@ class KeyChangeForm(KeySetupForm):
     field_order = ["old", "passphrase", "passphrase2"]
 
 
-class UnlockForm(forms.Form):
+class UnlockForm(AccessibleForm):
     passphrase = forms.CharField(
         label=_("Passordfrase"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
-class AcknowledgeForm(forms.Form):
+class AcknowledgeForm(AccessibleForm):
     message = forms.CharField(
         label=_("Melding til varsleren"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -316,7 +317,7 @@ class AcknowledgeForm(forms.Form):
     )
 
 
-class HandlerMessageForm(forms.Form):
+class HandlerMessageForm(AccessibleForm):
     body = forms.CharField(
         label=_("Melding til varsleren"), widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -326,7 +327,7 @@ class HandlerMessageForm(forms.Form):
     attachments = MultipleFileField(label=_("Vedlegg"))
 
 
-class LogEntryForm(forms.Form):
+class LogEntryForm(AccessibleForm):
     kind = forms.ChoiceField(label=_("Hva vil du dokumentere?"), choices=list(LOG_KINDS.items()))
     text = forms.CharField(label=_("Beskrivelse"), widget=forms.Textarea(attrs={"rows": 4}))
     meeting_date = DateField(label=_("Dato for møtet"), required=False)
@@ -376,7 +377,7 @@ class LogEntryForm(forms.Form):
     )
 
 
-class GrantForm(forms.Form):
+class GrantForm(AccessibleForm):
     target = forms.TypedChoiceField(label=_("Gi tilgang til"), coerce=int)
 
     def __init__(self, *args: Any, candidates: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -384,7 +385,7 @@ class GrantForm(forms.Form):
         self.fields["target"].choices = candidates  # type: ignore[attr-defined]
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(AccessibleForm):
     reason = forms.CharField(label=_("Begrunnelse"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -437,7 +438,7 @@ CONFIRM_TRIGGER = _(
 )
 
 
-class TriggerForm(forms.Form):
+class TriggerForm(AccessibleForm):
     """W10: why the secretary general is to be informed now."""
 
     kind = forms.ChoiceField(
@@ -453,7 +454,7 @@ class TriggerForm(forms.Form):
     confirm = forms.BooleanField(label=CONFIRM_TRIGGER)
 
 
-class HelpRequestForm(forms.Form):
+class HelpRequestForm(AccessibleForm):
     """W11: ask the central party for help."""
 
     text = forms.CharField(
@@ -469,7 +470,7 @@ class HelpRequestForm(forms.Form):
     )
 
 
-class AgeForm(forms.Form):
+class AgeForm(AccessibleForm):
     """W13, W15: the age of the person the case is about."""
 
     band = forms.ChoiceField(
@@ -479,7 +480,7 @@ class AgeForm(forms.Form):
     )
 
 
-class HoldForm(forms.Form):
+class HoldForm(AccessibleForm):
     """W14: stop the deletion while the police or a court needs the documentation."""
 
     reason = forms.ChoiceField(
@@ -504,7 +505,7 @@ class HoldForm(forms.Form):
 # --- the secretariat: people and routes (W8, W9, W17) ---------------------------------
 
 
-class HandlerRoleForm(forms.Form):
+class HandlerRoleForm(AccessibleForm):
     """A recipient's role and designations; ``with_email`` for a new one."""
 
     email = forms.EmailField(
@@ -543,7 +544,7 @@ class HandlerRoleForm(forms.Form):
             del self.fields["email"]
 
 
-class ContactForm(forms.Form):
+class ContactForm(AccessibleForm):
     route = forms.ChoiceField(label=_("Gjelder"), choices=ContactRoute.choices)
     name = SingleLineCharField(label=_("Navn"), max_length=120)
     title = SingleLineCharField(

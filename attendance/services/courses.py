@@ -6,6 +6,7 @@ re-implements a rule. Check-in, consent and presence writes are in ``checkin``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -456,9 +457,35 @@ def exemption_decide(*, actor: User, exemption: Exemption, grant: bool, note: st
 
 
 # --- policies and rates (S7, S15) ----------------------------------------------------------
-def policy_create(*, actor: User, **numbers: object) -> StudyPolicy:
+def policy_create(
+    *,
+    actor: User,
+    valid_from: dt.date,
+    min_study_hours: int,
+    min_participants: int,
+    min_share_numerator: int,
+    min_share_denominator: int,
+    min_age: int,
+    leader_counts: bool,
+    rounding: str,
+    share_base: str,
+    retention_years: int,
+) -> StudyPolicy:
+    """S15: a new policy from ``valid_from``; the courses approved before keep theirs."""
     _require_admin(actor)
-    policy = StudyPolicy(created_by=actor, **numbers)
+    policy = StudyPolicy(
+        created_by=actor,
+        valid_from=valid_from,
+        min_study_hours=min_study_hours,
+        min_participants=min_participants,
+        min_share_numerator=min_share_numerator,
+        min_share_denominator=min_share_denominator,
+        min_age=min_age,
+        leader_counts=leader_counts,
+        rounding=rounding,
+        share_base=share_base,
+        retention_years=retention_years,
+    )
     policy.full_clean()
     try:
         policy.to_rules()

@@ -258,9 +258,28 @@ def _preview_then_save(
     return step
 
 
+POLICY_FIELDS = (
+    "valid_from",
+    "min_study_hours",
+    "min_participants",
+    "min_share_numerator",
+    "min_share_denominator",
+    "min_age",
+    "leader_counts",
+    "rounding",
+    "share_base",
+    "retention_years",
+)
+
+
+def _policy_numbers(data: dict[str, Any]) -> dict[str, Any]:
+    """The policy form's values, each by name (the service takes nothing else)."""
+    return {name: data[name] for name in POLICY_FIELDS}
+
+
 def _policy_preview(data: dict[str, Any]) -> object:
     try:
-        return services.policy_preview(StudyPolicy(**data))
+        return services.policy_preview(StudyPolicy(**_policy_numbers(data)))
     except ValueError:
         raise ValidationError(_("Tallene i regelsettet henger ikke sammen.")) from None
 
@@ -275,7 +294,7 @@ def policies(request: HttpRequest) -> HttpResponse:
         request,
         form,
         preview=_policy_preview,
-        save=lambda data: services.policy_create(actor=user, **data),
+        save=lambda data: services.policy_create(actor=user, **_policy_numbers(data)),
     )
     if step.saved:
         messages.success(request, _("Det nye regelsettet er lagret."))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from config.forms import AccessibleForm
 from config.privacy import INVENTORY, NOT_PERSONAL, WB_NOTE, Erasure
 from config.web import add_service_errors, current_user
 from groups.models import User
@@ -92,7 +93,7 @@ def data_inventory(request: HttpRequest) -> HttpResponse:
     )
 
 
-class ErasePreviewForm(forms.Form):
+class ErasePreviewForm(AccessibleForm):
     """Step 1: whom. Nothing is erased from this form."""
 
     email = forms.EmailField(label=gettext_lazy("E-post til personen som skal slettes"))

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import providers
 from groups.audit import audit
 from groups.models import (
     BOARD_SEATS,
@@ -108,6 +109,7 @@ def group_create(
     )
     membership_sync_permissions(membership)
     _invite_on_commit(leader, group, created)
+    providers.period_created(group)
     audit(actor=actor, action="group.create", target=group, group=group, subject_user=leader)
     return group
 

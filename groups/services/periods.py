@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from config import providers
 from config.singleline import require_single_line
 from groups.audit import audit
 from groups.models import (
@@ -178,6 +179,7 @@ def period_open(
     _invite_on_commit(convener, new, created)
     PeriodConstitution.objects.create(group=new, convener=convener)
     rules = _copy_rules(previous, new, actor)
+    providers.period_created(new)
     audit(
         actor=actor,
         action="period.open",

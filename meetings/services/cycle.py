@@ -27,18 +27,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from config.dates import day as written_day
-from config.mail import language_of
+from config.mail import send as send_mail
 from config.outbox import message_id
-from config.singleline import email_subject
 from groups.audit import audit
 from groups.models import (
     BoardRole,
@@ -108,28 +106,30 @@ def _in_scope(default: CycleDefault, group: CouncilGroup, year: int) -> bool:
     return rules.in_period(due, group.period_start, group.period_end)
 
 
-def _carried_over(group: CouncilGroup) -> dict[tuple[str, int], CycleEntry]:
+def _carried_over(group: CouncilGroup, model: Any) -> dict[tuple[str, int], CycleEntry]:
     """The last period's latest entry of each kind: its adjusted month and day and its
     responsible role carry over into the new period."""
     if group.previous_period_id is None:
         return {}
     found: dict[tuple[str, int], CycleEntry] = {}
-    for entry in CycleEntry.objects.filter(group_id=group.previous_period_id).order_by("year"):
+    for entry in model.objects.filter(group_id=group.previous_period_id).order_by("year"):
         found[(entry.key, entry.seq)] = entry
     return found
 
 
-def cycle_load(group: CouncilGroup) -> int:
-    """Create the period's entries from the defaults where they are missing; idempotent
-    (the unique constraint drops a second copy). Returns how many were created."""
-    existing = set(CycleEntry.objects.filter(group=group).values_list("key", "year", "seq"))
-    previous = _carried_over(group)
+def entries_missing(
+    group: CouncilGroup, existing: set[tuple[str, int, int]], *, model: Any = CycleEntry
+) -> list[CycleEntry]:
+    """The period's entries from the defaults that are not in ``existing`` (key, year,
+    seq), unsaved. Reads only. ``model`` is ``CycleEntry`` (a data migration passes its
+    historical model)."""
+    previous = _carried_over(group, model)
     new: list[CycleEntry] = []
     for default in DEFAULTS:
         for year in _years_for(default, group):
             if (default.key, year, default.seq) in existing or not _in_scope(default, group, year):
                 continue
-            entry = CycleEntry(
+            entry = model(
                 group=group,
                 key=default.key,
                 year=year,
@@ -144,6 +144,19 @@ def cycle_load(group: CouncilGroup) -> int:
                     if rules.in_period(moved, group.period_start, group.period_end):
                         entry.due_on = moved
             new.append(entry)
+    return new
+
+
+def cycle_load(group: CouncilGroup) -> int:
+    """Create the period's entries from the defaults where they are missing; idempotent
+    (the unique constraint drops a second copy). Returns how many were created.
+
+    Called when a period is created (``PERIOD_CREATED``, filled in ``MeetingsConfig.ready``),
+    by the data migration for the periods from before, and by the reminder sweep. The year
+    view and the calendar feed never write: what is still missing they show from the
+    defaults (``occurrences``)."""
+    existing = set(CycleEntry.objects.filter(group=group).values_list("key", "year", "seq"))
+    new = entries_missing(group, existing)
     if not new:
         return 0
     with transaction.atomic():
@@ -254,14 +267,19 @@ def _title(entry: CycleEntry) -> str:
     return title % {"year": year} if "%(year)s" in title else title
 
 
-def _default_dues(entries: list[CycleEntry], facts: _Facts) -> dict[int, dt.date]:
+def _slot(entry: CycleEntry) -> tuple[str, int, int]:
+    """What makes an entry one of the period's, saved or not."""
+    return (entry.key, entry.year, entry.seq)
+
+
+def _default_dues(entries: list[CycleEntry], facts: _Facts) -> dict[tuple[str, int, int], dt.date]:
     """Each entry's default deadline; "before" rules after the entries they follow."""
     group = facts.group
-    dues: dict[int, dt.date] = {}
+    dues: dict[tuple[str, int, int], dt.date] = {}
     effective: dict[str, dt.date] = {}
     for entry in sorted(entries, key=lambda e: e.default.rule.kind == "before"):
         rule = entry.default.rule
-        dues[entry.pk] = rules.default_due(
+        dues[_slot(entry)] = rules.default_due(
             rule,
             year=entry.year,
             period_start=group.period_start,
@@ -270,7 +288,7 @@ def _default_dues(entries: list[CycleEntry], facts: _Facts) -> dict[int, dt.date
             others=effective,
         )
         if entry.default.scope != "year":
-            effective[entry.key] = entry.due_on or dues[entry.pk]
+            effective[entry.key] = entry.due_on or dues[_slot(entry)]
     return dues
 
 
@@ -313,18 +331,21 @@ def occurrences(
     group: CouncilGroup, *, now: dt.datetime | None = None, year: int | None = None
 ) -> list[Occurrence]:
     """The period's deadlines (or ``year``'s), with state, responsible person and where the
-    work is done, in date order. Loads the defaults first if they are missing."""
+    work is done, in date order. Reads only: an entry not stored yet (a period from before
+    its entries were made with it) is shown from the defaults, unsaved (``entry.pk`` is
+    None), until ``cycle_load`` stores it."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    cycle_load(group)
     facts = _Facts(group, now)
     entries = list(
         CycleEntry.objects.filter(group=group).select_related("meeting", "responsible__user")
     )
+    entries += entries_missing(group, {_slot(e) for e in entries})
     dues = _default_dues(entries, facts)
     found: list[Occurrence] = []
     for entry in entries:
-        due = entry.due_on or dues[entry.pk]
+        slot = _slot(entry)
+        due = entry.due_on or dues[slot]
         if year is not None and due.year != year:
             continue
         by_portal = _portal_done(entry, facts)
@@ -332,11 +353,12 @@ def occurrences(
         responsible, role_label = facts.responsible(entry)
         found.append(
             Occurrence(
-                uid=f"cycle-{entry.pk}",
+                # The same before and after the entry is stored: a calendar keeps one event.
+                uid=f"cycle-{group.pk}-{slot[0]}-{slot[1]}-{slot[2]}",
                 title=_title(entry),
                 hint=str(entry.default.hint),
                 due=due,
-                default_due=dues[entry.pk],
+                default_due=dues[slot],
                 state=rules.state(due, today, done=by_portal or entry.done_at is not None),
                 by_portal=by_portal,
                 responsible=responsible,
@@ -384,7 +406,7 @@ def _check_hearing(entry: CycleEntry, due_on: dt.date | None, facts: _Facts) -> 
         pk=entry.pk, group=entry.group, key=entry.key, year=entry.year, seq=entry.seq, due_on=due_on
     )
     dues = _default_dues([*entries, changed], facts)
-    by_key = {e.key: (e.due_on or dues[e.pk]) for e in [*entries, changed]}
+    by_key = {e.key: (e.due_on or dues[_slot(e)]) for e in [*entries, changed]}
     hearing = by_key.get(CycleKey.PLAN_HEARING)
     strategy = by_key.get(CycleKey.PLAN_STRATEGY)
     if hearing is None or strategy is None or rules.hearing_long_enough(hearing, strategy):
@@ -483,39 +505,35 @@ def cycle_entry_update(
 
 
 # --- reminders -------------------------------------------------------------------------
+def _occurrence_title(occ: Occurrence) -> str:
+    """What the reminder calls the work, in the language active when it is read."""
+    if occ.entry is not None:
+        return _title(occ.entry)
+    return _("Programpunkt legges fram: %(title)s") % {"title": occ.issue.title}  # type: ignore[union-attr]
+
+
 def _send_cycle_reminder(occ: Occurrence, user: User, lead: int, today: dt.date) -> None:
-    left = (occ.due - today).days
     group = (occ.entry or occ.issue).group  # type: ignore[union-attr]
-    with translation.override(language_of(user)):
-        if occ.entry is not None:
-            title = _title(occ.entry)
-        else:
-            title = _("Programpunkt legges fram: %(title)s") % {"title": occ.issue.title}  # type: ignore[union-attr]
-        if left == 0:
-            subject = _("Frist i dag: %(title)s") % {"title": title}
-        elif left == 1:
-            subject = _("Frist i morgen: %(title)s") % {"title": title}
-        else:
-            subject = _("Frist om %(days)s dager: %(title)s") % {"days": left, "title": title}
-        hint = str(occ.entry.default.hint) if occ.entry is not None else ""
-        body = render_to_string(
-            "meetings/email/cycle_reminder.txt",
-            {
-                "user": user,
-                "title": title,
-                "hint": hint,
-                "due": occ.due,
-                "group": group,
-                "url": settings.SITE_URL + occ.url,
-                "cycle_url": settings.SITE_URL
-                + reverse("meetings:cycle", kwargs={"group_pk": group.pk})
-                + f"?ar={occ.due.year}",
-                "SITE_URL": settings.SITE_URL,
-            },
-        )
     namespace = f"meetings.cycle.{occ.uid}.{lead}.{occ.due.isoformat()}"
-    headers = {"Message-ID": message_id(namespace, user.pk)}
-    EmailMessage(email_subject(subject), body, None, [user.email], headers=headers).send()
+    send_mail(
+        user,
+        template="meetings/email/cycle_reminder.txt",
+        subject_template="meetings/email/cycle_reminder_subject.txt",
+        context={
+            "user": user,
+            # Lazy: written in the recipient's language when the mail is rendered.
+            "title": lazy(_occurrence_title, str)(occ),
+            "hint": occ.entry.default.hint if occ.entry is not None else "",
+            "due": occ.due,
+            "days_left": (occ.due - today).days,
+            "group": group,
+            "url": settings.SITE_URL + occ.url,
+            "cycle_url": settings.SITE_URL
+            + reverse("meetings:cycle", kwargs={"group_pk": group.pk})
+            + f"?ar={occ.due.year}",
+        },
+        headers={"Message-ID": message_id(namespace, user.pk)},
+    )
 
 
 def cycle_reminders_send_due(*, now: dt.datetime | None = None) -> int:
@@ -531,6 +549,7 @@ def cycle_reminders_send_due(*, now: dt.datetime | None = None) -> int:
     ).exclude(Q(closed_from__isnull=False) & Q(closed_from__lte=today))
     sent = 0
     for group in groups:
+        cycle_load(group)  # a reminder row names a stored entry
         for occ in occurrences(group, now=now):
             if occ.state == rules.DONE or not (today <= occ.due <= horizon):
                 continue

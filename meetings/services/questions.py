@@ -21,18 +21,16 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.dates import when
-from config.mail import language_of
+from config.mail import send as send_mail
 from config.outbox import message_id
-from config.singleline import email_subject, require_single_line
+from config.singleline import require_single_line
 from groups.audit import audit
 from groups.models import BoardRole, CouncilGroup, Membership, MembershipStatus, User
 from groups.permissions import can_manage_group, require_group_manager
@@ -549,21 +547,19 @@ def _leaders(group_id: int) -> list[User]:
 
 
 def _send_question_reminder(question: CouncilQuestion, user: User, deadline: dt.datetime) -> None:
-    with translation.override(language_of(user)):
-        context = {
+    send_mail(
+        user,
+        template="meetings/email/question_reminder.txt",
+        subject_template="meetings/email/question_reminder_subject.txt",
+        context={
             "question": question,
             "user": user,
             "deadline": deadline,
             "is_author": question.author.user_id == user.pk,
             "url": settings.SITE_URL + reverse("meetings:question", kwargs={"pk": question.pk}),
-        }
-        subject = _("Frist for %(kind)s: %(deadline)s") % {
-            "kind": question.get_kind_display().lower(),
-            "deadline": when(deadline),
-        }
-        body = render_to_string("meetings/email/question_reminder.txt", context)
-    headers = {"Message-ID": message_id(f"meetings.question_reminder.{question.pk}", user.pk)}
-    EmailMessage(email_subject(subject), body, None, [user.email], headers=headers).send()
+        },
+        headers={"Message-ID": message_id(f"meetings.question_reminder.{question.pk}", user.pk)},
+    )
 
 
 def question_reminders_send_due(*, now: dt.datetime | None = None) -> int:

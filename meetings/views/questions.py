@@ -5,33 +5,34 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from config.dateinputs import DateField, DateTimeField
-from config.dates import day, when
 from config.params import parse_id
-from config.singleline import SingleLineCharField
-from config.web import run_or_message
-from config.web import run_service as run
+from config.web import current_user, run_form, run_or_message, run_service
 from groups.models import CouncilGroup, User
 from meetings import services
-from meetings.forms import AccessibleForm
+from meetings.forms import (
+    AnswerForm,
+    ApproveForm,
+    DeadlineForm,
+    QuestionFilterForm,
+    QuestionForm,
+    ReturnForm,
+    SubmitForm,
+    WithdrawForm,
+)
 from meetings.models import (
     OPEN_STATUSES,
-    AgendaItem,
-    CouncilMeeting,
     CouncilQuestion,
-    ProgrammeIssue,
     QuestionKind,
     QuestionStatus,
 )
@@ -52,181 +53,6 @@ from meetings.services.questions import (
     deadline_state,
     question_deadline,
 )
-
-TEXT_WIDGET = forms.Textarea(attrs={"rows": 8})
-
-
-# --- forms (input only; the rules are in services.questions) -----------------------------
-class IdChoiceField(forms.ModelChoiceField):
-    """A choice of one row by id that refuses what is no id before asking the database."""
-
-    def to_python(self, value: Any) -> Any:
-        if value in self.empty_values:
-            return None
-        if parse_id(str(value)) is None:
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            )
-        return super().to_python(value)
-
-
-def _datetime_field(label: Any, **kwargs: Any) -> forms.DateTimeField:
-    return DateTimeField(label=label, **kwargs)
-
-
-class CouncilMeetingChoice(IdChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return when(obj.starts_at)
-
-
-def deadlines_help(meetings: list[CouncilMeeting]) -> str:
-    """The deadlines of the first council meetings in the choice, shown under it."""
-    return " ".join(
-        _("%(when)s: spørsmål innen %(q)s, interpellasjoner innen %(i)s.")
-        % {
-            "when": day(cm.starts_at),
-            "q": when(deadline_for(cm, QuestionKind.QUESTION)),
-            "i": when(deadline_for(cm, QuestionKind.INTERPELLATION)),
-        }
-        for cm in meetings[:3]
-    )
-
-
-class QuestionForm(AccessibleForm):
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Type"), choices=QuestionKind.choices, widget=forms.RadioSelect
-    )
-    council_meeting = CouncilMeetingChoice(
-        label=gettext_lazy("Kommunestyremøte"), queryset=CouncilMeeting.objects.none()
-    )
-    addressee = SingleLineCharField(
-        label=gettext_lazy("Til"), max_length=200, initial=gettext_lazy("Ordføreren")
-    )
-    title = SingleLineCharField(label=gettext_lazy("Tittel"), max_length=200)
-    text = forms.CharField(
-        label=gettext_lazy("Tekst"),
-        widget=TEXT_WIDGET,
-        max_length=services.questions.TEXT_MAX,
-        help_text=gettext_lazy(
-            "Et spørsmål er kort og konkret. En interpellasjon tar opp en større sak og gir "
-            "debatt i kommunestyret."
-        ),
-    )
-    programme_issue = IdChoiceField(
-        label=gettext_lazy("Programpunkt det følger opp"),
-        queryset=ProgrammeIssue.objects.none(),
-        required=False,
-        empty_label=gettext_lazy("Ingen"),
-    )
-
-    def __init__(
-        self,
-        *args: Any,
-        group: CouncilGroup,
-        current: CouncilMeeting | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        meetings = CouncilMeeting.objects.filter(
-            group=group, committee__isnull=True, starts_at__gt=timezone.now()
-        ).select_related("question_deadline")
-        if current is not None:
-            meetings = meetings | CouncilMeeting.objects.filter(pk=current.pk)
-        meetings = meetings.order_by("starts_at")
-        self.fields["council_meeting"].queryset = meetings  # type: ignore[attr-defined]
-        upcoming = [cm for cm in meetings[:4] if cm.starts_at > timezone.now()]
-        if upcoming:
-            self.fields["council_meeting"].help_text = _("Frister: %(list)s") % {
-                "list": deadlines_help(upcoming)
-            }
-        self.fields["programme_issue"].queryset = ProgrammeIssue.objects.filter(group=group)  # type: ignore[attr-defined]
-
-
-class FilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=gettext_lazy("Status"),
-        required=False,
-        choices=[("", gettext_lazy("Alle")), *QuestionStatus.choices],
-    )
-    council_meeting = IdChoiceField(
-        label=gettext_lazy("Kommunestyremøte"),
-        queryset=CouncilMeeting.objects.none(),
-        required=False,
-        empty_label=gettext_lazy("Alle"),
-    )
-
-    def __init__(self, *args: Any, group: CouncilGroup, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        self.fields["council_meeting"].queryset = CouncilMeeting.objects.filter(  # type: ignore[attr-defined]
-            group=group, committee__isnull=True
-        ).order_by("-starts_at")
-
-
-class DeadlineForm(AccessibleForm):
-    question_deadline = _datetime_field(gettext_lazy("Frist for spørsmål"))
-    interpellation_deadline = _datetime_field(gettext_lazy("Frist for interpellasjoner"))
-
-
-class ApproveForm(AccessibleForm):
-    agenda_item = IdChoiceField(
-        label=gettext_lazy("Vedtatt i gruppemøte"),
-        queryset=AgendaItem.objects.none(),
-        required=False,
-        empty_label=gettext_lazy("Nei, godkjent av gruppeleder"),
-        help_text=gettext_lazy("Velg saken dersom gruppa vedtok spørsmålet i et gruppemøte."),
-    )
-
-    def __init__(self, *args: Any, items: list[AgendaItem], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["agenda_item"]
-        field.queryset = AgendaItem.objects.filter(pk__in=[i.pk for i in items])  # type: ignore[attr-defined]
-        field.label_from_instance = lambda item: (  # type: ignore[attr-defined]
-            f"{item.meeting.display_title} ({when(item.meeting.starts_at)}): {item.title}"
-        )
-
-
-class ReturnForm(AccessibleForm):
-    comment = forms.CharField(
-        label=gettext_lazy("Hva bør endres"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=services.questions.REASON_MAX,
-    )
-
-
-class SubmitForm(AccessibleForm):
-    submitted_at = _datetime_field(gettext_lazy("Sendt inn"))
-    late_reason = forms.CharField(
-        label=gettext_lazy("Grunn til sen innlevering"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=services.questions.REASON_MAX,
-        help_text=gettext_lazy("Bare når fristen er ute."),
-    )
-
-
-class AnswerForm(AccessibleForm):
-    answered_on = DateField(label=gettext_lazy("Besvart"))
-    answer_text = forms.CharField(
-        label=gettext_lazy("Svaret"),
-        widget=TEXT_WIDGET,
-        required=False,
-        max_length=services.questions.TEXT_MAX,
-    )
-    answer_reference = SingleLineCharField(
-        label=gettext_lazy("Eller: hvor svaret finnes (vedlegg, lenke, saksnummer)"),
-        max_length=300,
-        required=False,
-    )
-
-
-class WithdrawForm(AccessibleForm):
-    reason = forms.CharField(
-        label=gettext_lazy("Grunn"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=services.questions.REASON_MAX,
-    )
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -260,7 +86,7 @@ def _back_to(question: CouncilQuestion) -> HttpResponse:
 def question_list(request: HttpRequest, group_pk: int) -> HttpResponse:
     """The group's questions and interpellations, by state and council meeting."""
     group, _m = get_group_for_meetings(request.user, group_pk)
-    form = FilterForm(request.GET or None, group=group)
+    form = QuestionFilterForm(request.GET or None, group=group)
     questions = CouncilQuestion.objects.filter(visible_questions_q(request.user, group))
     if form.is_valid():
         if form.cleaned_data["status"]:
@@ -294,16 +120,25 @@ def question_create(request: HttpRequest, group_pk: int) -> HttpResponse:
         if pk is not None:
             initial[field] = pk
     form = QuestionForm(request.POST or None, group=group, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        question = run(
-            form, services.question_create, actor=request.user, group=group, **form.cleaned_data
-        )
-        if question is not None:
-            messages.success(
-                request,
-                _("Utkastet er lagret. Send det til godkjenning når teksten er klar."),
-            )
-            return _back_to(question)
+    actor = current_user(request)
+    done = run_form(
+        request,
+        form,
+        lambda d: services.question_create(
+            actor=actor,
+            group=group,
+            council_meeting=d["council_meeting"],
+            kind=d["kind"],
+            title=d["title"],
+            addressee=d["addressee"],
+            text=d["text"],
+            programme_issue=d["programme_issue"],
+        ),
+        _("Utkastet er lagret. Send det til godkjenning når teksten er klar."),
+        lambda question: reverse("meetings:question", args=[question.pk]),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "meetings/questions/form.html",
@@ -355,28 +190,27 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
         current=question.council_meeting,
         initial=initial,
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and run(
-            form,
-            services.question_update,
-            actor=request.user,
+    actor = current_user(request)
+    done = run_form(
+        request,
+        form,
+        lambda d: services.question_update(
+            actor=actor,
             question=question,
-            **form.cleaned_data,
-        )
-        is not None
-    ):
-        if question.status == QuestionStatus.APPROVED:
-            messages.success(
-                request,
-                _(
-                    "Rettelsen er lagret og sendt til godkjenning. Den godkjente teksten er tatt vare på."
-                ),
-            )
-        else:
-            messages.success(request, _("Endringene er lagret."))
-        return _back_to(question)
+            council_meeting=d["council_meeting"],
+            kind=d["kind"],
+            title=d["title"],
+            addressee=d["addressee"],
+            text=d["text"],
+            programme_issue=d["programme_issue"],
+        ),
+        _("Rettelsen er lagret og sendt til godkjenning. Den godkjente teksten er tatt vare på.")
+        if question.status == QuestionStatus.APPROVED
+        else _("Endringene er lagret."),
+        reverse("meetings:question", args=[question.pk]),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "meetings/questions/form.html",
@@ -396,7 +230,10 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def question_send(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_question_for_user(request.user, pk, "act")
     if run_or_message(
-        request, services.question_send_for_approval, actor=request.user, question=question
+        request,
+        services.question_send_for_approval,
+        actor=current_user(request),
+        question=question,
     ):
         messages.success(request, _("Spørsmålet er sendt til gruppeleder for godkjenning."))
     return _back_to(question)
@@ -408,12 +245,12 @@ def question_return(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReturnForm(request.POST)
     if (
         form.is_valid()
-        and run(
+        and run_service(
             form,
             services.question_return,
-            actor=request.user,
+            actor=current_user(request),
             question=question,
-            **form.cleaned_data,
+            comment=form.cleaned_data["comment"],
         )
         is not None
     ):
@@ -437,10 +274,10 @@ def question_approve(request: HttpRequest, pk: int) -> HttpResponse:
     items = approval_items(question.group, timezone.now())
     form = ApproveForm(request.POST or None, items=items)
     if request.method == "POST" and form.is_valid():
-        version = run(
+        version = run_service(
             form,
             services.question_approve,
-            actor=request.user,
+            actor=current_user(request),
             question=question,
             agenda_item=form.cleaned_data["agenda_item"],
         )
@@ -472,20 +309,21 @@ def question_submit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"submitted_at": timezone.localtime().replace(second=0, microsecond=0)},
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and run(
-            form,
-            services.question_submit,
-            actor=request.user,
+    actor = current_user(request)
+    done = run_form(
+        request,
+        form,
+        lambda d: services.question_submit(
+            actor=actor,
             question=question,
-            **form.cleaned_data,
-        )
-        is not None
-    ):
-        messages.success(request, _("Spørsmålet er registrert som sendt inn."))
-        return _back_to(question)
+            submitted_at=d["submitted_at"],
+            late_reason=d["late_reason"],
+        ),
+        _("Spørsmålet er registrert som sendt inn."),
+        reverse("meetings:question", args=[question.pk]),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "meetings/questions/action.html",
@@ -507,20 +345,22 @@ def question_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_question_for_user(request.user, pk, "act")
     form = AnswerForm(request.POST or None, initial={"answered_on": timezone.localdate()})
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and run(
-            form,
-            services.question_answer,
-            actor=request.user,
+    actor = current_user(request)
+    done = run_form(
+        request,
+        form,
+        lambda d: services.question_answer(
+            actor=actor,
             question=question,
-            **form.cleaned_data,
-        )
-        is not None
-    ):
-        messages.success(request, _("Svaret er registrert."))
-        return _back_to(question)
+            answered_on=d["answered_on"],
+            answer_text=d["answer_text"],
+            answer_reference=d["answer_reference"],
+        ),
+        _("Svaret er registrert."),
+        reverse("meetings:question", args=[question.pk]),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "meetings/questions/action.html",
@@ -537,20 +377,16 @@ def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
 def question_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_question_for_user(request.user, pk, "act")
     form = WithdrawForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and run(
-            form,
-            services.question_withdraw,
-            actor=request.user,
-            question=question,
-            **form.cleaned_data,
-        )
-        is not None
-    ):
-        messages.success(request, _("Spørsmålet er trukket."))
-        return _back_to(question)
+    actor = current_user(request)
+    done = run_form(
+        request,
+        form,
+        lambda d: services.question_withdraw(actor=actor, question=question, reason=d["reason"]),
+        _("Spørsmålet er trukket."),
+        reverse("meetings:question", args=[question.pk]),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "meetings/questions/action.html",
@@ -582,20 +418,20 @@ def council_questions(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     }
     form = DeadlineForm(request.POST or None, initial=initial)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and run(
-            form,
-            services.question_deadline_set,
-            actor=request.user,
+    done = run_form(
+        request,
+        form,
+        lambda d: services.question_deadline_set(
+            actor=current_user(request),
             council_meeting=council_meeting,
-            **form.cleaned_data,
-        )
-        is not None
-    ):
-        messages.success(request, _("Fristene er lagret."))
-        return redirect("meetings:council_questions", pk=council_meeting.pk)
+            question_deadline=d["question_deadline"],
+            interpellation_deadline=d["interpellation_deadline"],
+        ),
+        _("Fristene er lagret."),
+        reverse("meetings:council_questions", args=[council_meeting.pk]),
+    )
+    if done is not None:
+        return done
     questions = CouncilQuestion.objects.filter(
         visible_questions_q(request.user, group), council_meeting=council_meeting
     )

@@ -4,8 +4,10 @@ smaller rules of issue 10 (S4, S12, S13, G16, G21), with the figures of issue 17
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import pytest
 import time_machine
@@ -165,6 +167,31 @@ def test_bad_input_on_the_policy_form_keeps_the_input_and_never_saves_s15(
     assert response.context["form"].errors
     assert response.context["preview"] is None
     assert StudyPolicy.objects.count() == count
+
+
+def test_a_new_policy_takes_each_number_by_name_and_nothing_else_s15(world: World):
+    """What the policy form holds reaches ``policy_create`` field by field: a field the
+    service does not name (here the row's id) is refused, not stored unseen."""
+    params = inspect.signature(services.policy_create).parameters
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params.values())
+    terms: dict[str, Any] = {
+        "valid_from": dt.date(2031, 1, 1),
+        "min_study_hours": 8,
+        "min_participants": 3,
+        "min_share_numerator": 3,
+        "min_share_denominator": 4,
+        "min_age": 14,
+        "leader_counts": True,
+        "rounding": "floor_per_session",
+        "share_base": "session_minutes",
+        "retention_years": 5,
+    }
+    admin = world.users["course_admin"]
+    with pytest.raises(TypeError):
+        services.policy_create(actor=admin, id=4242, **terms)  # type: ignore[call-arg]
+    assert not StudyPolicy.objects.filter(pk=4242).exists()
+    policy = services.policy_create(actor=admin, **terms)
+    assert policy.created_by == admin
 
 
 # --- S7: closed quarters stay closed -------------------------------------------------------

@@ -507,8 +507,11 @@ def test_the_year_view_as_a_calendar_feed_with_etag_G27(world: World) -> None:
     body = response.content.decode()
     assert "BEGIN:VEVENT" in body and "DTSTART;VALUE=DATE:20261115" in body
     assert "Budsjett for 2027" in body and "Årshjul" in body
+    assert f"UID:cycle-{world.group.pk}-budget-2026-1@" in body
     budget = _entry(world, CycleKey.BUDGET, 2026)
-    assert f"UID:cycle-{budget.pk}@" in body
+    # the same event once the entry is stored
+    response = client.get(url)
+    assert f"UID:cycle-{world.group.pk}-budget-2026-1@" in response.text
     etag = response["ETag"]
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
     _update(world, budget, due_on=dt.date(2026, 11, 27))
@@ -533,3 +536,101 @@ def test_a_year_outside_the_period_shows_the_nearest_with_a_message_G27(world: W
         assert response.status_code == 200
         assert "Året finnes ikke i perioden 2023–2027." in response.text
     assert "Årshjul 2024" in client.get(url, {"ar": "2024"}).text
+
+
+def test_a_reminder_subject_keeps_the_title_as_typed_G27(world: World) -> None:
+    """The subject is rendered from a template (config.mail.send): never HTML-escaped."""
+    ProgrammeIssue.objects.create(
+        group=world.group,
+        title='Vei & bro "nå"',
+        sector="transport",
+        assignee=world.memberships["faction_leader"],
+        start_on=dt.date(2024, 1, 1),
+        present_by=dt.date(2026, 9, 10),
+        updated_at=timezone.now(),
+    )
+    mail.outbox.clear()
+    _sweep(at(2026, 8, 27, 12))
+    assert [m.subject for m in mail.outbox if "Vei" in m.subject] == [
+        'Frist om 14 dager: Programpunkt legges fram: Vei & bro "nå"'
+    ]
+    assert all(m.extra_headers["Message-ID"] for m in mail.outbox)
+
+
+# --- reads that do not write ----------------------------------------------------------------
+def _rows() -> tuple[int, int]:
+    from groups.models import AuditEntry
+
+    return CycleEntry.objects.count(), AuditEntry.objects.count()
+
+
+def test_the_year_view_and_the_feed_write_nothing_and_show_the_defaults_G27(
+    world: World,
+) -> None:
+    """A period whose entries are not stored (made before they were made with it) is shown
+    from the defaults; neither the page, the download nor the feed stores them."""
+    assert not CycleEntry.objects.filter(group=world.group).exists()
+    before = _rows()
+    page = world.client_for("leader").get(
+        reverse("meetings:cycle", kwargs={"group_pk": world.group.pk}) + "?ar=2026"
+    )
+    assert page.status_code == 200
+    assert "Budsjett for 2027" in page.text
+    # not stored yet, so no link to a form that edits it
+    assert "Endre frist og ansvarlig" not in page.text
+    token = services.calendar_feed_create(actor=world.users["member"])
+    before = _rows()  # the feed's token is a write of its own
+    feed = world.client_for("anonymous").get(reverse("meetings:cycle_feed", args=[token]))
+    assert feed.status_code == 200 and "Budsjett for 2027" in feed.text
+    download = world.client_for("member").get(
+        reverse("meetings:cycle_ics", kwargs={"group_pk": world.group.pk})
+    )
+    assert download.status_code == 200
+    assert _rows() == before
+
+
+def test_a_new_group_and_a_new_period_get_their_cycle_when_created_G24_G27(
+    world: World,
+) -> None:
+    from groups import services as group_services
+
+    with time_machine.travel(at(2027, 9, 20, 12), tick=False):
+        group = group_services.group_create(
+            actor=world.users["site_admin"],
+            area_name="Fjordvik",
+            kind=world.group.kind,
+            period_start=dt.date(2027, 10, 1),
+            leader_email="ny-leder@example.org",
+            leader_name="Ny Leder",
+        )
+        assert CycleEntry.objects.filter(group=group, key=CycleKey.BUDGET).exists()
+        assert services.cycle_load(group) == 0
+        budget = _entry(world, CycleKey.BUDGET, 2026)
+        _update(world, budget, due_on=dt.date(2026, 11, 27))
+        new = group_services.period_open(
+            actor=world.users["site_admin"],
+            group=world.group,
+            period_start=dt.date(2027, 10, 1),
+            convener_name="Siv Strand",
+            convener_email="siv@example.org",
+        )
+    carried = CycleEntry.objects.get(group=new, key=CycleKey.BUDGET, year=2028)
+    assert carried.due_on == dt.date(2028, 11, 27)  # the adjusted day carries over
+    assert services.cycle_load(new) == 0
+
+
+def test_the_migration_stores_the_cycle_of_the_periods_from_before_G27(world: World) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "meetings.migrations.0010_cycle_entries_for_existing_periods"
+    )
+    assert not CycleEntry.objects.filter(group=world.group).exists()
+    migration.load(apps, None)
+    stored = CycleEntry.objects.filter(group=world.group).count()
+    assert stored > 0
+    assert services.cycle_load(world.group) == 0
+    migration.load(apps, None)  # twice is once
+    assert CycleEntry.objects.filter(group=world.group).count() == stored

@@ -1,4 +1,8 @@
-"""Forms hold input and field-level checks only; the rules are in services."""
+"""Forms hold input and field-level checks only; the rules are in services.
+
+Every form is a ``config.forms.AccessibleForm``. The forms of a sub-domain with many live in
+their own module (``questions``) and are re-exported here.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,23 @@ from django.utils.translation import gettext_lazy as _
 
 from config.dateinputs import DateField, DateTimeField
 from config.dates import day
+from config.forms import DATETIME_FORMAT, AccessibleForm
 from config.numbers import WholeNumberField
 from config.params import ModelMultipleIdChoiceField
 from config.singleline import SingleLineCharField
 from groups.models import Committee, CouncilGroup, Membership, MembershipStatus
+from meetings.forms.questions import (
+    AnswerForm,
+    ApproveForm,
+    CouncilMeetingChoice,
+    DeadlineForm,
+    IdChoiceField,
+    QuestionFilterForm,
+    QuestionForm,
+    ReturnForm,
+    SubmitForm,
+    WithdrawForm,
+)
 from meetings.models import (
     REMINDER_CHOICES,
     AgendaItem,
@@ -34,28 +51,22 @@ from meetings.models import (
 )
 from meetings.permissions import MeetingScope
 
-
-class AccessibleForm(forms.Form):
-    """Ties each field's errors to the field (aria-describedby, aria-invalid), matching the
-    ids of the shared ``includes/form.html``."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        if field is not None and field not in self.fields:
-            field = None
-        super().add_error(field, error)
-        for name in self.errors:
-            if name in self.fields:
-                bound = self[name]
-                described = [f"{bound.auto_id}_error"]
-                if bound.help_text:
-                    described.insert(0, f"{bound.auto_id}_helptext")
-                self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": " ".join(described)}
-                )
+# The question forms (G28) live in their own module, the base in config/forms.py; these
+# names are public here too.
+__all__ = [
+    "DATETIME_FORMAT",
+    "AccessibleForm",
+    "AnswerForm",
+    "ApproveForm",
+    "CouncilMeetingChoice",
+    "DeadlineForm",
+    "IdChoiceField",
+    "QuestionFilterForm",
+    "QuestionForm",
+    "ReturnForm",
+    "SubmitForm",
+    "WithdrawForm",
+]
 
 
 def _dt_field(label: Any) -> forms.DateTimeField:
