@@ -27,6 +27,7 @@ def send_cycle_reminders() -> int:
     return cycle_reminders_send_due()
 
 
+@shared_task(acks_late=True, **MAIL_RETRY)
 def send_question_reminders() -> int:
     """Beat sweep: reminders before the deadline for questions to the council (G28), each
     once per question and person (see services.question_reminders_send_due)."""
