@@ -119,6 +119,6 @@ def feed_meetings(user: User) -> QuerySet[Meeting]:
     return (
         visible_meetings(user)
         .filter(starts_at__gte=since)
-        .select_related("group", "committee")
+        .select_related("group", "committee", "council_meeting")
         .order_by("starts_at")
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +17,7 @@ from meetings import services
 from meetings.forms import ConfirmForm, CouncilMeetingForm, PlanForm, RequestForm, SearchForm
 from meetings.models import (
     CouncilMeeting,
+    Meeting,
     MeetingPlan,
     MeetingRequest,
     RequestSignature,
@@ -77,7 +79,13 @@ def group_plan(request: HttpRequest, group_pk: int) -> HttpResponse:
     manages = can_manage_group(request.user, group.pk)
     year = timezone.localdate().year
     socials = services.social_gatherings_in_year(group, year)
-    plans = MeetingPlan.objects.filter(group=group)
+    # each plan lists its meetings by display title, which reads the council meeting
+    plans = MeetingPlan.objects.filter(group=group).prefetch_related(
+        Prefetch(
+            "meetings",
+            queryset=Meeting.objects.select_related("council_meeting", "committee"),
+        )
+    )
     council = CouncilMeeting.objects.filter(
         group=group, starts_at__gte=timezone.now()
     ).select_related("committee")[:40]
@@ -172,7 +180,9 @@ def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "form": form,
             "blockers": services.plan_adopt_blockers(plan),
-            "meetings": list(plan.meetings.select_related("committee").order_by("starts_at")),
+            "meetings": list(
+                plan.meetings.select_related("committee", "council_meeting").order_by("starts_at")
+            ),
         },
     )
 

@@ -302,16 +302,39 @@ def question_approve(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _question_action(
+    request: HttpRequest,
+    question: CouncilQuestion,
+    form: Any,
+    save: Any,
+    done_message: str,
+    **page: Any,
+) -> HttpResponse:
+    """One step on a question (submitted, answered, withdrawn): the form, the service on
+    POST, back to the question when it is done; ``page`` goes to the template."""
+    done = run_form(
+        request, form, save, done_message, reverse("meetings:question", args=[question.pk])
+    )
+    if done is not None:
+        return done
+    return render(
+        request,
+        "meetings/questions/action.html",
+        {"question": question, "form": form, "button": page["title"], **page},
+    )
+
+
 def question_submit(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_question_for_user(request.user, pk, "act")
     deadline = question_deadline(question)
+    actor = current_user(request)
     form = SubmitForm(
         request.POST or None,
         initial={"submitted_at": timezone.localtime().replace(second=0, microsecond=0)},
     )
-    actor = current_user(request)
-    done = run_form(
+    return _question_action(
         request,
+        question,
         form,
         lambda d: services.question_submit(
             actor=actor,
@@ -320,34 +343,23 @@ def question_submit(request: HttpRequest, pk: int) -> HttpResponse:
             late_reason=d["late_reason"],
         ),
         _("Spørsmålet er registrert som sendt inn."),
-        reverse("meetings:question", args=[question.pk]),
-    )
-    if done is not None:
-        return done
-    return render(
-        request,
-        "meetings/questions/action.html",
-        {
-            "question": question,
-            "form": form,
-            "title": _("Registrer som sendt inn"),
-            "button": _("Registrer som sendt inn"),
-            "ready": question.status == QuestionStatus.APPROVED,
-            "deadline": deadline,
-            "late": timezone.now() > deadline,
-            "intro": _(
-                "Send den godkjente teksten til kommunen slik reglene der sier, og registrer det her."
-            ),
-        },
+        title=_("Registrer som sendt inn"),
+        ready=question.status == QuestionStatus.APPROVED,
+        deadline=deadline,
+        late=timezone.now() > deadline,
+        intro=_(
+            "Send den godkjente teksten til kommunen slik reglene der sier, og registrer det her."
+        ),
     )
 
 
 def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_question_for_user(request.user, pk, "act")
-    form = AnswerForm(request.POST or None, initial={"answered_on": timezone.localdate()})
     actor = current_user(request)
-    done = run_form(
+    form = AnswerForm(request.POST or None, initial={"answered_on": timezone.localdate()})
+    return _question_action(
         request,
+        question,
         form,
         lambda d: services.question_answer(
             actor=actor,
@@ -357,49 +369,23 @@ def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
             answer_reference=d["answer_reference"],
         ),
         _("Svaret er registrert."),
-        reverse("meetings:question", args=[question.pk]),
-    )
-    if done is not None:
-        return done
-    return render(
-        request,
-        "meetings/questions/action.html",
-        {
-            "question": question,
-            "form": form,
-            "title": _("Registrer svaret"),
-            "button": _("Registrer svaret"),
-            "ready": question.status == QuestionStatus.SUBMITTED,
-        },
+        title=_("Registrer svaret"),
+        ready=question.status == QuestionStatus.SUBMITTED,
     )
 
 
 def question_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_question_for_user(request.user, pk, "act")
-    form = WithdrawForm(request.POST or None)
     actor = current_user(request)
-    done = run_form(
+    return _question_action(
         request,
-        form,
+        question,
+        WithdrawForm(request.POST or None),
         lambda d: services.question_withdraw(actor=actor, question=question, reason=d["reason"]),
         _("Spørsmålet er trukket."),
-        reverse("meetings:question", args=[question.pk]),
-    )
-    if done is not None:
-        return done
-    return render(
-        request,
-        "meetings/questions/action.html",
-        {
-            "question": question,
-            "form": form,
-            "title": _("Trekk spørsmålet"),
-            "button": _("Trekk spørsmålet"),
-            "ready": question.status in (*OPEN_STATUSES, QuestionStatus.SUBMITTED),
-            "intro": _(
-                "Et trukket spørsmål kan ikke tas opp igjen. Det som er godkjent, blir stående."
-            ),
-        },
+        title=_("Trekk spørsmålet"),
+        ready=question.status in (*OPEN_STATUSES, QuestionStatus.SUBMITTED),
+        intro=_("Et trukket spørsmål kan ikke tas opp igjen. Det som er godkjent, blir stående."),
     )
 
 
