@@ -106,8 +106,12 @@ def load(ctx: Any) -> None:
             is_election_with_sp_candidates=True,
         )
 
-    # items members have sent for the next ordinary group meeting (G9)
-    upcoming = plan.meetings.filter(kind=MeetingKind.GROUP, council_slot="").first()
+    # items members have sent for the next ordinary group meeting (G9); late in a half-year
+    # the plan may hold only the meetings around the last council meeting: the first of those
+    upcoming = (
+        plan.meetings.filter(kind=MeetingKind.GROUP, council_slot="").first()
+        or plan.meetings.filter(kind=MeetingKind.GROUP, starts_at__gte=timezone.now()).first()
+    )
     if upcoming is not None:
         services.agenda_item_submit(
             actor=users["member"],

@@ -3,7 +3,7 @@
 
 The dates cover a whole four-year period: every 23rd day (so the weekday walks through the
 week) plus the days where calendars break: the DST changes, New Year, 29 February, and the
-first and last day of each half-year.
+first and last day of each half-year. The hour of the day walks as well.
 """
 
 from __future__ import annotations
@@ -63,7 +63,8 @@ def test_the_dates_cover_a_four_year_period_and_its_awkward_days() -> None:
 @pytest.mark.parametrize("today", DATES, ids=str)
 def test_the_demo_loads_on_any_day_and_twice_adds_nothing_G7(today: dt.date) -> None:
     ensure_seed()
-    moment = dt.datetime.combine(today, dt.time(12), tzinfo=OSLO)
+    # the hour walks through the day too (08–21), so evenings after a day's meeting count
+    moment = dt.datetime.combine(today, dt.time(8 + today.toordinal() % 14), tzinfo=OSLO)
     with time_machine.travel(moment, tick=False):
         call_command("demo", stdout=io.StringIO())
         counts = _counts()
@@ -75,3 +76,29 @@ def test_the_demo_loads_on_any_day_and_twice_adds_nothing_G7(today: dt.date) -> 
     assert not generated.filter(starts_at__lt=moment).exists(), "plan meeting in the past"
     start = groups_demo.period_start(today)
     assert start <= today - dt.timedelta(days=groups_demo.DEMO_SETTLE_DAYS)
+    # G9: the next group meeting shows items members have sent in, also late in a half-year
+    # when the plan holds only the meetings around its last council meeting (the meeting
+    # page benchmark reads them)
+    assert generated.filter(agenda_items__title="Gatelys i sentrum").exists(), today
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "moment",
+    [
+        dt.datetime(2026, 12, 1, 20, tzinfo=OSLO),
+        dt.datetime(2027, 6, 8, 21, tzinfo=OSLO),
+        dt.datetime(2029, 12, 4, 19, 30, tzinfo=OSLO),
+    ],
+    ids=str,
+)
+def test_late_in_a_half_year_the_sent_in_items_go_to_the_next_group_meeting_G9(
+    moment: dt.datetime,
+) -> None:
+    """An evening after the half-year's last ordinary group meeting: the items members send
+    in go to the meeting before the last council meeting instead of being left out."""
+    ensure_seed()
+    with time_machine.travel(moment, tick=False):
+        call_command("demo", stdout=io.StringIO())
+    meeting = Meeting.objects.get(agenda_items__title="Gatelys i sentrum")
+    assert meeting.starts_at > moment
