@@ -91,7 +91,7 @@ def main() -> None:
     from meetings.models import Dissent
 
     Dissent.objects.create(
-        agenda_item=meeting.agenda_items.get(is_media_strategy=True),
+        agenda_item=meeting.agenda_items.order_by("order").first(),
         author=member,
         text="Uenig",
         created_at=meeting.starts_at,
