@@ -4,6 +4,8 @@ and every app's role checks."""
 
 from __future__ import annotations
 
+from config.pagecache import remember
+
 _roles_version = [0]
 
 
@@ -20,7 +22,10 @@ def user_roles(user: object) -> frozenset[str]:
         return frozenset()
     cached = user.__dict__.get("_portal_roles")
     if cached is None or cached[0] != _roles_version[0]:
-        names = frozenset(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+        names = remember(
+            f"roles:{user.pk}",  # type: ignore[attr-defined]
+            lambda: frozenset(user.groups.values_list("name", flat=True)),  # type: ignore[attr-defined]
+        )
         cached = user.__dict__["_portal_roles"] = (_roles_version[0], names)
     roles: frozenset[str] = cached[1]
     return roles

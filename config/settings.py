@@ -11,6 +11,7 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -120,7 +121,8 @@ TEMPLATES = [
             ],
             # The `day` and `when` date filters, one format per purpose (config/dates.py),
             # and `state_badge`, the badge class of a state (config/badges.py).
-            "builtins": ["config.dates", "config.badges"],
+            # `fragment`, a part of a page kept until the data changes (config/pagecache.py).
+            "builtins": ["config.dates", "config.badges", "config.pagecache"],
         },
     }
 ]
@@ -149,6 +151,7 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL and _XDIST_WORKER:
     REDIS_URL = redis_for_worker(REDIS_URL, _XDIST_WORKER)
 CACHE_URL = env_str("CACHE_URL", REDIS_URL)
+CACHES: dict[str, dict[str, Any]]
 if CACHE_URL and _XDIST_WORKER and CACHE_URL != REDIS_URL:
     CACHE_URL = redis_for_worker(CACHE_URL, _XDIST_WORKER)
 if CACHE_URL:
@@ -171,6 +174,16 @@ else:
             "LOCATION": str(DATA_DIR / "cache"),
         }
     }
+
+# The costly part of busy pages, reused until the data changes (config/pagecache.py): in
+# each web process's own memory, so no copy of a page lies in a cache volume or data folder.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": PAGE_CACHE_SECONDS,
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
 
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:

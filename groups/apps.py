@@ -9,10 +9,11 @@ class GroupsConfig(AppConfig):
     def ready(self) -> None:
         # Failed Celery tasks of every app are recorded for the health page.
         # Answers groups.permissions remembers on a user object go stale on any such write.
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from config import pagecache, providers
         from config import privacy as inventory
-        from config import providers
         from config.roles import roles_changed
         from groups import homework as groups_homework
         from groups import (
@@ -45,6 +46,8 @@ class GroupsConfig(AppConfig):
         # central roles (course administrators, handlers) are auth groups
         m2m_changed.connect(access_changed, sender=User.groups.through, dispatch_uid="access-roles")
         m2m_changed.connect(roles_changed, sender=User.groups.through, dispatch_uid="roles")
+        # Every write moves the generation that cached page fragments are keyed by.
+        connection_created.connect(pagecache.install, dispatch_uid="pagecache-writes")
         # The groups app's own part of every role's home page.
         providers.HOME_WORK.register(groups_homework.home_work, name="groups")
         # Every app's sweep records its runs through config.privacy.record_sweep.

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
+from config.pagecache import remember
 from config.roles import user_roles
 from groups.models import (
     SECRETARIAT_GROUP,
@@ -63,12 +64,16 @@ def remembered[T](user: User, key: tuple[object, ...], compute: Callable[[], T])
 
 def group_perms(user: User, group: CouncilGroup) -> frozenset[str]:
     """The user's object permissions on ``group`` ("groups.view_councilgroup", ...), asked of
-    guardian once (an inactive user has none). Site admins are handled by the callers."""
+    guardian once and kept until the next write (config/pagecache.py; an inactive user has
+    none). Site admins are handled by the callers."""
     return remembered(
         user,
         ("perms", group.pk),
-        lambda: frozenset(
-            f"groups.{codename}" for codename in ObjectPermissionChecker(user).get_perms(group)
+        lambda: remember(
+            f"perms:{user.pk}:{group.pk}",
+            lambda: frozenset(
+                f"groups.{codename}" for codename in ObjectPermissionChecker(user).get_perms(group)
+            ),
         ),
     )
 

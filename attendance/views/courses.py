@@ -24,6 +24,7 @@ from attendance.permissions import can_lead, get_course_for_user, is_course_admi
 from attendance.services.attendance_list import ATTENDANCE_LIST_PDF_TEMPLATE
 from config.conditional import conditional_download, content_etag
 from config.csvexport import csv_response
+from config.pagecache import fragments
 from config.params import parse_id
 from config.web import current_user, is_htmx, pdf_headers, run_form, run_or_message
 from groups.permissions import can_manage, get_group_for_user
@@ -224,9 +225,13 @@ def exemption_request(request: HttpRequest, pk: int) -> HttpResponse:
 def live(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     course = get_course_for_user(user, pk, "records")
-    status = selectors.course_status(course)
     template = "attendance/_live.html" if is_htmx(request) else "attendance/live.html"
-    return render(request, template, {"course": course, "status": status})
+    # polled every 15 s by the leader's screen: the table is kept until a check-in (or any
+    # other write) or the minute changes (config/pagecache.py)
+    kept = fragments(
+        request, "live", course.pk, context=lambda: {"status": selectors.course_status(course)}
+    )
+    return render(request, template, {"course": course, "fragments": kept})
 
 
 def attendance_list(request: HttpRequest, pk: int) -> HttpResponse:

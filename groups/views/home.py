@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config import homework
+from config.pagecache import fragments
 from config.web import current_user, run_form
 from groups import page_blocks, selectors, services
 from groups.forms import (
@@ -62,23 +63,26 @@ def work_sections(user: User, now: dt.datetime) -> list[WorkSection]:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Every role's work and the user's groups: a fragment kept until the data or the
+    minute changes (config/pagecache.py)."""
     user = current_user(request)
     now = timezone.now()
-    today = timezone.localdate(now)
-    return render(
-        request,
-        "groups/home.html",
-        {
+
+    def context() -> dict[str, object]:
+        return {
             # What needs the user now, per role, with counts and links (issue 17).
             "work": work_sections(user, now),
-            "groups": selectors.home_for(user, today),
+            "groups": selectors.home_for(user, timezone.localdate(now)),
             # What other apps put on the home page (an open check-in, S16).
             "blocks": page_blocks.blocks_for(page_blocks.HOME, user, now),
             # Site admins open new periods (G24): every group, each period on its own line.
             "all_groups": CouncilGroup.objects.order_by("area_name", "kind", "-period_start")
             if user.is_superuser
             else [],
-        },
+        }
+
+    return render(
+        request, "groups/home.html", {"fragments": fragments(request, "home", context=context)}
     )
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.pagecache import fragments
 from config.web import current_user, run_form
 from groups import selectors, services
 from groups.forms import (
@@ -66,28 +67,37 @@ MEMBERS_PER_PAGE = 50
 
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The group and its members. A county group lists every local party member (G2), so
-    the list is paged, representatives before party members, and searchable by name."""
+    the list is paged, representatives before party members, and searchable by name. The
+    page is a fragment kept until the data changes (config/pagecache.py): a repeat runs
+    only the access check."""
     group = get_group_for_user(request.user, pk, "view")
-    overview = selectors.group_overview(group, timezone.localdate())
     query = request.GET.get("q", "").strip()[:100]
-    rows = sorted(overview.rows, key=lambda row: row.membership.seat == Seat.PARTY_MEMBER)
-    if query:
-        needle = query.casefold()
-        rows = [row for row in rows if needle in row.membership.user.full_name.casefold()]
-    return render(
-        request,
-        "groups/group_detail.html",
-        {
-            "group": group,
+    side = request.GET.get("side")
+
+    def context() -> dict[str, object]:
+        overview = selectors.group_overview(group, timezone.localdate())
+        rows = sorted(overview.rows, key=lambda row: row.membership.seat == Seat.PARTY_MEMBER)
+        if query:
+            needle = query.casefold()
+            rows = [row for row in rows if needle in row.membership.user.full_name.casefold()]
+        return {
             "overview": overview,
-            "members": Paginator(rows, MEMBERS_PER_PAGE).get_page(request.GET.get("side")),
-            "query": query,
+            "members": Paginator(rows, MEMBERS_PER_PAGE).get_page(side),
             "searchable": len(overview.rows) > MEMBERS_PER_PAGE or bool(query),
             "manage": can_manage(request.user, group),
             "me": membership_for(request.user, group),
             "closed": period_closed(group),
             "next_period": CouncilGroup.objects.filter(previous_period=group).first(),
             "constitution": PeriodConstitution.objects.filter(group=group).first(),
+        }
+
+    return render(
+        request,
+        "groups/group_detail.html",
+        {
+            "group": group,
+            "query": query,
+            "fragments": fragments(request, "group", group.pk, query, side, context=context),
         },
     )
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.pagecache import fragments
 from config.web import run_or_message, run_service
 from groups.models import User
 from meetings import services
@@ -37,39 +38,44 @@ REQUEST_PAGE_SIZE = 20
 
 
 def meeting_list(request: HttpRequest) -> HttpResponse:
+    """The user's meetings, searchable: a fragment kept until the data or the minute changes
+    (config/pagecache.py), per search and page."""
     user = request.user
     assert isinstance(user, User)  # noqa: S101 (login required by middleware)
     past = request.GET.get("vis") == "tidligere"
-    form = SearchForm(request.GET or None)
-    valid = form.is_valid()
-    data = form.cleaned_data if valid else {}
-    page = Paginator(
-        search_meetings(
-            user,
-            past=past,
-            text=(data.get("q") or "").strip(),
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
-        ),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("side"))
-    memberships = active_memberships(user)
-    managed = [m.group for m in memberships if m.manages_group]
-    open_requests = MeetingRequest.objects.filter(
-        group__in=managed, status=RequestStatus.SATISFIED
-    ).select_related("group")
-    return render(
-        request,
-        "meetings/list.html",
-        {
+    querystring = request.GET.urlencode()
+
+    def context() -> dict[str, object]:
+        form = SearchForm(request.GET or None)
+        data = form.cleaned_data if form.is_valid() else {}
+        page = Paginator(
+            search_meetings(
+                user,
+                past=past,
+                text=(data.get("q") or "").strip(),
+                date_from=data.get("date_from"),
+                date_to=data.get("date_to"),
+            ),
+            PAGE_SIZE,
+        ).get_page(request.GET.get("side"))
+        memberships = active_memberships(user)
+        managed = [m.group for m in memberships if m.manages_group]
+        open_requests = MeetingRequest.objects.filter(
+            group__in=managed, status=RequestStatus.SATISFIED
+        ).select_related("group")
+        return {
             "page": page,
-            "past": past,
             "form": form,
             "groups": [m.group for m in memberships],
             "managed": managed,
             "open_requests": open_requests,
-            "querystring": request.GET.urlencode(),
-        },
+            "querystring": querystring,
+        }
+
+    return render(
+        request,
+        "meetings/list.html",
+        {"past": past, "fragments": fragments(request, "list", querystring, context=context)},
     )
 
 

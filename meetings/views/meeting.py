@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.pagecache import fragments, unkept
 from config.params import parse_id
 from config.web import current_user, run_or_message, run_service
 from groups import page_blocks
+from groups.models import Membership
 from meetings import services
 from meetings.forms import (
     AbsenceForm,
@@ -408,11 +410,8 @@ def _detail_context(
         "summoned": list(meeting.summoned.select_related("user"))
         if meeting.kind in (MeetingKind.BOARD, MeetingKind.FACTION)
         else [],
-        "can_submit": meeting.status == MeetingStatus.PLANNED
-        and membership is not None
-        and (manages or membership.seat != "party_member" or meeting.kind == MeetingKind.MEMBERS),
+        **_submit_context(meeting, manages, membership, bound),
         "advisory": is_advisory(meeting),
-        "submit_form": bound.get(("submit", 0)) or AgendaItemForm(prefix="submit"),
         "record": page_record(meeting, minutes),
         "minutes_form": (
             bound.get(("minutes_meta", 0))
@@ -426,6 +425,22 @@ def _detail_context(
         "current_item": next((r.item for r in accepted if r.item.in_progress), None),
         "pending_decision": ConflictDecision.PENDING,
         "disqualified": ConflictDecision.DISQUALIFIED,
+    }
+
+
+def _submit_context(
+    meeting: Meeting,
+    manages: bool,
+    membership: Membership | None,
+    bound: dict[FormKey, AccessibleForm],
+) -> dict[str, Any]:
+    """The form for sending in an item (G9). It stays outside the page's kept fragments:
+    each rendering carries its own submit key, so two open tabs send two items."""
+    return {
+        "can_submit": meeting.status == MeetingStatus.PLANNED
+        and membership is not None
+        and (manages or membership.seat != "party_member" or meeting.kind == MeetingKind.MEMBERS),
+        "submit_form": bound.get(("submit", 0)) or AgendaItemForm(prefix="submit"),
     }
 
 
@@ -446,8 +461,23 @@ def _time_facts(item: AgendaItem, planned_start: Any) -> str:
 
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meeting's page: its agenda and its minutes are fragments kept until the data or
+    the minute changes (config/pagecache.py); the form for sending in an item is fresh."""
     meeting = get_meeting_for_user(request.user, pk)
-    return render(request, "meetings/detail.html", _detail_context(request, meeting))
+    outside = _submit_context(
+        meeting,
+        can_manage_meeting(request.user, meeting),
+        membership_in(request.user, meeting.group_id),
+        {},
+    )
+    context = {
+        "meeting": meeting,
+        **outside,
+        "fragments": fragments(
+            request, "meeting", meeting.pk, context=lambda: _detail_context(request, meeting)
+        ),
+    }
+    return render(request, "meetings/detail.html", context)
 
 
 def _rerender(
@@ -466,7 +496,8 @@ def _rerender(
         return render(
             request, "meetings/leader.html", leader_context(request, meeting, {key: form})
         )
-    return render(request, "meetings/detail.html", _detail_context(request, meeting, {key: form}))
+    context = _detail_context(request, meeting, {key: form})
+    return render(request, "meetings/detail.html", {**context, "fragments": unkept(context)})
 
 
 def _done(request: HttpRequest, meeting: Meeting, message: str, anchor: str = "") -> HttpResponse:

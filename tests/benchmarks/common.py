@@ -134,11 +134,13 @@ def paired(
 
 
 def query_count(client: object, url: str) -> int:
+    """The queries of the page worked out afresh (as after any write), not of a repeat
+    from the kept fragments (config/pagecache.py)."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     client.get(url)  # type: ignore[attr-defined]  # warm: session stamps, caches
-    with CaptureQueriesContext(connection) as ctx:
+    with override_settings(PAGE_CACHE_SECONDS=0), CaptureQueriesContext(connection) as ctx:
         response = client.get(url)  # type: ignore[attr-defined]
     assert response.status_code == 200, (url, response.status_code)
     return len(ctx.captured_queries)

@@ -90,8 +90,10 @@ def main() -> None:
     # one dissent at 1× too, so both sizes run the same prefetches
     from meetings.models import Dissent
 
+    first_item = meeting.agenda_items.order_by("order").first()
+    assert first_item is not None
     Dissent.objects.create(
-        agenda_item=meeting.agenda_items.order_by("order").first(),
+        agenda_item=first_item,
         author=member,
         text="Uenig",
         created_at=meeting.starts_at,

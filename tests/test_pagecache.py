@@ -1,0 +1,289 @@
+"""Issue 13: busy pages are kept as fragments until the data changes (config/pagecache.py).
+
+What must hold, tested from outside: a repeat asks no more than the session, the user and
+the access check; every kind of write shows on the next request (a service, a bulk update,
+a write in another transaction); the minute, the viewer and the language each get their own
+fragment; nothing is kept from a transaction that has not committed; the form for sending
+in an item stays fresh (G9); and no page lies in the shared cache or the data folder, where a
+copy of a volume would find it.
+
+These tests run outside a test transaction (``transaction=True``), as the portal runs: in a
+transaction that has written, nothing is kept (tested here too), so the rest of the suite
+renders every page afresh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle  # nosec B403 - reads back the test's own cache files
+import re
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from attendance.models import Presence
+from config import pagecache
+from groups import selectors as group_selectors
+from groups import services as group_services
+from groups.models import User
+from meetings.models import AgendaItem
+from tests.conftest import World, build_world
+from tests.factories.attendance import make_course, make_presence, make_session_meeting
+from tests.factories.meetings import make_item, make_meeting
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# what differs between two renderings of the same data: the masked CSRF token, the CSP
+# nonce and the submit key of the form for sending in an item (G9)
+_TOKENS = re.compile(r'(csrfmiddlewaretoken" value=|nonce=|submit_key" value=)"[^"]*"')
+
+
+@pytest.fixture
+def kept(settings: Any) -> World:
+    settings.PAGE_CACHE_SECONDS = 300
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+    return build_world()
+
+
+def _client(user: User) -> Client:
+    """Logged in, with the CSRF cookie a browser has from the login page (the CSRF secret
+    is part of the key: fragments hold forms)."""
+    client = Client()
+    client.force_login(user)
+    client.get(reverse("groups:profile"))
+    assert "csrftoken" in client.cookies
+    return client
+
+
+def _get(client: Client, url: str) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode(), len(ctx.captured_queries)
+
+
+# --- what counts as a write --------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("sql", "changes"),
+    [
+        ('INSERT INTO "groups_membership" ("group_id") VALUES (%s)', True),
+        ('UPDATE "groups_user" SET "full_name" = %s WHERE "id" = %s', True),
+        ('  delete from "meetings_agendaitem" where "id" = 1', True),
+        ('TRUNCATE "attendance_presence" RESTART IDENTITY', True),
+        ('SELECT "groups_user"."id" FROM "groups_user"', False),
+        ('SAVEPOINT "s1_x1"', False),
+        # the once-a-minute session stamp of a logged-in request changes no page
+        ('UPDATE "django_session" SET "session_data" = %s', False),
+        ('INSERT INTO "django_session" ("session_key") VALUES (%s)', False),
+    ],
+)
+def test_which_statements_move_the_generation(sql: str, changes: bool) -> None:
+    assert pagecache._changes_data(sql) is changes
+
+
+# --- a repeat is cheap, and the same -------------------------------------------------------
+@pytest.mark.parametrize("role", ["member", "leader"])
+def test_a_repeat_of_the_group_page_asks_only_for_session_user_and_group_G1(
+    kept: World, role: str
+) -> None:
+    assert not connection.in_atomic_block  # as in the portal, not a test transaction
+    client = _client(kept.users[role])
+    url = reverse("groups:detail", args=[kept.group.pk])
+    first, asked_first = _get(client, url)
+    again, asked_again = _get(client, url)
+    assert asked_again <= 3 < asked_first
+    assert _TOKENS.sub("", again) == _TOKENS.sub("", first)
+
+
+def test_the_home_page_meeting_list_and_meeting_page_repeat_from_the_cache(kept: World) -> None:
+    meeting = make_meeting(kept.group, starts_at=timezone.now() + dt.timedelta(days=3))
+    make_item(meeting, title="Gatelys i sentrum")
+    client = _client(kept.users["member"])
+    for url in (
+        reverse("groups:home"),
+        reverse("meetings:list"),
+        reverse("meetings:detail", args=[meeting.pk]),
+    ):
+        first, asked_first = _get(client, url)
+        again, asked_again = _get(client, url)
+        assert asked_again < asked_first, url
+        assert _TOKENS.sub("", again) == _TOKENS.sub("", first), url
+
+
+# --- every write shows at once -------------------------------------------------------------
+def test_a_service_write_shows_on_the_next_request_G1(kept: World) -> None:
+    client = _client(kept.users["member"])
+    url = reverse("groups:detail", args=[kept.group.pk])
+    _get(client, url)
+    group_services.member_add(
+        actor=kept.users["leader"],
+        group=kept.group,
+        email="ny@example.org",
+        full_name="Nora Nykommer",
+        seat="regular",
+    )
+    assert "Nora Nykommer" in _get(client, url)[0]
+
+
+def test_a_bulk_update_without_signals_shows_on_the_next_request(kept: World) -> None:
+    client = _client(kept.users["member"])
+    url = reverse("groups:detail", args=[kept.group.pk])
+    assert "Liv Leder" in _get(client, url)[0]
+    User.objects.filter(pk=kept.users["leader"].pk).update(full_name="Liv Omdøpt")
+    page = _get(client, url)[0]
+    assert "Liv Omdøpt" in page and "Liv Leder" not in page
+
+
+def test_a_check_in_shows_on_the_next_poll_of_the_live_view_S9(kept: World) -> None:
+    now = timezone.now()
+    meeting = make_session_meeting(
+        kept.group, starts_at=now - dt.timedelta(minutes=30), ends_at=now + dt.timedelta(hours=1)
+    )
+    course = make_course(kept.group, kept.users["leader"], status="approved", meetings=[meeting])
+    client = _client(kept.users["leader"])
+    url = reverse("attendance:live", args=[course.pk])
+    assert "Marit Medlem" not in _get(client, url)[0]
+    _get(client, url)
+    make_presence(meeting, kept.users["member"], start=now - dt.timedelta(minutes=20))
+    assert Presence.objects.count() == 1
+    assert "Marit Medlem" in client.get(url, headers={"HX-Request": "true"}).content.decode()
+
+
+def test_a_write_committed_by_another_connection_shows(kept: World) -> None:
+    """A write the Celery worker or another web process commits reaches this process
+    through the shared generation: here a second connection in a thread."""
+    import threading
+
+    from django.db import connections
+
+    client = _client(kept.users["member"])
+    url = reverse("groups:detail", args=[kept.group.pk])
+    _get(client, url)
+
+    def other() -> None:
+        try:
+            User.objects.filter(pk=kept.users["deputy"].pk).update(full_name="Nils Annen")
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join()
+    assert "Nils Annen" in _get(client, url)[0]
+
+
+# --- the minute, the viewer, the language ---------------------------------------------------
+def test_a_new_minute_works_the_page_out_again(
+    kept: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    real = group_selectors.group_overview
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(group_selectors, "group_overview", counted)
+    client = _client(kept.users["member"])
+    url = reverse("groups:detail", args=[kept.group.pk])
+    now = timezone.now()
+    start = now.replace(second=5, microsecond=0) + dt.timedelta(minutes=1)
+    with time_machine.travel(start, tick=False) as traveller:
+        _get(client, url)
+        traveller.shift(dt.timedelta(seconds=50))  # hh:mm:55, the same minute
+        _get(client, url)
+        assert len(calls) == 1
+        traveller.shift(dt.timedelta(seconds=10))  # the next minute, at :05
+        _get(client, url)
+        assert len(calls) == 2
+
+
+def test_each_viewer_and_each_language_gets_its_own_fragment(kept: World) -> None:
+    url = reverse("groups:detail", args=[kept.group.pk])
+    leader, member = _client(kept.users["leader"]), _client(kept.users["member"])
+    assert "Legg til person" in _get(leader, url)[0]
+    assert "Legg til person" not in _get(member, url)[0]
+    member.cookies["django_language"] = "en"
+    english = _get(member, url)[0]
+    assert "Members and rights" in english and "Medlemmer og rettigheter" not in english
+
+
+# --- nothing kept from an uncommitted transaction -------------------------------------------
+def test_nothing_is_kept_while_a_transaction_has_written(kept: World) -> None:
+    from django.core.cache import caches
+
+    computed: list[int] = []
+    with transaction.atomic():
+        User.objects.filter(pk=kept.users["member"].pk).update(full_name="Ikke Ennå")
+        assert pagecache.remember("probe", lambda: computed.append(1)) is None
+        assert pagecache.remember("probe", lambda: computed.append(1)) is None
+    assert len(computed) == 2
+    assert caches["fragments"].get(f"{pagecache.generation()}:probe", "absent") == "absent"
+    # after the commit, answers are kept again
+    assert pagecache.remember("probe", lambda: computed.append(1)) is None
+    assert pagecache.remember("probe", lambda: computed.append(1)) is None
+    assert len(computed) == 3
+
+
+# --- the form for sending in an item stays fresh (G9) ---------------------------------------
+def test_two_tabs_of_a_cached_meeting_page_send_two_items_G9(kept: World) -> None:
+    meeting = make_meeting(kept.group, starts_at=timezone.now() + dt.timedelta(days=3))
+    make_item(meeting, title="Budsjett")
+    client = _client(kept.users["member"])
+    url = reverse("meetings:detail", args=[meeting.pk])
+    key = re.compile(r'name="submit-submit_key" value="([^"]+)"')
+    first, second = (key.search(_get(client, url)[0]) for _ in range(2))
+    assert first and second and first.group(1) != second.group(1)
+    for title, match in (("Skolemat", first), ("Gatelys", second)):
+        client.post(
+            reverse("meetings:item_submit", args=[meeting.pk]),
+            {"submit-title": title, "submit-submit_key": match.group(1)},
+        )
+    assert set(AgendaItem.objects.filter(meeting=meeting).values_list("title", flat=True)) >= {
+        "Skolemat",
+        "Gatelys",
+    }
+
+
+# --- a copy of the cache volume or data folder holds no page --------------------------------
+def test_no_page_lies_in_the_shared_cache_files(
+    kept: World, settings: Any, tmp_path: Path
+) -> None:
+    folder = tmp_path / "cache"
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(folder),
+        },
+    }
+    meeting = make_meeting(kept.group, starts_at=timezone.now() + dt.timedelta(days=3))
+    make_item(meeting, title="Hemmelig sak om skolemat")
+    for role in ("member", "leader"):
+        client = _client(kept.users[role])
+        for url in (
+            reverse("groups:home"),
+            reverse("groups:detail", args=[kept.group.pk]),
+            reverse("meetings:list"),
+            reverse("meetings:detail", args=[meeting.pk]),
+        ):
+            _get(client, url)
+            _get(client, url)
+    stored = []
+    for path in folder.rglob("*.djcache"):
+        with path.open("rb") as handle:
+            pickle.load(handle)  # noqa: S301  # nosec B301 - the expiry, our own file
+            stored.append(pickle.loads(zlib.decompress(handle.read())))  # noqa: S301  # nosec B301
+    assert stored, "the generation is shared through the cache"
+    for value in stored:
+        assert isinstance(value, int), f"only the generation number is shared: {value!r}"
