@@ -256,9 +256,7 @@ def test_two_tabs_of_a_cached_meeting_page_send_two_items_G9(kept: World) -> Non
 
 
 # --- a copy of the cache volume or data folder holds no page --------------------------------
-def test_no_page_lies_in_the_shared_cache_files(
-    kept: World, settings: Any, tmp_path: Path
-) -> None:
+def test_no_page_lies_in_the_shared_cache_files(kept: World, settings: Any, tmp_path: Path) -> None:
     folder = tmp_path / "cache"
     settings.CACHES = {
         **settings.CACHES,
