@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from attendance.models import COURSE_ADMIN_GROUP, Course, CourseSession
+from config.pagecache import remember
 from config.roles import user_roles
 from groups.models import User
 from groups.permissions import (
@@ -74,10 +75,14 @@ def check_course(user: User | AnonymousUser, course: Course, perm: Perm) -> Cour
 
 
 def get_course_for_user(user: User | AnonymousUser, pk: int, perm: Perm = "view") -> Course:
-    try:
-        course = Course.objects.select_related("group", "plan", "course_leader").get(pk=pk)
-    except Course.DoesNotExist:
-        raise Http404 from None
+    course = remember(  # kept between writes (config/pagecache.py)
+        f"course:{pk}",
+        lambda: (
+            Course.objects.select_related("group", "plan", "course_leader").filter(pk=pk).first()
+        ),
+    )
+    if course is None:
+        raise Http404
     return check_course(user, course, perm)
 
 

@@ -173,15 +173,15 @@ register = template.Library()
 
 
 class FragmentNode(template.Node):
-    def __init__(self, name: FilterExpression, nodelist: template.NodeList) -> None:
-        self.name, self.nodelist = name, nodelist
+    def __init__(
+        self, name: FilterExpression, source: FilterExpression, nodelist: template.NodeList
+    ) -> None:
+        self.name, self.source, self.nodelist = name, source, nodelist
 
     def render(self, context: template.Context) -> str:
-        current = context.get("fragments")
-        if not isinstance(current, Fragments):
-            raise template.TemplateSyntaxError(
-                "{% fragment %} needs `fragments` (config.pagecache)"
-            )
+        current = self.source.resolve(context)
+        if not isinstance(current, Fragments):  # drawn without a request: nothing to key by
+            return self.nodelist.render(context)
         key = f"fragment:{self.name.resolve(context)}:{current.key}"
         store = caches["fragments"]
         if current.timeout:
@@ -197,9 +197,12 @@ class FragmentNode(template.Node):
 
 @register.tag("fragment")
 def fragment(parser: template.base.Parser, token: template.base.Token) -> FragmentNode:
+    """``{% fragment "name" %}…{% endfragment %}``, keyed by the view's ``fragments``, or
+    ``{% fragment "name" chrome %}`` by another Fragments in the context."""
     bits = token.split_contents()
-    if len(bits) != 2:
-        raise template.TemplateSyntaxError('usage: {% fragment "name" %}…{% endfragment %}')
+    if len(bits) not in (2, 3):
+        raise template.TemplateSyntaxError('usage: {% fragment "name" [fragments] %}')
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
-    return FragmentNode(parser.compile_filter(bits[1]), nodelist)
+    source = bits[2] if len(bits) == 3 else "fragments"
+    return FragmentNode(parser.compile_filter(bits[1]), parser.compile_filter(source), nodelist)

@@ -218,9 +218,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Authentication -------------------------------------------------------------------
 AUTH_USER_MODEL = "groups.User"
+# Django's and allauth's, keeping the logged-in user between writes (config/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "config.backends.ModelBackend",
+    "config.backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 LOGIN_URL = "account_login"

@@ -110,10 +110,10 @@ def require_open_period_of(group_id: int) -> None:
 def get_group_for_user(user: User | AnonymousUser, pk: int, perm: Perm = "view") -> CouncilGroup:
     """The group ``pk`` if ``user`` may ``perm`` it: 404 when they may not even see it, 403
     when they see it but may not manage it (or its period is closed). Site admins may do both."""
-    try:
-        group = CouncilGroup.objects.get(pk=pk)
-    except CouncilGroup.DoesNotExist:
-        raise Http404 from None
+    # kept between writes (config/pagecache.py), like the permissions below
+    group = remember(f"group:{pk}", lambda: CouncilGroup.objects.filter(pk=pk).first())
+    if group is None:
+        raise Http404
     if not user.is_authenticated:
         raise Http404
     if user.is_superuser:

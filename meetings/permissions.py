@@ -24,6 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.pagecache import remember
 from groups.models import Committee, CouncilGroup, Membership, Seat, User
 from groups.permissions import (
     active_memberships,
@@ -164,11 +165,11 @@ def require_meeting_manager(actor: User | AnonymousUser, meeting: Meeting) -> No
 def get_meeting_for_user(user: User | AnonymousUser, pk: int, perm: Perm = "view") -> Meeting:
     """The meeting ``pk`` if ``user`` may ``perm`` it: 404 when they may not know it exists,
     403 when they see it but may not run it."""
-    try:
-        meeting = Meeting.objects.select_related("group", "committee").get(pk=pk)
-    except Meeting.DoesNotExist:
-        raise Http404 from None
-    if not can_view_meeting(user, meeting):
+    meeting = remember(  # kept between writes (config/pagecache.py)
+        f"meeting:{pk}",
+        lambda: Meeting.objects.select_related("group", "committee").filter(pk=pk).first(),
+    )
+    if meeting is None or not can_view_meeting(user, meeting):
         raise Http404
     if perm == "manage":
         require_meeting_manager(user, meeting)
