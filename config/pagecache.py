@@ -1,15 +1,14 @@
 """The costly part of a busy page, rendered once and reused until the data it shows changes
 (issue 13).
 
-A view passes ``fragments(request, …, context=…)`` to its template as ``fragments``, which wraps the costly part
-in ``{% fragment "name" %}…{% endfragment %}``; ``context`` is called only when a fragment
-is not cached. The key holds:
+A view passes ``fragments(request, …, context=…)`` to its template as ``fragments``; the
+template wraps the costly part in ``{% fragment "name" %}…{% endfragment %}``, and
+``context`` is called only when a fragment is not cached. The key holds:
 
 - the *generation*: one number for the whole portal, bumped by every write to the database
   (an execute wrapper sees each INSERT, UPDATE, DELETE and TRUNCATE, so bulk updates and
-  raw SQL count too; the session tables don't), once when the statement runs and again
-  when its transaction commits, so a fragment made from data about to be committed is
-  never kept under the generation that follows the commit;
+  raw SQL count too; the session tables don't) once it is committed. While a transaction
+  has written and not committed, its own connection keeps and reads nothing;
 - the minute of the clock, so anything a page works out from the time of day (a check-in
   that opens, a deadline passed, a period that ends) is never older than the minute;
 - the viewer, the viewer's language and CSRF secret (forms in a fragment carry a token),
@@ -24,6 +23,7 @@ the generation moves. Only the generation number itself is shared (the default c
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 import time
@@ -39,6 +39,8 @@ from django.http import HttpRequest
 from django.template.base import FilterExpression
 from django.utils.translation import get_language
 
+logger = logging.getLogger(__name__)
+
 GENERATION_KEY = "portal:generation"
 
 # Statements that change data, and the tables whose changes no page shows: the session
@@ -51,21 +53,31 @@ _UNSHOWN = re.compile(
 )
 
 
-def generation() -> int:
-    """The portal's data generation. A missing one (a cleared cache) starts at a random
-    number, so a fragment made before the clearing can never be taken for a new one."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, secrets.randbelow(2**62))
-        value = cache.get(GENERATION_KEY, 0)
-    return int(value)
+def generation() -> int | None:
+    """The portal's data generation, or None when the cache cannot be reached (then nothing
+    is kept or read, and pages are worked out afresh: slower, never stale, never a 503). A
+    missing one (a cleared or restarted cache) starts at a random number, so a fragment made
+    before can never be taken for a new one."""
+    try:
+        value = cache.get(GENERATION_KEY)
+        if value is None:
+            cache.add(GENERATION_KEY, secrets.randbelow(2**62), timeout=None)
+            value = cache.get(GENERATION_KEY)
+    except Exception:  # the cache is away: Redis down, a full disk
+        logger.warning("page cache: the generation cannot be read; nothing is kept")
+        return None
+    return None if value is None else int(value)
 
 
 def bump() -> None:
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # missing: start anew, as generation() does
-        cache.add(GENERATION_KEY, secrets.randbelow(2**62))
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # missing: start anew, as generation() does
+            cache.add(GENERATION_KEY, secrets.randbelow(2**62), timeout=None)
+    except Exception:  # the cache is away: what others keep expires with its timeout
+        logger.warning("page cache: a write could not move the generation")
+        caches["fragments"].clear()
 
 
 def _changes_data(sql: str) -> bool:
@@ -75,15 +87,15 @@ def _changes_data(sql: str) -> bool:
 def watch_writes(
     execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
 ) -> Any:
-    """Execute wrapper: a statement that changes data moves the generation, now and (in a
-    transaction) again after the commit."""
+    """Execute wrapper: a statement that changes data moves the generation, at once in
+    autocommit, and once after the commit in a transaction (until then this connection
+    keeps nothing, and others see the data as it was)."""
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and _changes_data(sql):
-        bump()
         connection = context["connection"]
-        if connection.in_atomic_block and not any(
-            entry[1] is bump for entry in connection.run_on_commit
-        ):
+        if not connection.in_atomic_block:
+            bump()
+        elif not any(entry[1] is bump for entry in connection.run_on_commit):
             transaction.on_commit(bump, using=connection.alias)
     return result
 
@@ -110,10 +122,11 @@ _MISSING = object()
 def remember[T](key: str, compute: Callable[[], T]) -> T:
     """``compute()``, kept in this process until the generation moves: for answers every
     request asks again (a user's roles, their permissions on a group)."""
-    if not _may_keep() or not settings.PAGE_CACHE_SECONDS:
+    current = generation() if settings.PAGE_CACHE_SECONDS and _may_keep() else None
+    if current is None:
         return compute()
     store = caches["fragments"]
-    full = f"{generation()}:{key}"
+    full = f"{current}:{key}"
     value = store.get(full, _MISSING)
     if value is _MISSING:
         value = compute()
@@ -150,15 +163,16 @@ def fragments(
     csrf = request.META.get("CSRF_COOKIE", "")
     # The secret itself stays out of the key (keys are visible to cache tooling).
     csrf_tag = hashlib.sha256(csrf.encode()).hexdigest()[:16] if csrf else ""
+    current = generation()
     values = (
-        generation(),
+        current,
         int(time.time() // 60),
         getattr(user, "pk", None),
         get_language(),
         csrf_tag,
         *parts,
     )
-    timeout = settings.PAGE_CACHE_SECONDS if _may_keep() else 0
+    timeout = settings.PAGE_CACHE_SECONDS if current is not None and _may_keep() else 0
     return Fragments(key=":".join(str(v) for v in values), timeout=timeout, compute=context)
 
 

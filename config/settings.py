@@ -182,7 +182,7 @@ CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",
     "TIMEOUT": PAGE_CACHE_SECONDS,
-    "OPTIONS": {"MAX_ENTRIES": 500},
+    "OPTIONS": {"MAX_ENTRIES": 1000},
 }
 
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"

@@ -285,3 +285,48 @@ def test_no_page_lies_in_the_shared_cache_files(kept: World, settings: Any, tmp_
     assert stored, "the generation is shared through the cache"
     for value in stored:
         assert isinstance(value, int), f"only the generation number is shared: {value!r}"
+
+
+# --- a cache that is away slows pages down, and breaks none ---------------------------------
+def test_with_the_cache_away_every_page_is_worked_out_afresh(
+    kept: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.cache import cache
+
+    client = _client(kept.users["member"])
+    url = reverse("groups:detail", args=[kept.group.pk])
+    _get(client, url)
+
+    def away(*_args: Any, **_kwargs: Any) -> Any:
+        raise ConnectionError("the cache server is away")
+
+    for name in ("get", "add", "incr"):
+        monkeypatch.setattr(cache, name, away)
+    User.objects.filter(pk=kept.users["leader"].pk).update(full_name="Liv Borte")
+    page, asked = _get(client, url)
+    assert "Liv Borte" in page
+    assert _get(client, url)[1] == asked, "nothing is kept without a generation"
+
+
+# --- a calendar's repeat is cheap, and a revoked address stops at once ------------------
+def test_a_calendar_repeat_is_cheap_and_a_revoked_address_stops_at_once(
+    kept: World,
+) -> None:
+    from meetings import services as meeting_services
+
+    meeting = make_meeting(kept.group, starts_at=timezone.now() + dt.timedelta(days=2))
+    token = meeting_services.calendar_feed_create(actor=kept.users["member"])
+    url = reverse("meetings:feed", args=[token])
+    calendar = Client()
+    first = calendar.get(url)
+    calendar.get(url, headers={"If-None-Match": first["ETag"]})
+    with CaptureQueriesContext(connection) as ctx:
+        repeat = calendar.get(url, headers={"If-None-Match": first["ETag"]})
+    # only the user's memberships (which groups' meetings they see) are asked again
+    assert repeat.status_code == 304 and len(ctx.captured_queries) <= 1
+    meeting.title = "Flyttet gruppemøte"
+    meeting.save()
+    changed = calendar.get(url, headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200 and b"Flyttet gruppem" in changed.content
+    meeting_services.calendar_feed_revoke(actor=kept.users["member"])
+    assert calendar.get(url).status_code == 404

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from config.conditional import conditional_download, content_etag
 from config.mail import language_of
+from config.pagecache import remember
 from config.pdf import pdf_download
 from config.web import run_service
 from groups.models import CouncilGroup, User
@@ -34,7 +36,7 @@ from meetings.models import (
 )
 from meetings.permissions import can_manage_group, get_group_for_meetings, may_draft_questions
 from meetings.selectors import feed_meetings
-from meetings.services.followup import _programme_window
+from meetings.services.followup import _programme_window, token_digest
 from meetings.views.questions import questions_by_issue
 
 
@@ -234,14 +236,23 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The private feed: no session, authenticated by its secret token alone. A calendar
     that fetches it again with the ETag it was given gets 304 until a meeting in it (or the
     set of meetings) changes; the body is built once per change and cached for the user."""
-    user = services.feed_user(token)
+    # Between writes, a calendar's repeat asks nothing of the database (config/pagecache.py;
+    # the key holds the token's digest, never the token).
+    user = remember(f"feed-user:{token_digest(token)}", lambda: services.feed_user(token))
     if user is None:
         raise Http404
     meetings = feed_meetings(user)
-    # Which meetings (their number and the sum of their ids), the latest change to any of
-    # them (every save stamps updated_at), and their groups' names: two small queries.
-    shown = meetings.order_by().aggregate(n=Count("pk"), ids=Sum("pk"), last=Max("updated_at"))
-    groups = sorted(meetings.order_by().values_list("group__area_name", "group__kind").distinct())
+
+    def what_it_shows() -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        # Which meetings (their number and the sum of their ids), the latest change to any
+        # of them (every save stamps updated_at), and their groups' names.
+        unordered = meetings.order_by()
+        shown = unordered.aggregate(n=Count("pk"), ids=Sum("pk"), last=Max("updated_at"))
+        groups = sorted(unordered.values_list("group__area_name", "group__kind").distinct())
+        return shown, groups
+
+    # the feed reaches back 90 days from now: worked out again each minute at least
+    shown, groups = remember(f"feed:{user.pk}:{int(time.time() // 60)}", what_it_shows)
     # The feed is written in its owner's language (generated titles, kinds, descriptions).
     language = language_of(user)
 

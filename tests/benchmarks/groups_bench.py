@@ -50,7 +50,10 @@ def main() -> None:
     cookies = {client: session_cookie(member), leader_client: session_cookie(county_leader)}
     with gunicorn() as base:
         wrk(base + "/__hello__", seconds=2)  # warm up
+        # the floor: what any page of a logged-in user pays (session, user, middleware)
+        floor = paired(base, "/__hello__", cookies[client])
         measured = {name: paired(base, url, cookies[c]) for name, (c, url) in pages.items()}
+    record("hello, logged in (the floor of every logged-in page)", *floor, None, None)
     sizes = {
         "group page": group.memberships.count(),
         "county group page, leader": county.memberships.count(),

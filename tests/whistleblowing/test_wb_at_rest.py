@@ -44,6 +44,7 @@ def data_dir(settings: Any, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = str(data / "media")
     if not settings.REDIS_URL:
         settings.CACHES = {
+            **settings.CACHES,  # the fragments, in the process's own memory
             "default": {
                 "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                 "LOCATION": str(data / "cache"),
