@@ -48,7 +48,7 @@ def data_dir(settings: Any, tmp_path: Path) -> Path:
             "default": {
                 "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                 "LOCATION": str(data / "cache"),
-            }
+            },
         }
     cache.clear()
     return data
