@@ -36,6 +36,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.template.base import FilterExpression
 from django.utils.translation import get_language
 
@@ -160,6 +161,10 @@ def fragments(
     CSRF secret and ``parts``. Nothing is kept with ``PAGE_CACHE_SECONDS = 0``, nor inside
     a transaction that has written (a test's, say)."""
     user = getattr(request, "user", None)
+    if "CSRF_COOKIE" not in request.META:
+        # A browser without the cookie yet: choose its secret now, so the key holds the
+        # secret the forms in the fragment carry (and the answer sets the cookie).
+        get_token(request)
     csrf = request.META.get("CSRF_COOKIE", "")
     # The secret itself stays out of the key (keys are visible to cache tooling).
     csrf_tag = hashlib.sha256(csrf.encode()).hexdigest()[:16] if csrf else ""

@@ -138,11 +138,14 @@ def current_memberships(user: User | AnonymousUser) -> list[Membership]:
         return []
 
     def compute() -> list[Membership]:
-        rows = list(
-            Membership.objects.filter(user=user)
-            .exclude(status=MembershipStatus.LEFT)
-            .select_related("group")
-            .order_by("group__area_name", "pk")
+        rows: list[Membership] = remember(  # and kept between writes (config/pagecache.py)
+            f"memberships:{user.pk}",
+            lambda: list(
+                Membership.objects.filter(user=user)
+                .exclude(status=MembershipStatus.LEFT)
+                .select_related("group")
+                .order_by("group__area_name", "pk")
+            ),
         )
         for m in rows:
             m.user = user  # the same row: no second read of it

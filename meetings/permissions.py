@@ -167,7 +167,11 @@ def get_meeting_for_user(user: User | AnonymousUser, pk: int, perm: Perm = "view
     403 when they see it but may not run it."""
     meeting = remember(  # kept between writes (config/pagecache.py)
         f"meeting:{pk}",
-        lambda: Meeting.objects.select_related("group", "committee").filter(pk=pk).first(),
+        lambda: (
+            Meeting.objects.select_related("group", "committee", "council_meeting")
+            .filter(pk=pk)
+            .first()
+        ),
     )
     if meeting is None or not can_view_meeting(user, meeting):
         raise Http404
