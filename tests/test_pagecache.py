@@ -1,8 +1,8 @@
 """Issue 13: busy pages are kept as fragments until the data changes (config/pagecache.py).
 
-What must hold, tested from outside: a repeat asks for the session alone; every kind of write shows on the next request (a service, a bulk update,
-a write in another transaction); the minute, the viewer and the language each get their own
-fragment; nothing is kept from a transaction that has not committed; the form for sending
+What must hold, tested from outside: a repeat asks for the session alone; every kind of
+write shows on the next request (a service, a bulk update, a write in another transaction);
+the minute, the viewer and the language each get their own fragment; nothing is kept from a transaction that has not committed; the form for sending
 in an item stays fresh (G9); and no page lies in the shared cache or the data folder, where a
 copy of a volume would find it.
 
