@@ -339,3 +339,26 @@ def test_a_calendar_repeat_is_cheap_and_a_revoked_address_stops_at_once(
     assert changed.status_code == 200 and b"Flyttet gruppem" in changed.content
     meeting_services.calendar_feed_revoke(actor=kept.users["member"])
     assert calendar.get(url).status_code == 404
+
+
+# --- access taken away shows at once, cached page or not ----------------------------------
+def test_a_member_who_leaves_loses_the_kept_pages_at_once_G1(kept: World) -> None:
+    """Access is checked on every request, and the answers it keeps move with the
+    generation: a member who has left gets 404 on the pages they had just seen."""
+    meeting = make_meeting(kept.group, starts_at=timezone.now() + dt.timedelta(days=3))
+    client = _client(kept.users["member"])
+    urls = [
+        reverse("groups:detail", args=[kept.group.pk]),
+        reverse("meetings:detail", args=[meeting.pk]),
+    ]
+    for url in urls:
+        _get(client, url)
+        _get(client, url)
+    group_services.membership_leave(
+        actor=kept.users["leader"],
+        membership=kept.memberships["member"],
+        left_on=timezone.localdate(),
+    )
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    assert "Grønnbygd" not in _get(client, reverse("groups:home"))[0]
