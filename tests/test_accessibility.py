@@ -63,11 +63,12 @@ def test_every_page_meets_wcag_21_aa(browser: Any, live_server: Any) -> None:
     checked = 0
     context = browser.new_context(base_url=live_server.url, locale="nb-NO")
     page = context.new_page()
+    probe = Client()  # one client: it loads the middleware once
     for case, _module, role in _pages():
         url = reverse(case.name, kwargs=case.kwargs(world)) + (
             f"?{case.query}" if case.query else ""
         )
-        probe = Client()
+        probe.cookies.clear()
         if role != "anonymous":
             probe.force_login(world.users[role])
         head = probe.get(url)

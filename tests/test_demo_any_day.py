@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zoneinfo
+from typing import Any
 
 import pytest
 import time_machine
@@ -19,6 +20,7 @@ from django.core.management import call_command
 
 from groups import demo as groups_demo
 from meetings.models import Meeting, MeetingPlan
+from tests.authz.whistleblowing import FAST_KDF
 from tests.factories.attendance import ensure_seed
 
 OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
@@ -41,6 +43,14 @@ def _dates() -> list[dt.date]:
 
 
 DATES = _dates()
+
+
+@pytest.fixture(autouse=True)
+def _cheap_argon2(settings: Any) -> None:
+    """The demo's whistleblowing case derives its keys with cheap Argon2id, as the
+    whistleblowing tests do: the real cost was half of every load here, and it is measured
+    by the benchmark; `make run` (tests/test_make_run.py) loads the demo with it."""
+    settings.WHISTLEBLOWING_KDF = FAST_KDF
 
 
 def _counts() -> dict[str, int]:
