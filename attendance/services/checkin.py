@@ -181,11 +181,15 @@ def consent_withdraw(*, actor: User, course: Course) -> None:
 
 # --- presence ------------------------------------------------------------------------------
 def _course_session(meeting: Meeting) -> CourseSession:
-    session = (
-        CourseSession.objects.select_related("course", "course__group", "meeting")
-        .filter(meeting=meeting)
-        .first()
-    )
+    session: CourseSession | None
+    if Meeting.course_session.is_cached(meeting):  # loaded with it by the caller
+        session = getattr(meeting, "course_session", None)
+    else:
+        session = (
+            CourseSession.objects.select_related("course", "course__group", "meeting")
+            .filter(meeting=meeting)
+            .first()
+        )
     if session is None:
         raise ValidationError(_("Møtet er ikke en samling i et kurs."))
     if session.course.is_finished:

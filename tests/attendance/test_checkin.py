@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from attendance.models import Consent, CourseStatus, Presence, PresenceCorrection, PresenceSource
@@ -352,3 +353,23 @@ def test_concurrent_check_ins_of_the_same_member_create_one_row_s16(world: World
     assert sorted(created) == [False] * 7 + [True]
     assert Presence.objects.filter(meeting=meeting, user=member).count() == 1
     print(f"concurrency test ran on {connection.vendor}")
+
+
+def test_a_check_in_reads_the_session_and_its_meeting_once_S16(world: World, course_meeting):
+    """300 phones check in at a session's start (issue 13): the POST reads the course
+    session with its meeting and group in one statement, and the service takes it from the
+    meeting instead of reading it again."""
+    course, meeting = course_meeting
+    give_consent(course, world.users["member"])
+    when = at(2031, 3, 4, 18, 5)
+    with time_machine.travel(when, tick=False):
+        member = world.client_for("member")
+        _scan(member, meeting, when)
+        with CaptureQueriesContext(connection) as ctx:
+            response = member.post(reverse("attendance:checkin", args=[meeting.pk]))
+    assert response.status_code == 302
+    assert Presence.objects.filter(meeting=meeting, user=world.users["member"]).count() == 1
+    selects = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+    assert sum('FROM "attendance_coursesession"' in sql for sql in selects) == 1
+    assert not any('FROM "meetings_meeting"' in sql for sql in selects)
+    assert not any('FROM "groups_councilgroup"' in sql for sql in selects)
