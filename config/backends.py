@@ -17,13 +17,14 @@ from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from config.pagecache import remember
 
 
-class ModelBackend(DjangoModelBackend):
+class _KeepsUser:
     def get_user(self, user_id: Any) -> Any:
-        return remember(f"user:{user_id}", lambda: DjangoModelBackend.get_user(self, user_id))
+        return remember(f"user:{user_id}", lambda: super(_KeepsUser, self).get_user(user_id))  # type: ignore[misc]
 
 
-class AuthenticationBackend(AllauthBackend):
+class ModelBackend(_KeepsUser, DjangoModelBackend):
+    """Django's login by username (force_login, the admin)."""
+
+
+class AuthenticationBackend(_KeepsUser, AllauthBackend):
     """allauth's login by e-mail address (the portal's login form)."""
-
-    def get_user(self, user_id: Any) -> Any:
-        return remember(f"user:{user_id}", lambda: AllauthBackend.get_user(self, user_id))

@@ -24,27 +24,23 @@ from django import forms
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class AccessibleForm(forms.Form):
+class _Accessible(forms.BaseForm):
+    """What every portal form shares: labels without a colon, and an error for a field the
+    form does not show lands at the top instead of being lost."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        if field is not None and field not in self.fields:
+            field = None
+        super().add_error(field, error)
+
+
+class AccessibleForm(_Accessible, forms.Form):
     """The base of every form in the portal (see the module's docstring)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
-    def add_error(self, field: str | None, error: Any) -> None:
-        if field is not None and field not in self.fields:
-            field = None
-        super().add_error(field, error)
-
-
-class AccessibleModelForm(forms.ModelForm):
+class AccessibleModelForm(_Accessible, forms.ModelForm):
     """``AccessibleForm`` for the few forms that edit one row as it is."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        if field is not None and field not in self.fields:
-            field = None
-        super().add_error(field, error)

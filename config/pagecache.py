@@ -96,7 +96,7 @@ def watch_writes(
         connection = context["connection"]
         if not connection.in_atomic_block:
             bump()
-        elif not any(entry[1] is bump for entry in connection.run_on_commit):
+        elif not _bump_pending(connection):
             transaction.on_commit(bump, using=connection.alias)
     return result
 
@@ -112,9 +112,12 @@ def _may_keep() -> bool:
     worked out now may be rolled back, and no later bump would then hide it."""
     from django.db import connection
 
-    return not (
-        connection.in_atomic_block and any(entry[1] is bump for entry in connection.run_on_commit)
-    )
+    return not (connection.in_atomic_block and _bump_pending(connection))
+
+
+def _bump_pending(connection: Any) -> bool:
+    """This connection's transaction has written: a bump waits for its commit."""
+    return any(entry[1] is bump for entry in connection.run_on_commit)
 
 
 _MISSING = object()
