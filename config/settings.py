@@ -241,6 +241,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Gruppeportalen"
+# A code from the 30 seconds before still counts (RFC 6238, section 5.2): typing it on an old
+# phone, or a phone clock a little behind, must not fail at the turn of a window. allauth
+# still refuses a code used once.
+MFA_TOTP_TOLERANCE = 1
 # Tracking writes on every request (one UPDATE each); sessions are still listed and can be
 # ended, showing when they started.
 USERSESSIONS_TRACK_ACTIVITY = False
