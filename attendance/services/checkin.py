@@ -251,16 +251,16 @@ def _checked_in(
         raise ValidationError(_("Innsjekkingen til dette møtet er ikke åpen nå."))
     _refuse_independent(actor, meeting, timezone.localdate(now))
 
-    def write() -> tuple[Presence, bool]:
-        if consent_given:
-            consent_give(actor=actor, course=course)
-        elif consent_given is not None and active_consent(course, actor) is None:
+    def without_consent() -> Consent:
+        if consent_given:  # ticked on the check-in page: consent first, in this transaction
+            return consent_give(actor=actor, course=course)
+        if consent_given is None:
             raise ValidationError(
-                _("Du må krysse av for samtykke for å bli registrert som til stede.")
+                _("Du må samtykke til å bli ført på frammøtelisten før du kan sjekkes inn.")
             )
-        return _check_in(actor, actor, meeting, course, source, now)
+        raise ValidationError(_("Du må krysse av for samtykke for å bli registrert som til stede."))
 
-    return _retrying(write)
+    return _retrying(lambda: _check_in(actor, actor, meeting, course, source, now, without_consent))
 
 
 def _retrying[T](write: Callable[[], T]) -> T:
@@ -280,57 +280,56 @@ def _retrying[T](write: Callable[[], T]) -> T:
 
 
 def _check_in(
-    actor: User, user: User, meeting: Meeting, course: Course, source: str, now: dt.datetime
+    actor: User,
+    user: User,
+    meeting: Meeting,
+    course: Course,
+    source: str,
+    now: dt.datetime,
+    without_consent: Callable[[], Consent],
 ) -> tuple[Presence, bool]:
-    """``user`` present from this minute; ``actor`` is who did it (the user, or the leader)."""
-    with transaction.atomic():
-        # Locking the member's consent row serialises their concurrent check-ins.
-        consent = (
-            Consent.objects.select_for_update()
-            .filter(course=course, user=user, withdrawn_at__isnull=True)
-            .first()
-        )
-        if consent is None:
-            raise ValidationError(
-                _("Du må samtykke til å bli ført på frammøtelisten før du kan sjekkes inn.")
+    """``user`` present from this minute; ``actor`` is who did it (the user, or the leader).
+    ``without_consent`` records the consent the user has not given yet, or refuses. Runs in
+    the transaction of ``_retrying``."""
+    # Locking the member's consent row serialises their concurrent check-ins.
+    consent = (
+        Consent.objects.select_for_update()
+        .filter(course=course, user=user, withdrawn_at__isnull=True)
+        .first()
+    ) or without_consent()
+    intervals = list(Presence.objects.filter(meeting=meeting, user=user))
+    open_presence = next((p for p in intervals if p.ended_at is None), None)
+    if open_presence is not None:
+        return open_presence, False
+    # Back after leaving (S16): a new interval, from this minute but never before the last
+    # one ended (a check-out and a check-in in the same minute do not overlap).
+    last_end = max(
+        (p.ended_at for p in intervals if p.ended_at and p.ended_at <= now), default=None
+    )
+    started_at = max(_minute(now), last_end) if last_end else _minute(now)
+    try:
+        with transaction.atomic():
+            presence = Presence.objects.create(
+                meeting=meeting,
+                user=user,
+                consent=consent,
+                started_at=started_at,
+                source=source,
+                created_by=actor,
+                created_at=now,
             )
-        open_presence = Presence.objects.filter(
-            meeting=meeting, user=user, ended_at__isnull=True
-        ).first()
-        if open_presence is not None:
-            return open_presence, False
-        # Back after leaving (S16): a new interval, from this minute but never before the
-        # last one ended (a check-out and a check-in in the same minute do not overlap).
-        last_end = (
-            Presence.objects.filter(meeting=meeting, user=user, ended_at__lte=now)
-            .order_by("-ended_at")
-            .values_list("ended_at", flat=True)
-            .first()
-        )
-        started_at = max(_minute(now), last_end) if last_end else _minute(now)
-        try:
-            with transaction.atomic():
-                presence = Presence.objects.create(
-                    meeting=meeting,
-                    user=user,
-                    consent=consent,
-                    started_at=started_at,
-                    source=source,
-                    created_by=actor,
-                    created_at=now,
-                )
-        except IntegrityError:
-            existing = Presence.objects.get(meeting=meeting, user=user, ended_at__isnull=True)
-            return existing, False
-        audit(
-            actor=actor,
-            action="presence.check_in",
-            target=presence,
-            group=course.group,
-            subject_user=user,
-            meeting=meeting.pk,
-            source=source,
-        )
+    except IntegrityError:
+        existing = Presence.objects.get(meeting=meeting, user=user, ended_at__isnull=True)
+        return existing, False
+    audit(
+        actor=actor,
+        action="presence.check_in",
+        target=presence,
+        group=course.group,
+        subject_user=user,
+        meeting=meeting.pk,
+        source=source,
+    )
     return presence, True
 
 
@@ -393,20 +392,20 @@ def presence_check_in_by_leader(
         )
     _refuse_independent(user, meeting, timezone.localdate(now))
 
-    def write() -> tuple[Presence, bool]:
-        if active_consent(course, user) is None:
-            if not consent_informed:
-                raise ValidationError(
-                    _(
-                        "%(name)s har ikke samtykket til å stå på frammøtelisten. Fortell hen "
-                        "at deltakerne føres på frammøtelisten, og kryss av når hen samtykker."
-                    )
-                    % {"name": user.full_name}
+    def without_consent() -> Consent:
+        if not consent_informed:
+            raise ValidationError(
+                _(
+                    "%(name)s har ikke samtykket til å stå på frammøtelisten. Fortell hen "
+                    "at deltakerne føres på frammøtelisten, og kryss av når hen samtykker."
                 )
-            consent_record_by_leader(actor=actor, course=course, user=user)
-        return _check_in(actor, user, meeting, course, PresenceSource.LEADER, now)
+                % {"name": user.full_name}
+            )
+        return consent_record_by_leader(actor=actor, course=course, user=user)
 
-    return _retrying(write)
+    return _retrying(
+        lambda: _check_in(actor, user, meeting, course, PresenceSource.LEADER, now, without_consent)
+    )
 
 
 def presence_check_out_by_leader(
