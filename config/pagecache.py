@@ -5,7 +5,7 @@ A view passes ``fragments(request, …, context=…)`` to its template as ``frag
 template wraps the costly part in ``{% fragment "name" %}…{% endfragment %}``, and
 ``context`` is called only when a fragment is not cached. The key holds:
 
-- the *generation*: one number for the whole portal, bumped by every write to the database
+- the *generation*: one number for the whole portal, moved by every write to the database
   (an execute wrapper sees each INSERT, UPDATE, DELETE and TRUNCATE, so bulk updates and
   raw SQL count too; the session tables don't) once it is committed. While a transaction
   has written and not committed, its own connection keeps and reads nothing;
@@ -17,7 +17,14 @@ template wraps the costly part in ``{% fragment "name" %}…{% endfragment %}``,
 Fragments are kept in each web process's own memory (the ``fragments`` cache, LocMem), never
 in the shared cache, the data folder or the temp folder: a copy of a cache volume holds no
 page, and data deleted by a retention sweep or an erasure is gone from every fragment when
-the generation moves. Only the generation number itself is shared (the default cache).
+the generation moves. Only the generation numbers are shared (the default cache).
+
+``remember`` keeps smaller answers (the logged-in user, roles, memberships) the same way.
+Given the ``tables`` its answer is read from, it is keyed by those tables' own generations
+instead, which a write moves only for the table it writes (and any statement whose table is
+not known moves them all): 300 check-ins a minute then leave the users, roles and
+memberships every request asks for kept. The test settings check that an answer reads no
+table it does not name (``PAGE_CACHE_CHECK_TABLES``).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import hashlib
 import logging
 import re
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +42,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -42,62 +51,109 @@ from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "portal:generation"
+GENERATION_KEY = "portal:generation"  # moved by every write
+TABLE_KEY = "portal:generation:{}"  # moved by writes to one table
+ANY_TABLE = "*"  # a statement whose table is not known: moves every table's generation
 
 # Statements that change data, and the tables whose changes no page shows: the session
 # stamps a logged-in request may write (config.middleware) would otherwise empty the cache
 # once a minute per user.
 _WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|TRUNCATE|REPLACE)\b", re.IGNORECASE)
-_UNSHOWN = re.compile(
-    r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(django_session|usersessions_usersession)"?',
+_WRITTEN_TABLE = re.compile(
+    r'\s*(?:(?:INSERT|REPLACE)(?:\s+OR\s+\w+)?\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+"?(\w+)"?',
     re.IGNORECASE,
 )
+_UNSHOWN = frozenset({"django_session", "usersessions_usersession"})
+_READ_TABLE = re.compile(r'\b(?:FROM|JOIN)\s+"(\w+)"', re.IGNORECASE)
 
 
-def generation() -> int | None:
-    """The portal's data generation, or None when the cache cannot be reached (then nothing
-    is kept or read, and pages are worked out afresh: slower, never stale, never a 503). A
-    missing one (a cleared or restarted cache) starts at a random number, so a fragment made
-    before can never be taken for a new one."""
+def _keys(tables: tuple[str, ...]) -> list[str]:
+    if not tables:
+        return [GENERATION_KEY]
+    return [TABLE_KEY.format(ANY_TABLE), *(TABLE_KEY.format(t) for t in sorted(set(tables)))]
+
+
+def generations(tables: tuple[str, ...] = ()) -> str | None:
+    """The generation of ``tables`` (of all the data when none are named), or None when the
+    cache cannot be reached (then nothing is kept or read, and pages are worked out afresh:
+    slower, never stale, never a 503). A missing one (a cleared or restarted cache) starts
+    at a random number, so nothing kept before can be taken for something new."""
+    keys = _keys(tables)
     try:
-        value = cache.get(GENERATION_KEY)
-        if value is None:
-            cache.add(GENERATION_KEY, secrets.randbelow(2**62), timeout=None)
-            value = cache.get(GENERATION_KEY)
+        values = cache.get_many(keys)
+        if len(values) < len(keys):
+            for key in keys:
+                if key not in values:
+                    cache.add(key, secrets.randbits(62), timeout=None)
+            values = cache.get_many(keys)
     except Exception:  # the cache is away: Redis down, a full disk
         logger.warning("page cache: the generation cannot be read; nothing is kept")
         return None
-    return None if value is None else int(value)
+    if len(values) < len(keys):
+        return None
+    return ".".join(str(values[key]) for key in keys)
 
 
-def bump() -> None:
+def generation() -> str | None:
+    """The generation of all the data: what a page's fragments are keyed by."""
+    return generations()
+
+
+def bump(tables: set[str]) -> None:
+    """Move the generation of all the data, and of ``tables``. A new random number rather
+    than a count: one round trip for them all, and never a number used before."""
+    keys = [GENERATION_KEY, *(TABLE_KEY.format(t) for t in tables)]
     try:
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:  # missing: start anew, as generation() does
-            cache.add(GENERATION_KEY, secrets.randbelow(2**62), timeout=None)
-    except Exception:  # the cache is away: what others keep expires with its timeout
+        failed = cache.set_many({key: secrets.randbits(62) for key in keys}, timeout=None)
+    except Exception:  # the cache is away
+        failed = keys
+    if failed:  # what others keep expires with its timeout
         logger.warning("page cache: a write could not move the generation")
         caches["fragments"].clear()
 
 
-def _changes_data(sql: str) -> bool:
-    return bool(_WRITE.match(sql)) and not _UNSHOWN.match(sql)
+class _Bump:
+    """The bump a transaction owes once it commits: the tables it has written."""
+
+    def __init__(self) -> None:
+        self.tables: set[str] = set()
+
+    def __call__(self) -> None:
+        bump(self.tables)
+
+
+def _written_table(sql: str) -> str | None:
+    """The table a statement changes, ANY_TABLE when it changes data in a way not read here
+    (TRUNCATE), None when it changes nothing a page shows."""
+    if not _WRITE.match(sql):
+        return None
+    found = _WRITTEN_TABLE.match(sql)
+    if found is None:
+        return ANY_TABLE
+    table = found.group(1).lower()
+    return None if table in _UNSHOWN else table
 
 
 def watch_writes(
     execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
 ) -> Any:
-    """Execute wrapper: a statement that changes data moves the generation, at once in
+    """Execute wrapper: a statement that changes data moves the generations, at once in
     autocommit, and once after the commit in a transaction (until then this connection
     keeps nothing, and others see the data as it was)."""
+    if settings.PAGE_CACHE_CHECK_TABLES and isinstance(sql, str):
+        _check_read(sql)
     result = execute(sql, params, many, context)
-    if isinstance(sql, str) and _changes_data(sql):
+    table = _written_table(sql) if isinstance(sql, str) else None
+    if table is not None:
         connection = context["connection"]
         if not connection.in_atomic_block:
-            bump()
-        elif not _bump_pending(connection):
-            transaction.on_commit(bump, using=connection.alias)
+            bump({table})
+        else:
+            pending = _pending(connection)
+            if pending is None:
+                pending = _Bump()
+                transaction.on_commit(pending, using=connection.alias)
+            pending.tables.add(table)
     return result
 
 
@@ -112,21 +168,27 @@ def _may_keep() -> bool:
     worked out now may be rolled back, and no later bump would then hide it."""
     from django.db import connection
 
-    return not (connection.in_atomic_block and _bump_pending(connection))
+    return not (connection.in_atomic_block and _pending(connection) is not None)
 
 
-def _bump_pending(connection: Any) -> bool:
-    """This connection's transaction has written: a bump waits for its commit."""
-    return any(entry[1] is bump for entry in connection.run_on_commit)
+def _pending(connection: Any) -> _Bump | None:
+    """The bump this connection's transaction owes (it has written), if any. A bump
+    registered in a savepoint that is rolled back goes with it, as the writes do."""
+    return next(
+        (entry[1] for entry in connection.run_on_commit if isinstance(entry[1], _Bump)), None
+    )
 
 
 _MISSING = object()
 
 
-def remember[T](key: str, compute: Callable[[], T]) -> T:
-    """``compute()``, kept in this process until the generation moves: for answers every
-    request asks again (a user's roles, their permissions on a group)."""
-    current = generation() if settings.PAGE_CACHE_SECONDS and _may_keep() else None
+def remember[T](key: str, compute: Callable[[], T], *, tables: tuple[str, ...] = ()) -> T:
+    """``compute()``, kept in this process for answers every request asks again (a user's
+    roles, their permissions on a group): until a write to one of ``tables``, the tables the
+    answer is read from, or until any write when none are named."""
+    if tables and settings.PAGE_CACHE_CHECK_TABLES:
+        compute = _checked(key, compute, tables)
+    current = generations(tables) if settings.PAGE_CACHE_SECONDS and _may_keep() else None
     if current is None:
         return compute()
     store = caches["fragments"]
@@ -137,6 +199,34 @@ def remember[T](key: str, compute: Callable[[], T]) -> T:
         store.set(full, value)
     found: T = value
     return found
+
+
+_checking = threading.local()  # the remembered answers this thread is working out
+
+
+def _checked[T](key: str, compute: Callable[[], T], tables: tuple[str, ...]) -> Callable[[], T]:
+    """``compute``, refusing to read a table it does not name: kept under the generations of
+    the named tables only, it would go stale when another one changes. The reads are seen
+    by ``watch_writes``, which every connection has."""
+
+    def run() -> T:
+        stack = _checking.__dict__.setdefault("stack", [])
+        stack.append((key, frozenset(tables)))
+        try:
+            return compute()
+        finally:
+            stack.pop()
+
+    return run
+
+
+def _check_read(sql: str) -> None:
+    for key, tables in getattr(_checking, "stack", ()):
+        unnamed = set(_READ_TABLE.findall(sql)) - tables
+        if unnamed:
+            raise ImproperlyConfigured(
+                f"remember({key!r}) reads {sorted(unnamed)}, not among its tables {sorted(tables)}"
+            )
 
 
 @dataclass

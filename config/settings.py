@@ -178,6 +178,8 @@ else:
 # The costly part of busy pages, reused until the data changes (config/pagecache.py): in
 # each web process's own memory, so no copy of a page lies in a cache volume or data folder.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# The test settings turn this on: an answer kept under named tables must read no other.
+PAGE_CACHE_CHECK_TABLES = False
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",

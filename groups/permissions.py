@@ -74,6 +74,18 @@ def group_perms(user: User, group: CouncilGroup) -> frozenset[str]:
             lambda: frozenset(
                 f"groups.{codename}" for codename in ObjectPermissionChecker(user).get_perms(group)
             ),
+            # guardian reads the permission tables, and looks at the user's is_active
+            tables=(
+                "groups_user",
+                "groups_councilgroupuserobjectpermission",
+                "groups_councilgroupgroupobjectpermission",
+                "guardian_userobjectpermission",
+                "guardian_groupobjectpermission",
+                "auth_permission",
+                "auth_group",
+                "groups_user_groups",
+                "django_content_type",
+            ),
         ),
     )
 
@@ -111,7 +123,11 @@ def get_group_for_user(user: User | AnonymousUser, pk: int, perm: Perm = "view")
     """The group ``pk`` if ``user`` may ``perm`` it: 404 when they may not even see it, 403
     when they see it but may not manage it (or its period is closed). Site admins may do both."""
     # kept between writes (config/pagecache.py), like the permissions below
-    group = remember(f"group:{pk}", lambda: CouncilGroup.objects.filter(pk=pk).first())
+    group = remember(
+        f"group:{pk}",
+        lambda: CouncilGroup.objects.filter(pk=pk).first(),
+        tables=("groups_councilgroup",),
+    )
     if group is None:
         raise Http404
     if not user.is_authenticated:
@@ -146,6 +162,7 @@ def current_memberships(user: User | AnonymousUser) -> list[Membership]:
                 .select_related("group")
                 .order_by("group__area_name", "pk")
             ),
+            tables=("groups_membership", "groups_councilgroup"),
         )
         for m in rows:
             m.user = user  # the same row: no second read of it

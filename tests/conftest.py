@@ -38,6 +38,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Stored files of a test go to a fresh folder, never the developer's var/media."""
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+    settings.PAGE_CACHE_CHECK_TABLES = True  # config/pagecache.py: remember(tables=...)
 
 
 @pytest.fixture(autouse=True)

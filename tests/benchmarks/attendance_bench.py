@@ -187,7 +187,11 @@ def web_bench() -> None:
         Consent.objects.create(course=course, user=user, text_version="bench", given_at=now)
         cookie = session_cookie(user)
         store = SessionStore(session_key=cookie.split("=", 1)[1])
-        store["attendance_checkin_grants"] = {str(meeting.pk): {"s": "qr", "t": int(time.time())}}
+        # The session as the scan a moment ago left it: the grant, and the activity stamps
+        # the middleware writes at most once a minute (config/middleware.py).
+        stamp = int(time.time())
+        store["attendance_checkin_grants"] = {str(meeting.pk): {"s": "qr", "t": stamp}}
+        store["_portal_login_at"] = store["_portal_seen_at"] = stamp
         store.save()
         cookies.append(f"{cookie}; csrftoken={csrf}")
 
