@@ -80,7 +80,7 @@ def get_course_for_user(user: User | AnonymousUser, pk: int, perm: Perm = "view"
         lambda: (
             Course.objects.select_related("group", "plan", "course_leader").filter(pk=pk).first()
         ),
-        tables=("attendance_course", "groups_councilgroup", "attendance_studyplan", "groups_user"),
+        kind="course",
     )
     if course is None:
         raise Http404

@@ -22,7 +22,7 @@ class _KeepsUser:
         return remember(
             f"user:{user_id}",
             lambda: super(_KeepsUser, self).get_user(user_id),  # type: ignore[misc]
-            tables=("groups_user",),
+            kind="user",
         )
 
 

@@ -20,11 +20,12 @@ page, and data deleted by a retention sweep or an erasure is gone from every fra
 the generation moves. Only the generation numbers are shared (the default cache).
 
 ``remember`` keeps smaller answers (the logged-in user, roles, memberships) the same way.
-Given the ``tables`` its answer is read from, it is keyed by those tables' own generations
-instead, which a write moves only for the table it writes (and any statement whose table is
-not known moves them all): 300 check-ins a minute then leave the users, roles and
-memberships every request asks for kept. The test settings check that an answer reads no
-table it does not name (``PAGE_CACHE_CHECK_TABLES``).
+Given its ``kind`` (``KEPT``: the kinds and the tables each is read from), an answer is keyed
+by that kind's own generation instead, which moves only with a write to one of its tables
+(or a statement whose table is not known): 300 check-ins a minute then leave the users,
+roles and memberships every request asks for kept. The test settings check that an answer
+reads no table its kind does not name (``PAGE_CACHE_CHECK_TABLES``). A request reads the
+generations it needs from the shared cache once, in one round trip.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -52,8 +54,56 @@ from django.utils.translation import get_language
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "portal:generation"  # moved by every write
-TABLE_KEY = "portal:generation:{}"  # moved by writes to one table
-ANY_TABLE = "*"  # a statement whose table is not known: moves every table's generation
+KIND_KEY = "portal:generation:{}"  # moved by writes to a table one kind of answer is read from
+ANY_TABLE = "*"  # a statement whose table is not known: moves every kind's generation
+
+# The kinds of answer ``remember`` keeps by the tables they are read from (not by every
+# write), and those tables. Declared here, once, so that every process (a web worker, the
+# Celery worker) moves the same generations for a write, whatever it has itself kept.
+KEPT: dict[str, frozenset[str]] = {
+    kind: frozenset(tables)
+    for kind, tables in {
+        "user": ("groups_user",),
+        "roles": ("auth_group", "groups_user_groups"),
+        # guardian reads the permission tables, and looks at the user's is_active
+        "perms": (
+            "groups_user",
+            "groups_councilgroupuserobjectpermission",
+            "groups_councilgroupgroupobjectpermission",
+            "guardian_userobjectpermission",
+            "guardian_groupobjectpermission",
+            "auth_permission",
+            "auth_group",
+            "groups_user_groups",
+            "django_content_type",
+        ),
+        "group": ("groups_councilgroup",),
+        "memberships": ("groups_membership", "groups_councilgroup"),
+        "meeting": (
+            "meetings_meeting",
+            "groups_councilgroup",
+            "groups_committee",
+            "meetings_councilmeeting",
+        ),
+        "course": (
+            "attendance_course",
+            "groups_councilgroup",
+            "attendance_studyplan",
+            "groups_user",
+        ),
+        "course-session": (
+            "attendance_coursesession",
+            "attendance_course",
+            "attendance_studyplan",
+            "groups_councilgroup",
+            "meetings_meeting",
+        ),
+    }.items()
+}
+_KINDS_READING: dict[str, frozenset[str]] = {
+    table: frozenset(kind for kind, tables in KEPT.items() if table in tables)
+    for table in set().union(*KEPT.values())
+}
 
 # Statements that change data, and the tables whose changes no page shows: the session
 # stamps a logged-in request may write (config.middleware) would otherwise empty the cache
@@ -67,42 +117,68 @@ _UNSHOWN = frozenset({"django_session", "usersessions_usersession"})
 _READ_TABLE = re.compile(r'\b(?:FROM|JOIN)\s+"(\w+)"', re.IGNORECASE)
 
 
-def _keys(tables: tuple[str, ...]) -> list[str]:
-    if not tables:
-        return [GENERATION_KEY]
-    return [TABLE_KEY.format(ANY_TABLE), *(TABLE_KEY.format(t) for t in sorted(set(tables)))]
+def _key(kind: str | None) -> str:
+    return GENERATION_KEY if kind is None else KIND_KEY.format(kind)
 
 
-def generations(tables: tuple[str, ...] = ()) -> str | None:
-    """The generation of ``tables`` (of all the data when none are named), or None when the
-    cache cannot be reached (then nothing is kept or read, and pages are worked out afresh:
-    slower, never stale, never a 503). A missing one (a cleared or restarted cache) starts
-    at a random number, so nothing kept before can be taken for something new."""
-    keys = _keys(tables)
+# The generations a request has read, from its start to its end: a request asks the cache
+# once, for every generation this process has needed so far, instead of once per answer.
+# A bump in the request forgets them. Outside a request (a Celery task) nothing is memoised.
+_request = threading.local()
+_known: set[str] = set()
+
+
+def _request_started(**_kwargs: object) -> None:
+    _request.values = {}
+
+
+def _request_finished(**_kwargs: object) -> None:
+    _request.values = None
+
+
+request_started.connect(_request_started, dispatch_uid="pagecache-started")
+request_finished.connect(_request_finished, dispatch_uid="pagecache-finished")
+
+
+def generation(kind: str | None = None) -> int | None:
+    """The generation of one kind of answer (of all the data when none is named), or None
+    when the cache cannot be reached (then nothing is kept or read, and pages are worked
+    out afresh: slower, never stale, never a 503). A missing one (a cleared or restarted
+    cache) starts at a random number, so nothing kept before can be taken for something
+    new."""
+    key = _key(kind)
+    memo: dict[str, Any] | None = getattr(_request, "values", None)
+    if memo is not None and key in memo:
+        return int(memo[key])
+    wanted = [key] if memo is None else sorted((_known | {key}) - memo.keys())
     try:
-        values = cache.get_many(keys)
-        if len(values) < len(keys):
-            for key in keys:
-                if key not in values:
-                    cache.add(key, secrets.randbits(62), timeout=None)
-            values = cache.get_many(keys)
+        values = cache.get_many(wanted)
+        if key not in values:
+            cache.add(key, secrets.randbits(62), timeout=None)
+            values[key] = cache.get(key)
     except Exception:  # the cache is away: Redis down, a full disk
         logger.warning("page cache: the generation cannot be read; nothing is kept")
         return None
-    if len(values) < len(keys):
+    if values.get(key) is None:
         return None
-    return ".".join(str(values[key]) for key in keys)
-
-
-def generation() -> str | None:
-    """The generation of all the data: what a page's fragments are keyed by."""
-    return generations()
+    _known.add(key)
+    if memo is not None:
+        memo.update(values)
+    return int(values[key])
 
 
 def bump(tables: set[str]) -> None:
-    """Move the generation of all the data, and of ``tables``. A new random number rather
-    than a count: one round trip for them all, and never a number used before."""
-    keys = [GENERATION_KEY, *(TABLE_KEY.format(t) for t in tables)]
+    """Move the generation of all the data, and of every kind read from one of ``tables``.
+    A new random number rather than a count: one round trip for them all, and never a
+    number used before."""
+    kinds = (
+        set(KEPT)
+        if ANY_TABLE in tables
+        else set().union(*(_KINDS_READING.get(t, ()) for t in tables))
+    )
+    keys = [GENERATION_KEY, *(KIND_KEY.format(kind) for kind in sorted(kinds))]
+    if getattr(_request, "values", None) is not None:
+        _request.values = {}  # this request reads them afresh from now on
     try:
         failed = cache.set_many({key: secrets.randbits(62) for key in keys}, timeout=None)
     except Exception:  # the cache is away
@@ -182,13 +258,13 @@ def _pending(connection: Any) -> _Bump | None:
 _MISSING = object()
 
 
-def remember[T](key: str, compute: Callable[[], T], *, tables: tuple[str, ...] = ()) -> T:
+def remember[T](key: str, compute: Callable[[], T], *, kind: str | None = None) -> T:
     """``compute()``, kept in this process for answers every request asks again (a user's
-    roles, their permissions on a group): until a write to one of ``tables``, the tables the
-    answer is read from, or until any write when none are named."""
-    if tables and settings.PAGE_CACHE_CHECK_TABLES:
-        compute = _checked(key, compute, tables)
-    current = generations(tables) if settings.PAGE_CACHE_SECONDS and _may_keep() else None
+    roles, their permissions on a group): until a write to a table of its ``kind`` (KEPT),
+    or until any write when no kind is named."""
+    if kind is not None and settings.PAGE_CACHE_CHECK_TABLES:
+        compute = _checked(key, compute, KEPT[kind])
+    current = generation(kind) if settings.PAGE_CACHE_SECONDS and _may_keep() else None
     if current is None:
         return compute()
     store = caches["fragments"]
@@ -204,14 +280,14 @@ def remember[T](key: str, compute: Callable[[], T], *, tables: tuple[str, ...] =
 _checking = threading.local()  # the remembered answers this thread is working out
 
 
-def _checked[T](key: str, compute: Callable[[], T], tables: tuple[str, ...]) -> Callable[[], T]:
-    """``compute``, refusing to read a table it does not name: kept under the generations of
-    the named tables only, it would go stale when another one changes. The reads are seen
-    by ``watch_writes``, which every connection has."""
+def _checked[T](key: str, compute: Callable[[], T], tables: frozenset[str]) -> Callable[[], T]:
+    """``compute``, refusing to read a table its kind does not name: kept under that kind's
+    generation, it would go stale when the other table changes. The reads are seen by
+    ``watch_writes``, which every connection has."""
 
     def run() -> T:
         stack = _checking.__dict__.setdefault("stack", [])
-        stack.append((key, frozenset(tables)))
+        stack.append((key, tables))
         try:
             return compute()
         finally:

@@ -25,7 +25,7 @@ def user_roles(user: object) -> frozenset[str]:
         names = remember(
             f"roles:{user.pk}",  # type: ignore[attr-defined]
             lambda: frozenset(user.groups.values_list("name", flat=True)),  # type: ignore[attr-defined]
-            tables=("auth_group", "groups_user_groups"),
+            kind="roles",
         )
         cached = user.__dict__["_portal_roles"] = (_roles_version[0], names)
     roles: frozenset[str] = cached[1]

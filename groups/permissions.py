@@ -74,18 +74,7 @@ def group_perms(user: User, group: CouncilGroup) -> frozenset[str]:
             lambda: frozenset(
                 f"groups.{codename}" for codename in ObjectPermissionChecker(user).get_perms(group)
             ),
-            # guardian reads the permission tables, and looks at the user's is_active
-            tables=(
-                "groups_user",
-                "groups_councilgroupuserobjectpermission",
-                "groups_councilgroupgroupobjectpermission",
-                "guardian_userobjectpermission",
-                "guardian_groupobjectpermission",
-                "auth_permission",
-                "auth_group",
-                "groups_user_groups",
-                "django_content_type",
-            ),
+            kind="perms",
         ),
     )
 
@@ -126,7 +115,7 @@ def get_group_for_user(user: User | AnonymousUser, pk: int, perm: Perm = "view")
     group = remember(
         f"group:{pk}",
         lambda: CouncilGroup.objects.filter(pk=pk).first(),
-        tables=("groups_councilgroup",),
+        kind="group",
     )
     if group is None:
         raise Http404
@@ -162,7 +151,7 @@ def current_memberships(user: User | AnonymousUser) -> list[Membership]:
                 .select_related("group")
                 .order_by("group__area_name", "pk")
             ),
-            tables=("groups_membership", "groups_councilgroup"),
+            kind="memberships",
         )
         for m in rows:
             m.user = user  # the same row: no second read of it

@@ -172,12 +172,7 @@ def get_meeting_for_user(user: User | AnonymousUser, pk: int, perm: Perm = "view
             .filter(pk=pk)
             .first()
         ),
-        tables=(
-            "meetings_meeting",
-            "groups_councilgroup",
-            "groups_committee",
-            "meetings_councilmeeting",
-        ),
+        kind="meeting",
     )
     if meeting is None or not can_view_meeting(user, meeting):
         raise Http404

@@ -430,7 +430,7 @@ def test_a_role_taken_away_counts_at_once_though_only_the_role_table_changed(
     kept: World,
 ) -> None:
     """A course administrator (MFA) who loses the role is refused the queue on the next
-    request: roles are kept under the role tables' generations, and a role change moves
+    request: roles are kept under their kind's generation, and a role change moves
     them."""
     admin = kept.users["course_admin"]
     client = Client()
@@ -452,15 +452,46 @@ def test_an_unnamed_table_is_found_out_in_the_tests(kept: World) -> None:
         pagecache.remember(
             "probe-unnamed",
             lambda: list(kept.group.__class__.objects.all()),
-            tables=("groups_user",),
+            kind="user",
         )
 
 
-def test_a_write_of_unknown_table_moves_every_tables_generation() -> None:
-    users = pagecache.generations(("groups_user",))
-    presences = pagecache.generations(("attendance_presence",))
-    pagecache.bump({"attendance_presence"})
-    assert pagecache.generations(("groups_user",)) == users
-    assert pagecache.generations(("attendance_presence",)) != presences
+def test_a_write_moves_the_kinds_read_from_its_table_and_a_truncate_all() -> None:
+    kinds = {kind: pagecache.generation(kind) for kind in pagecache.KEPT}
+    everything = pagecache.generation()
+    pagecache.bump({"attendance_presence", "groups_auditentry"})  # a check-in
+    assert {kind: pagecache.generation(kind) for kind in pagecache.KEPT} == kinds
+    assert pagecache.generation() != everything
+    pagecache.bump({"groups_membership"})
+    moved = {kind for kind in pagecache.KEPT if pagecache.generation(kind) != kinds[kind]}
+    assert moved == {"memberships"}
     pagecache.bump({pagecache.ANY_TABLE})
-    assert pagecache.generations(("groups_user",)) != users
+    assert all(pagecache.generation(kind) != kinds[kind] for kind in pagecache.KEPT)
+
+
+def test_a_repeat_asks_the_cache_for_its_generations_once(
+    kept: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The user, roles, permissions, group and fragments each need generations; a request
+    reads them all in one round trip, and a write in the request reads them afresh."""
+    from django.core.cache import cache
+
+    client = _client(kept.users["member"])
+    url = reverse("groups:detail", args=[kept.group.pk])
+    _get(client, url)
+    _get(client, url)
+    asked: list[list[str]] = []
+    real = cache.get_many
+
+    def counted(keys: Any, *args: Any, **kwargs: Any) -> Any:
+        asked.append(list(keys))
+        return real(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counted)
+    _get(client, url)
+    assert len(asked) == 1, asked
+    assert pagecache.KIND_KEY.format("user") in asked[0]
+    asked.clear()
+    User.objects.filter(pk=kept.users["deputy"].pk).update(full_name="Nils Nytt")
+    assert len(asked) == 0  # outside a request: nothing memoised, nothing asked ahead
+    assert "Nils Nytt" in _get(client, url)[0]

@@ -157,13 +157,7 @@ def checkin_view(request: HttpRequest, meeting_pk: int) -> HttpResponse:
             .filter(meeting_id=meeting_pk)
             .first()
         ),
-        tables=(
-            "attendance_coursesession",
-            "attendance_course",
-            "attendance_studyplan",
-            "groups_councilgroup",
-            "meetings_meeting",
-        ),
+        kind="course-session",
     )
     if session is None:
         raise Http404
