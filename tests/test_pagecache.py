@@ -433,11 +433,7 @@ def test_a_role_taken_away_counts_at_once_though_only_the_role_table_changed(
     request: roles are kept under their kind's generation, and a role change moves
     them."""
     admin = kept.users["course_admin"]
-    client = Client()
-    client.force_login(admin)
-    session = client.session
-    session["_portal_login_at"] = session["_portal_seen_at"] = int(timezone.now().timestamp())
-    session.save()
+    client = _client(admin)
     queue = reverse("attendance:admin_queue")
     assert client.get(queue).status_code == 200
     assert client.get(queue).status_code == 200
