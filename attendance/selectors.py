@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -462,16 +463,23 @@ def my_courses(user: User) -> list[MyCourse]:
 SELF_SOURCES = ("qr", "link")  # PresenceSource.QR, PresenceSource.LINK
 
 
-@dataclass(frozen=True)
 class CheckinState:
     """Where ``user`` stands at one course session: their intervals, whether one is open,
     and whether they may check in again without a fresh scan (they checked in themselves
-    earlier at this session, and it has not ended)."""
+    earlier at this session, and it has not ended). The intervals are read when first
+    asked for: a check-in with a fresh scan needs only ``ended`` (the check-in service
+    reads them again under its lock; issue 13)."""
 
-    meeting: Meeting
-    course: Course
-    intervals: tuple[Presence, ...]
-    ended: bool
+    def __init__(self, user: User, meeting: Meeting, course: Course, ended: bool) -> None:
+        self.user, self.meeting, self.course, self.ended = user, meeting, course, ended
+
+    @cached_property
+    def intervals(self) -> tuple[Presence, ...]:
+        return tuple(
+            Presence.objects.filter(meeting=self.meeting, user=self.user).order_by(
+                "started_at", "pk"
+            )
+        )
 
     @property
     def open_presence(self) -> Presence | None:
@@ -499,10 +507,7 @@ def _session_ended(meeting: Meeting, now: dt.datetime) -> bool:
 
 def checkin_state(user: User, session: CourseSession, now: dt.datetime) -> CheckinState:
     meeting = session.meeting
-    intervals = tuple(
-        Presence.objects.filter(meeting=meeting, user=user).order_by("started_at", "pk")
-    )
-    return CheckinState(meeting, session.course, intervals, _session_ended(meeting, now))
+    return CheckinState(user, meeting, session.course, _session_ended(meeting, now))
 
 
 def my_running_checkins(

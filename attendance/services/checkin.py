@@ -264,11 +264,19 @@ def _checked_in(
 
 
 def _retrying[T](write: Callable[[], T]) -> T:
-    """``write`` in a transaction, tried again when SQLite reports a concurrent writer."""
+    """``write`` in a transaction, tried again when SQLite reports a concurrent writer, and
+    once when the one open interval (``one_open_presence``) was taken between the write's
+    read and its insert (a leader's correction that reopened an interval): the second try
+    reads that interval and changes nothing."""
+    raced = False
     for attempt in range(LOCK_RETRIES):
         try:
             with transaction.atomic():
                 return write()
+        except IntegrityError:
+            if raced:
+                raise
+            raced = True
         except OperationalError as exc:
             # SQLite reports a concurrent writer as "locked" instead of waiting (its
             # in-memory test database ignores the busy timeout); a check-in is safe to
@@ -307,20 +315,17 @@ def _check_in(
         (p.ended_at for p in intervals if p.ended_at and p.ended_at <= now), default=None
     )
     started_at = max(_minute(now), last_end) if last_end else _minute(now)
-    try:
-        with transaction.atomic():
-            presence = Presence.objects.create(
-                meeting=meeting,
-                user=user,
-                consent=consent,
-                started_at=started_at,
-                source=source,
-                created_by=actor,
-                created_at=now,
-            )
-    except IntegrityError:
-        existing = Presence.objects.get(meeting=meeting, user=user, ended_at__isnull=True)
-        return existing, False
+    # No savepoint: if the open interval was taken meanwhile, the insert fails, the whole
+    # transaction is rolled back and _retrying tries once more.
+    presence = Presence.objects.create(
+        meeting=meeting,
+        user=user,
+        consent=consent,
+        started_at=started_at,
+        source=source,
+        created_by=actor,
+        created_at=now,
+    )
     audit(
         actor=actor,
         action="presence.check_in",

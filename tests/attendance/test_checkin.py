@@ -8,7 +8,7 @@ import threading
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -373,3 +373,76 @@ def test_a_check_in_reads_the_session_and_its_meeting_once_S16(world: World, cou
     assert sum('FROM "attendance_coursesession"' in sql for sql in selects) == 1
     assert not any('FROM "meetings_meeting"' in sql for sql in selects)
     assert not any('FROM "groups_councilgroup"' in sql for sql in selects)
+
+
+def test_a_check_in_with_a_fresh_scan_reads_the_intervals_once_and_sets_no_savepoint_S16(
+    world: World, course_meeting
+):
+    """Issue 13: with a fresh scan the page needs no intervals before the check-in; the
+    service reads them once, under the consent's lock, and inserts without a savepoint of
+    its own (a race for the open interval is retried whole, see the next test)."""
+    course, meeting = course_meeting
+    give_consent(course, world.users["member"])
+    when = at(2031, 3, 4, 18, 5)
+    with time_machine.travel(when, tick=False):
+        member = world.client_for("member")
+        _scan(member, meeting, when)
+        with CaptureQueriesContext(connection) as ctx:
+            response = member.post(reverse("attendance:checkin", args=[meeting.pk]))
+    assert response.status_code == 302
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert sum('FROM "attendance_presence"' in sql for sql in sqls) == 1
+    # The test's own transaction makes _retrying's atomic a savepoint: that one, no other.
+    assert sum(sql.startswith("SAVEPOINT") for sql in sqls) == 1
+
+
+def test_an_open_interval_taken_meanwhile_rolls_the_check_in_back_and_it_is_tried_once_more_S16(
+    world: World, course_meeting, monkeypatch
+):
+    """Between the service's read and its insert, another writer (a leader's correction
+    that reopens an interval) takes the one open interval: the insert fails, the whole
+    transaction is rolled back (no audit row of it stays) and the write is tried once
+    more. Here the competitor writes inside the same transaction, so it is rolled back
+    too and the second try inserts; a committed one is found by the second try's read.
+    A second failure is not hidden."""
+    course, meeting = course_meeting
+    member = world.users["member"]
+    consent = give_consent(course, member)
+    closed = make_presence(
+        meeting,
+        member,
+        start=at(2031, 3, 4, 18, 0),
+        end=at(2031, 3, 4, 18, 2),
+    )
+    create = Presence.objects.create
+    calls = []
+
+    def reopened_meanwhile(**fields):
+        calls.append(fields)
+        if len(calls) == 1:  # what the leader's correction committed in between
+            Presence.objects.filter(pk=closed.pk).update(ended_at=None)
+        return create(**fields)
+
+    monkeypatch.setattr(Presence.objects, "create", reopened_meanwhile)
+    with time_machine.travel(at(2031, 3, 4, 18, 5), tick=False):
+        presence, created = checkin.presence_check_in(
+            actor=member, meeting=meeting, source=PresenceSource.QR
+        )
+    # The first try's update was rolled back with it, so the second try inserted anew.
+    assert len(calls) == 2 and created
+    assert Presence.objects.filter(meeting=meeting, user=member, ended_at=None).count() == 1
+    assert AuditEntry.objects.filter(action="presence.check_in").count() == 1
+    assert presence.consent == consent
+
+    def always_taken(**fields):
+        Presence.objects.filter(meeting=meeting, user=member).update(ended_at=None)
+        return create(**fields)
+
+    Presence.objects.filter(meeting=meeting, user=member).delete()
+    make_presence(meeting, member, start=at(2031, 3, 4, 18, 0), end=at(2031, 3, 4, 18, 2))
+    monkeypatch.setattr(Presence.objects, "create", always_taken)
+    with (
+        time_machine.travel(at(2031, 3, 4, 18, 6), tick=False),
+        pytest.raises(IntegrityError),
+    ):
+        checkin.presence_check_in(actor=member, meeting=meeting, source=PresenceSource.QR)
