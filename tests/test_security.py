@@ -65,6 +65,24 @@ def test_env_helpers_reject_bad_values(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (parsed["NAME"], parsed["PASSWORD"], parsed["PORT"]) == ("portal", "p@ss", "5433")
 
 
+def test_postgres_statements_are_bound_and_prepared_by_the_server_unless_the_url_says_not():
+    """Issue 13: a short query is parsed and planned once per connection. A pooler in
+    transaction mode cannot keep prepared statements; the URL turns them off."""
+    options = database_from_url("postgres://u@db/portal")["OPTIONS"]
+    assert options == {"server_side_binding": True, "prepare_threshold": 5}
+    options = database_from_url(
+        "postgres://u@db/portal?server_side_binding=false&prepare_threshold=none&sslmode=require"
+    )["OPTIONS"]
+    assert options == {
+        "server_side_binding": False,
+        "prepare_threshold": None,
+        "sslmode": "require",
+    }
+    for bad in ("server_side_binding=ja", "prepare_threshold=mange"):
+        with pytest.raises(ImproperlyConfiguredEnv, match="DATABASE_URL"):
+            database_from_url(f"postgres://u@db/portal?{bad}")
+
+
 def test_each_parallel_test_process_has_a_redis_database_of_its_own() -> None:
     assert redis_for_worker("redis://127.0.0.1:6379/0", "gw0") == "redis://127.0.0.1:6379/1"
     assert redis_for_worker("redis://127.0.0.1:6379/0", "gw1") == "redis://127.0.0.1:6379/2"
