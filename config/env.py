@@ -27,6 +27,10 @@ def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
+    return _boolean(name, value)
+
+
+def _boolean(name: str, value: str) -> bool:
     lowered = value.strip().lower()
     if lowered in {"1", "true", "yes", "on"}:
         return True
@@ -122,11 +126,7 @@ def _database_option(key: str, value: str) -> object:
     """A query parameter of DATABASE_URL as psycopg wants it: the two options above as a
     boolean and a number (or none); every other one, such as sslmode, as written."""
     if key == "server_side_binding":
-        if value.lower() not in {"true", "false"}:
-            raise ImproperlyConfiguredEnv(
-                f"DATABASE_URL: server_side_binding={value!r} is not true or false"
-            )
-        return value.lower() == "true"
+        return _boolean(f"DATABASE_URL: {key}", value)
     if key == "prepare_threshold":
         if value.lower() == "none":
             return None
