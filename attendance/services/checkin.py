@@ -197,18 +197,23 @@ def _course_session(meeting: Meeting) -> CourseSession:
     return session
 
 
-def _refuse_independent(user: User, meeting: Meeting, on: dt.date) -> None:
-    """G16: a representative who has declared themselves independent takes no part in the
-    group's meetings, a course session held as a group meeting included."""
+def independent_refusal(user: User, meeting: Meeting, on: dt.date) -> str | None:
+    """G16: why ``user`` takes no part in ``meeting`` (they have declared themselves
+    independent of its group, and a course session held as a group meeting is no
+    exception), or None. The check-in page says it before the member taps."""
     membership = membership_for(user, meeting.group)
-    if membership is not None and membership.is_independent(on):
-        raise ValidationError(
-            _(
-                "%(name)s har meldt seg uavhengig og deltar ikke på gruppas møter, heller ikke "
-                "når møtet er en samling i et kurs."
-            )
-            % {"name": user.full_name}
-        )
+    if membership is None or not membership.is_independent(on):
+        return None
+    return _(
+        "%(name)s har meldt seg uavhengig og deltar ikke på gruppas møter, heller ikke "
+        "når møtet er en samling i et kurs."
+    ) % {"name": user.full_name}
+
+
+def _refuse_independent(user: User, meeting: Meeting, on: dt.date) -> None:
+    refusal = independent_refusal(user, meeting, on)
+    if refusal:
+        raise ValidationError(refusal)
 
 
 def _minute(moment: dt.datetime) -> dt.datetime:
@@ -260,6 +265,16 @@ def _checked_in(
             )
         raise ValidationError(_("Du må krysse av for samtykke for å bli registrert som til stede."))
 
+    # A repeat (a second tap, the page sent twice) changes nothing, and is answered without
+    # taking the write lock: an open interval stays open until a check-out, and a check-out
+    # that lands just after this read is the same as one that came just after the check-in.
+    open_presence = (
+        Presence.objects.filter(meeting=meeting, user=actor, ended_at__isnull=True)
+        .order_by()
+        .first()
+    )
+    if open_presence is not None:
+        return open_presence, False
     return _retrying(lambda: _check_in(actor, actor, meeting, course, source, now, without_consent))
 
 
@@ -305,7 +320,8 @@ def _check_in(
         .filter(course=course, user=user, withdrawn_at__isnull=True)
         .first()
     ) or without_consent()
-    intervals = list(Presence.objects.filter(meeting=meeting, user=user))
+    # Unordered: the model's ordering joins the meeting and the user, for nothing here.
+    intervals = list(Presence.objects.filter(meeting=meeting, user=user).order_by())
     open_presence = next((p for p in intervals if p.ended_at is None), None)
     if open_presence is not None:
         return open_presence, False

@@ -167,6 +167,13 @@ def checkin_view(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     if grant is None and not state.intervals and not can_view(user, course):
         raise Http404
     source = grant.source if grant else state.rejoin_source
+    may_check_in = source is not None and not state.ended
+    # G16: an independent representative reads why before tapping, not after.
+    independent = (
+        services.independent_refusal(user, meeting, timezone.localdate(now))
+        if may_check_in
+        else None
+    )
     errors: list[str] = []
     if request.method == "POST":
         if state.ended:
@@ -202,7 +209,8 @@ def checkin_view(request: HttpRequest, meeting_pk: int) -> HttpResponse:
             "course": course,
             "state": state,
             "consent": services.active_consent(course, user),
-            "may_check_in": source is not None and not state.ended,
+            "may_check_in": may_check_in,
+            "independent": independent,
             "errors": errors,
             "retention_years": engine.course_policy(course).retention_years,
         },

@@ -359,9 +359,11 @@ def test_a_check_in_reads_the_session_and_its_meeting_once_S16(world: World, cou
     """300 phones check in at a session's start (issue 13): the POST reads the course
     session with its meeting and group in one statement, and the service takes it from the
     meeting instead of reading it again. With a fresh scan the page needs no intervals
-    before the check-in: the service reads them once, under the consent's lock, and
-    inserts without a savepoint of its own (a race for the open interval is retried
-    whole, see below)."""
+    before the check-in: the service asks once, without a lock, whether an interval is
+    open (a repeat stops there, see below), reads the intervals once under the consent's
+    lock, and inserts without a savepoint of its own (a race for the open interval is
+    retried whole, see below). Neither read joins the meeting or the user, which the
+    model's ordering would."""
     course, meeting = course_meeting
     give_consent(course, world.users["member"])
     when = at(2031, 3, 4, 18, 5)
@@ -377,9 +379,67 @@ def test_a_check_in_reads_the_session_and_its_meeting_once_S16(world: World, cou
     assert not any('FROM "meetings_meeting"' in sql for sql in selects)
     assert not any('FROM "groups_councilgroup"' in sql for sql in selects)
     sqls = [q["sql"] for q in ctx.captured_queries]
-    assert sum('FROM "attendance_presence"' in sql for sql in sqls) == 1
+    presence_reads = [sql for sql in sqls if 'FROM "attendance_presence"' in sql]
+    assert len(presence_reads) == 2
+    assert not any(" JOIN " in sql for sql in presence_reads)
     # The test's own transaction makes _retrying's atomic a savepoint: that one, no other.
     assert sum(sql.startswith("SAVEPOINT") for sql in sqls) == 1
+
+
+def test_a_repeated_check_in_is_answered_without_a_transaction_or_a_lock_S16(
+    world: World, course_meeting
+):
+    """A second tap (or the form sent twice on a slow connection) changes nothing, so it
+    takes no write lock: on SQLite that lock is the whole database's, on PostgreSQL the
+    consent row's lock is itself a write. One read of the open interval answers it."""
+    course, meeting = course_meeting
+    give_consent(course, world.users["member"])
+    when = at(2031, 3, 4, 18, 5)
+    with time_machine.travel(when, tick=False):
+        member = world.client_for("member")
+        _scan(member, meeting, when)
+        first = member.post(reverse("attendance:checkin", args=[meeting.pk]))
+        with CaptureQueriesContext(connection) as ctx:
+            again = member.post(reverse("attendance:checkin", args=[meeting.pk]))
+    assert first.status_code == again.status_code == 302
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert all(sql.startswith("SELECT") for sql in sqls), sqls
+    assert sum('FROM "attendance_presence"' in sql for sql in sqls) == 1
+    assert Presence.objects.filter(meeting=meeting).count() == 1
+    assert AuditEntry.objects.filter(action="presence.check_in").count() == 1
+    page = member.get(again.url)
+    assert "Du var allerede sjekket inn" in page.content.decode()
+
+
+def test_an_independent_member_reads_why_on_the_check_in_page_before_tapping_g16(
+    world: World, course_meeting
+):
+    """G16: the page a scan leads to says that an independent representative takes no
+    part, and offers no button; a POST all the same is refused with the same words, once,
+    and stores nothing."""
+    course, meeting = course_meeting
+    membership = world.memberships["member"]
+    membership.independent_from = dt.date(2031, 1, 1)
+    membership.save()
+    when = at(2031, 3, 4, 18, 5)
+    with time_machine.travel(when, tick=False):
+        member = world.client_for("member")
+        _scan(member, meeting, when)
+        page = member.get(reverse("attendance:checkin", args=[meeting.pk])).content.decode()
+        refused = member.post(reverse("attendance:checkin", args=[meeting.pk]), {"consent": "yes"})
+    assert "har meldt seg uavhengig" in page
+    assert "Registrer meg som til stede" not in page
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert body.count("har meldt seg uavhengig") == 1
+    assert "Registrer meg som til stede" not in body
+    assert not Presence.objects.exists() and not Consent.objects.filter(course=course).exists()
+    # Before the date of the declaration the same member checks in as anyone.
+    membership.independent_from = dt.date(2031, 6, 1)
+    membership.save()
+    with time_machine.travel(when, tick=False):
+        page = member.get(reverse("attendance:checkin", args=[meeting.pk])).content.decode()
+    assert "har meldt seg uavhengig" not in page and "Registrer meg som til stede" in page
 
 
 def test_an_open_interval_taken_meanwhile_rolls_the_check_in_back_and_it_is_tried_once_more_S16(
