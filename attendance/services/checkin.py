@@ -197,23 +197,22 @@ def _course_session(meeting: Meeting) -> CourseSession:
     return session
 
 
-def independent_refusal(user: User, meeting: Meeting, on: dt.date) -> str | None:
-    """G16: why ``user`` takes no part in ``meeting`` (they have declared themselves
-    independent of its group, and a course session held as a group meeting is no
-    exception), or None. The check-in page says it before the member taps."""
+def is_independent_at(user: User, meeting: Meeting, on: dt.date) -> bool:
+    """G16: ``user`` has declared themselves independent of the meeting's group, and so
+    takes no part in its meetings, a course session held as a group meeting included."""
     membership = membership_for(user, meeting.group)
-    if membership is None or not membership.is_independent(on):
-        return None
-    return _(
-        "%(name)s har meldt seg uavhengig og deltar ikke på gruppas møter, heller ikke "
-        "når møtet er en samling i et kurs."
-    ) % {"name": user.full_name}
+    return membership is not None and membership.is_independent(on)
 
 
 def _refuse_independent(user: User, meeting: Meeting, on: dt.date) -> None:
-    refusal = independent_refusal(user, meeting, on)
-    if refusal:
-        raise ValidationError(refusal)
+    if is_independent_at(user, meeting, on):
+        raise ValidationError(
+            _(
+                "%(name)s har meldt seg uavhengig og deltar ikke på gruppas møter, heller ikke "
+                "når møtet er en samling i et kurs."
+            )
+            % {"name": user.full_name}
+        )
 
 
 def _minute(moment: dt.datetime) -> dt.datetime:

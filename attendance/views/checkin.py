@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -137,6 +137,13 @@ def scan(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(target)
 
 
+# G16, said to the member on their own check-in page (the service's refusal names them).
+INDEPENDENT = gettext_lazy(
+    "Du har meldt deg uavhengig og deltar ikke på gruppas møter, heller ikke når møtet er en "
+    "samling i et kurs."
+)
+
+
 @never_cache
 def checkin_view(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     """The member's check-in page (S10, S16). A scan grants it for a while; after that a
@@ -168,10 +175,10 @@ def checkin_view(request: HttpRequest, meeting_pk: int) -> HttpResponse:
         raise Http404
     source = grant.source if grant else state.rejoin_source
     may_check_in = source is not None and not state.ended
-    # G16: an independent representative reads why before tapping, not after.
+    # G16: an independent representative reads why on the page, before tapping.
     independent = (
-        services.independent_refusal(user, meeting, timezone.localdate(now))
-        if may_check_in
+        INDEPENDENT
+        if may_check_in and services.is_independent_at(user, meeting, timezone.localdate(now))
         else None
     )
     errors: list[str] = []
@@ -180,6 +187,8 @@ def checkin_view(request: HttpRequest, meeting_pk: int) -> HttpResponse:
             errors = [_("Samlingen er slutt. Du kan ikke sjekke inn eller ut lenger.")]
         elif source is None:
             errors = [_("Skann QR-koden på skjermen i møtet for å sjekke inn.")]
+        elif independent:
+            errors = [str(independent)]
         else:
             try:
                 presence, created = services.presence_check_in_with_consent(

@@ -416,7 +416,8 @@ def test_an_independent_member_reads_why_on_the_check_in_page_before_tapping_g16
 ):
     """G16: the page a scan leads to says that an independent representative takes no
     part, and offers no button; a POST all the same is refused with the same words, once,
-    and stores nothing."""
+    and stores nothing. The service refuses too, naming the member (for the leader's
+    list), but the page speaks to the member."""
     course, meeting = course_meeting
     membership = world.memberships["member"]
     membership.independent_from = dt.date(2031, 1, 1)
@@ -427,11 +428,11 @@ def test_an_independent_member_reads_why_on_the_check_in_page_before_tapping_g16
         _scan(member, meeting, when)
         page = member.get(reverse("attendance:checkin", args=[meeting.pk])).content.decode()
         refused = member.post(reverse("attendance:checkin", args=[meeting.pk]), {"consent": "yes"})
-    assert "har meldt seg uavhengig" in page
+    assert "Du har meldt deg uavhengig" in page
     assert "Registrer meg som til stede" not in page
     assert refused.status_code == 400
     body = refused.content.decode()
-    assert body.count("har meldt seg uavhengig") == 1
+    assert body.count("Du har meldt deg uavhengig") == 1
     assert "Registrer meg som til stede" not in body
     assert not Presence.objects.exists() and not Consent.objects.filter(course=course).exists()
     # Before the date of the declaration the same member checks in as anyone.
@@ -439,7 +440,7 @@ def test_an_independent_member_reads_why_on_the_check_in_page_before_tapping_g16
     membership.save()
     with time_machine.travel(when, tick=False):
         page = member.get(reverse("attendance:checkin", args=[meeting.pk])).content.decode()
-    assert "har meldt seg uavhengig" not in page and "Registrer meg som til stede" in page
+    assert "meldt deg uavhengig" not in page and "Registrer meg som til stede" in page
 
 
 def test_an_open_interval_taken_meanwhile_rolls_the_check_in_back_and_it_is_tried_once_more_S16(
