@@ -49,6 +49,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.base import FilterExpression
+from django.template.loader_tags import BlockNode
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
@@ -361,6 +362,11 @@ register = template.Library()
 
 
 class FragmentNode(template.Node):
+    # A fragment holds no {% block %} (the tag refuses one: its HTML would be kept for every
+    # page that extends the template), so {% extends %}, which looks through the whole base
+    # template for blocks on every render, need not look inside it (issue 13).
+    child_nodelists = ()
+
     def __init__(
         self, name: FilterExpression, source: FilterExpression, nodelist: template.NodeList
     ) -> None:
@@ -392,5 +398,10 @@ def fragment(parser: template.base.Parser, token: template.base.Token) -> Fragme
         raise template.TemplateSyntaxError('usage: {% fragment "name" [fragments] %}')
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError(
+            "{% block %} inside {% fragment %}: the fragment would keep one page's block for "
+            "every page that extends this template"
+        )
     source = bits[2] if len(bits) == 3 else "fragments"
     return FragmentNode(parser.compile_filter(bits[1]), parser.compile_filter(source), nodelist)

@@ -238,6 +238,26 @@ def test_each_viewer_and_each_language_gets_its_own_fragment(kept: World) -> Non
     assert "Members and rights" in english and "Medlemmer og rettigheter" not in english
 
 
+def test_a_block_inside_a_fragment_is_refused_when_the_template_is_read() -> None:
+    """A fragment's HTML is kept for every page that extends its template, so a block in it
+    would show one page's content on the next; the tag says so instead."""
+    from django.template import Template, TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError, match="block"):
+        Template('{% fragment "f" %}{% block content %}{% endblock %}{% endfragment %}')
+
+
+def test_the_blocks_beside_a_fragment_are_still_filled_by_the_page(kept: World) -> None:
+    """{% extends %} no longer looks inside fragments for blocks (issue 13); the base
+    template's own blocks, around its header and footer fragments, are still the page's."""
+    html = _get(_client(kept.users["member"]), reverse("groups:home"))[0]
+    assert "<title>Mine grupper · Gruppeportalen</title>" in html
+    assert 'class="site-header"' in html and 'class="site-footer"' in html
+    assert (
+        html.index('class="site-header"') < html.index("<h1>") < html.index('class="site-footer"')
+    )
+
+
 # --- nothing kept from an uncommitted transaction -------------------------------------------
 def test_nothing_is_kept_while_a_transaction_has_written(kept: World) -> None:
     from django.core.cache import caches
