@@ -95,6 +95,13 @@ def _get(client: Client, url: str) -> tuple[str, int]:
         # the once-a-minute session stamp of a logged-in request changes no page
         ('UPDATE "django_session" SET "session_data" = %s', None),
         ('INSERT INTO "django_session" ("session_key") VALUES (%s)', None),
+        # a login's stamp alone changes no page; with any other column it is a user write
+        ('UPDATE "groups_user" SET "last_login" = %s WHERE "groups_user"."id" = %s', None),
+        (
+            'UPDATE "groups_user" SET "last_login" = %s, "is_active" = %s '
+            'WHERE "groups_user"."id" = %s',
+            "groups_user",
+        ),
     ],
 )
 def test_which_statements_move_the_generation_and_of_which_table(sql: str, table: str) -> None:
@@ -433,6 +440,23 @@ def test_a_check_in_storm_leaves_the_user_roles_memberships_and_session_kept_S16
     }, read
     assert {"attendance_presence", "attendance_consent"} <= read
     assert Presence.objects.filter(meeting=meeting).count() == 2
+
+
+def test_a_login_leaves_every_other_user_kept_S16(kept: World) -> None:
+    """Members log in on their phones as a session starts; each login stamps its own
+    ``last_login``, and the members already in still find their user row kept."""
+    member, deputy = _client(kept.users["member"]), kept.users["deputy"]
+    deputy.set_password("Innlogging-2026-lang")
+    deputy.save()
+    url = reverse("groups:home")
+    _get(member, url)
+    _get(member, url)
+    assert Client().login(email=deputy.email, password="Innlogging-2026-lang")
+    with CaptureQueriesContext(connection) as ctx:
+        assert member.get(url).status_code == 200
+    assert "groups_user" not in _tables_read(ctx)
+    deputy.refresh_from_db()
+    assert deputy.last_login is not None
 
 
 def test_a_deactivated_user_is_logged_out_at_once_though_only_their_row_changed(
