@@ -19,7 +19,9 @@ in the shared cache, the data folder or the temp folder: a copy of a cache volum
 page, and data deleted by a retention sweep or an erasure is gone from every fragment when
 the generation moves. Only the generation numbers are shared (the default cache).
 
-``remember`` keeps smaller answers (the logged-in user, roles, memberships) the same way.
+``remember`` keeps smaller answers (the logged-in user, roles, memberships) the same way, in
+a cache of their own (``answers``, LocMem too), so that a page's fragments never push out
+the few answers each of hundreds of members needs on every request.
 Given its ``kind`` (``KEPT``: the kinds and the tables each is read from), an answer is keyed
 by that kind's own generation instead, which moves only with a write to one of its tables
 (or a statement whose table is not known): 300 check-ins a minute then leave the users,
@@ -195,6 +197,7 @@ def bump(tables: set[str]) -> None:
     if failed:  # what others keep expires with its timeout
         logger.warning("page cache: a write could not move the generation")
         caches["fragments"].clear()
+        caches["answers"].clear()
 
 
 class _Bump:
@@ -276,7 +279,7 @@ def remember[T](key: str, compute: Callable[[], T], *, kind: str | None = None) 
     current = generation(kind) if settings.PAGE_CACHE_SECONDS and _may_keep() else None
     if current is None:
         return compute()
-    store = caches["fragments"]
+    store = caches["answers"]
     full = f"{current}:{key}"
     value = store.get(full, _MISSING)
     if value is _MISSING:

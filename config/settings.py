@@ -186,6 +186,16 @@ CACHES["fragments"] = {
     "TIMEOUT": PAGE_CACHE_SECONDS,
     "OPTIONS": {"MAX_ENTRIES": 1000},
 }
+# The small answers every request asks again (``remember``: a user, their roles, their
+# memberships), beside the fragments and not among them: 300 members checking in, or a
+# county group's 500, each need a few, and a page's fragments must not push them out. A few
+# kilobytes each, so 20,000 of them are tens of megabytes at most.
+CACHES["answers"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "answers",
+    "TIMEOUT": PAGE_CACHE_SECONDS,
+    "OPTIONS": {"MAX_ENTRIES": 20000},
+}
 
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:

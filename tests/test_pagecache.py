@@ -59,6 +59,7 @@ def kept(settings: Any) -> World:
     from django.core.cache import caches
 
     caches["fragments"].clear()
+    caches["answers"].clear()
     return build_world()
 
 
@@ -275,7 +276,7 @@ def test_nothing_is_kept_while_a_transaction_has_written(kept: World) -> None:
         assert pagecache.remember("probe", lambda: computed.append(1)) is None
         assert pagecache.remember("probe", lambda: computed.append(1)) is None
     assert len(computed) == 2
-    assert caches["fragments"].get(f"{pagecache.generation()}:probe", "absent") == "absent"
+    assert caches["answers"].get(f"{pagecache.generation()}:probe", "absent") == "absent"
     # after the commit, answers are kept again
     assert pagecache.remember("probe", lambda: computed.append(1)) is None
     assert pagecache.remember("probe", lambda: computed.append(1)) is None
@@ -535,3 +536,29 @@ def test_a_repeat_asks_the_cache_for_its_generations_once(
     User.objects.filter(pk=kept.users["deputy"].pk).update(full_name="Nils Nytt")
     assert len(asked) == 0  # outside a request: nothing memoised, nothing asked ahead
     assert "Nils Nytt" in _get(client, url)[0]
+
+
+def test_the_answers_of_a_county_groups_500_members_stay_kept_beside_full_fragments_G2_S16(
+    kept: World,
+) -> None:
+    """G2 gives every local party member rights in a county group, and S16 has hundreds
+    check in at once: each needs its user, roles and memberships on every request. Those
+    answers are kept apart from the fragments, so that neither 500 members' answers nor a
+    fragment cache filled to its limit pushes any of them out."""
+    from django.core.cache import caches
+
+    computed: list[str] = []
+
+    def answers() -> None:
+        for member in range(500):
+            for kind in ("user", "roles", "memberships"):
+                key = f"{kind}:{member}"
+                pagecache.remember(key, lambda key=key: computed.append(key), kind=kind)
+
+    answers()
+    assert len(computed) == 1500
+    fragments = caches["fragments"]
+    for n in range(2000):  # more than the fragment cache holds
+        fragments.set(f"page-{n}", "<p>…</p>")
+    answers()
+    assert len(computed) == 1500, "an answer was worked out again"
