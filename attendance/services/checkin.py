@@ -267,14 +267,25 @@ def _checked_in(
     # A repeat (a second tap, the page sent twice) changes nothing, and is answered without
     # taking the write lock: an open interval stays open until a check-out, and a check-out
     # that lands just after this read is the same as one that came just after the check-in.
-    open_presence = (
-        Presence.objects.filter(meeting=meeting, user=actor, ended_at__isnull=True)
-        .order_by()
-        .first()
-    )
+    # Unordered: the model's ordering joins the meeting and the user, for nothing here.
+    intervals = list(Presence.objects.filter(meeting=meeting, user=actor).order_by())
+    open_presence = next((p for p in intervals if p.ended_at is None), None)
     if open_presence is not None:
         return open_presence, False
-    return _retrying(lambda: _check_in(actor, actor, meeting, course, source, now, without_consent))
+    # The write's first try starts from these intervals; a try again reads them afresh.
+    unread = [intervals]
+    return _retrying(
+        lambda: _check_in(
+            actor,
+            actor,
+            meeting,
+            course,
+            source,
+            now,
+            without_consent,
+            intervals=unread.pop() if unread else None,
+        )
+    )
 
 
 def _retrying[T](write: Callable[[], T]) -> T:
@@ -309,18 +320,31 @@ def _check_in(
     source: str,
     now: dt.datetime,
     without_consent: Callable[[], Consent],
+    *,
+    intervals: list[Presence] | None = None,
 ) -> tuple[Presence, bool]:
     """``user`` present from this minute; ``actor`` is who did it (the user, or the leader).
     ``without_consent`` records the consent the user has not given yet, or refuses. Runs in
-    the transaction of ``_retrying``."""
-    # Locking the member's consent row serialises their concurrent check-ins.
+    the transaction of ``_retrying``.
+
+    ``intervals``: the user's intervals at this meeting as read just before the transaction
+    (by the member's own check-in, which found none open), or None to read them here. Read
+    before, they can differ from now only by an open interval that a concurrent check-in has
+    added (the member's other tap, the leader's list), and then the insert below fails on the
+    one open interval and the try again reads afresh; or by a closed one that a leader has
+    registered meanwhile (a correction does not take this lock, so reading here would not
+    keep it out either), which could start this interval earlier than its end only when it
+    ended within this same minute, and the rules count the union of a member's intervals."""
+    # Locking the member's consent row keeps a withdrawal from passing this check-in (the
+    # withdrawal closes what is open once it holds the row).
     consent = (
         Consent.objects.select_for_update()
         .filter(course=course, user=user, withdrawn_at__isnull=True)
         .first()
     ) or without_consent()
-    # Unordered: the model's ordering joins the meeting and the user, for nothing here.
-    intervals = list(Presence.objects.filter(meeting=meeting, user=user).order_by())
+    if intervals is None:
+        # Unordered: the model's ordering joins the meeting and the user, for nothing here.
+        intervals = list(Presence.objects.filter(meeting=meeting, user=user).order_by())
     open_presence = next((p for p in intervals if p.ended_at is None), None)
     if open_presence is not None:
         return open_presence, False

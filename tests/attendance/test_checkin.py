@@ -359,11 +359,11 @@ def test_a_check_in_reads_the_session_and_its_meeting_once_S16(world: World, cou
     """300 phones check in at a session's start (issue 13): the POST reads the course
     session with its meeting and group in one statement, and the service takes it from the
     meeting instead of reading it again. With a fresh scan the page needs no intervals
-    before the check-in: the service asks once, without a lock, whether an interval is
-    open (a repeat stops there, see below), reads the intervals once under the consent's
-    lock, and inserts without a savepoint of its own (a race for the open interval is
-    retried whole, see below). Neither read joins the meeting or the user, which the
-    model's ordering would.
+    before the check-in: the service reads the member's intervals once, without a lock
+    (a repeat stops there, see below), locks the consent and inserts from what it read,
+    without a savepoint of its own (a race for the open interval is retried whole and read
+    afresh, see below). The read joins neither the meeting nor the user, which the model's
+    ordering would.
 
     A second tap (or the form sent twice on a slow connection) changes nothing, so it takes
     no write lock: on SQLite that lock is the whole database's, on PostgreSQL the consent
@@ -392,8 +392,10 @@ def test_a_check_in_reads_the_session_and_its_meeting_once_S16(world: World, cou
     assert not any('FROM "meetings_meeting"' in sql for sql in selects)
     assert not any('FROM "groups_councilgroup"' in sql for sql in selects)
     presence_reads = [sql for sql in sqls if 'FROM "attendance_presence"' in sql]
-    assert len(presence_reads) == 2
+    assert len(presence_reads) == 1
     assert not any(" JOIN " in sql for sql in presence_reads)
+    savepoint = next(i for i, sql in enumerate(sqls) if sql.startswith("SAVEPOINT"))
+    assert sqls.index(presence_reads[0]) < savepoint, "read before the write lock"
     # The test's own transaction makes _retrying's atomic a savepoint: that one, no other.
     assert sum(sql.startswith("SAVEPOINT") for sql in sqls) == 1
 
@@ -428,6 +430,44 @@ def test_an_independent_member_reads_why_on_the_check_in_page_before_tapping_g16
     with time_machine.travel(when, tick=False):
         page = member.get(reverse("attendance:checkin", args=[meeting.pk])).content.decode()
     assert "meldt deg uavhengig" not in page and "Registrer meg som til stede" in page
+
+
+def test_an_interval_opened_after_the_services_read_is_found_by_the_second_try_S16(
+    world: World, course_meeting, monkeypatch
+):
+    """The member's own check-in reads their intervals before it takes the write lock, and
+    its first try inserts from that read. When the leader's list (or the member's other
+    tap) has opened an interval in between, that insert fails on the one open interval and
+    the second try reads afresh: it finds that interval and changes nothing, and no second
+    open interval or audit row of this check-in is stored."""
+    course, meeting = course_meeting
+    member, leader = world.users["member"], world.users["leader"]
+    consent = give_consent(course, member)
+    real = checkin._retrying
+    when = at(2031, 3, 4, 18, 5)
+
+    def leader_first(write):
+        # committed before this check-in's transaction begins, after its read
+        Presence.objects.create(
+            meeting=meeting,
+            user=member,
+            consent=consent,
+            started_at=at(2031, 3, 4, 18, 4),
+            source=PresenceSource.LEADER,
+            created_by=leader,
+            created_at=at(2031, 3, 4, 18, 4),
+        )
+        return real(write)
+
+    monkeypatch.setattr(checkin, "_retrying", leader_first)
+    with time_machine.travel(when, tick=False):
+        presence, created = checkin.presence_check_in(
+            actor=member, meeting=meeting, source=PresenceSource.QR
+        )
+    assert not created
+    assert presence.source == PresenceSource.LEADER and presence.consent == consent
+    assert Presence.objects.filter(meeting=meeting, user=member).count() == 1
+    assert not AuditEntry.objects.filter(action="presence.check_in", actor=member).exists()
 
 
 def test_an_open_interval_taken_meanwhile_rolls_the_check_in_back_and_it_is_tried_once_more_S16(
