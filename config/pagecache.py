@@ -17,7 +17,8 @@ template wraps the costly part in ``{% fragment "name" %}…{% endfragment %}``,
 Fragments are kept in each web process's own memory (the ``fragments`` cache, LocMem), never
 in the shared cache, the data folder or the temp folder: a copy of a cache volume holds no
 page, and data deleted by a retention sweep or an erasure is gone from every fragment when
-the generation moves. Only the generation numbers are shared (the default cache).
+the generation moves. Only the generation numbers are shared: in the default cache (Redis),
+or in the embedded run in one file of numbers beside the file cache (``SharedNumbers``).
 
 ``remember`` keeps smaller answers (the logged-in user, roles, memberships) the same way, in
 a cache of their own (``answers``, LocMem too), so that a page's fragments never push out
@@ -34,8 +35,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import mmap
+import os
 import re
 import secrets
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -151,6 +155,65 @@ request_started.connect(_request_started, dispatch_uid="pagecache-started")
 request_finished.connect(_request_finished, dispatch_uid="pagecache-finished")
 
 
+class SharedNumbers:
+    """The generations of the embedded run (no cache server: Django's file cache), in one
+    small file beside the cache's, mapped into the memory of every process that opens it
+    (the web workers, the Celery worker and beat). Reading one is a memory read and moving
+    one a memory write, where the file cache writes each key to a temporary file and
+    renames it: a third of a millisecond per write to the database, and more while other
+    processes do the same (issue 13). Each number takes one aligned 8-byte slot, 0 when it
+    has none yet; the file holds those numbers and nothing else.
+
+    Only the calls ``generation`` and ``bump`` make, as Django's cache answers them."""
+
+    KEYS: tuple[str, ...] = (GENERATION_KEY, *(KIND_KEY.format(kind) for kind in sorted(KEPT)))
+    _SLOT = struct.Struct("<Q")
+
+    def __init__(self, folder: str) -> None:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        size = self._SLOT.size * len(self.KEYS)
+        fd = os.open(os.path.join(folder, "generations.bin"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            if os.fstat(fd).st_size < size:
+                os.ftruncate(fd, size)
+            self._map = mmap.mmap(fd, size)  # shared with every process that maps the file
+        finally:
+            os.close(fd)
+        self._slot = {key: i * self._SLOT.size for i, key in enumerate(self.KEYS)}
+
+    def get(self, key: str) -> int | None:
+        value: int = self._SLOT.unpack_from(self._map, self._slot[key])[0]
+        return value or None
+
+    def get_many(self, keys: list[str]) -> dict[str, int]:
+        return {key: value for key in keys if (value := self.get(key)) is not None}
+
+    def add(self, key: str, value: int, timeout: object = None) -> None:
+        if self.get(key) is None:  # two processes at once: either number will do
+            self.set_many({key: value})
+
+    def set_many(self, values: dict[str, int], timeout: object = None) -> list[str]:
+        for key, value in values.items():
+            self._SLOT.pack_into(self._map, self._slot[key], value or 1)
+        return []
+
+
+_shared: dict[str, SharedNumbers] = {}
+_FILE_CACHE = "django.core.cache.backends.filebased.FileBasedCache"
+
+
+def _numbers() -> Any:
+    """Where the generations are kept: the shared file of the embedded run, or the cache
+    (Redis) that every process of a served portal reaches."""
+    default = settings.CACHES["default"]
+    if default["BACKEND"] != _FILE_CACHE:
+        return cache
+    folder = str(default["LOCATION"])
+    if folder not in _shared:
+        _shared[folder] = SharedNumbers(folder)
+    return _shared[folder]
+
+
 def generation(kind: str | None = None) -> int | None:
     """The generation of one kind of answer (of all the data when none is named), or None
     when the cache cannot be reached (then nothing is kept or read, and pages are worked
@@ -163,10 +226,11 @@ def generation(kind: str | None = None) -> int | None:
         return int(memo[key])
     wanted = [key] if memo is None else sorted((_known | {key}) - memo.keys())
     try:
-        values = cache.get_many(wanted)
+        numbers = _numbers()
+        values = numbers.get_many(wanted)
         if key not in values:
-            cache.add(key, secrets.randbits(62), timeout=None)
-            values[key] = cache.get(key)
+            numbers.add(key, secrets.randbits(62), timeout=None)
+            values[key] = numbers.get(key)
     except Exception:  # the cache is away: Redis down, a full disk
         logger.warning("page cache: the generation cannot be read; nothing is kept")
         return None
@@ -191,7 +255,7 @@ def bump(tables: set[str]) -> None:
     if getattr(_request, "values", None) is not None:
         _request.values = {}  # this request reads them afresh from now on
     try:
-        failed = cache.set_many({key: secrets.randbits(62) for key in keys}, timeout=None)
+        failed = _numbers().set_many({key: secrets.randbits(62) for key in keys}, timeout=None)
     except Exception:  # the cache is away
         failed = keys
     if failed:  # what others keep expires with its timeout
