@@ -99,7 +99,7 @@ def database_from_url(url: str) -> dict[str, object]:
         for key, values in parse_qs(parsed.query).items():
             options[key] = _database_option(key, values[-1])
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            "ENGINE": "config.postgres",
             "NAME": name,
             "USER": unquote(parsed.username or ""),
             "PASSWORD": unquote(parsed.password or ""),

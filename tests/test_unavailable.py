@@ -218,3 +218,72 @@ def test_a_refused_postgresql_connection_is_503_with_the_psycopg_error_logged(
     assert isinstance(exc, OperationalError)
     assert isinstance(exc.__cause__, psycopg.OperationalError)
     assert not _masked(exc)
+
+
+# --- a kept connection is checked before each request, without a round trip (issue 13) ------
+_NEEDS_POSTGRESQL = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the kept connection's health check is PostgreSQL's (config/postgres)",
+)
+
+
+def _backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
+def _next_request() -> None:
+    """What Django does between two requests: the kept connection is checked again
+    before the next one first uses it (the test client skips this)."""
+    connection.close_if_unusable_or_obsolete()
+    assert connection.connection is not None, "the connection is kept between requests"
+
+
+@_NEEDS_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_connection_the_server_ended_is_replaced_before_the_next_request_uses_it() -> None:
+    """The database restarted overnight (here: the server ends this connection's backend):
+    the next visitor's request gets a new connection, not an error page."""
+    import time
+
+    import psycopg
+
+    settings = connection.settings_dict
+    old = _backend_pid()
+    with psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        password=settings["PASSWORD"],
+        host=settings["HOST"],
+        port=settings["PORT"] or None,
+        autocommit=True,
+    ) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [old])
+    time.sleep(0.2)  # the server's goodbye reaches the socket
+    _next_request()
+    client = Client()
+    client.force_login(make_user())
+    assert client.get("/").status_code == 200
+    assert _backend_pid() != old
+
+
+@_NEEDS_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_a_healthy_kept_connection_is_used_without_asking_the_server_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Django's own check sends SELECT 1 before every request's first statement: a round
+    trip on every page. The portal's answers from the connection's own state."""
+    old = _backend_pid()
+    _next_request()
+
+    def round_trip() -> bool:
+        raise AssertionError("the health check asked the server")
+
+    monkeypatch.setattr(connection, "is_usable", round_trip)
+    client = Client()
+    client.force_login(make_user())
+    assert client.get("/").status_code == 200
+    assert connection.health_check_done
+    assert _backend_pid() == old
