@@ -30,6 +30,7 @@ ALL = (
     "attendance_bench",
     "certificates_bench",
     "whistleblowing_bench",
+    "connection_bench",
 )
 
 
