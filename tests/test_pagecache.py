@@ -591,27 +591,26 @@ def test_the_embedded_runs_processes_share_every_move_of_a_generation_S16(
             "LOCATION": str(folder),
         },
     }
+
+    def other_process(code: str) -> str:
+        """``code`` run by another Python with ``numbers``: the file's numbers, mapped there."""
+        program = (
+            "import sys; from config.pagecache import SharedNumbers, KIND_KEY; "
+            f"numbers = SharedNumbers(sys.argv[1]); {code}"
+        )
+        return subprocess.run(  # nosec B603
+            [sys.executable, "-c", program, str(folder)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+
     before = {kind: pagecache.generation(kind) for kind in (None, "memberships", "user")}
     assert all(before.values())
-    other = (
-        "import sys; from config.pagecache import SharedNumbers as S, KIND_KEY as K; "
-        "n = S(sys.argv[1]); n.set_many({K.format('memberships'): 12345})"
-    )
-    subprocess.run([sys.executable, "-c", other, str(folder)], check=True)  # nosec B603
+    other_process("numbers.set_many({KIND_KEY.format('memberships'): 12345})")
     assert pagecache.generation("memberships") == 12345
     assert pagecache.generation("user") == before["user"]
     pagecache.bump({"groups_user"})
-    seen = subprocess.run(  # nosec B603
-        [
-            sys.executable,
-            "-c",
-            "import sys; from config.pagecache import SharedNumbers as S, KIND_KEY as K; "
-            "print(S(sys.argv[1]).get(K.format('user')))",
-            str(folder),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    seen = other_process("print(numbers.get(KIND_KEY.format('user')))")
     assert int(seen) == pagecache.generation("user") != before["user"]
     assert not list(folder.rglob("*.djcache")), "no cache file for a generation"

@@ -273,7 +273,7 @@ def _checked_in(
     if open_presence is not None:
         return open_presence, False
     # The write's first try starts from these intervals; a try again reads them afresh.
-    unread = [intervals]
+    first_try = [intervals]
     return _retrying(
         lambda: _check_in(
             actor,
@@ -283,7 +283,7 @@ def _checked_in(
             source,
             now,
             without_consent,
-            intervals=unread.pop() if unread else None,
+            intervals=first_try.pop() if first_try else None,
         )
     )
 
