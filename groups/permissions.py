@@ -165,6 +165,23 @@ def membership_for(user: User | AnonymousUser, group: CouncilGroup) -> Membershi
     return next((m for m in current_memberships(user) if m.group_id == group.pk), None)
 
 
+def declared_independent(group: CouncilGroup) -> dict[int, dt.date]:
+    """G16: the members of ``group`` (not left) who have declared themselves independent,
+    each with the date it holds from. One read per group, not per member: the 300 phones
+    checking in to one meeting ask about the same group. Kept until a membership changes."""
+
+    def read() -> dict[int, dt.date]:
+        rows = (
+            Membership.objects.filter(group=group, independent_from__isnull=False)
+            .exclude(status=MembershipStatus.LEFT)
+            .order_by()
+            .values_list("user_id", "independent_from")
+        )
+        return {user_id: since for user_id, since in rows if since is not None}
+
+    return remember(f"independents:{group.pk}", read, kind="memberships")
+
+
 def can_manage(user: User | AnonymousUser, group: CouncilGroup) -> bool:
     if not user.is_authenticated or period_closed(group):
         return False

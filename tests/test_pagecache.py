@@ -448,6 +448,60 @@ def test_a_check_in_storm_leaves_the_user_roles_memberships_and_session_kept_S16
     assert Presence.objects.filter(meeting=meeting).count() == 2
 
 
+def _checking_in(kept: World, *roles: str) -> tuple[str, dict[str, Client]]:
+    """A session under way, and a phone for each of ``roles`` that has consented and scanned."""
+    now = timezone.now()
+    meeting = make_session_meeting(
+        kept.group, starts_at=now - dt.timedelta(minutes=5), ends_at=now + dt.timedelta(hours=2)
+    )
+    course = make_course(kept.group, kept.users["leader"], status="approved", meetings=[meeting])
+    scan = reverse("attendance:scan", args=[checkin.qr_token(meeting, now)])
+    phones = {}
+    for role in roles:
+        give_consent(course, kept.users[role])
+        phones[role] = _client(kept.users[role])
+        phones[role].get(scan)
+    return reverse("attendance:checkin", args=[meeting.pk]), phones
+
+
+def test_a_member_no_process_has_seen_checks_in_with_one_read_of_them_S16_G16(
+    kept: World,
+) -> None:
+    """The members of a storm are new to the web process that takes their tap (issue 13).
+    Such a member costs their user and their central roles (the MFA check's), and no read
+    of their memberships: whether they have declared themselves independent of the group
+    (G16) is read once for the group, by the first of them."""
+    url, phones = _checking_in(kept, "member", "deputy")
+    from django.core.cache import caches
+
+    caches["answers"].clear()  # as a web process that has seen none of them
+    assert phones["deputy"].post(url).status_code == 302
+    with CaptureQueriesContext(connection) as ctx:
+        assert phones["member"].post(url).status_code == 302
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert sum('FROM "groups_user"' in sql for sql in sqls) == 1, sqls
+    assert sum('FROM "auth_group"' in sql for sql in sqls) == 1, sqls
+    assert not any('"groups_membership"' in sql for sql in sqls), sqls
+    assert Presence.objects.filter(ended_at=None).count() == 2
+
+
+def test_independence_declared_while_members_check_in_counts_at_the_next_tap_G16(
+    kept: World,
+) -> None:
+    """The group's independents are kept for its members' taps, and a declaration moves
+    them: the newly independent member is refused, with the reason, and nothing stored."""
+    url, phones = _checking_in(kept, "member", "deputy")
+    assert phones["deputy"].post(url).status_code == 302  # the group's answer is kept now
+    membership = kept.group.memberships.get(user=kept.users["member"])
+    group_services.membership_declare_independent(
+        actor=kept.users["leader"], membership=membership, from_date=timezone.localdate()
+    )
+    response = phones["member"].post(url)
+    assert response.status_code == 400
+    assert "meldt deg uavhengig" in response.content.decode()
+    assert not Presence.objects.filter(user=kept.users["member"]).exists()
+
+
 def test_a_login_leaves_every_other_user_kept_S16(kept: World) -> None:
     """Members log in on their phones as a session starts; each login stamps its own
     ``last_login``, and the members already in still find their user row kept."""

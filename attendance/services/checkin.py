@@ -39,7 +39,7 @@ from attendance.models import (
 from attendance.permissions import can_lead
 from groups.audit import audit
 from groups.models import User
-from groups.permissions import membership_for, require_open_period
+from groups.permissions import declared_independent, require_open_period
 from meetings.models import Meeting, MeetingStatus
 
 WINDOW_SECONDS = 30
@@ -200,8 +200,8 @@ def _course_session(meeting: Meeting) -> CourseSession:
 def is_independent_at(user: User, meeting: Meeting, on: dt.date) -> bool:
     """G16: ``user`` has declared themselves independent of the meeting's group, and so
     takes no part in its meetings, a course session held as a group meeting included."""
-    membership = membership_for(user, meeting.group)
-    return membership is not None and membership.is_independent(on)
+    since = declared_independent(meeting.group).get(user.pk)
+    return since is not None and on >= since
 
 
 def _refuse_independent(user: User, meeting: Meeting, on: dt.date) -> None:
