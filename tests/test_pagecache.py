@@ -545,6 +545,20 @@ def test_a_role_taken_away_counts_at_once_though_only_the_role_table_changed(
     assert client.get(queue).status_code in (403, 404)
 
 
+def test_a_role_taken_away_by_another_process_counts_at_once(kept: World) -> None:
+    """A role taken away by another process (the admin's web worker: no signal here, only
+    the write) moves the kept roles, and the next request finds the administrator without
+    the role."""
+    admin = kept.users["course_admin"]
+    client = _client(admin)
+    queue = reverse("attendance:admin_queue")
+    assert client.get(queue).status_code == 200
+    assert client.get(queue).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute('DELETE FROM "groups_user_groups" WHERE "user_id" = %s', [admin.pk])
+    assert client.get(queue).status_code in (403, 404)
+
+
 def test_an_unnamed_table_is_found_out_in_the_tests(kept: World) -> None:
     """An answer kept under named tables but read from another would go stale when that
     one changes: the test settings refuse it."""
