@@ -165,21 +165,22 @@ def membership_for(user: User | AnonymousUser, group: CouncilGroup) -> Membershi
     return next((m for m in current_memberships(user) if m.group_id == group.pk), None)
 
 
-def declared_independent(group: CouncilGroup) -> dict[int, dt.date]:
-    """G16: the members of ``group`` (not left) who have declared themselves independent,
-    each with the date it holds from. One read per group, not per member: the 300 phones
-    checking in to one meeting ask about the same group. Kept until a membership changes."""
-
-    def read() -> dict[int, dt.date]:
-        rows = (
-            Membership.objects.filter(group=group, independent_from__isnull=False)
+def declared_independent(group: CouncilGroup) -> dict[int, Membership]:
+    """G16: the memberships in ``group`` (not left) that declare their member independent,
+    by user id, with no more than ``Membership.is_independent`` reads. One read per group,
+    not per member: the 300 phones checking in to one meeting ask about the same group.
+    Kept until a membership changes."""
+    return remember(
+        f"independents:{group.pk}",
+        lambda: {
+            m.user_id: m
+            for m in Membership.objects.filter(group=group, independent_from__isnull=False)
             .exclude(status=MembershipStatus.LEFT)
             .order_by()
-            .values_list("user_id", "independent_from")
-        )
-        return {user_id: since for user_id, since in rows if since is not None}
-
-    return remember(f"independents:{group.pk}", read, kind="memberships")
+            .only("user_id", "independent_from")
+        },
+        kind="memberships",
+    )
 
 
 def can_manage(user: User | AnonymousUser, group: CouncilGroup) -> bool:

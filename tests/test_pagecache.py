@@ -37,7 +37,7 @@ from config import pagecache
 from groups import selectors as group_selectors
 from groups import services as group_services
 from groups.models import User
-from meetings.models import AgendaItem
+from meetings.models import AgendaItem, Meeting
 from tests.conftest import World, build_world
 from tests.factories.attendance import (
     give_consent,
@@ -413,24 +413,30 @@ def _tables_read(ctx: CaptureQueriesContext) -> set[str]:
     return {t for q in ctx.captured_queries for t in re.findall(r'FROM "(\w+)"', q["sql"])}
 
 
+def _checking_in(kept: World, *roles: str) -> tuple[Meeting, str, dict[str, Client]]:
+    """A session under way, its check-in page, and a phone for each of ``roles`` that
+    logged in before the meeting, has consented and has scanned."""
+    now = timezone.now()
+    meeting = make_session_meeting(
+        kept.group, starts_at=now - dt.timedelta(minutes=5), ends_at=now + dt.timedelta(hours=2)
+    )
+    course = make_course(kept.group, kept.users["leader"], status="approved", meetings=[meeting])
+    scan = reverse("attendance:scan", args=[checkin.qr_token(meeting, now)])
+    phones = {}
+    for role in roles:
+        give_consent(course, kept.users[role])
+        phones[role] = _client(kept.users[role])
+        phones[role].get(scan)
+    return meeting, reverse("attendance:checkin", args=[meeting.pk]), phones
+
+
 def test_a_check_in_storm_leaves_the_user_roles_memberships_and_session_kept_S16(
     kept: World,
 ) -> None:
     """300 phones at a session's start: each check-in writes a presence and an audit row,
     and the next member's check-in still finds the user, roles, memberships and the course
     session kept; only their own presence and consent are read."""
-    now = timezone.now()
-    meeting = make_session_meeting(
-        kept.group, starts_at=now - dt.timedelta(minutes=5), ends_at=now + dt.timedelta(hours=2)
-    )
-    course = make_course(kept.group, kept.users["leader"], status="approved", meetings=[meeting])
-    url = reverse("attendance:checkin", args=[meeting.pk])
-    scan = reverse("attendance:scan", args=[checkin.qr_token(meeting, now)])
-    phones = {}
-    for role in ("member", "deputy"):
-        give_consent(course, kept.users[role])
-        phones[role] = _client(kept.users[role])  # logged in before the meeting
-        phones[role].get(scan)
+    meeting, url, phones = _checking_in(kept, "member", "deputy")
     phones["member"].get(reverse("groups:home"))  # where the member was before the scan
     phones["member"].get(url)  # the page before the button
     assert phones["deputy"].post(url).status_code == 302  # the first of the storm
@@ -448,22 +454,6 @@ def test_a_check_in_storm_leaves_the_user_roles_memberships_and_session_kept_S16
     assert Presence.objects.filter(meeting=meeting).count() == 2
 
 
-def _checking_in(kept: World, *roles: str) -> tuple[str, dict[str, Client]]:
-    """A session under way, and a phone for each of ``roles`` that has consented and scanned."""
-    now = timezone.now()
-    meeting = make_session_meeting(
-        kept.group, starts_at=now - dt.timedelta(minutes=5), ends_at=now + dt.timedelta(hours=2)
-    )
-    course = make_course(kept.group, kept.users["leader"], status="approved", meetings=[meeting])
-    scan = reverse("attendance:scan", args=[checkin.qr_token(meeting, now)])
-    phones = {}
-    for role in roles:
-        give_consent(course, kept.users[role])
-        phones[role] = _client(kept.users[role])
-        phones[role].get(scan)
-    return reverse("attendance:checkin", args=[meeting.pk]), phones
-
-
 def test_a_member_no_process_has_seen_checks_in_with_one_read_of_them_S16_G16(
     kept: World,
 ) -> None:
@@ -471,7 +461,7 @@ def test_a_member_no_process_has_seen_checks_in_with_one_read_of_them_S16_G16(
     Such a member costs their user and their central roles (the MFA check's), and no read
     of their memberships: whether they have declared themselves independent of the group
     (G16) is read once for the group, by the first of them."""
-    url, phones = _checking_in(kept, "member", "deputy")
+    _meeting, url, phones = _checking_in(kept, "member", "deputy")
     from django.core.cache import caches
 
     caches["answers"].clear()  # as a web process that has seen none of them
@@ -490,7 +480,7 @@ def test_independence_declared_while_members_check_in_counts_at_the_next_tap_G16
 ) -> None:
     """The group's independents are kept for its members' taps, and a declaration moves
     them: the newly independent member is refused, with the reason, and nothing stored."""
-    url, phones = _checking_in(kept, "member", "deputy")
+    _meeting, url, phones = _checking_in(kept, "member", "deputy")
     assert phones["deputy"].post(url).status_code == 302  # the group's answer is kept now
     membership = kept.group.memberships.get(user=kept.users["member"])
     group_services.membership_declare_independent(

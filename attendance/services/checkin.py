@@ -200,8 +200,8 @@ def _course_session(meeting: Meeting) -> CourseSession:
 def is_independent_at(user: User, meeting: Meeting, on: dt.date) -> bool:
     """G16: ``user`` has declared themselves independent of the meeting's group, and so
     takes no part in its meetings, a course session held as a group meeting included."""
-    since = declared_independent(meeting.group).get(user.pk)
-    return since is not None and on >= since
+    membership = declared_independent(meeting.group).get(user.pk)
+    return membership is not None and membership.is_independent(on)
 
 
 def _refuse_independent(user: User, meeting: Meeting, on: dt.date) -> None:
