@@ -178,6 +178,28 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.serial)
 
 
+def _restores_migrated_data(item: pytest.Item | None) -> bool:
+    marker = item.get_closest_marker("django_db") if item is not None else None
+    return marker is not None and bool(marker.kwargs.get("serialized_rollback"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test with ``serialized_rollback`` restores the migrated data by inserting its rows
+    with their ids, into a database it takes to be empty. After a transactional test it is
+    not: that test's flush made the content types and permissions again, with new ids, and
+    the restore then fails on their unique names. Empty it first (when the test database
+    already exists; a new one holds just the migrated rows, which the restore updates)."""
+    from django.db import connection
+
+    if _restores_migrated_data(item) and hasattr(connection, "_test_serialized_contents"):
+        from django.core.management import call_command
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
     """A test with ``serialized_rollback`` restores the migrated data for itself, and its
@@ -186,9 +208,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     this process (the order differs under pytest-xdist) would then miss them: create them
     again, as every other flush does."""
     result = yield
-    marker = item.get_closest_marker("django_db")
     # With no test after this one, the teardown above has also dropped the test database.
-    if nextitem is not None and marker is not None and marker.kwargs.get("serialized_rollback"):
+    if nextitem is not None and _restores_migrated_data(item):
         from django.core.management.sql import emit_post_migrate_signal
         from pytest_django.plugin import blocking_manager_key
 
