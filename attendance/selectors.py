@@ -468,17 +468,25 @@ class CheckinState:
     and whether they may check in again without a fresh scan (they checked in themselves
     earlier at this session, and it has not ended). The intervals are read when first
     asked for: a check-in with a fresh scan needs only ``ended`` (the check-in service
-    reads them again under its lock; issue 13)."""
+    reads them again under its lock; issue 13), unless the caller has read them already
+    (``intervals``, ordered by start)."""
 
-    def __init__(self, user: User, meeting: Meeting, course: Course, ended: bool) -> None:
+    def __init__(
+        self,
+        user: User,
+        meeting: Meeting,
+        course: Course,
+        ended: bool,
+        intervals: tuple[Presence, ...] | None = None,
+    ) -> None:
         self.user, self.meeting, self.course, self.ended = user, meeting, course, ended
+        if intervals is not None:
+            self.__dict__["intervals"] = intervals  # what the cached property would read
 
     @cached_property
     def intervals(self) -> tuple[Presence, ...]:
         return tuple(
-            Presence.objects.filter(meeting=self.meeting, user=self.user).order_by(
-                "started_at", "pk"
-            )
+            _ordered_intervals(Presence.objects.filter(meeting=self.meeting, user=self.user))
         )
 
     @property
@@ -505,9 +513,18 @@ def _session_ended(meeting: Meeting, now: dt.datetime) -> bool:
     return now >= meeting.ends_at or meeting.status == MeetingStatus.CANCELLED
 
 
-def checkin_state(user: User, session: CourseSession, now: dt.datetime) -> CheckinState:
+def _ordered_intervals(presences: QuerySet[Presence]) -> QuerySet[Presence]:
+    return presences.order_by("started_at", "pk")
+
+
+def checkin_state(
+    user: User,
+    session: CourseSession,
+    now: dt.datetime,
+    intervals: tuple[Presence, ...] | None = None,
+) -> CheckinState:
     meeting = session.meeting
-    return CheckinState(user, meeting, session.course, _session_ended(meeting, now))
+    return CheckinState(user, meeting, session.course, _session_ended(meeting, now), intervals)
 
 
 def my_running_checkins(
@@ -523,12 +540,16 @@ def my_running_checkins(
     ).exclude(meeting__status=MeetingStatus.CANCELLED)
     if meeting is not None:
         presences = presences.filter(meeting=meeting)
-    meeting_ids = set(presences.values_list("meeting_id", flat=True))
-    sessions = CourseSession.objects.filter(meeting_id__in=meeting_ids).select_related(
+    # The intervals are read here, for every session at once, not by each state.
+    intervals: dict[int, list[Presence]] = {}
+    for presence in _ordered_intervals(presences):
+        intervals.setdefault(presence.meeting_id, []).append(presence)
+    sessions = CourseSession.objects.filter(meeting_id__in=intervals).select_related(
         "meeting", "course"
     )
     return sorted(
-        (checkin_state(user, s, now) for s in sessions), key=lambda s: s.meeting.starts_at
+        (checkin_state(user, s, now, tuple(intervals[s.meeting_id])) for s in sessions),
+        key=lambda s: s.meeting.starts_at,
     )
 
 

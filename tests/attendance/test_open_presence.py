@@ -118,6 +118,32 @@ def test_running_checkins_are_the_running_sessions_with_a_check_in(world: World)
     assert running[0].course == course
 
 
+def test_running_checkins_read_every_sessions_intervals_at_once_s16(
+    world: World, django_assert_num_queries
+):
+    """Home and "Mine studietimer" show each running session's intervals: read in one
+    query with the others, not one more per session (issue 13)."""
+    start = at(2031, 3, 4, 18)
+    member = world.users["member"]
+    meetings = [_session(world, start + dt.timedelta(minutes=n))[1] for n in range(3)]
+    make_presence(meetings[0], member, start=start, end=start + dt.timedelta(minutes=10))
+    checkin.presence_check_in(  # back after leaving: a second interval
+        actor=member,
+        meeting=meetings[0],
+        source=PresenceSource.QR,
+        now=start + dt.timedelta(minutes=20),
+    )
+    for meeting in meetings[1:]:
+        _checked_in(meeting, member, start + dt.timedelta(minutes=10))
+    with django_assert_num_queries(2):  # the intervals, then the sessions with their meetings
+        running = selectors.my_running_checkins(member, start + dt.timedelta(minutes=30))
+        shown = [(s.meeting, len(s.intervals), s.open_presence is not None) for s in running]
+    assert shown == [(meetings[0], 2, True), (meetings[1], 1, True), (meetings[2], 1, True)]
+    assert [p.started_at for p in running[0].intervals] == sorted(
+        p.started_at for p in Presence.objects.filter(meeting=meetings[0], user=member)
+    )
+
+
 def test_registrable_participants_are_the_group_not_only_the_scanned_s10(world: World):
     course, _meeting = _session(world, at(2031, 3, 4, 18))
     guest = make_user(full_name="Gunn Gjest", email="gjest@example.org")
