@@ -183,21 +183,50 @@ def _restores_migrated_data(item: pytest.Item | None) -> bool:
     return marker is not None and bool(marker.kwargs.get("serialized_rollback"))
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    """A test with ``serialized_rollback`` restores the migrated data by inserting its rows
-    with their ids, into a database it takes to be empty. After a transactional test it is
-    not: that test's flush made the content types and permissions again, with new ids, and
-    the restore then fails on their unique names. Empty it first (when the test database
-    already exists; a new one holds just the migrated rows, which the restore updates)."""
+# The test database's migrated rows, as Django serialized them when it made the database.
+# Django keeps them on the connection object, and looks for them there when a test with
+# ``serialized_rollback`` starts; but a test thread that has started Playwright (its
+# greenlets) or closed its connections may hold another connection object, without them,
+# and Django then restores nothing.
+_MIGRATED_ROWS: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None) -> None:
+    """pytest-django's, keeping the migrated rows where every test can find them."""
     from django.db import connection
 
-    if _restores_migrated_data(item) and hasattr(connection, "_test_serialized_contents"):
+    rows = getattr(connection, "_test_serialized_contents", None)
+    if rows:
+        _MIGRATED_ROWS.append(rows)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test with ``serialized_rollback`` starts from the migrated rows, restored here,
+    and only them: a transactional test before it has flushed the database and made the
+    content types and permissions again with new ids, which a restore on top would collide
+    with. Empty it, restore, and forget the content types this process has looked up. (Once
+    the database exists: a new one holds just the migrated rows.) Django restores them once
+    more when it finds them on the connection; that updates the same rows."""
+    if _restores_migrated_data(item) and _MIGRATED_ROWS:
+        from django.contrib.contenttypes.models import ContentType
         from django.core.management import call_command
+        from django.db import connection
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
-            call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+            # Sequences kept (as Django's own flush between tests): restarted, they would
+            # hand out the ids of the restored rows again on PostgreSQL.
+            call_command(
+                "flush",
+                verbosity=0,
+                interactive=False,
+                reset_sequences=False,
+                inhibit_post_migrate=True,
+            )
+            connection.creation.deserialize_db_from_string(_MIGRATED_ROWS[0])
+        ContentType.objects.clear_cache()
 
 
 @pytest.hookimpl(wrapper=True)
