@@ -7,6 +7,7 @@ import functools
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from attendance.engine import course_evaluation, course_inputs, course_policy
@@ -51,16 +52,17 @@ def retention_sweep(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     swept = 0
     counts = dict.fromkeys(SWEPT, 0)
+    # Every policy keeps the lists at least 5 years (a constraint), so only a course whose
+    # last session ended more than 5 × 365 days ago can be due: one read, however many
+    # courses are still within their retention.
     candidates = (
         Course.objects.filter(personal_data_deleted_at__isnull=True)
-        .exclude(sessions__isnull=True)
-        .distinct()
+        .annotate(last_end=Max("sessions__meeting__ends_at"))
+        .filter(last_end__lte=now - dt.timedelta(days=5 * 365))
+        .select_related("policy")
     )
     for course in candidates.iterator():
-        last = course.sessions.order_by("-meeting__ends_at").select_related("meeting").first()
-        if last is None:
-            continue
-        if retention_due(last.meeting.ends_at, course_policy(course).retention_years) > now:
+        if retention_due(course.last_end, course_policy(course).retention_years) > now:
             continue
         deleted = _delete_course_data(course, now)
         for key, value in deleted.items():

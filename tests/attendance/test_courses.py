@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from attendance import engine, selectors, services
@@ -21,6 +23,7 @@ from attendance.models import (
     StudyPlan,
     StudyPolicy,
 )
+from attendance.services.retention import retention_due
 from groups.models import AuditEntry
 from tests.conftest import World
 from tests.factories.attendance import (
@@ -348,6 +351,80 @@ def test_the_retention_sweep_deletes_presence_five_years_after_the_course_s10(wo
     assert services.retention_sweep(now=at(2029, 3, 1, 12)) == 0  # idempotent
     entry = AuditEntry.objects.get(action="course.retention_delete")
     assert entry.data == {"presences": 1, "consents": 1, "certificates": 0}
+
+
+@pytest.mark.parametrize(
+    "last_end",
+    [
+        at(2024, 2, 29, 20),  # a leap day: due on 28 February five years on
+        at(2024, 3, 31, 1, 30),  # the night the clocks go forward
+        at(2025, 10, 26, 23, 59),  # the day the clocks go back
+        at(2025, 12, 31, 23, 30),  # due in another year, and after midnight in UTC
+        at(2026, 6, 15, 12),
+    ],
+)
+def test_a_list_goes_on_its_retention_date_not_a_minute_before_s10(world: World, last_end):
+    """S10 across dates: five years after the last session (seven when the course's policy
+    says so), to the minute, whatever the course's first session or the others around it."""
+    meetings = [
+        make_session_meeting(world.group, starts_at=last_end - dt.timedelta(days=7, hours=2)),
+        make_session_meeting(
+            world.group, starts_at=last_end - dt.timedelta(hours=2), ends_at=last_end
+        ),
+    ]
+    course = make_course(world.group, world.users["leader"], status="reported", meetings=meetings)
+    seven = StudyPolicy.objects.order_by("valid_from").first()
+    assert seven is not None
+    seven.pk, seven.retention_years = None, 7
+    seven.valid_from = dt.date(2099, 1, 1)  # pinned to the course: in force or not
+    seven.save()
+    longer = make_course(
+        world.group,
+        world.users["leader"],
+        status="reported",
+        policy=seven,
+        meetings=[
+            make_session_meeting(
+                world.group, starts_at=last_end - dt.timedelta(hours=2), ends_at=last_end
+            )
+        ],
+    )
+    for held in (course, longer):
+        make_presence(held.sessions.get(meeting__ends_at=last_end).meeting, world.users["member"])
+    due = retention_due(last_end, 5)
+    assert services.retention_sweep(now=due - dt.timedelta(minutes=1)) == 0
+    assert services.retention_sweep(now=due) == 1
+    assert set(Presence.objects.values_list("meeting__course_session__course", flat=True)) == {
+        longer.pk
+    }
+    due_longer = retention_due(last_end, 7)
+    assert services.retention_sweep(now=due_longer - dt.timedelta(minutes=1)) == 0
+    assert services.retention_sweep(now=due_longer) == 1
+    assert not Presence.objects.exists()
+
+
+def test_the_retention_sweep_reads_as_much_for_300_courses_within_retention_as_for_3_s10(
+    world: World,
+):
+    """The daily sweep (S10) reads the courses that may be due at once, not each course
+    of five years' work one by one."""
+
+    def courses(n: int) -> None:
+        for i in range(n):
+            meeting = make_session_meeting(
+                world.group, starts_at=at(2026, 1, 5) + dt.timedelta(days=i)
+            )
+            make_course(world.group, world.users["leader"], status="reported", meetings=[meeting])
+
+    def reads() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert services.retention_sweep(now=at(2029, 6, 1, 12)) == 0
+        return len(ctx.captured_queries)
+
+    courses(3)
+    few = reads()
+    courses(297)
+    assert reads() == few
 
 
 def test_a_member_sees_their_own_hours(world: World):
