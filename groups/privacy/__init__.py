@@ -18,7 +18,6 @@ from groups.privacy.services import (
     record_sweep,
     subject_q,
     sweep_all,
-    sweep_entry,
 )
 
 __all__ = [
@@ -35,5 +34,4 @@ __all__ = [
     "record_sweep",
     "subject_q",
     "sweep_all",
-    "sweep_entry",
 ]

@@ -8,13 +8,15 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from attendance.models import Consent, Presence
 from config.privacy import entry_for
 from groups.audit import audit
 from groups.models import AuditEntry, Membership, MembershipStatus, PersonErasure, SweepRun, User
-from groups.privacy import person_erase, sweep_all
+from groups.privacy import inventory_rows, person_erase, sweep_all
 from meetings.models import Meeting
 from tests.factories.groups import make_group, make_membership, make_user
 from tests.factories.meetings import make_meeting
@@ -56,6 +58,25 @@ def test_membership_goes_a_year_after_leaving_and_not_before() -> None:
     assert Membership.objects.filter(pk=stays.pk).exists()
     runs = SweepRun.objects.filter(name="groups.membership").order_by("ran_at", "pk")
     assert [r.deleted for r in runs] == [0, 1, 0]
+
+
+def test_a_day_with_nothing_due_writes_its_runs_in_one_statement_and_locks_nothing() -> None:
+    """The daily sweep, on the days (most of them) when nothing has reached its date: every
+    inventory entry it covers still shows that it ran (the inventory page), but it opens no
+    transaction and writes no row but the runs, in one INSERT (the erasure sweep's own)."""
+    group = make_group(period_start=dt.date(2023, 10, 1))
+    make_membership(group, status=MembershipStatus.LEFT, left_on=dt.date(2024, 6, 1))
+    make_meeting(group, created_by=make_user())
+    when = _on(2025, 5, 31)
+    with time_machine.travel(when, tick=False), CaptureQueriesContext(connection) as ctx:
+        runs = sweep_all()
+    writes = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith("SELECT")]
+    assert len(writes) == 2 and all(sql.startswith("INSERT") for sql in writes), writes
+    assert {r.deleted + r.anonymised for r in runs} == {0}
+    swept = {row.entry.key for row in inventory_rows() if row.last_run is not None}
+    assert {"groups.membership", "meetings.meeting", "groups.auditentry"} <= swept
+    assert set(SweepRun.objects.values_list("ran_at", flat=True)) == {when}
+    assert SweepRun.objects.count() == len(runs) == len(swept) + 1  # and the erasure sweep's
 
 
 def test_group_records_lose_the_person_a_year_after_the_period_ends() -> None:
