@@ -141,6 +141,32 @@ def test_notification_mails_say_only_that_something_awaits(staff):
         assert "venter" in message.body
 
 
+def test_each_handler_reads_the_notice_in_their_own_language_under_one_message_id(staff):
+    """W5: the reminder is one message (one Message-ID) to every reader, each copy in the
+    language its reader chose for the portal, and neither copy says anything of the case."""
+    english = f.make_handler(role="secretariat")
+    english.user.language = "en"
+    english.user.save(update_fields=["language"])
+    with time_machine.travel(START, tick=False):
+        case = f.submit(description="Beskrivelse UNIKT-MERKE-5521").case
+    mail.outbox.clear()
+    sweep_at(7)
+    sent = {m.to[0]: m for m in mail.outbox}
+    assert set(sent) >= {english.user.email, staff["sec"].user.email}
+    assert len({m.extra_headers["Message-ID"] for m in sent.values()}) == 1
+    mine, theirs = sent[english.user.email], sent[staff["sec"].user.email]
+    assert (
+        mine.subject == "Gruppeportalen: something is waiting for you in the whistleblowing inbox"
+    )
+    assert "Log in to see what: http" in mine.body and "Hei" not in mine.body
+    assert theirs.subject == "Gruppeportalen: noe venter på deg i varslingsmottaket"
+    assert "Det venter noe på deg i varslingsmottaket" in theirs.body
+    for message in (mine, theirs):
+        assert f"{settings.SITE_URL}/varsling/behandling/" in message.body
+        assert message.from_email == settings.DEFAULT_FROM_EMAIL
+        assert "UNIKT-MERKE" not in message.body and str(case.pk) not in message.body
+
+
 def test_w14_retention_sweep_deletes_everything_and_leaves_a_tombstone(
     staff, django_capture_on_commit_callbacks
 ):

@@ -31,13 +31,15 @@ import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
+from config.mail import language_of, render
 from config.outbox import message_id
 from config.privacy import inventory_entry, record_sweep
 from whistleblowing import dates
@@ -75,12 +77,9 @@ TO_CENTRAL = frozenset(
     }
 )
 
-SUBJECT = "Gruppeportalen: noe venter på deg i varslingsmottaket"
-BODY = (
-    "Hei,\n\nDet venter noe på deg i varslingsmottaket i Gruppeportalen.\n"
-    "Logg inn for å se hva: {url}\n\n"
-    "Denne e-posten inneholder med vilje ingen opplysninger om saken.\n"
-)
+# The same words for every notice, in the recipient's language: nothing about the case.
+SUBJECT = gettext_lazy("Gruppeportalen: noe venter på deg i varslingsmottaket")
+TEMPLATE = "whistleblowing/email/notice.txt"
 
 
 def open_reserve_for_generals(case: Case) -> int:
@@ -131,8 +130,9 @@ def central(case: Case) -> list[Handler]:
     )
 
 
-def _recipients(notice: Notification) -> list[str]:
-    """Worked out when the notice is sent: the rows hold no address."""
+def _recipients(notice: Notification) -> list[Any]:
+    """Worked out when the notice is sent: the rows hold no address. One account per
+    address, in the order of the addresses."""
     case = notice.case
     if notice.kind == NotificationKind.TRIGGER:
         handlers = generals(case)
@@ -146,18 +146,20 @@ def _recipients(notice: Notification) -> list[str]:
         handlers = readers(case)
         if notice.kind in TO_GENERALS:
             handlers += [*generals(case), *deputies(case)]
-    return sorted({h.user.email for h in handlers if h.user.email and h.user.is_active})
+    people = {h.user.email: h.user for h in handlers if h.user.email and h.user.is_active}
+    return [people[email] for email in sorted(people)]
 
 
 def _mail(notice: Notification) -> int:
     """One e-mail per recipient, all with the notice's own Message-ID: the same message to
     several mailboxes, and the same header again if it is ever resent."""
-    body = BODY.format(url=f"{settings.SITE_URL}/varsling/behandling/")
     headers = {"Message-ID": message_id(OUTBOX, notice.pk)}
-    messages = [
-        EmailMessage(SUBJECT, body, settings.DEFAULT_FROM_EMAIL, [email], headers=headers)
-        for email in _recipients(notice)
-    ]
+    messages = []
+    for person in _recipients(notice):
+        subject, body = render(
+            template=TEMPLATE, context={}, subject=SUBJECT, language=language_of(person)
+        )
+        messages.append(EmailMessage(subject, body, None, [person.email], headers=headers))
     if not messages:
         return 0
     try:
