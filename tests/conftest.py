@@ -172,10 +172,13 @@ def login_in_browser(page: Any, user: User, password: str | None = None) -> None
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Fault-injection tests run alone after the parallel run (marker ``serial``)."""
+    """Fault-injection tests run alone after the parallel run (marker ``serial``). The
+    ``long`` ones go first: xdist hands tests out in this order, and one of them begun last
+    would leave a single worker running it after the others had finished."""
     for item in items:
         if item.get_closest_marker("faults") is not None:
             item.add_marker(pytest.mark.serial)
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
 def _restores_migrated_data(item: pytest.Item | None) -> bool:

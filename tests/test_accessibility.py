@@ -52,6 +52,7 @@ def _violations(page: Any) -> list[dict[str, Any]]:
     ]
 
 
+@pytest.mark.long
 def test_every_page_meets_wcag_21_aa(browser: Any, live_server: Any) -> None:
     world = build_world()
     for module in {id(m): m for _, m, _ in _pages()}.values():

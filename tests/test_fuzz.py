@@ -312,6 +312,7 @@ class Fuzzer:
         run()
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("module_name", sorted(_MODULES))
 @pytest.mark.usefixtures("_record_reads")
 def test_no_input_makes_a_page_of_the_matrix_answer_5xx(

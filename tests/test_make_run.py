@@ -74,6 +74,7 @@ def _get(url: str) -> int:
         return int(error.code)
 
 
+@pytest.mark.long
 def test_make_run_serves_own_error_pages_and_ctrl_c_leaves_no_process(tmp_path: Path) -> None:
     port = _free_port()
     env = {

@@ -453,6 +453,7 @@ class Simulation:
         self.at(ack + dt.timedelta(days=close_after), "case closed", close)
 
 
+@pytest.mark.long
 @pytest.mark.django_db
 def test_a_group_lives_a_four_year_period_with_the_beat_running_daily_G7_S7_S15_W5_W10_W14(
     world: World,

@@ -118,6 +118,7 @@ def _folder() -> Path | None:
     return None
 
 
+@pytest.mark.long
 def test_every_matrix_page_fits_a_390px_phone_without_sideways_scroll(
     browser: Any, live_server: Any
 ) -> None:

@@ -105,6 +105,7 @@ def paid(page: str, data: dict[str, str]) -> dict[str, str]:
 # --- item 4: floods -------------------------------------------------------------------
 
 
+@pytest.mark.long
 def test_500_empty_and_invalid_posts_from_100_addresses_lock_out_nobody(sec):
     flood = Client()
     for i in range(500):
