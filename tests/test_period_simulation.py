@@ -22,7 +22,7 @@ completed course changes its verdict; a whistleblowing case is deleted on its
 ``delete_after`` date, after the 30-day notice, and not before; a course's attendance list
 is deleted on its retention date and not before.
 
-Running time, about a minute: the beat runs daily only in windows (the 16 days after a
+Running time, about a minute and a half: the beat runs daily only in windows (the 16 days after a
 report, open cases from day 60, 38 days before to 2 days after a deletion date, a day
 around a list's retention date, the 2 days before the next event) and weekly elsewhere,
 which changes nothing because every sweep finds what is due. A completed course's verdict

@@ -86,7 +86,7 @@ def data_inventory(request: HttpRequest) -> HttpResponse:
         request,
         "groups/privacy/inventory.html",
         {
-            "rows": privacy.inventory_rows(),
+            "rows": [(row, ERASURE_WORDS[row.entry.erasure]) for row in privacy.inventory_rows()],
             "erasure_sweep": privacy.last_erasure_sweep(),
             "not_personal": sorted(NOT_PERSONAL.items()),
         },

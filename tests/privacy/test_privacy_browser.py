@@ -3,14 +3,19 @@ inventory (issue 7)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from groups.privacy import sweep_all
 from tests.conftest import build_world, login_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,8 +41,6 @@ def test_member_downloads_their_data_as_json(page: Any) -> None:
 def test_mine_data_at_phone_width_folds_each_kind_with_labels(page: Any) -> None:
     """Issue 18: labelled sections, folded per kind, opened from the keyboard; no page
     wider than the phone."""
-    import os
-    from pathlib import Path
 
     from tests.privacy.builders import one_of_each
 
@@ -72,11 +75,31 @@ def test_site_admin_sees_the_data_inventory(page: Any, live_server: Any) -> None
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
     )
+    with time_machine.travel(dt.datetime(2026, 12, 4, 3, 0, tzinfo=dt.UTC), tick=False):
+        sweep_all()
+    page.set_viewport_size({"width": 390, "height": 844})
     page.goto(reverse("groups:data_inventory"))
     page.get_by_role("heading", name="Dataoversikt", level=1).wait_for()
     table = page.get_by_role("table")
     assert "attendance.Presence" in table.inner_text()
     assert "whistleblowing.Case" in table.inner_text()
+
+    # What erasure does to each kind, in words (not the inventory's codes), and when the
+    # daily sweep last ran for it, also on a day it found nothing.
+    def cells(model: str) -> list[str]:
+        row = page.get_by_role("row").filter(has=page.get_by_text(model, exact=True))
+        return row.get_by_role("cell").all_inner_texts()
+
+    membership = cells("groups.Membership")
+    assert membership[3] == "slettes"
+    assert membership[5] == "fre. 4. des. 2026 kl. 04:00: 0 slettet, 0 anonymisert"
+    assert cells("groups.User")[3] == "blir stående uten kobling til personen (anonymiseres)"
+    assert cells("attendance.Presence")[3] == "beholdes til lagringstiden går ut, så slettes det"
+    assert cells("whistleblowing.Case")[3] == "håndteres av sin egen app"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    folder = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/portal-screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / "data-inventory-390.png"))
 
 
 def test_site_admin_previews_an_erasure_at_phone_width_and_then_erases(
