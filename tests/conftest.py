@@ -4,6 +4,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -158,6 +159,15 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     page = context.new_page()
     yield page
     context.close()
+
+
+def screenshot(page: Any, name: str) -> None:
+    """A full-page screenshot of what the test sees, in ``$SCREENSHOT_DIR`` when it is set
+    (``SCREENSHOT_DIR=/tmp/shots make test``, then look at them); nothing otherwise."""
+    folder = os.environ.get("SCREENSHOT_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / Path(name).with_suffix(".png")), full_page=True)
 
 
 def login_in_browser(page: Any, user: User, password: str | None = None) -> None:

@@ -6,7 +6,6 @@ kept in the box."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
 import pytest
@@ -15,12 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Meeting
-from tests.conftest import build_world, login_in_browser
+from tests.conftest import build_world, login_in_browser, screenshot
 from tests.test_accessibility import _violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = os.environ.get("SCREENSHOT_DIR", "")
 
 
 def test_dates_are_typed_the_norwegian_way_whatever_the_browsers_locale(
@@ -52,8 +49,7 @@ def test_dates_are_typed_the_norwegian_way_whatever_the_browsers_locale(
             page.get_by_label("Starter").input_value() == f"{day.month}/{day.day}/{day.year} 18:00"
         )
         assert _violations(page) == []  # the error is tied to its field (WCAG 2.1 AA, axe)
-        if SHOTS:
-            page.screenshot(path=os.path.join(SHOTS, "date-refused-390.png"), full_page=True)
+        screenshot(page, "date-refused-390")
         page.get_by_label("Starter").fill(f"{day.day}.{day.month}.{day.year} 18:00")
         page.get_by_role("button", name="Lagre").click()
         page.get_by_role("heading", name="Budsjettmøte").wait_for()

@@ -5,7 +5,6 @@ on the same page, before tapping, that they take no part, and gets no button."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
 import pytest
@@ -14,18 +13,11 @@ from django.utils import timezone
 
 from attendance.models import CourseStatus, Presence, PresenceSource
 from attendance.services import checkin
-from tests.conftest import build_world, login_in_browser
+from tests.conftest import build_world, login_in_browser, screenshot
 from tests.factories.attendance import make_course, make_session_meeting
 from tests.test_accessibility import _violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = os.environ.get("SCREENSHOT_DIR", "")
-
-
-def _shot(page: Any, name: str) -> None:
-    if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
 def test_s16_g16_a_member_checks_in_on_the_phone_and_an_independent_one_is_told_first(
@@ -59,7 +51,7 @@ def test_s16_g16_a_member_checks_in_on_the_phone_and_an_independent_one_is_told_
         page.get_by_text("Du er registrert som til stede fra kl.").wait_for()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         assert _violations(page) == []  # WCAG 2.1 AA (axe)
-        _shot(page, "checkin-member-present-390")
+        screenshot(page, "checkin-member-present-390")
         presence = Presence.objects.get(meeting=meeting, user=world.users["member"])
         assert presence.source == PresenceSource.QR and presence.ended_at is None
 
@@ -70,7 +62,7 @@ def test_s16_g16_a_member_checks_in_on_the_phone_and_an_independent_one_is_told_
         assert page.get_by_role("button", name="Registrer meg som til stede").count() == 0
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         assert _violations(page) == []
-        _shot(page, "checkin-independent-390")
+        screenshot(page, "checkin-independent-390")
         assert not Presence.objects.filter(user=independent.user).exists()
     finally:
         context.close()

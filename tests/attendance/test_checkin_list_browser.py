@@ -5,7 +5,6 @@ and the list and the live count show it; nothing scrolls sideways."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
 import pytest
@@ -14,18 +13,11 @@ from playwright.sync_api import expect
 
 from attendance import selectors
 from attendance.models import CourseStatus, Presence, PresenceSource
-from tests.conftest import build_world, login_in_browser
+from tests.conftest import build_world, login_in_browser, screenshot
 from tests.factories.attendance import give_consent, make_course, make_session_meeting
 from tests.test_accessibility import _violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = os.environ.get("SCREENSHOT_DIR", "")
-
-
-def _shot(page: Any, name: str) -> None:
-    if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
 def test_s16_the_leader_searches_and_checks_a_member_in_from_the_phone(
@@ -67,7 +59,7 @@ def test_s16_the_leader_searches_and_checks_a_member_in_from_the_phone(
         button = card.get_by_role("button", name="Sjekk inn Marit Medlem")
         box = button.bounding_box()
         assert box is not None and box["height"] >= 44  # a big touch target
-        _shot(page, "checkin-list-search-390")
+        screenshot(page, "checkin-list-search-390")
         button.click()
 
         page.get_by_text("Marit Medlem er sjekket inn fra kl.").wait_for()
@@ -78,7 +70,7 @@ def test_s16_the_leader_searches_and_checks_a_member_in_from_the_phone(
         assert card.get_by_role("button", name="Sjekk ut Marit Medlem").is_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         assert _violations(page) == []  # WCAG 2.1 AA (axe)
-        _shot(page, "checkin-list-checked-in-390")
+        screenshot(page, "checkin-list-checked-in-390")
         presence = Presence.objects.get(meeting=meeting, user=world.users["member"])
         assert presence.source == PresenceSource.LEADER and presence.ended_at is None
     finally:

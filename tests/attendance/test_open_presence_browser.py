@@ -5,7 +5,6 @@ participant who never scanned, with consent given to the leader."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
 import pytest
@@ -14,18 +13,12 @@ from django.utils import timezone
 
 from attendance.models import CourseStatus, Presence
 from attendance.services import checkin
-from tests.conftest import build_world, login_in_browser
+from tests.conftest import build_world, login_in_browser, screenshot
 from tests.factories.attendance import make_course, make_session_meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-SHOTS = os.environ.get("SCREENSHOT_DIR", "")
-
-
-def _shot(page: Any, name: str) -> None:
-    if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
 def _phone(browser: Any, live_server: Any) -> Any:
@@ -64,12 +57,12 @@ def test_member_checks_in_and_later_checks_out_from_the_home_page_s16(
             page.goto("/")
             block = page.get_by_role("region", name="Innsjekking: Studiering kapittel 4")
             block.get_by_text("Du er til stede fra kl.").wait_for()
-            _shot(page, "home_open_presence")
+            screenshot(page, "home_open_presence")
             block.get_by_role("button", name="Sjekk ut (jeg går nå)").click()
             page.get_by_text("Du er sjekket ut kl.").wait_for()
             assert page.url.endswith("/")
             page.get_by_role("button", name="Sjekk inn igjen (jeg er tilbake)").wait_for()
-            _shot(page, "home_checked_out")
+            screenshot(page, "home_checked_out")
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= PHONE["width"]
         finally:
@@ -101,13 +94,13 @@ def test_leader_registers_a_participant_who_never_scanned_with_consent_s10(
         assert started == timezone.localtime(start).strftime("%d.%m.%Y %H:%M")
         page.get_by_role("button", name="Registrer", exact=True).click()
         page.get_by_text("kryss av når hen samtykker").wait_for()
-        _shot(page, "register_needs_consent")
+        screenshot(page, "register_needs_consent")
         page.get_by_label("Deltakeren er informert og samtykker").check()
         page.get_by_role("button", name="Registrer", exact=True).click()
         page.get_by_text("Frammøtet er registrert.").wait_for()
         row = page.get_by_role("row").filter(has_text="Nils Nestleder")
         row.get_by_text("Gitt til Liv Leder").wait_for()
-        _shot(page, "register_saved")
+        screenshot(page, "register_saved")
     finally:
         context.close()
     presence = Presence.objects.get(meeting=meeting, user=world.users["deputy"])

@@ -4,24 +4,17 @@ from it and sees the chosen chapter's questions. Screenshots at phone width (390
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
 import pytest
 
 from attendance.models import CourseSession, StudyPlan
-from tests.conftest import build_world, login_in_browser
+from tests.conftest import build_world, login_in_browser, screenshot
 from tests.factories.attendance import default_plan, make_course, make_session_meeting
 from tests.factories.groups import totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = os.environ.get("PORTAL_SCREENSHOTS", "")
-
-
-def _shot(page: Any, name: str) -> None:
-    if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, name), full_page=True)
 
 
 def test_an_administrator_versions_a_plan_and_a_leader_plans_a_session_from_it_s2(
@@ -46,7 +39,7 @@ def test_an_administrator_versions_a_plan_and_a_leader_plans_a_session_from_it_s
     page.locator("#id_tips").fill("Skriv ned erfaringene mens de er ferske.")
     page.get_by_role("button", name="Lagre kapittelet").click()
     page.get_by_text("Kapittelet er lagret.").wait_for()
-    _shot(page, "plan_edit_390.png")
+    screenshot(page, "plan_edit_390.png")
     page.get_by_role("link", name="Godkjenn versjonen").click()
     page.get_by_label("Jeg har kontrollert planen").check()
     page.get_by_role("button", name="Godkjenn", exact=True).click()
@@ -63,7 +56,7 @@ def test_an_administrator_versions_a_plan_and_a_leader_plans_a_session_from_it_s
     chapter = v2.chapters.get(number=8)
     page.get_by_label("Kapittel i studieplanen").select_option(str(chapter.pk))
     page.locator("#chapter-questions", has_text="Hva lærte vi av valgkampen?").wait_for()
-    _shot(page, "session_form_390.png")
+    screenshot(page, "session_form_390.png")
     page.get_by_role("button", name="Legg til", exact=True).click()
     page.get_by_text("Møtet er lagt til som samling.").wait_for()
     assert CourseSession.objects.get(course=course, meeting=meeting).chapter == chapter

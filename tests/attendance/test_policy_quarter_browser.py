@@ -4,16 +4,14 @@ back-dated policy before saving it, and closes a quarter through its confirmatio
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from attendance.models import CourseStatus, QuarterClosing, StudyPolicy
-from tests.conftest import build_world, login_in_browser
+from tests.conftest import build_world, login_in_browser, screenshot
 from tests.factories.attendance import at, make_course, make_session_meeting
 from tests.factories.groups import totp_code
 
@@ -23,12 +21,6 @@ pytestmark = [
 ]
 
 PHONE = {"width": 390, "height": 844}
-
-
-def _shot(page: Any, name: str) -> None:
-    folder = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/portal-screenshots"))
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / name), full_page=True)
 
 
 def test_admin_previews_a_back_dated_policy_then_closes_a_quarter_s15_s7(
@@ -67,7 +59,7 @@ def test_admin_previews_a_back_dated_policy_then_closes_a_quarter_s15_s7(
     page.get_by_text("Skriv prosenten med høyst to desimaler").wait_for()
     assert page.get_by_label("Frammøtekrav (prosent)").input_value() == "33,3333"
     assert page.get_by_label("Minste antall deltakere").input_value() == "6"
-    _shot(page, "policy-percent-refused-390.png")
+    screenshot(page, "policy-percent-refused-390.png")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.get_by_label("Frammøtekrav (prosent)").fill("66,67")
     page.get_by_role("button", name="Vis hva som endres").click()
@@ -76,7 +68,7 @@ def test_admin_previews_a_back_dated_policy_then_closes_a_quarter_s15_s7(
     assert open_course.title in preview.inner_text()
     assert "tilbakedatert" in preview.inner_text()
     assert not StudyPolicy.objects.filter(valid_from=dt.date(2024, 1, 1)).exists()
-    _shot(page, "policy-preview-390.png")
+    screenshot(page, "policy-preview-390.png")
     page.get_by_role("button", name="Lagre regelsettet").click()
     page.get_by_text("Det nye regelsettet er lagret.").wait_for()
     saved = StudyPolicy.objects.get(valid_from=dt.date(2024, 1, 1))
@@ -88,14 +80,14 @@ def test_admin_previews_a_back_dated_policy_then_closes_a_quarter_s15_s7(
     page.get_by_text("2. kvartal 2024: 5").wait_for()  # the course's split by quarter
     page.get_by_role("link", name="Lukk kvartalet (utbetalt)").click()
     page.get_by_role("heading", name="Lukk 1. kvartal 2024").wait_for()
-    _shot(page, "quarter-close-390.png")
+    screenshot(page, "quarter-close-390.png")
     page.get_by_role("button", name="Lukk kvartalet").click()
     page.get_by_text("Kryss av for å bekrefte.").wait_for()  # refused without the tick
     assert not QuarterClosing.objects.exists()
     page.get_by_label("Jeg bekrefter at kvartalet er utbetalt").check()
     page.get_by_role("button", name="Lukk kvartalet").click()
     page.get_by_text("Lukket og utbetalt: versjon 1").wait_for()
-    _shot(page, "quarter-closed-390.png")
+    screenshot(page, "quarter-closed-390.png")
     closing = QuarterClosing.objects.get()
     assert (closing.total_hours, closing.total_amount) == (6, Decimal("720.00"))
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -130,4 +122,4 @@ def test_the_live_view_explains_every_no_and_states_the_base_at_phone_size_s12_s
     nameless_row = page.get_by_role("row").filter(has_text="Ukjent Alder").first
     assert "mangler fødselsår" in nameless_row.inner_text()
     assert "480 minutter (samlingenes tid)" in page.locator("#share-base").inner_text()
-    _shot(page, "live-view-390.png")
+    screenshot(page, "live-view-390.png")

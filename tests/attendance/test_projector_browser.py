@@ -5,7 +5,6 @@ itself when a member checks in."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
 import pytest
@@ -13,17 +12,10 @@ from django.utils import timezone
 
 from attendance import selectors
 from attendance.models import CourseStatus
-from tests.conftest import build_world, login_in_browser
+from tests.conftest import build_world, login_in_browser, screenshot
 from tests.factories.attendance import make_course, make_presence, make_session_meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = os.environ.get("SCREENSHOT_DIR", "")
-
-
-def _shot(page: Any, name: str) -> None:
-    if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
 def test_s9_projector_mode_fills_the_screen_and_counts_a_check_in_live(
@@ -67,10 +59,10 @@ def test_s9_projector_mode_fills_the_screen_and_counts_a_check_in_live(
 
         make_presence(meeting, world.users["member"], start=now)
         page.get_by_text(f"1 av {expected} sjekket inn").wait_for(timeout=15_000)
-        _shot(page, "qr-projector-1280")
+        screenshot(page, "qr-projector-1280")
 
         page.set_viewport_size({"width": 390, "height": 844})
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        _shot(page, "qr-projector-390")
+        screenshot(page, "qr-projector-390")
     finally:
         context.close()

@@ -4,7 +4,6 @@ text and acknowledges that version. Screenshots at phone width (390 x 844)."""
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
@@ -12,16 +11,10 @@ import pytest
 from django.contrib.auth.models import Group as AuthGroup
 
 from groups.models import SECRETARIAT_GROUP, EthicsAcknowledgement, EthicsGuidelines
-from tests.conftest import build_world, login_in_browser
+from tests.conftest import build_world, login_in_browser, screenshot
 from tests.factories.groups import booklet_ethics, enable_totp, make_user, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = os.environ.get("PORTAL_SCREENSHOTS", "")
-
-
-def _shot(page: Any, name: str) -> None:
-    if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, name), full_page=True)
 
 
 def test_the_secretariat_publishes_and_a_member_acknowledges_e1(page: Any) -> None:
@@ -42,7 +35,7 @@ def test_the_secretariat_publishes_and_a_member_acknowledges_e1(page: Any) -> No
     page.get_by_label("Hva er endret?").fill("Nytt avsnitt om møter med næringslivet.")
     page.get_by_role("button", name="Vis endringene").click()
     page.locator("ins", has_text="Avtaler føres i kalenderen.").wait_for()
-    _shot(page, "ethics_publish_390.png")
+    screenshot(page, "ethics_publish_390.png")
     page.get_by_label("Jeg har sett endringene").check()
     page.get_by_role("button", name="Publiser versjonen").click()
     page.get_by_text("er publisert").wait_for()
@@ -54,7 +47,7 @@ def test_the_secretariat_publishes_and_a_member_acknowledges_e1(page: Any) -> No
     page.get_by_role("link", name="Les og bekreft retningslinjene").click()
     page.get_by_role("heading", name="Møter med næringslivet").wait_for()
     page.get_by_role("heading", name="Gaver").wait_for()
-    _shot(page, "ethics_member_390.png")
+    screenshot(page, "ethics_member_390.png")
     page.get_by_role("button", name="Jeg har gått gjennom de etiske retningslinjene").click()
     page.get_by_text("Takk! Vi har registrert").wait_for()
     assert EthicsAcknowledgement.objects.filter(

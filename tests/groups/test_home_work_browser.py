@@ -5,7 +5,6 @@ administrator's home is the approval queue (G9, G6, G19, S13)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from typing import Any
 
@@ -14,23 +13,16 @@ from django.utils import timezone
 
 from attendance.models import CourseStatus
 from meetings.models import AgendaStatus
-from tests.conftest import build_world, login_in_browser
+from tests.conftest import build_world, login_in_browser, screenshot
 from tests.factories.attendance import make_course
 from tests.factories.groups import totp_code
 from tests.factories.meetings import make_item, make_meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = os.environ.get("SCREENSHOT_DIR", "")
-
 
 def _no_sideways_scroll(page: Any) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-
-
-def _shot(page: Any, name: str) -> None:
-    if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, name), full_page=True)
 
 
 def test_the_leader_lands_on_what_waits_and_follows_a_count_to_the_agenda(page: Any) -> None:
@@ -54,7 +46,7 @@ def test_the_leader_lands_on_what_waits_and_follows_a_count_to_the_agenda(page: 
         "link", name=re.compile(r"^5 Har ikke bekreftet reglementet")
     ).is_visible()
     _no_sideways_scroll(page)
-    _shot(page, "home-leader-390.png")
+    screenshot(page, "home-leader-390.png")
     items.click()
     page.wait_for_url(re.compile(rf"/moter/{meeting.pk}/#saksliste$"))
     assert page.get_by_text("Skolemat").first.is_visible()
@@ -81,6 +73,6 @@ def test_the_course_admin_lands_on_the_approval_queue(page: Any) -> None:
     queue = section.get_by_role("link", name=re.compile(r"^3 Kurs som venter på godkjenning"))
     assert queue.is_visible()
     _no_sideways_scroll(page)
-    _shot(page, "home-course-admin-390.png")
+    screenshot(page, "home-course-admin-390.png")
     queue.click()
     page.get_by_role("link", name="Budsjettkurs 2").wait_for()

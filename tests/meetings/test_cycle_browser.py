@@ -6,27 +6,18 @@ nothing on either page."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from meetings import services
 from meetings.models import CycleEntry, CycleKey
-from tests.conftest import build_world, login_in_browser
+from tests.conftest import build_world, login_in_browser, screenshot
 from tests.test_accessibility import _violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-
-
-def _shot(page: Any, name: str) -> None:
-    folder = os.environ.get("PHONE_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def _fits(page: Any) -> None:
@@ -69,7 +60,7 @@ def test_the_leader_adjusts_a_deadline_on_a_phone_G27(browser: Any, live_server:
     page.get_by_text("Fristen må ligge i 2027.").wait_for()
     assert field.input_value() == "2028-01-10"
     assert field.get_attribute("aria-invalid") == "true"
-    _shot(page, "cycle-edit-refused")
+    screenshot(page, "cycle-edit-refused")
     field.fill("2027-06-20")
     page.get_by_label("Ansvarlig person (i stedet for vervet)").select_option(label="Marit Medlem")
     page.get_by_role("button", name="Lagre").click()
@@ -79,7 +70,7 @@ def test_the_leader_adjusts_a_deadline_on_a_phone_G27(browser: Any, live_server:
     assert "søn. 20. jun. 2027" in text and "(tilpasset)" in text and "Marit Medlem" in text
     _fits(page)
     assert _violations(page) == []
-    _shot(page, "cycle-year")
+    screenshot(page, "cycle-year")
     context.close()
     saved = CycleEntry.objects.get(pk=entry.pk)
     assert saved.due_on == dt.date(2027, 6, 20)

@@ -5,25 +5,18 @@ it shows as the item in progress."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from meetings.models import AgendaItem, MeetingReply
-from tests.conftest import build_world, login_in_browser
+from tests.conftest import build_world, login_in_browser, screenshot
 from tests.factories.attendance import make_course, make_presence
 from tests.factories.meetings import make_item, make_meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path("var/screenshots")
 NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
-
-
-def _shot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 @pytest.mark.parametrize(("width", "height", "name"), [(1024, 768, "tablet"), (390, 844, "phone")])
@@ -69,7 +62,7 @@ def test_the_leader_takes_up_an_item_from_the_screen_without_horizontal_scroll_G
     presence.get_by_text("Sjekket inn (1)").wait_for()
     presence.get_by_text("Frode Fraksjon – På jobbreise").wait_for()
     page.get_by_text("Ingen sak er tatt opp.").wait_for()
-    _shot(page, f"leader_screen_{name}_before")
+    screenshot(page, f"leader_screen_{name}_before")
 
     # from the keyboard: focus the button and press Enter
     button = page.get_by_role("button", name="Ta opp saken: Budsjett og økonomiplan")
@@ -91,4 +84,4 @@ def test_the_leader_takes_up_an_item_from_the_screen_without_horizontal_scroll_G
     card.get_by_text("Skriv referat for saken").click()
     card.get_by_role("button", name="Lagre referat").wait_for()
     assert page.evaluate(NO_OVERFLOW)
-    _shot(page, f"leader_screen_{name}_after")
+    screenshot(page, f"leader_screen_{name}_after")

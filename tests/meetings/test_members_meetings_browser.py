@@ -7,17 +7,15 @@ conclusion and a warning until the leader records that the chapter board was bri
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from groups.models import Seat
 from meetings import services
 from meetings.models import ChapterBriefing, Meeting, MeetingKind
-from tests.conftest import build_world, login_in_browser
+from tests.conftest import build_world, login_in_browser, screenshot
 from tests.factories.groups import make_membership, make_user
 from tests.factories.meetings import make_item, make_meeting
 
@@ -27,9 +25,7 @@ ADVICE = "Medlemsmøtet ber gruppa kjempe for grendeskolene."
 
 
 def _shot(page: Any, name: str) -> None:
-    folder = Path(settings.DATA_DIR) / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / name), full_page=True)
+    screenshot(page, name)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
 
 

@@ -6,16 +6,13 @@ version 1 and locked. No page scrolls sideways."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from meetings.models import CouncilQuestion, ProgrammeIssue, QuestionStatus
-from tests.conftest import build_world, login_in_browser
+from tests.conftest import build_world, login_in_browser, screenshot
 from tests.factories.meetings import make_council_meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,9 +20,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _shot(page: Any, name: str) -> None:
-    folder = Path(os.environ.get("PHONE_SCREENSHOTS") or Path(settings.DATA_DIR) / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / name), full_page=True)
+    screenshot(page, name)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
 
 

@@ -5,7 +5,6 @@ change in the portal; the outcome appears in the rules history. Phone width (390
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,22 +13,16 @@ from django.utils import timezone
 
 from groups.models import RuleSet, RuleSetStatus
 from meetings.models import SubstituteCall, SummonsDispatch
-from tests.conftest import build_world, login_in_browser
+from tests.conftest import build_world, login_in_browser, screenshot
 from tests.factories.groups import make_ruleset
 from tests.factories.meetings import make_item, make_meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path("var/screenshots")
 
 
 def _logout(page: Any) -> None:
     page.get_by_role("button", name="Logg ut").click()
     page.wait_for_url("**/accounts/login/**")
-
-
-def _shot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_summons_absence_substitute_and_a_members_vote_on_the_rules_G2_G6_G22(
@@ -68,10 +61,10 @@ def test_summons_absence_substitute_and_a_members_vote_on_the_rules_G2_G6_G22(
     page.get_by_text("Saklista er endret.").wait_for()
     page.locator("#sak-" + str(item.pk)).get_by_text("2. Skolebruksplan").wait_for()
     page.get_by_text("Fast sak på saklista").wait_for()
-    _shot(page, "agenda_with_time")
+    screenshot(page, "agenda_with_time")
     page.get_by_role("link", name="Send innkalling").click()
     page.get_by_text("Skolebruksplan").wait_for()
-    _shot(page, "summons_send")
+    screenshot(page, "summons_send")
     page.get_by_role("button", name="Send innkallingen").click()
     page.get_by_text("Innkallingen er sendt.").wait_for()
     assert len(mail.outbox) == 5
@@ -94,7 +87,7 @@ def test_summons_absence_substitute_and_a_members_vote_on_the_rules_G2_G6_G22(
     page.goto(url + "#innkalling")
     section = page.locator("#innkalling")
     section.get_by_text("Marit Medlem – Jobbreise").wait_for()
-    _shot(page, "meeting_replies")
+    screenshot(page, "meeting_replies")
     mail.outbox.clear()
     section.get_by_role("button", name=f"Kall inn {substitute.user.full_name} (neste vara)").click()
     page.get_by_text(
@@ -136,9 +129,9 @@ def test_summons_absence_substitute_and_a_members_vote_on_the_rules_G2_G6_G22(
     page.get_by_role("button", name="Avslutt avstemningen").click()
     page.get_by_text("Avstemningen er avsluttet og resultatet er sendt ut.").wait_for()
     page.get_by_text("2 for, 1 mot, 0 blanke av 4 stemmeberettigede.").wait_for()
-    _shot(page, "vote_result")
+    screenshot(page, "vote_result")
     assert RuleSet.objects.get(pk=proposal.pk).status == RuleSetStatus.ADOPTED
     page.goto(f"/grupper/{world.group.pk}/reglement/versjoner/")
     page.get_by_text("Avstemning i portalen: 2 for, 1 mot, 0 blanke").wait_for()
-    _shot(page, "rules_history")
+    screenshot(page, "rules_history")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from groups.privacy import sweep_all
-from tests.conftest import build_world, login_in_browser
+from tests.conftest import build_world, login_in_browser, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,9 +60,7 @@ def test_mine_data_at_phone_width_folds_each_kind_with_labels(page: Any) -> None
     assert "Rolle i gruppestyret" in record.inner_text()
     assert "board_role" not in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    folder = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/portal-screenshots"))
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / "mine-data-390.png"), full_page=True)
+    screenshot(page, "mine-data-390")
 
 
 def test_site_admin_sees_the_data_inventory(page: Any, live_server: Any) -> None:
@@ -97,9 +93,7 @@ def test_site_admin_sees_the_data_inventory(page: Any, live_server: Any) -> None
     assert cells("attendance.Presence")[3] == "beholdes til lagringstiden går ut, så slettes det"
     assert cells("whistleblowing.Case")[3] == "håndteres av sin egen app"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    folder = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/portal-screenshots"))
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / "data-inventory-390.png"))
+    screenshot(page, "data-inventory-390")
 
 
 def test_site_admin_previews_an_erasure_at_phone_width_and_then_erases(

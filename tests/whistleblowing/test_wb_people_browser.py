@@ -4,13 +4,12 @@ then says OK; the contact the secretariat adds is on the report page."""
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
 import pytest
 
-from tests.conftest import login_in_browser
+from tests.conftest import login_in_browser, screenshot
 from tests.factories import whistleblowing as f
 from tests.factories.groups import give_role, make_user, totp_code
 from whistleblowing import services
@@ -18,12 +17,6 @@ from whistleblowing.models import Handler
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
-SHOTS = os.environ.get("WB_SCREENSHOTS", "")
-
-
-def _shot(page: Any, name: str) -> None:
-    if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
 def _log_in_with_code(page: Any, user: Any) -> None:
@@ -68,7 +61,7 @@ def test_the_secretariat_names_the_youth_general_and_the_route_turns_ok(
     assert "Har ikke laget nøkkel ennå: Ylva Ung" in youth.inner_text()
     assert page.get_by_test_id("routes-warning").is_visible()
     assert page.get_by_text("har ikke laget nøkkel ennå", exact=True).count() == 1
-    _shot(page, "people-warning")
+    screenshot(page, "people-warning")
 
     # Named twice: refused on the field, with what was typed kept.
     page.get_by_role("link", name="Legg til mottaker").click()
@@ -80,7 +73,7 @@ def test_the_secretariat_names_the_youth_general_and_the_route_turns_ok(
         "ylva@example.org"
     )
     assert page.get_by_text("Skriv navnet på organet personen leder").is_visible()
-    _shot(page, "people-add-error")
+    screenshot(page, "people-add-error")
     page.get_by_role("link", name="Avbryt").click()
 
     # Ylva makes her key (the same service her key page calls).
@@ -99,7 +92,7 @@ def test_the_secretariat_names_the_youth_general_and_the_route_turns_ok(
     page.get_by_label("E-post").fill("ylva@su.no")
     page.get_by_role("button", name="Lagre").click()
     page.get_by_text("Kontakten er lagret.").wait_for()
-    _shot(page, "people-ok")
+    screenshot(page, "people-ok")
 
     reporter = browser.new_context(base_url=live_server.url, locale="nb-NO", viewport=PHONE)
     report = reporter.new_page()
@@ -119,6 +112,6 @@ def test_the_secretariat_names_the_youth_general_and_the_route_turns_ok(
         label="Test Person, leder i Grønnbygd Senterparti (Lokallag)"
     )
     report.locator("#contacts").scroll_into_view_if_needed()
-    _shot(report, "report-contacts")
+    screenshot(report, "report-contacts")
     reporter.close()
     context.close()
