@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from config.dates import day, when
 from config.privacy import INVENTORY, Entry
@@ -93,21 +93,21 @@ class _Names:
 
 # Links to a person whose field has no verbose name of its own: who did what.
 _BY = {
-    "created_by": _lazy("opprettet av"),
-    "requested_by": _lazy("bedt om av"),
-    "decided_by": _lazy("avgjort av"),
-    "approved_by": _lazy("godkjent av"),
-    "written_by": _lazy("skrevet av"),
-    "updated_by": _lazy("endret av"),
-    "submitted_by": _lazy("sendt av"),
-    "recorded_by": _lazy("registrert av"),
-    "published_by": _lazy("publisert av"),
-    "proposed_by": _lazy("foreslått av"),
-    "opened_by": _lazy("åpnet av"),
-    "confirmed_by": _lazy("bekreftet av"),
-    "closed_by": _lazy("lukket av"),
-    "called_by": _lazy("kalt inn av"),
-    "adopted_by": _lazy("vedtatt av"),
+    "created_by": gettext_lazy("opprettet av"),
+    "requested_by": gettext_lazy("bedt om av"),
+    "decided_by": gettext_lazy("avgjort av"),
+    "approved_by": gettext_lazy("godkjent av"),
+    "written_by": gettext_lazy("skrevet av"),
+    "updated_by": gettext_lazy("endret av"),
+    "submitted_by": gettext_lazy("sendt av"),
+    "recorded_by": gettext_lazy("registrert av"),
+    "published_by": gettext_lazy("publisert av"),
+    "proposed_by": gettext_lazy("foreslått av"),
+    "opened_by": gettext_lazy("åpnet av"),
+    "confirmed_by": gettext_lazy("bekreftet av"),
+    "closed_by": gettext_lazy("lukket av"),
+    "called_by": gettext_lazy("kalt inn av"),
+    "adopted_by": gettext_lazy("vedtatt av"),
 }
 
 
