@@ -154,12 +154,15 @@ def _mail(notice: Notification) -> int:
     """One e-mail per recipient, all with the notice's own Message-ID: the same message to
     several mailboxes, and the same header again if it is ever resent."""
     headers = {"Message-ID": message_id(OUTBOX, notice.pk)}
-    messages = []
-    for person in _recipients(notice):
-        subject, body = render(
-            template=TEMPLATE, context={}, subject=SUBJECT, language=language_of(person)
-        )
-        messages.append(EmailMessage(subject, body, None, [person.email], headers=headers))
+    people = _recipients(notice)
+    written = {
+        language: render(template=TEMPLATE, context={}, subject=SUBJECT, language=language)
+        for language in {language_of(person) for person in people}
+    }
+    messages = [
+        EmailMessage(*written[language_of(person)], None, [person.email], headers=headers)
+        for person in people
+    ]
     if not messages:
         return 0
     try:
