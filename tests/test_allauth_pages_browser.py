@@ -1,11 +1,10 @@
 """A course administrator's first login on a phone (issue 18), in Chromium at 390 × 844:
 password, straight to the TOTP set-up (no second password prompt), the code typed from the
 secret on the page, the recovery codes, "Fortsett", and home. No page scrolls sideways.
-Screenshots go to ``$ALLAUTH_SCREENSHOTS`` (or a pytest tmp folder)."""
+Screenshots go to ``$SCREENSHOT_DIR`` when it is set (``tests.conftest.screenshot``)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -13,6 +12,7 @@ from urllib.parse import urlparse
 import pytest
 from django.urls import reverse
 
+from tests.conftest import screenshot
 from tests.factories.groups import PASSWORD, make_user, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,16 +31,9 @@ def phone(browser: Any, live_server: Any) -> Any:
     context.close()
 
 
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("ALLAUTH_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _no_sideways_scroll(page: Any, name: str, shots: Path) -> None:
+def _no_sideways_scroll(page: Any, name: str) -> None:
     """No sideways scroll at 390 px, and no WCAG 2.1 AA violation axe-core can find."""
-    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+    screenshot(page, name)
     width = page.evaluate("document.documentElement.scrollWidth")
     inner = page.evaluate("window.innerWidth")
     assert width <= inner + 1, f"{name} scrolls sideways: {width} > {inner}"
@@ -53,9 +46,7 @@ def _no_sideways_scroll(page: Any, name: str, shots: Path) -> None:
     assert not violations, f"{name}: {violations}"
 
 
-def test_course_admin_first_login_on_a_phone_totp_setup_codes_fortsett_home(
-    phone: Any, shots: Path
-) -> None:
+def test_course_admin_first_login_on_a_phone_totp_setup_codes_fortsett_home(phone: Any) -> None:
     from django.contrib.auth.models import Group
 
     user = make_user(full_name="Kari Kurs", email="kari.kurs@example.org")
@@ -63,7 +54,7 @@ def test_course_admin_first_login_on_a_phone_totp_setup_codes_fortsett_home(
 
     phone.goto("/accounts/login/")
     assert phone.get_by_role("link", name="Glemt passordet?").is_visible()
-    _no_sideways_scroll(phone, "login", shots)
+    _no_sideways_scroll(phone, "login")
     phone.get_by_label("E-postadresse").fill(user.email)
     phone.get_by_label("Passord").fill(PASSWORD)
     phone.get_by_role("button", name="Logg inn").click()
@@ -74,7 +65,7 @@ def test_course_admin_first_login_on_a_phone_totp_setup_codes_fortsett_home(
     assert phone.get_by_role("heading", name="Sett opp autentiseringsapp", level=1).is_visible()
     assert phone.locator("input[type=password]").count() == 0
     assert phone.get_by_role("img", name="QR-kode for å koble autentiseringsappen").is_visible()
-    _no_sideways_scroll(phone, "totp-activate", shots)
+    _no_sideways_scroll(phone, "totp-activate")
 
     secret = phone.locator("#authenticator_secret").inner_text().strip()
     phone.get_by_label("Skriv koden fra appen").fill(totp_code(secret))
@@ -86,32 +77,32 @@ def test_course_admin_first_login_on_a_phone_totp_setup_codes_fortsett_home(
     assert phone.locator("ul.recovery-codes li").count() == 10
     assert phone.get_by_role("link", name="Last ned kodene som tekstfil").is_visible()
     assert phone.get_by_role("link", name="Lag nye koder").is_visible()
-    _no_sideways_scroll(phone, "recovery-codes", shots)
+    _no_sideways_scroll(phone, "recovery-codes")
 
     phone.get_by_role("link", name="Fortsett").click()
     phone.wait_for_load_state()
     assert urlparse(phone.url).path == reverse("groups:home")
     assert phone.get_by_role("navigation", name="Hovedmeny").count() == 1
     assert "mfa" not in phone.url
-    _no_sideways_scroll(phone, "home-after-setup", shots)
+    _no_sideways_scroll(phone, "home-after-setup")
 
     # The other account pages on the same phone.
     phone.goto(reverse("usersessions_list"))
     assert phone.get_by_role("heading", name="Innloggede enheter", level=1).is_visible()
     assert phone.get_by_text("Denne enheten").is_visible()
-    _no_sideways_scroll(phone, "sessions", shots)
+    _no_sideways_scroll(phone, "sessions")
     phone.goto(reverse("mfa_index"))
-    _no_sideways_scroll(phone, "mfa-index", shots)
+    _no_sideways_scroll(phone, "mfa-index")
 
 
-def test_password_reset_on_a_phone_in_norwegian_and_english(phone: Any, shots: Path) -> None:
+def test_password_reset_on_a_phone_in_norwegian_and_english(phone: Any) -> None:
     phone.goto("/accounts/password/reset/")
     assert phone.get_by_role("heading", name="Glemt passordet?", level=1).is_visible()
-    _no_sideways_scroll(phone, "password-reset", shots)
+    _no_sideways_scroll(phone, "password-reset")
     phone.get_by_label("Språk").select_option("en")
     phone.locator("form.language-form button").click()
     phone.wait_for_load_state()
     assert phone.locator("html").get_attribute("lang") == "en"
     assert phone.get_by_role("heading", name="Forgot your password?", level=1).is_visible()
     assert phone.get_by_role("button", name="Send link").is_visible()
-    _no_sideways_scroll(phone, "password-reset-en", shots)
+    _no_sideways_scroll(phone, "password-reset-en")

@@ -6,7 +6,7 @@ the width break and long unbroken text wraps, so nothing widens the page past th
 The world it walks is the matrix's own (``tests/authz``), plus a member with a 200-character
 unbroken name and a meeting and a course with 200-character unbroken titles and a
 5,000-character description. One browser context per role, each logged in once. With
-``$PHONE_SCREENSHOTS`` set, a screenshot of every page (its top 2,400 px) goes there, for a
+``$SCREENSHOT_DIR`` set, a screenshot of every page (its top 2,400 px) goes there, for a
 person to look at; they assert nothing, and take 40 % of the test's time, so a plain run
 makes none.
 """
@@ -111,7 +111,7 @@ def _session_cookie(world: World, role: str, case: Case) -> str:
 
 
 def _folder() -> Path | None:
-    named = os.environ.get("PHONE_SCREENSHOTS")
+    named = os.environ.get("SCREENSHOT_DIR")
     if named:
         Path(named).mkdir(parents=True, exist_ok=True)
         return Path(named)
